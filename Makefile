@@ -1,0 +1,45 @@
+# NPLab's front door. `make run` launches the app, `make test` runs every test.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+GUI ?= ON
+JOBS ?= $(shell nproc)
+CMAKE_ARGS ?=
+SETUP_STAMP := .venv/.nplab-setup
+
+.PHONY: all setup configure build run test bench clean format
+
+all: build
+
+# scripts/setup.sh is idempotent; the stamp only saves the seconds of re-checking.
+$(SETUP_STAMP): scripts/setup.sh
+	NPLAB_NO_GUI=$(if $(filter OFF,$(GUI)),1,0) ./scripts/setup.sh
+	@touch $@
+
+setup:
+	NPLAB_NO_GUI=$(if $(filter OFF,$(GUI)),1,0) ./scripts/setup.sh
+	@touch $(SETUP_STAMP)
+
+$(BUILD_DIR)/CMakeCache.txt: $(SETUP_STAMP)
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DNPLAB_BUILD_GUI=$(GUI) \
+	  -DCMAKE_PREFIX_PATH="$$(.venv/bin/python -c 'import torch.utils; print(torch.utils.cmake_prefix_path)' 2>/dev/null)" \
+	  $(CMAKE_ARGS)
+
+configure: $(BUILD_DIR)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/bin/nplab
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	$(BUILD_DIR)/bin/nplab-cli bench cmab --n 100,1000,10000,100000 --new 1 --csv
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,11 @@
+#pragma once
+// Subcommands of nplab-cli; each file adds one subcommand to the CLI11 app.
+
+#include <CLI/CLI.hpp>
+
+namespace nplab::cli {
+
+void add_info_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+
+}  // namespace nplab::cli

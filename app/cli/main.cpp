@@ -1,0 +1,26 @@
+// nplab-cli: train, evaluate, predict and benchmark Neural Processes from the command line.
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+#include "nplab/build_info.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"nplab-cli: Neural Process models on LibTorch (train, eval, predict, bench)"};
+  app.set_version_flag("--version", std::string("nplab-cli ") + nplab::kVersion);
+  app.require_subcommand(1);
+  nplab::cli::add_info_command(app);
+  nplab::cli::add_bench_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  } catch (const std::exception& error) {
+    std::cerr << "nplab-cli: error: " << error.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

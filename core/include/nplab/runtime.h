@@ -1,0 +1,30 @@
+#pragma once
+// Run-time facts (LibTorch version, devices, threads) and the --device choice.
+
+#include <c10/core/Device.h>
+
+#include <string>
+#include <vector>
+
+namespace nplab {
+
+struct RuntimeInfo {
+  std::string nplab_version;
+  std::string build_type;
+  std::string libtorch_version;
+  bool cuda_compiled = false;  ///< built against a CUDA LibTorch (CUDA-only code paths compiled)
+  bool cuda_available = false;
+  std::vector<std::string> cuda_devices;
+  int cpu_threads = 0;
+};
+
+RuntimeInfo runtime_info();
+
+/// "auto" (CUDA when available, else CPU), "cpu" or "cuda[:N]". Asking for CUDA where there is
+/// none throws nplab::InvalidArgument with a message that says so.
+c10::Device resolve_device(const std::string& name);
+
+/// Waits for queued work on `device` (a no-op on the CPU).
+void synchronize(const c10::Device& device);
+
+}  // namespace nplab

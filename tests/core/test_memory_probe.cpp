@@ -1,0 +1,78 @@
+// The CPU memory probe sees LibTorch's allocations, and shows chunked CMAB conditioning in
+// constant memory while an unchunked cross-attention grows with N.
+
+#include <torch/utils.h>
+
+#include "nplab/attention/cmab.h"
+#include "nplab/bench/memory_probe.h"
+#include "test_support.h"
+
+namespace nplab {
+namespace {
+
+using bench::PeakMemoryScope;
+
+class MemoryProbeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { bench::install_cpu_memory_probe(); }
+};
+
+TEST_F(MemoryProbeTest, CountsLiveAndPeakBytesOfTensors) {
+  const auto live_before = bench::cpu_live_bytes();
+  int64_t peak = 0;
+  {
+    const PeakMemoryScope scope;
+    {
+      const auto big = at::empty({1 << 20}, at::kFloat);  // 4 MiB
+      EXPECT_GE(bench::cpu_live_bytes() - live_before, 4 << 20);
+    }
+    EXPECT_LT(bench::cpu_live_bytes() - live_before, 4 << 20);
+    peak = scope.peak_bytes();
+  }
+  EXPECT_GE(peak, 4 << 20);
+  EXPECT_LT(peak, 5 << 20);
+}
+
+TEST_F(MemoryProbeTest, ScopesNestAndKeepTheOuterPeak) {
+  const PeakMemoryScope outer;
+  { const auto first = at::empty({1 << 20}, at::kFloat); }
+  {
+    const PeakMemoryScope inner;
+    const auto small = at::empty({1 << 10}, at::kFloat);
+    EXPECT_LT(inner.peak_bytes(), 1 << 20);
+  }
+  EXPECT_GE(outer.peak_bytes(), 4 << 20);
+}
+
+int64_t conditioning_peak(CMAB& block, int64_t points, int64_t chunk) {
+  const auto context = at::randn({1, points, 64});  // the input itself is not counted
+  const PeakMemoryScope scope;
+  const auto state = block->condition(context, chunk);
+  return scope.peak_bytes();
+}
+
+TEST_F(MemoryProbeTest, ChunkedCmabConditioningUsesConstantMemory) {
+  const c10::InferenceMode inference;
+  torch::manual_seed(0);
+  CMAB block{CMABOptions{}};
+  block->eval();
+  const auto small = conditioning_peak(block, 1000, 256);
+  const auto large = conditioning_peak(block, 100000, 256);
+  EXPECT_GT(small, 0);
+  EXPECT_LE(static_cast<double>(large), 1.10 * static_cast<double>(small))
+      << "N=1000: " << small << " bytes, N=100000: " << large << " bytes";
+}
+
+TEST_F(MemoryProbeTest, UnchunkedCrossAttentionGrowsWithN) {
+  const c10::InferenceMode inference;
+  torch::manual_seed(0);
+  CMAB block{CMABOptions{}};
+  block->eval();
+  // One chunk holding the whole context: scores are [1, 4, 128, N].
+  const auto small = conditioning_peak(block, 1000, 1000);
+  const auto large = conditioning_peak(block, 100000, 100000);
+  EXPECT_GT(large, 50 * small) << "N=1000: " << small << " bytes, N=100000: " << large;
+}
+
+}  // namespace
+}  // namespace nplab
