@@ -51,9 +51,9 @@ StreamingAttentionState streaming_block_state(const at::Tensor& queries, const a
                                  values.size(3), values.options());
   }
   const auto scores = at::matmul(queries, keys.transpose(-2, -1));  // [B, H, Nq, Nk]
-  const auto log_normalizer = at::logsumexp(scores, -1);            // [B, H, Nq]
-  const auto weights = at::exp(scores - log_normalizer.unsqueeze(-1));
-  return {log_normalizer, at::matmul(weights, values), points};
+  // softmax (max-subtracted, renormalised) rather than exp(s - L): the weights of a block sum to
+  // one even when |s| is so large that L itself is rounded.
+  return {at::logsumexp(scores, -1), at::matmul(at::softmax(scores, -1), values), points};
 }
 
 StreamingAttentionState merge_streaming_states(const StreamingAttentionState& a,
