@@ -25,10 +25,10 @@ RuntimeInfo runtime_info() {
   info.cuda_available = torch::cuda::is_available();
   if (info.cuda_available) {
     const auto count = torch::cuda::device_count();
-    for (size_t i = 0; i < count; ++i) {
+    for (int i = 0; i < static_cast<int>(count); ++i) {
 #ifdef NPLAB_WITH_CUDA
       cudaDeviceProp properties{};
-      cudaGetDeviceProperties(&properties, static_cast<int>(i));
+      cudaGetDeviceProperties(&properties, i);
       info.cuda_devices.push_back("cuda:" + std::to_string(i) + " " + properties.name);
 #else
       info.cuda_devices.push_back("cuda:" + std::to_string(i));
