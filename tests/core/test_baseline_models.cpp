@@ -49,7 +49,9 @@ class BaselineModels : public ::testing::Test {
   torch::NoGradGuard no_grad_;
 };
 
-TEST_F(BaselineModels, TnpdTargetsDoNotSeeEachOther) {
+// Targets attend to the context only, and the context tokens never attend to targets: so moving
+// one target can change no other prediction.
+TEST_F(BaselineModels, TnpdMovingOneTargetLeavesTheOtherPredictionsUnchanged) {
   auto model = make("tnpd");
   const auto context = random_points(2, 12, *model, 1);
   auto targets = random_points(2, 6, *model, 2).x;
@@ -114,6 +116,16 @@ TEST_F(BaselineModels, RemovingAPointThatIsNotStoredNamesXr) {
     testing::expect_invalid_argument([&] { model->remove(*state, stranger.x, stranger.y); },
                                      {"xr", "not a stored context point"});
     EXPECT_EQ(state->count(), 5);  // a failed removal leaves the context as it was
+  }
+}
+
+TEST_F(BaselineModels, LossOnAnEmptyContextIsFinite) {
+  for (const auto* name : {"tnpd", "lbanp", "cnp"}) {
+    SCOPED_TRACE(name);
+    auto model = make(name, at::kFloat);
+    const auto none = random_points(2, 0, *model, 12);
+    const auto targets = random_points(2, 4, *model, 13);
+    EXPECT_TRUE(testing::all_finite(model->loss({none.x, none.y, targets.x, targets.y})));
   }
 }
 

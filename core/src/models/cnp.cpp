@@ -73,7 +73,10 @@ at::Tensor CNP::represent(const StoredContextState& state) {
   const auto pairs = at::cat({state.xc(), state.yc()}, -1);
   std::vector<at::Tensor> parts;
   for (auto& encoder : encoders_) {
-    parts.push_back(encoder.post->forward(encoder.pre->forward(pairs).mean(1)));
+    const auto features = encoder.pre->forward(pairs);
+    // An empty context (possible in loss()) pools to zeros rather than the NaN of an empty mean.
+    const auto pooled = state.count() > 0 ? features.mean(1) : features.sum(1);
+    parts.push_back(encoder.post->forward(pooled));
   }
   return at::cat(parts, -1);
 }

@@ -7,6 +7,7 @@
 
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
+#include <torch/nn/pimpl.h>
 
 #include <vector>
 
