@@ -20,7 +20,9 @@ using Bytes = std::vector<uint8_t>;
 using testing::TempDir;
 
 void append_big_endian(Bytes& bytes, uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<uint8_t>(value >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    bytes.push_back(static_cast<uint8_t>(value >> shift));
+  }
 }
 
 /// An IDX file's bytes: magic, dimensions, then `payload` bytes 0, 1, 2, ... (mod 251).

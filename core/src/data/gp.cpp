@@ -13,7 +13,10 @@ namespace nplab::data {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, KernelKind>, 3> kKernelNames{{
-    {"rbf", KernelKind::RBF}, {"matern", KernelKind::Matern52}, {"periodic", KernelKind::Periodic}}};
+    {"rbf", KernelKind::RBF},
+    {"matern", KernelKind::Matern52},
+    {"periodic", KernelKind::Periodic},
+}};
 constexpr std::string_view kStudentTName = "tnoise";
 
 /// low + (high - low) U(0, 1), float64 [count] on the CPU.
@@ -96,8 +99,12 @@ KernelHyperparameters KernelHyperparameters::to(const c10::Device& device) const
 
 void GPSamplerOptions::validate() const {
   counts.validate();
-  if (dim_x < 1) throw InvalidArgument("GP sampler: dim_x must be >= 1, got " + std::to_string(dim_x));
-  if (!(x_range.high > x_range.low)) throw InvalidArgument("GP sampler: x_range must have low < high");
+  if (dim_x < 1) {
+    throw InvalidArgument("GP sampler: dim_x must be >= 1, got " + std::to_string(dim_x));
+  }
+  if (!(x_range.high > x_range.low)) {
+    throw InvalidArgument("GP sampler: x_range must have low < high");
+  }
   check_range(lengthscale, "lengthscale", 1e-6);
   check_range(scale, "scale", 0.0);
   check_range(period, "period", 1e-6);
@@ -120,7 +127,9 @@ GPSamplerOptions gp_options_for(std::string_view name) {
     }
   }
   std::string known_names;
-  for (const auto& known : gp_task_names()) known_names += (known_names.empty() ? "" : ", ") + known;
+  for (const auto& known : gp_task_names()) {
+    known_names += (known_names.empty() ? "" : ", ") + known;
+  }
   throw InvalidArgument("GP task family '" + std::string(name) + "' is unknown; known: " +
                         known_names);
 }
@@ -176,8 +185,9 @@ at::Tensor kernel_matrix(KernelKind kernel, const at::Tensor& x1, const at::Tens
   throw InvalidArgument("kernel_matrix: unknown kernel kind");
 }
 
-at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x, const KernelHyperparameters& hyper,
-                            double noise_std, at::Generator& generator) {
+at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x,
+                            const KernelHyperparameters& hyper, double noise_std,
+                            at::Generator& generator) {
   check_cpu_generator(generator, "sample_gp_values");
   if (!(noise_std >= 0.0)) throw InvalidArgument("sample_gp_values: noise_std must be >= 0");
   check_rank(x, "x", 3);
@@ -200,9 +210,16 @@ at::Tensor sample_gp_function(KernelKind kernel, const KernelParams& params, con
   const auto hyper = KernelHyperparameters::constant(params);
   auto values = sample_gp_values(kernel, x, hyper, 0.0, generator).view({-1});
   if (noise_std > 0.0) {
-    values = values + noise_std * at::randn({values.size(0)}, generator, at::kDouble).to(values.device());
+    const auto noise = at::randn({values.size(0)}, generator, at::kDouble).to(values.device());
+    values = values + noise_std * noise;
   }
   return values;
+}
+
+at::Tensor sample_gp_function(KernelKind kernel, const KernelParams& params, const at::Tensor& grid,
+                              uint64_t seed, double noise_std) {
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  return sample_gp_function(kernel, params, grid, generator, noise_std);
 }
 
 GPSampler::GPSampler(GPSamplerOptions options, uint64_t seed)

@@ -13,7 +13,8 @@ namespace {
 /// Images [N, H, W] or [N, H, W, C] (uint8, or floating in [0, 1]) as [N, H, W, C].
 at::Tensor channels_last(const at::Tensor& images, const char* name) {
   if (!images.defined() || (images.dim() != 3 && images.dim() != 4) || images.numel() == 0) {
-    throw InvalidArgument(std::string(name) + ": expected non-empty [N, H, W] or [N, H, W, C], got " +
+    throw InvalidArgument(std::string(name) +
+                          ": expected non-empty [N, H, W] or [N, H, W, C], got " +
                           shape_string(images));
   }
   if (images.scalar_type() != at::kByte) {

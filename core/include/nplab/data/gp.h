@@ -99,14 +99,18 @@ at::Tensor kernel_matrix(KernelKind kernel, const at::Tensor& x1, const at::Tens
 
 /// Jointly samples y [B, N, 1] ~ N(0, k(x, x) + noise_std² I) at x [B, N, dx] (float64, Cholesky
 /// on the CPU with `generator`; returned on x's device in float64).
-at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x, const KernelHyperparameters& hyper,
-                            double noise_std, at::Generator& generator);
+at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x,
+                            const KernelHyperparameters& hyper, double noise_std,
+                            at::Generator& generator);
 
 /// One ground-truth function f on a grid ([N] or [N, dx]): f ~ GP(0, k), noise-free (sampled
 /// through an eigendecomposition, so dense grids need no jitter), plus i.i.d. Gaussian noise of
 /// std `noise_std` when it is positive. Returns float64 [N] on the grid's device.
 at::Tensor sample_gp_function(KernelKind kernel, const KernelParams& params, const at::Tensor& grid,
                               at::Generator& generator, double noise_std = 0.0);
+/// The same from a fresh generator seeded with `seed`.
+at::Tensor sample_gp_function(KernelKind kernel, const KernelParams& params, const at::Tensor& grid,
+                              uint64_t seed, double noise_std = 0.0);
 
 /// Draws batches of GP tasks. Deterministic for a given seed (or generator state), whatever the
 /// output device: everything is drawn on the CPU in float64, then cast and moved.
@@ -121,7 +125,8 @@ class GPSampler {
   /// stay float64 on the same device.
   GPTasks sample(int64_t batch_size, const at::TensorOptions& output = at::kFloat);
   /// A batch with the given counts.
-  GPTasks sample(int64_t batch_size, TaskCounts counts, const at::TensorOptions& output = at::kFloat);
+  GPTasks sample(int64_t batch_size, TaskCounts counts,
+                 const at::TensorOptions& output = at::kFloat);
 
   const GPSamplerOptions& options() const { return options_; }
   at::Generator& generator() { return generator_; }

@@ -57,8 +57,8 @@ struct QueryGrid {
 QueryGrid query_grid(int64_t height, int64_t width, int64_t upsample = 1,
                      const at::TensorOptions& output = at::kFloat);
 
-/// Predicted values [1, height·width, C] (in [−0.5, 0.5] units) back to an image [height, width, C]
-/// of intensities in [0, 1] (shifted by 0.5 and clamped), float32 on the CPU.
+/// Predicted values [1, height·width, C] (in [−0.5, 0.5] units) back to an image
+/// [height, width, C] of intensities in [0, 1] (shifted by 0.5 and clamped), float32 on the CPU.
 at::Tensor points_to_image(const at::Tensor& values, int64_t height, int64_t width);
 
 /// Tasks from a batch of images [B, H, W(, C)]: each task draws counts.total() distinct pixels of

@@ -8,7 +8,9 @@
 //   var  = k(x*, x*) + σ² − k(x*, X) (K + σ² I)⁻¹ k(X, x*)
 // and its log-likelihood scores the target y themselves, as the models are scored.
 // For "tnoise" tasks the oracle still uses this Gaussian likelihood: it is the ceiling reference
-// of the Gaussian protocol, not the Bayes-optimal predictor under Student-t noise.
+// of the Gaussian protocol, not the Bayes-optimal predictor under Student-t noise. With σ = 0.02
+// the heavy-tailed outliers make its score there very low (about −83 target log-likelihood on the
+// seed-0 evaluation set), so on "tnoise" it is no ceiling: models that widen their std beat it.
 
 #include <ATen/ATen.h>
 
