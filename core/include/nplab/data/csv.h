@@ -1,0 +1,34 @@
+#pragma once
+// Points in CSV files: rows of comma-separated numbers, optionally under one header line of
+// names. Blank lines and lines starting with '#' are skipped. A bad file throws DataError naming
+// the file, the line and what was wrong (a field that is not a number, NaN or Inf, a row with the
+// wrong number of columns).
+
+#include <ATen/ATen.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "nplab/data/data_error.h"
+#include "nplab/models/neural_process.h"
+
+namespace nplab::data {
+
+struct CsvPoints {
+  std::vector<std::string> header;  ///< column names; empty when the file has no header line
+  at::Tensor values;                ///< [1, rows, columns] in the requested dtype, on the CPU
+};
+
+/// Reads a CSV of numbers. `expected_columns` (when > 0) is the required column count.
+/// The first line is a header when none of its fields is a number.
+CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_columns = 0,
+                          at::ScalarType dtype = at::kFloat);
+
+/// Writes one row per query point: the x columns, then the predictive mean and std columns,
+/// under the header "x,mean,std" (dim_x = dim_y = 1) or "x0,x1,..,mean0,..,std0,..".
+/// x is [1, M, dx] or [M, dx]; the prediction's tensors [1, M, dy] or [M, dy].
+void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
+                          const Prediction& prediction);
+
+}  // namespace nplab::data

@@ -1,0 +1,147 @@
+#include "nplab/data/idx.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nplab::data {
+namespace {
+
+constexpr uint32_t kImagesMagic = 0x00000803;  // unsigned byte, 3 dimensions
+constexpr uint32_t kLabelsMagic = 0x00000801;  // unsigned byte, 1 dimension
+// A header promising more than this is corrupt, not a data set we could hold.
+constexpr uint64_t kMaxPayloadBytes = uint64_t{1} << 32;
+
+struct GzCloser {
+  void operator()(gzFile file) const { gzclose(file); }
+};
+using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& reason) {
+  throw DataError(path.string() + ": " + reason);
+}
+
+/// An open gzip (or plain) file that reads exact byte counts and reports zlib errors by name.
+class IdxStream {
+ public:
+  explicit IdxStream(std::filesystem::path path) : path_(std::move(path)) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path_, error)) fail(path_, "no such file");
+    file_.reset(gzopen(path_.c_str(), "rb"));
+    if (!file_) fail(path_, "cannot open for reading");
+  }
+
+  /// Reads up to `size` bytes into `data`; returns how many were read (fewer at end of data).
+  uint64_t read(uint8_t* data, uint64_t size) {
+    uint64_t done = 0;
+    while (done < size) {
+      // gzread takes an unsigned count; read in bounded pieces.
+      const auto piece = static_cast<unsigned>(std::min<uint64_t>(size - done, 1u << 24));
+      const int got = gzread(file_.get(), data + done, piece);
+      if (got < 0) fail_with_zlib_error();
+      if (got == 0) break;
+      done += static_cast<uint64_t>(got);
+    }
+    // A cut-off gzip stream ends the data early with an error recorded, not a negative count.
+    int code = Z_OK;
+    gzerror(file_.get(), &code);
+    if (code != Z_OK) fail_with_zlib_error();
+    return done;
+  }
+
+  /// Reads exactly `size` bytes or throws naming what was being read.
+  void read_exact(uint8_t* data, uint64_t size, const std::string& what) {
+    const auto got = read(data, size);
+    if (got != size) {
+      fail(path_, "truncated: expected " + std::to_string(size) + " bytes of " + what + ", got " +
+                      std::to_string(got));
+    }
+  }
+
+  uint32_t read_big_endian_u32(const std::string& what) {
+    std::array<uint8_t, 4> bytes{};
+    read_exact(bytes.data(), bytes.size(), what);
+    return (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) |
+           uint32_t{bytes[3]};
+  }
+
+  void expect_end() {
+    uint8_t extra = 0;
+    if (read(&extra, 1) != 0) fail(path_, "unexpected data after the last item");
+  }
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  [[noreturn]] void fail_with_zlib_error() {
+    int code = Z_OK;
+    const char* message = gzerror(file_.get(), &code);
+    fail(path_, std::string("corrupt or truncated gzip data (") + (message ? message : "?") + ")");
+  }
+
+  std::filesystem::path path_;
+  GzFile file_;
+};
+
+void expect_magic(IdxStream& stream, uint32_t expected, const char* kind) {
+  const auto magic = stream.read_big_endian_u32("header");
+  if (magic != expected) {
+    char text[64];
+    std::snprintf(text, sizeof text, "bad magic number 0x%08X, expected 0x%08X (%s)", magic,
+                  expected, kind);
+    fail(stream.path(), text);
+  }
+}
+
+at::Tensor read_payload(IdxStream& stream, std::vector<int64_t> shape) {
+  uint64_t bytes = 1;
+  for (const auto extent : shape) bytes *= static_cast<uint64_t>(extent);
+  if (bytes > kMaxPayloadBytes) {
+    fail(stream.path(), "implausible dimensions: " + std::to_string(bytes) + " bytes of data");
+  }
+  auto values = at::empty(shape, at::kByte);
+  stream.read_exact(values.data_ptr<uint8_t>(), bytes, "data");
+  stream.expect_end();
+  return values;
+}
+
+}  // namespace
+
+at::Tensor read_idx_images(const std::filesystem::path& path) {
+  IdxStream stream(path);
+  expect_magic(stream, kImagesMagic, "IDX uint8 images [N, rows, cols]");
+  const auto count = stream.read_big_endian_u32("header");
+  const auto rows = stream.read_big_endian_u32("header");
+  const auto cols = stream.read_big_endian_u32("header");
+  if (rows == 0 || cols == 0) {
+    fail(path, "image size " + std::to_string(rows) + "x" + std::to_string(cols) + " is empty");
+  }
+  return read_payload(stream, {count, rows, cols});
+}
+
+at::Tensor read_idx_labels(const std::filesystem::path& path) {
+  IdxStream stream(path);
+  expect_magic(stream, kLabelsMagic, "IDX uint8 labels [N]");
+  const auto count = stream.read_big_endian_u32("header");
+  return read_payload(stream, {count});
+}
+
+LabelledImages read_fashion_mnist(Split split, const std::filesystem::path& directory) {
+  const std::string prefix = split == Split::Train ? "train" : "t10k";
+  const auto image_path = directory / (prefix + "-images-idx3-ubyte.gz");
+  const auto label_path = directory / (prefix + "-labels-idx1-ubyte.gz");
+  LabelledImages set{read_idx_images(image_path), read_idx_labels(label_path)};
+  if (set.images.size(0) != set.labels.size(0)) {
+    fail(label_path, std::to_string(set.labels.size(0)) + " labels for " +
+                         std::to_string(set.images.size(0)) + " images in " + image_path.string());
+  }
+  return set;
+}
+
+}  // namespace nplab::data

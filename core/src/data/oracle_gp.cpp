@@ -1,0 +1,77 @@
+#include "nplab/data/oracle_gp.h"
+
+#include <cmath>
+#include <numbers>
+
+#include "nplab/util/checks.h"
+
+namespace nplab::data {
+namespace {
+
+/// Mean over points of log N(y | mean, std), float64 [B].
+at::Tensor mean_log_likelihood(const at::Tensor& y, const Prediction& prediction) {
+  const auto mean = prediction.mean.to(at::kDouble);
+  const auto variance = prediction.stddev.to(at::kDouble).square();
+  const auto log_density =
+      -0.5 * (std::log(2.0 * std::numbers::pi) + variance.log() +
+              (y.to(at::kDouble) - mean).square() / variance);
+  return log_density.sum(-1).mean(-1);
+}
+
+}  // namespace
+
+Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
+                          const GPPrior& prior) {
+  check_rank(xt, "xt", 3);
+  check_point_set(xt, "xt", xt.size(2), 0);
+  check_point_set(xc, "xc", xt.size(2), 0);
+  check_point_set(yc, "yc", 1, 0);
+  check_size(yc, "yc", 0, xc.size(0));
+  check_size(yc, "yc", 1, xc.size(1));
+  check_size(xt, "xt", 0, xc.size(0));
+  if (!(prior.noise_std >= 0.0)) throw InvalidArgument("oracle_predict: noise_std must be >= 0");
+  prior.hyper.check(xt.size(0));
+
+  const auto noise_variance = prior.noise_std * prior.noise_std;
+  const auto device = xt.device();
+  const auto queries = xt.to(at::kDouble);
+  // Every kernel here is stationary with k(x, x) = scale².
+  const auto prior_variance = prior.hyper.scale.to(device, at::kDouble).view({-1, 1, 1}).square();
+  auto mean = at::zeros({xt.size(0), xt.size(1), 1}, queries.options());
+  auto variance = (prior_variance + noise_variance).expand_as(mean).clone();
+
+  if (xc.size(1) > 0) {
+    const auto context = xc.to(device, at::kDouble);
+    auto covariance = kernel_matrix(prior.kernel, context, context, prior.hyper);
+    covariance.diagonal(0, -2, -1).add_(noise_variance);
+    const auto [lower, info] = at::linalg_cholesky_ex(covariance);
+    if (!info.eq(0).all().item<bool>()) {
+      throw InvalidArgument("oracle_predict: the context covariance is not positive definite "
+                            "(duplicate context points with noise_std 0?)");
+    }
+    const auto cross = kernel_matrix(prior.kernel, context, queries, prior.hyper);  // [B, N, M]
+    const auto whitened_cross = at::linalg_solve_triangular(lower, cross, /*upper=*/false);
+    const auto whitened_y =
+        at::linalg_solve_triangular(lower, yc.to(device, at::kDouble), /*upper=*/false);
+    mean = at::matmul(whitened_cross.transpose(-2, -1), whitened_y);
+    variance = variance - whitened_cross.square().sum(1).unsqueeze(-1);
+  }
+  // Rounding can push the variance of a query on top of a context point below zero when σ = 0.
+  const auto stddev = variance.clamp_min(1e-12).sqrt();
+  return {mean.to(xt.scalar_type()), stddev.to(xt.scalar_type())};
+}
+
+OracleScores oracle_log_likelihood(const Batch& batch, const GPPrior& prior) {
+  check_point_set(batch.yt, "yt", 1, 1);
+  check_size(batch.yt, "yt", 1, batch.xt.size(1));
+  OracleScores scores;
+  scores.target =
+      mean_log_likelihood(batch.yt, oracle_predict(batch.xc, batch.yc, batch.xt, prior));
+  scores.context = batch.xc.size(1) > 0
+                       ? mean_log_likelihood(batch.yc,
+                                             oracle_predict(batch.xc, batch.yc, batch.xc, prior))
+                       : at::zeros({batch.xc.size(0)}, batch.yt.options().dtype(at::kDouble));
+  return scores;
+}
+
+}  // namespace nplab::data
