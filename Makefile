@@ -32,8 +32,10 @@ build: configure
 run: build
 	$(BUILD_DIR)/bin/nplab
 
+# One intra-op thread per test: ctest already runs tests in parallel, and oversubscribed OpenMP
+# pools slow LibTorch down by an order of magnitude on a busy 2-core machine.
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+	cd $(BUILD_DIR) && OMP_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench: build
 	$(BUILD_DIR)/bin/nplab-cli bench cmab --n 100,1000,10000,100000 --new 1 --csv

@@ -163,8 +163,9 @@ CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_co
   return CsvReader(path, expected_columns, dtype).read();
 }
 
-void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
-                          const Prediction& prediction) {
+namespace {
+
+std::string format_prediction_csv(const at::Tensor& x, const Prediction& prediction) {
   const auto inputs = as_rows(x, "x");
   const auto mean = as_rows(prediction.mean, "mean");
   const auto stddev = as_rows(prediction.stddev, "stddev");
@@ -190,7 +191,18 @@ void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x
   } else {
     append_rows<double>(text, table);
   }
+  return text;
+}
 
+}  // namespace
+
+void write_prediction_csv(std::ostream& out, const at::Tensor& x, const Prediction& prediction) {
+  out << format_prediction_csv(x, prediction);
+}
+
+void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
+                          const Prediction& prediction) {
+  const auto text = format_prediction_csv(x, prediction);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw DataError(path.string() + ": cannot open for writing");
   out << text;

@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,7 @@ CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_co
 /// x is [1, M, dx] or [M, dx]; the prediction's tensors [1, M, dy] or [M, dy].
 void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
                           const Prediction& prediction);
+/// The same table written to a stream (standard output for `nplab-cli predict`).
+void write_prediction_csv(std::ostream& out, const at::Tensor& x, const Prediction& prediction);
 
 }  // namespace nplab::data
