@@ -4,6 +4,7 @@
 #include <map>
 
 #include "nplab/models/cmanp.h"
+#include "nplab/models/tnpkr.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -15,13 +16,18 @@ using Factory = std::function<std::shared_ptr<NeuralProcess>(const nlohmann::jso
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table{
       {"cmanp", [](const nlohmann::json& c) { return std::make_shared<CMANP>(c); }},
+      {"tnpkr", [](const nlohmann::json& c) { return std::make_shared<TNPKR>(c); }},
   };
   return table;
 }
 
 // Aliases: a name that stands for a model with some keys set.
 const std::map<std::string, nlohmann::json>& aliases() {
-  static const std::map<std::string, nlohmann::json> table{};
+  static const std::map<std::string, nlohmann::json> table{
+      {"tnpkr-full", {{"model", "tnpkr"}, {"attention", "full"}}},
+      {"tnpkr-scan", {{"model", "tnpkr"}, {"attention", "scan"}}},
+      {"tnpkr-dka", {{"model", "tnpkr"}, {"attention", "dka"}}},
+  };
   return table;
 }
 
