@@ -24,14 +24,10 @@ struct AttentionInputs {
 };
 
 // Token-like inputs (unit scale, as after a LayerNorm) at locations in [-2, 2].
-AttentionInputs attention_inputs(int64_t queries, int64_t keys, int64_t dim, uint64_t seed,
-                                 at::ScalarType dtype = at::kFloat) {
+AttentionInputs attention_inputs(int64_t queries, int64_t keys, int64_t dim, uint64_t seed) {
   const auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const auto options = at::TensorOptions().dtype(dtype);
-  return {at::randn({1, queries, dim}, generator, options),
-          at::rand({1, queries, 1}, generator, options) * 4 - 2,
-          at::randn({1, keys, dim}, generator, options),
-          at::rand({1, keys, 1}, generator, options) * 4 - 2};
+  return {at::randn({1, queries, dim}, generator), at::rand({1, queries, 1}, generator) * 4 - 2,
+          at::randn({1, keys, dim}, generator), at::rand({1, keys, 1}, generator) * 4 - 2};
 }
 
 at::Tensor attend(KernelAttention& attention, const AttentionInputs& in) {

@@ -63,8 +63,8 @@ DistanceBiasImpl::DistanceBiasImpl(const DistanceBiasOptions& options) : options
   const int64_t heads = options_.heads;
   const int64_t terms = options_.terms;
 
-  // Peak bias 1 at d = 0 (the basis terms share it): large enough to make attention local, small
-  // enough that DKA's random-feature estimate of exp(logit) keeps a moderate variance.
+  // Stationary kernels start with bias 1 at d = 0 (shared by the basis terms): enough to make
+  // attention local, small enough that DKA's estimate of exp(logit) keeps a moderate variance.
   const double initial_amplitude = options_.kernel == BiasKernel::Linear ? 0.5 : 1.0 / terms;
   amplitude_ = register_parameter("amplitude", at::full({heads, terms}, initial_amplitude));
   switch (options_.kernel) {
@@ -113,7 +113,8 @@ at::Tensor DistanceBiasImpl::forward(const at::Tensor& xq, const at::Tensor& xk)
   const auto& kernel = options_.kernel;
   if (kernel == BiasKernel::Periodic) {
     // sum_i cos(2 pi d_i / p) = u(xq).u(xk), so no [.., dim_x] intermediate is needed.
-    const auto cosines = at::matmul(periodic_embedding(xq), periodic_embedding(xk).transpose(-2, -1));
+    const auto cosines =
+        at::matmul(periodic_embedding(xq), periodic_embedding(xk).transpose(-2, -1));
     const auto inverse_sq_lengthscale = per_head((-2.0 * log_lengthscale_).exp());
     return per_head(amplitude_) *
            at::exp((cosines - static_cast<double>(options_.dim_x)) * inverse_sq_lengthscale);

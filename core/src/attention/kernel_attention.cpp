@@ -80,7 +80,9 @@ void KernelAttentionImpl::set_mode(AttentionMode mode) {
 }
 
 void KernelAttentionImpl::set_scan_chunk(int64_t chunk) {
-  if (chunk < 1) throw InvalidArgument("scan_chunk: must be positive, got " + std::to_string(chunk));
+  if (chunk < 1) {
+    throw InvalidArgument("scan_chunk: must be positive, got " + std::to_string(chunk));
+  }
   options_.scan_chunk = chunk;
 }
 
