@@ -7,6 +7,7 @@
 #include "nplab/models/cnp.h"
 #include "nplab/models/lbanp.h"
 #include "nplab/models/tnpd.h"
+#include "nplab/models/tnpkr.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -21,6 +22,7 @@ const std::map<std::string, Factory>& factories() {
       {"cnp", [](const nlohmann::json& c) { return std::make_shared<CNP>(c); }},
       {"lbanp", [](const nlohmann::json& c) { return std::make_shared<LBANP>(c); }},
       {"tnpd", [](const nlohmann::json& c) { return std::make_shared<TNPD>(c); }},
+      {"tnpkr", [](const nlohmann::json& c) { return std::make_shared<TNPKR>(c); }},
   };
   return table;
 }
@@ -30,6 +32,9 @@ const std::map<std::string, nlohmann::json>& aliases() {
   static const std::map<std::string, nlohmann::json> table{
       // LBANP with as many latents as CMANP, for the memory comparison of the CMANP paper.
       {"lbanp-128", {{"model", "lbanp"}, {"latents", 128}}},
+      {"tnpkr-full", {{"model", "tnpkr"}, {"attention", "full"}}},
+      {"tnpkr-scan", {{"model", "tnpkr"}, {"attention", "scan"}}},
+      {"tnpkr-dka", {{"model", "tnpkr"}, {"attention", "dka"}}},
   };
   return table;
 }
