@@ -1,0 +1,42 @@
+#include "model_catalog.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace nplab::ui {
+
+QStringList default_model_dirs() {
+  const QString app_dir = QCoreApplication::applicationDirPath();
+  const QStringList candidates{QDir::current().filePath("models"), app_dir + "/models",
+                               app_dir + "/../models", app_dir + "/../../models"};
+  QStringList dirs;
+  for (const auto& candidate : candidates) {
+    const QFileInfo info(candidate);
+    if (info.isDir() && !dirs.contains(info.canonicalFilePath())) {
+      dirs << info.canonicalFilePath();
+    }
+  }
+  return dirs;
+}
+
+QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_y) {
+  QList<ModelChoice> choices;
+  for (const auto& dir : dirs) {
+    const auto files = QDir(dir).entryInfoList({"*.pt"}, QDir::Files, QDir::Name);
+    for (const auto& file : files) {
+      choices.append({file.fileName(),
+                      {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(),
+                       dim_x, dim_y},
+                      false});
+    }
+  }
+  for (const auto& name : Explorer::registry_models()) {
+    choices.append({QStringLiteral("untrained: %1").arg(QString::fromStdString(name)),
+                    {ModelSource::Kind::Registry, name, dim_x, dim_y},
+                    true});
+  }
+  return choices;
+}
+
+}  // namespace nplab::ui
