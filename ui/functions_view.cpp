@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -25,6 +26,7 @@ const QColor kGridColour(225, 225, 225);
 constexpr int kOneSigmaAlpha = 95;
 constexpr int kTwoSigmaAlpha = 40;
 constexpr double kHitRadiusPixels = 10.0;
+constexpr int kFrameMs = 30;
 
 std::vector<double> linspace(double from, double to, int count) {
   std::vector<double> values(static_cast<size_t>(count));
@@ -36,7 +38,7 @@ QString format_bytes(std::int64_t bytes) {
   const QLocale locale(QLocale::English);
   return QStringLiteral("%1 bytes (%2)")
       .arg(locale.toString(static_cast<qlonglong>(bytes)),
-           locale.formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat));
+           locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
 }
 
 QCPGraph* add_band_edge(QCustomPlot* plot, const QString& name) {
@@ -127,10 +129,16 @@ void FunctionsView::build_controls() {
   QFont readout_font = readout_->font();
   readout_font.setPointSizeF(readout_font.pointSizeF() * 1.15);
   readout_->setFont(readout_font);
-  auto* hint = new QLabel(tr("left click: add · drag: move · right click or Delete: remove"), this);
+  // The text changes on every prediction; the layout must not (nor the window's size hints).
+  readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+  readout_->setMinimumHeight(readout_->fontMetrics().height() + 6);
+  auto* hint = new QLabel(tr("Left click: add a point · drag: move it · right click or Delete: "
+                             "remove it · Ctrl+Z / Ctrl+Shift+Z: undo / redo"),
+                          this);
   hint->setStyleSheet("color: #666;");
-  auto* footer = new QHBoxLayout;
-  footer->addWidget(readout_, 1);
+  auto* footer = new QVBoxLayout;
+  footer->setSpacing(2);
+  footer->addWidget(readout_);
   footer->addWidget(hint);
   layout->addLayout(footer);
 }
@@ -140,8 +148,11 @@ void FunctionsView::build_plot() {
   plot_->setObjectName("functionsPlot");
   plot_->setMinimumSize(480, 320);
   plot_->setBackground(Qt::white);
-  plot_->setNoAntialiasingOnDrag(false);
-  plot_->setAntialiasedElements(QCP::aeAll);
+  replot_timer_ = new QTimer(this);
+  replot_timer_->setSingleShot(true);
+  replot_timer_->setInterval(kFrameMs);
+  connect(replot_timer_, &QTimer::timeout, this,
+          [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
 
   QFont label_font = font();
   label_font.setPointSizeF(label_font.pointSizeF() * 1.3);
@@ -360,7 +371,11 @@ void FunctionsView::draw_points() {
   } else {
     selection_->data()->clear();
   }
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  schedule_replot();
+}
+
+void FunctionsView::schedule_replot() {
+  if (!replot_timer_->isActive()) replot_timer_->start();
 }
 
 void FunctionsView::clear_curves() {
@@ -397,7 +412,12 @@ void FunctionsView::show_result(const PredictionResult& result) {
     band2_upper_->setData(keys, up2, true);
     band2_lower_->setData(keys, down2, true);
   }
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  if (latest) {
+    replot_timer_->stop();  // the final picture: draw it now rather than a frame later
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  } else {
+    schedule_replot();
+  }
   update_readout();
   if (latest) emit settled();
 }
@@ -419,12 +439,13 @@ void FunctionsView::update_readout() {
   const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
                            .arg(QLatin1String(constant ? "#1b7f3b" : "#a15c00"),
                                 QString::fromUtf8(to_string(update.mode)));
+  const QLocale locale(QLocale::English);
   QString text = count + QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
-                             .arg(QString::number(update.micros, 'f', 0), mode,
+                             .arg(locale.toString(update.micros, 'f', 0), mode,
                                   format_bytes(update.state_bytes));
   text += tr(" · predicting %1 targets: %2 ms")
               .arg(shown_->prediction.mean.size())
-              .arg(shown_->prediction.micros / 1000.0, 0, 'f', 1);
+              .arg(locale.toString(shown_->prediction.micros / 1000.0, 'f', 1));
   if (!update.note.empty()) {
     text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
   }

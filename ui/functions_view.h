@@ -23,6 +23,7 @@ class QCPGraph;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
+class QTimer;
 
 namespace nplab::ui {
 
@@ -89,6 +90,8 @@ class FunctionsView : public QWidget {
   void show_result(const PredictionResult& result);
   void draw_points();
   void clear_curves();
+  /// Replots at most once per frame however many edits and results arrive (PlotJuggler's way).
+  void schedule_replot();
   void update_readout();
   void update_actions();
 
@@ -109,6 +112,7 @@ class FunctionsView : public QWidget {
   QLabel* untrained_warning_ = nullptr;
   QLabel* readout_ = nullptr;
   QCustomPlot* plot_ = nullptr;
+  QTimer* replot_timer_ = nullptr;
   QCPGraph* band2_upper_ = nullptr;
   QCPGraph* band2_lower_ = nullptr;
   QCPGraph* band1_upper_ = nullptr;

@@ -137,4 +137,9 @@ class Explorer {
 /// "constant-time update" / "recompute" / "no change", for readouts.
 const char* to_string(UpdateMode mode);
 
+/// Sets how many threads LibTorch uses inside one operation, process-wide (at::set_num_threads).
+/// Call it on the thread that computes: with OpenMP the setting is picked up per thread. The GUI
+/// leaves one core to its own thread. Throws std::invalid_argument for threads < 1.
+void set_compute_threads(int threads);
+
 }  // namespace nplab

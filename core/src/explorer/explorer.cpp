@@ -1,6 +1,7 @@
 #include "nplab/explorer.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/utils.h>
 
@@ -86,6 +87,13 @@ const char* to_string(UpdateMode mode) {
     case UpdateMode::None: break;
   }
   return "no change";
+}
+
+void set_compute_threads(int threads) {
+  if (threads < 1) {
+    throw InvalidArgument("threads: " + std::to_string(threads) + " (must be at least 1)");
+  }
+  at::set_num_threads(threads);
 }
 
 struct Explorer::Impl {
