@@ -64,7 +64,7 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
   connect(&worker_, &ExplorerWorker::finished, this, &FunctionsView::show_result);
   update_actions();
   update_readout();
-  select_model(0);
+  select_model(preferred_model(models_));
 }
 
 QAction* FunctionsView::make_action(const QString& text, const QList<QKeySequence>& keys,

@@ -39,4 +39,14 @@ QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_
   return choices;
 }
 
+int preferred_model(const QList<ModelChoice>& choices) {
+  for (int i = 0; i < choices.size(); ++i) {
+    if (!choices[i].untrained) return i;
+  }
+  for (int i = 0; i < choices.size(); ++i) {
+    if (choices[i].source.name_or_path == "cmanp") return i;
+  }
+  return choices.isEmpty() ? -1 : 0;
+}
+
 }  // namespace nplab::ui

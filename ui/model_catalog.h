@@ -24,4 +24,8 @@ QStringList default_model_dirs();
 /// Checkpoints found in `dirs` (sorted by name within each folder), then the registry's models.
 QList<ModelChoice> available_models(const QStringList& dirs, int dim_x = 1, int dim_y = 1);
 
+/// The choice to start with: the first checkpoint, else the untrained CMANP (the model the lab
+/// is about), else the first choice; -1 when there is none.
+int preferred_model(const QList<ModelChoice>& choices);
+
 }  // namespace nplab::ui

@@ -3,11 +3,18 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <torch/utils.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include "nplab/explorer.h"
+#include "nplab/models/registry.h"
+#include "nplab/train/checkpoint.h"
 
 namespace nplab {
 namespace {
@@ -47,8 +54,8 @@ Explorer loaded(const std::string& name = "cmanp", const ModelOptions& options =
 
 /// Predictions of a new explorer with the same (seeded) model conditioned on `points` in one go.
 GridPrediction fresh_prediction(const std::vector<ContextPoint>& points,
-                                const std::vector<double>& xs) {
-  auto explorer = loaded();
+                                const std::vector<double>& xs, const std::string& name = "cmanp") {
+  auto explorer = loaded(name);
   EXPECT_TRUE(explorer.set_points(points).ok());
   const auto prediction = explorer.predict(xs);
   EXPECT_TRUE(prediction.ok()) << prediction.error();
@@ -58,7 +65,7 @@ GridPrediction fresh_prediction(const std::vector<ContextPoint>& points,
 void expect_same_predictions(Explorer& explorer, const std::vector<double>& xs) {
   const auto incremental = explorer.predict(xs);
   ASSERT_TRUE(incremental.ok()) << incremental.error();
-  const auto fresh = fresh_prediction(explorer.points(), xs);
+  const auto fresh = fresh_prediction(explorer.points(), xs, explorer.model().name);
   EXPECT_LE(max_abs_diff(incremental.value().mean, fresh.mean), 2e-4);
   EXPECT_LE(max_abs_diff(incremental.value().stddev, fresh.stddev), 2e-4);
 }
@@ -87,6 +94,73 @@ TEST(Explorer, UnknownModelIsAnErrorAndKeepsThePreviousModel) {
   EXPECT_EQ(explorer.points().size(), 1u);
   EXPECT_TRUE(explorer.predict(grid(5)).ok());
 }
+
+TEST(Explorer, CheckpointLoadsAsATrainedModelWithTheSavedWeights) {
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("nplab-explorer-" + std::to_string(::getpid()) + ".pt"))
+                        .string();
+  {
+    // The very model load_registry_model("cmanp") makes: same config, same seed.
+    const auto config = default_config("cmanp", {{"dim_x", 1}, {"dim_y", 1}});
+    torch::manual_seed(0);
+    auto model = make_model(config);
+    save_checkpoint(*model, {{"data", "none: untrained weights"}}, path);
+  }
+  Explorer explorer;
+  const auto outcome = explorer.load_checkpoint(path);
+  std::filesystem::remove(path);
+  std::filesystem::remove(card_path_for(path));
+  ASSERT_TRUE(outcome.ok()) << outcome.error();
+  EXPECT_FALSE(outcome.value().untrained);
+  EXPECT_EQ(outcome.value().name, "cmanp");
+  EXPECT_EQ(outcome.value().source, path);
+  ASSERT_TRUE(explorer.add(wave(6)).ok());
+  const auto from_checkpoint = explorer.predict(grid(9));
+  ASSERT_TRUE(from_checkpoint.ok()) << from_checkpoint.error();
+  const auto from_registry = fresh_prediction(wave(6), grid(9));
+  EXPECT_LE(max_abs_diff(from_checkpoint.value().mean, from_registry.mean), 1e-6);
+  EXPECT_LE(max_abs_diff(from_checkpoint.value().stddev, from_registry.stddev), 1e-6);
+}
+
+TEST(Explorer, ForeignFileIsACheckpointErrorNotACrash) {
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("nplab-explorer-foreign-" + std::to_string(::getpid()) + ".pt"))
+                        .string();
+  std::ofstream(path) << "not a checkpoint";
+  Explorer explorer;
+  const auto outcome = explorer.load_checkpoint(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_THAT(outcome.error(), HasSubstr(path));
+  EXPECT_FALSE(explorer.has_model());
+}
+
+/// Every registered model through the facade: the reported kind of update is the model's, and
+/// edits end where conditioning afresh does.
+class ExplorerOnEveryModel : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ExplorerOnEveryModel, EditsReportTheModelsUpdateKindAndMatchConditioningAfresh) {
+  auto explorer = loaded(GetParam());
+  const auto expected_mode = explorer.model().constant_time_updates ? UpdateMode::ConstantTime
+                                                                    : UpdateMode::Recompute;
+  ASSERT_TRUE(explorer.add(wave(5)).ok());
+  const auto added = explorer.add(point_1d(0.25, 0.5));
+  ASSERT_TRUE(added.ok()) << added.error();
+  EXPECT_EQ(added.value().mode, expected_mode);
+  const auto removed = explorer.remove(1);
+  ASSERT_TRUE(removed.ok()) << removed.error();
+  EXPECT_EQ(removed.value().mode, expected_mode);
+  EXPECT_EQ(removed.value().count, 5);
+  expect_same_predictions(explorer, grid(7));
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, ExplorerOnEveryModel,
+                         ::testing::ValuesIn(Explorer::registry_models()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(Explorer, MissingCheckpointIsAnError) {
   Explorer explorer;

@@ -88,8 +88,8 @@ at::Tensor PreNormAttentionImpl::forward(const at::Tensor& x, const at::Tensor& 
 
 PreNormFeedForwardImpl::PreNormFeedForwardImpl(int64_t dim, int64_t hidden_dim) {
   norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
-  in_ = register_module("in", torch::nn::Linear(dim, 2 * hidden_dim));
-  out_ = register_module("out", torch::nn::Linear(hidden_dim, dim));
+  in_ = register_module("proj_in", torch::nn::Linear(dim, 2 * hidden_dim));
+  out_ = register_module("proj_out", torch::nn::Linear(hidden_dim, dim));
 }
 
 at::Tensor PreNormFeedForwardImpl::forward(const at::Tensor& x) {

@@ -24,8 +24,7 @@ CMABImpl::CMABImpl(const CMABOptions& options) : options_(options) {
 
 void CMABImpl::check_context(const at::Tensor& context, const char* name,
                              int64_t min_points) const {
-  // Values are checked chunk by chunk while streaming (see stream()).
-  check_point_set(context, name, options_.context_dim, min_points, /*check_values=*/false);
+  check_point_set(context, name, options_.context_dim, min_points);
   check_same_dtype_device(latents_, "CMAB parameters", context, name);
 }
 
@@ -35,8 +34,7 @@ at::Tensor CMABImpl::block_queries(int64_t batch) {
       {batch, -1, -1, -1});
 }
 
-StreamingAttentionState CMABImpl::stream(const at::Tensor& context, const char* name,
-                                         int64_t chunk_size) {
+StreamingAttentionState CMABImpl::stream(const at::Tensor& context, int64_t chunk_size) {
   if (chunk_size <= 0) throw InvalidArgument("chunk_size: must be positive");
   const int64_t batch = context.size(0);
   const int64_t points = context.size(1);
@@ -47,7 +45,6 @@ StreamingAttentionState CMABImpl::stream(const at::Tensor& context, const char* 
   for (int64_t start = 0; start < points; start += chunk_size) {
     // Normalise and project one chunk at a time: nothing of size N is ever allocated.
     const auto chunk = context.narrow(1, start, std::min(chunk_size, points - start));
-    check_finite(chunk, name, start);
     const auto [keys, values] =
         attention->project_keys_values(layer_cross_attn_->normalize_context(chunk));
     state = merge_streaming_states(state, streaming_block_state(queries, keys, values));
@@ -63,19 +60,19 @@ CMABState CMABImpl::empty_state(int64_t batch, const at::TensorOptions& options)
 
 CMABState CMABImpl::condition(const at::Tensor& context, int64_t chunk_size) {
   check_context(context, "context", 0);
-  return {stream(context, "context", chunk_size)};
+  return {stream(context, chunk_size)};
 }
 
 void CMABImpl::update(CMABState& state, const at::Tensor& new_context, int64_t chunk_size) {
   check_context(new_context, "new_context", 0);
   check_size(new_context, "new_context", 0, state.cross.output.size(0));
-  state.cross = merge_streaming_states(state.cross, stream(new_context, "new_context", chunk_size));
+  state.cross = merge_streaming_states(state.cross, stream(new_context, chunk_size));
 }
 
 bool CMABImpl::remove(CMABState& state, const at::Tensor& removed_context, int64_t chunk_size) {
   check_context(removed_context, "removed_context", 0);
   check_size(removed_context, "removed_context", 0, state.cross.output.size(0));
-  auto removal = remove_streaming_state(state.cross, stream(removed_context, "removed_context", chunk_size));
+  auto removal = remove_streaming_state(state.cross, stream(removed_context, chunk_size));
   if (!removal.exact) return false;
   state.cross = std::move(removal.state);
   return true;
@@ -103,7 +100,6 @@ at::Tensor CMABImpl::output(const CMABState& state, const at::Tensor& input_late
 
 at::Tensor CMABImpl::forward(const at::Tensor& context, const at::Tensor& input_latents) {
   check_context(context, "context", 1);
-  check_finite(context, "context");
   check_rank(input_latents, "input_latents", 3);
   check_size(input_latents, "input_latents", 2, options_.dim);
   check_size(input_latents, "input_latents", 0, context.size(0));

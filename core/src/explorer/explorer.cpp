@@ -12,17 +12,9 @@
 #include "nplab/models/neural_process.h"
 #include "nplab/models/registry.h"
 #include "nplab/runtime.h"
+#include "nplab/train/checkpoint.h"
 #include "nplab/util/checks.h"
 
-// TODO(checkpoints): nplab/train/checkpoint.h arrives on main with
-//   nplab::Checkpoint nplab::load_checkpoint(const std::string& path, c10::Device device);
-// Until it is merged, Explorer::load_checkpoint reports that checkpoints are not available.
-#if __has_include("nplab/train/checkpoint.h")
-#include "nplab/train/checkpoint.h"
-#define NPLAB_EXPLORER_HAS_CHECKPOINTS 1
-#else
-#define NPLAB_EXPLORER_HAS_CHECKPOINTS 0
-#endif
 
 namespace nplab {
 namespace {
@@ -257,8 +249,7 @@ Outcome<ModelInfo> Explorer::load_registry_model(const std::string& name,
 Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std::string& device) {
   return guarded<ModelInfo>("loading checkpoint " + path, [&]() -> ModelInfo {
     if (!std::filesystem::is_regular_file(path)) throw InvalidArgument("no such file");
-    [[maybe_unused]] const auto resolved = resolve_device(device);  // validates the name too
-#if NPLAB_EXPLORER_HAS_CHECKPOINTS
+    const auto resolved = resolve_device(device);
     auto checkpoint = nplab::load_checkpoint(path, resolved);
     auto made = checkpoint.model;
     ModelInfo made_info{made->name(),
@@ -269,9 +260,6 @@ Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std:
                         made->update_kind() == UpdateKind::ConstantTime,
                         resolved.str()};
     return impl_->install(std::move(made), std::move(made_info), resolved);
-#else
-    throw InvalidArgument("checkpoint loading is not in this build yet (nplab/train/checkpoint.h)");
-#endif
   });
 }
 

@@ -4,6 +4,9 @@
 #include <map>
 
 #include "nplab/models/cmanp.h"
+#include "nplab/models/cnp.h"
+#include "nplab/models/lbanp.h"
+#include "nplab/models/tnpd.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -15,13 +18,19 @@ using Factory = std::function<std::shared_ptr<NeuralProcess>(const nlohmann::jso
 const std::map<std::string, Factory>& factories() {
   static const std::map<std::string, Factory> table{
       {"cmanp", [](const nlohmann::json& c) { return std::make_shared<CMANP>(c); }},
+      {"cnp", [](const nlohmann::json& c) { return std::make_shared<CNP>(c); }},
+      {"lbanp", [](const nlohmann::json& c) { return std::make_shared<LBANP>(c); }},
+      {"tnpd", [](const nlohmann::json& c) { return std::make_shared<TNPD>(c); }},
   };
   return table;
 }
 
 // Aliases: a name that stands for a model with some keys set.
 const std::map<std::string, nlohmann::json>& aliases() {
-  static const std::map<std::string, nlohmann::json> table{};
+  static const std::map<std::string, nlohmann::json> table{
+      // LBANP with as many latents as CMANP, for the memory comparison of the CMANP paper.
+      {"lbanp-128", {{"model", "lbanp"}, {"latents", 128}}},
+  };
   return table;
 }
 

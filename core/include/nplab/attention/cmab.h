@@ -57,7 +57,7 @@ class CMABImpl : public torch::nn::Module {
  private:
   void check_context(const at::Tensor& context, const char* name, int64_t min_points) const;
   at::Tensor block_queries(int64_t batch);
-  StreamingAttentionState stream(const at::Tensor& context, const char* name, int64_t chunk_size);
+  StreamingAttentionState stream(const at::Tensor& context, int64_t chunk_size);
   at::Tensor after_first_cross_attention(const at::Tensor& cross_output,
                                          const at::Tensor& input_latents);
 

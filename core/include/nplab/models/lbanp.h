@@ -1,0 +1,53 @@
+#pragma once
+// LBANP: the Latent Bottlenecked Attentive Neural Process (Feng et al., 2023). A few learned
+// latents cross-attend to the embedded context and self-attend, layer after layer; the decoder's
+// layer l lets the targets cross-attend to the latents of encoder layer l. Memory is linear in the
+// context (the cross-attention scores are [latents, N]); an update re-encodes the stored context.
+
+#include <vector>
+
+#include "nplab/attention/attention.h"
+#include "nplab/models/neural_process.h"
+
+namespace nplab {
+
+class LBANP : public NeuralProcess {
+ public:
+  explicit LBANP(const nlohmann::json& config = nlohmann::json::object());
+
+  nlohmann::json config() const override;
+
+  int64_t num_latents() const { return num_latents_; }
+
+ protected:
+  std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
+  void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
+  RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) override;
+  Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
+
+ private:
+  /// One encoder layer: CA(latents -> context) + FF, then SA + FF (each pre-norm).
+  struct EncoderLayer {
+    PreNormAttention cross_attention{nullptr};
+    PreNormFeedForward cross_feedforward{nullptr};
+    PreNormAttention self_attention{nullptr};
+    PreNormFeedForward self_feedforward{nullptr};
+  };
+
+  /// Every encoder layer's output latents [B, latents, d] for the stored context.
+  std::vector<at::Tensor> encode(const StoredContextState& state);
+  /// Fills state.cache with encode(state) (cleared again by every change to the context).
+  void cache_latents(StoredContextState& state);
+
+  int64_t num_latents_;
+  at::Tensor latents_;
+  torch::nn::Sequential embedder_{nullptr};
+  torch::nn::Sequential query_embedder_{nullptr};
+  std::vector<EncoderLayer> encoder_;
+  std::vector<PreNormAttention> decoder_attention_;
+  std::vector<PreNormFeedForward> decoder_feedforward_;
+  torch::nn::LayerNorm norm_{nullptr};
+  torch::nn::Sequential head_{nullptr};
+};
+
+}  // namespace nplab

@@ -1,0 +1,48 @@
+#pragma once
+// Checkpoints: a model's weights, its config and its model card, saved and loaded together.
+//
+// FILE.pt is a LibTorch archive holding a format marker, the format version, the config and the
+// card (JSON strings) and the parameters; FILE.json beside it repeats the card for people and
+// tools. Loading never trusts the file: a truncated, corrupt or foreign file, another format
+// version or a model other than the one asked for raises CheckpointError naming file and reason.
+
+#include <c10/core/Device.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "nplab/models/neural_process.h"
+
+namespace nplab {
+
+inline constexpr int64_t kCheckpointFormatVersion = 1;
+
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Checkpoint {
+  std::shared_ptr<NeuralProcess> model;
+  /// The model card: model, config, data, steps, seed, evaluation results, date, LibTorch version.
+  nlohmann::json card;
+  std::string path;
+};
+
+/// Writes `path` (atomically: a temporary file renamed into place) and the card beside it as
+/// `path` with the extension .json. The card gets "model", "config", "libtorch", "date" and
+/// "format_version" filled in.
+void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path);
+
+/// Loads a checkpoint onto `device` in eval mode. With `expected_model`, a file holding another
+/// model is an error.
+Checkpoint load_checkpoint(const std::string& path, c10::Device device = c10::Device(c10::kCPU),
+                           const std::optional<std::string>& expected_model = std::nullopt);
+
+/// The card file that goes with a checkpoint path ("models/cmanp.pt" -> "models/cmanp.json").
+std::string card_path_for(const std::string& checkpoint_path);
+
+}  // namespace nplab

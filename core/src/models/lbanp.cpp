@@ -1,0 +1,93 @@
+#include "nplab/models/lbanp.h"
+
+#include "nplab/util/checks.h"
+
+namespace nplab {
+
+LBANP::LBANP(const nlohmann::json& config)
+    : NeuralProcess("lbanp", dims_from_json(config)),
+      num_latents_(config.value("latents", int64_t{8})) {
+  if (num_latents_ < 1) {
+    throw InvalidArgument("lbanp config: latents must be positive, got " +
+                          std::to_string(num_latents_));
+  }
+  const auto& d = dims();
+  latents_ = register_parameter("latents", at::randn({num_latents_, d.d_model}));
+  embedder_ = register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model,
+                                                             d.emb_depth));
+  query_embedder_ =
+      register_module("query_embedder", make_embedding_mlp(d.dim_x, d.d_model, d.emb_depth));
+  for (int64_t l = 0; l < d.layers; ++l) {
+    const auto suffix = std::to_string(l);
+    encoder_.push_back(EncoderLayer{
+        register_module("encoder_cross_attention" + suffix,
+                        PreNormAttention(d.d_model, d.heads, d.d_model)),
+        register_module("encoder_cross_feedforward" + suffix,
+                        PreNormFeedForward(d.d_model, d.feedforward)),
+        register_module("encoder_self_attention" + suffix, PreNormAttention(d.d_model, d.heads)),
+        register_module("encoder_self_feedforward" + suffix,
+                        PreNormFeedForward(d.d_model, d.feedforward)),
+    });
+    decoder_attention_.push_back(register_module(
+        "decoder_attention" + suffix, PreNormAttention(d.d_model, d.heads, d.d_model)));
+    decoder_feedforward_.push_back(register_module("decoder_feedforward" + suffix,
+                                                   PreNormFeedForward(d.d_model, d.feedforward)));
+  }
+  norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d.d_model})));
+  head_ = register_module("head", make_predictor_head(d.d_model, d.feedforward, d.dim_y));
+}
+
+nlohmann::json LBANP::config() const {
+  nlohmann::json config{{"model", "lbanp"}, {"latents", num_latents_}};
+  dims_to_json(dims(), config);
+  return config;
+}
+
+std::vector<at::Tensor> LBANP::encode(const StoredContextState& state) {
+  const auto context = embedder_->forward(at::cat({state.xc(), state.yc()}, -1));
+  auto latents = latents_.unsqueeze(0).expand({state.batch(), -1, -1});
+  std::vector<at::Tensor> outputs;
+  outputs.reserve(encoder_.size());
+  for (auto& layer : encoder_) {
+    // Every layer reads the same context embeddings; only the latents flow from layer to layer.
+    latents = layer.cross_feedforward(layer.cross_attention(latents, context));
+    latents = layer.self_feedforward(layer.self_attention(latents));
+    outputs.push_back(latents);
+  }
+  return outputs;
+}
+
+void LBANP::cache_latents(StoredContextState& state) { state.cache = encode(state); }
+
+std::unique_ptr<ModelState> LBANP::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
+  auto state = std::make_unique<StoredContextState>(xc, yc);
+  // Attention over zero points is undefined; predict() answers the prior for an empty context.
+  if (state->count() > 0) cache_latents(*state);
+  return state;
+}
+
+void LBANP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
+  auto& stored = dynamic_cast<StoredContextState&>(state);
+  stored.append(xn, yn);
+  cache_latents(stored);
+}
+
+RemoveResult LBANP::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
+  auto& stored = dynamic_cast<StoredContextState&>(state);
+  stored.erase(xr, yr);
+  if (stored.count() > 0) cache_latents(stored);
+  return {true};
+}
+
+Prediction LBANP::do_predict(const ModelState& state, const at::Tensor& xt) {
+  const auto& stored = dynamic_cast<const StoredContextState&>(state);
+  // A state whose cache was cleared (or never filled) is encoded afresh for this call.
+  const auto latents = stored.cache.size() == encoder_.size() ? stored.cache : encode(stored);
+  auto x = query_embedder_->forward(xt);
+  for (size_t l = 0; l < decoder_attention_.size(); ++l) {
+    x = decoder_feedforward_[l](decoder_attention_[l](x, latents[l]));
+  }
+  return split_head_output(head_->forward(norm_(x)));
+}
+
+}  // namespace nplab

@@ -1,0 +1,144 @@
+#include "nplab/train/checkpoint.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "nplab/models/registry.h"
+
+namespace nplab {
+namespace {
+
+constexpr const char* kFormatMarker = "nplab-checkpoint";
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::ostringstream out;
+  out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%SZ");
+  return out.str();
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& reason) {
+  throw CheckpointError("checkpoint " + path + ": " + reason);
+}
+
+// The first line of a c10::Error is its message; the rest is a C++ backtrace.
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string read_string(torch::serialize::InputArchive& archive, const std::string& key,
+                        const std::string& path) {
+  c10::IValue value;
+  if (!archive.try_read(key, value) || !value.isString()) {
+    fail(path, "not an NPLab checkpoint (no \"" + key + "\" entry)");
+  }
+  return value.toStringRef();
+}
+
+}  // namespace
+
+std::string card_path_for(const std::string& checkpoint_path) {
+  return std::filesystem::path(checkpoint_path).replace_extension(".json").string();
+}
+
+void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path) {
+  auto full_card = card;
+  full_card["model"] = model.name();
+  full_card["config"] = model.config();
+  full_card["libtorch"] = TORCH_VERSION;
+  full_card["format_version"] = kCheckpointFormatVersion;
+  if (!full_card.contains("date")) full_card["date"] = utc_now();
+
+  torch::serialize::OutputArchive archive;
+  archive.write("nplab_format", c10::IValue(std::string(kFormatMarker)));
+  archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive.write("config", c10::IValue(model.config().dump()));
+  archive.write("card", c10::IValue(full_card.dump()));
+  // Weights are stored on the CPU so a checkpoint made on a GPU loads anywhere.
+  const auto device = model.tensor_options().device();
+  model.to(c10::Device(c10::kCPU));
+  torch::serialize::OutputArchive weights;
+  model.save(weights);
+  archive.write("model", weights);
+  model.to(device);
+
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  const auto temporary = path + ".tmp";
+  try {
+    archive.save_to(temporary);
+  } catch (const c10::Error& error) {
+    fail(path, "cannot write: " + first_line(error.what()));
+  }
+  std::filesystem::rename(temporary, path);
+
+  const auto card_file = card_path_for(path);
+  {
+    std::ofstream out(card_file + ".tmp");
+    out << full_card.dump(2) << '\n';
+    if (!out) fail(path, "cannot write the model card " + card_file);
+  }
+  std::filesystem::rename(card_file + ".tmp", card_file);
+}
+
+Checkpoint load_checkpoint(const std::string& path, c10::Device device,
+                           const std::optional<std::string>& expected_model) {
+  if (!std::filesystem::exists(path)) fail(path, "no such file");
+  if (!std::filesystem::is_regular_file(path)) fail(path, "not a regular file");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& error) {
+    fail(path, "not a readable checkpoint archive (truncated, corrupt or another format): " +
+                   first_line(error.what()));
+  }
+  if (read_string(archive, "nplab_format", path) != kFormatMarker) {
+    fail(path, "not an NPLab checkpoint (unknown format marker)");
+  }
+  c10::IValue version;
+  if (!archive.try_read("format_version", version) || !version.isInt()) {
+    fail(path, "not an NPLab checkpoint (no format version)");
+  }
+  if (version.toInt() != kCheckpointFormatVersion) {
+    fail(path, "format version " + std::to_string(version.toInt()) + ", but this build reads " +
+                   std::to_string(kCheckpointFormatVersion));
+  }
+  nlohmann::json config, card;
+  try {
+    config = nlohmann::json::parse(read_string(archive, "config", path));
+    card = nlohmann::json::parse(read_string(archive, "card", path));
+  } catch (const nlohmann::json::exception& error) {
+    fail(path, std::string("config or card is not valid JSON: ") + error.what());
+  }
+  const auto model_name = config.value("model", std::string("?"));
+  if (expected_model && *expected_model != model_name) {
+    fail(path, "holds a " + model_name + " model, expected " + *expected_model);
+  }
+  std::shared_ptr<NeuralProcess> model;
+  try {
+    model = make_model(config);
+    torch::serialize::InputArchive weights;
+    if (!archive.try_read("model", weights)) fail(path, "no model weights");
+    model->load(weights);
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const c10::Error& error) {
+    fail(path, "weights do not fit the " + model_name + " config: " + first_line(error.what()));
+  } catch (const std::exception& error) {
+    fail(path, std::string("cannot build the model: ") + error.what());
+  }
+  model->to(device);
+  model->eval();
+  return {std::move(model), std::move(card), path};
+}
+
+}  // namespace nplab

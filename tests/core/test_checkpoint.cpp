@@ -1,0 +1,165 @@
+// Checkpoints round-trip exactly; anything else raises an error naming the file and the reason.
+
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "nplab/models/registry.h"
+#include "nplab/train/checkpoint.h"
+#include "test_support.h"
+
+namespace nplab {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("nplab-test-" + std::to_string(::getpid()) + "-" +
+                                                  std::to_string(counter_++))) {
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+void expect_checkpoint_error(const std::function<void()>& work,
+                             const std::vector<std::string>& fragments) {
+  try {
+    work();
+    ADD_FAILURE() << "expected nplab::CheckpointError";
+  } catch (const CheckpointError& error) {
+    for (const auto& fragment : fragments) EXPECT_THAT(error.what(), ::testing::HasSubstr(fragment));
+  }
+}
+
+class CheckpointRoundTrip : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CheckpointRoundTrip, SaveThenLoadGivesIdenticalPredictions) {
+  const torch::NoGradGuard no_grad;
+  const TempDir dir;
+  torch::manual_seed(11);
+  auto model = make_model(default_config(GetParam()));
+  model->eval();
+  const auto path = dir.file("model.pt");
+  save_checkpoint(*model, {{"data", "gp-rbf"}, {"steps", 0}, {"seed", 11}}, path);
+
+  const auto loaded = load_checkpoint(path);
+  EXPECT_EQ(loaded.model->name(), model->name());
+  EXPECT_EQ(loaded.model->config(), model->config());
+  EXPECT_EQ(loaded.card["data"], "gp-rbf");
+  EXPECT_EQ(loaded.card["config"], model->config());
+  EXPECT_TRUE(loaded.card.contains("libtorch"));
+  EXPECT_TRUE(loaded.card.contains("date"));
+  ASSERT_TRUE(fs::exists(card_path_for(path)));
+  std::ifstream card_file(card_path_for(path));
+  EXPECT_EQ(nlohmann::json::parse(card_file), loaded.card);
+
+  const auto dims = model->dims();
+  const auto xc = at::rand({2, 12, dims.dim_x}) * 4 - 2, yc = at::randn({2, 12, dims.dim_y});
+  const auto xt = at::rand({2, 9, dims.dim_x}) * 4 - 2;
+  const auto before = model->predict(*model->condition(xc, yc), xt);
+  const auto after = loaded.model->predict(*loaded.model->condition(xc, yc), xt);
+  EXPECT_TRUE(at::equal(before.mean, after.mean));
+  EXPECT_TRUE(at::equal(before.stddev, after.stddev));
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryModel, CheckpointRoundTrip, ::testing::ValuesIn(model_names()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (auto& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+class CheckpointErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model_ = make_model(default_config("cmanp"));
+    path_ = dir_.file("cmanp.pt");
+    save_checkpoint(*model_, {}, path_);
+  }
+  TempDir dir_;
+  std::shared_ptr<NeuralProcess> model_;
+  std::string path_;
+};
+
+TEST_F(CheckpointErrors, MissingFileIsNamed) {
+  const auto missing = dir_.file("nope.pt");
+  expect_checkpoint_error([&] { load_checkpoint(missing); }, {missing, "no such file"});
+}
+
+TEST_F(CheckpointErrors, TruncatedFileIsReported) {
+  const auto size = fs::file_size(path_);
+  fs::resize_file(path_, size / 2);
+  expect_checkpoint_error([&] { load_checkpoint(path_); }, {path_, "truncated, corrupt"});
+}
+
+TEST_F(CheckpointErrors, ArbitraryBytesAreNotACheckpoint) {
+  const auto junk = dir_.file("junk.pt");
+  std::ofstream(junk) << "this is a CSV file,not a model\n1,2\n";
+  expect_checkpoint_error([&] { load_checkpoint(junk); }, {junk, "not a readable checkpoint"});
+}
+
+TEST_F(CheckpointErrors, ForeignLibTorchArchiveIsNotAnNPLabCheckpoint) {
+  const auto foreign = dir_.file("foreign.pt");
+  torch::serialize::OutputArchive archive;
+  archive.write("weights", at::ones({3}));
+  archive.save_to(foreign);
+  expect_checkpoint_error([&] { load_checkpoint(foreign); }, {foreign, "not an NPLab checkpoint"});
+}
+
+TEST_F(CheckpointErrors, AnotherFormatVersionIsRefused) {
+  const auto future = dir_.file("future.pt");
+  torch::serialize::OutputArchive archive;
+  archive.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
+  archive.write("format_version", c10::IValue(int64_t{99}));
+  archive.save_to(future);
+  expect_checkpoint_error([&] { load_checkpoint(future); }, {future, "format version 99"});
+}
+
+TEST_F(CheckpointErrors, AnotherModelThanExpectedIsRefused) {
+  expect_checkpoint_error([&] { load_checkpoint(path_, c10::Device(c10::kCPU), "tnpd"); },
+                          {path_, "holds a cmanp model, expected tnpd"});
+}
+
+TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
+  // A config claiming 3 layers over the weights of 6.
+  const auto mismatched = dir_.file("mismatched.pt");
+  auto config = model_->config();
+  config["layers"] = 3;
+  auto small = make_model(config);
+  torch::serialize::OutputArchive weights;
+  model_->save(weights);
+  torch::serialize::OutputArchive archive;
+  archive.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
+  archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive.write("config", c10::IValue(config.dump()));
+  archive.write("card", c10::IValue(std::string("{}")));
+  archive.write("model", weights);
+  archive.save_to(mismatched);
+  // Extra weights are ignored by LibTorch's loader; missing ones are not. Check the reverse too.
+  auto config_big = model_->config();
+  config_big["layers"] = 8;
+  torch::serialize::OutputArchive archive_big;
+  archive_big.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
+  archive_big.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive_big.write("config", c10::IValue(config_big.dump()));
+  archive_big.write("card", c10::IValue(std::string("{}")));
+  torch::serialize::OutputArchive weights_again;
+  model_->save(weights_again);
+  archive_big.write("model", weights_again);
+  const auto too_big = dir_.file("too-big.pt");
+  archive_big.save_to(too_big);
+  expect_checkpoint_error([&] { load_checkpoint(too_big); }, {too_big, "weights do not fit"});
+}
+
+}  // namespace
+}  // namespace nplab

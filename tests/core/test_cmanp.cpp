@@ -1,0 +1,69 @@
+// CMANP-specific behaviour: the state is a fixed-size summary that never holds the context.
+
+#include <torch/utils.h>
+
+#include "nplab/models/cmanp.h"
+#include "nplab/models/registry.h"
+#include "test_support.h"
+
+namespace nplab {
+namespace {
+
+using testing::max_abs_diff;
+
+class CmanpTest : public ::testing::Test {
+ protected:
+  CmanpTest() {
+    torch::manual_seed(5);
+    model_ = make_model(default_config("cmanp"));
+    model_->eval();
+  }
+  static std::pair<at::Tensor, at::Tensor> points(int64_t count, uint64_t seed) {
+    const auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    return {at::rand({1, count, 1}, generator) * 4 - 2, at::randn({1, count, 1}, generator)};
+  }
+  c10::InferenceMode inference_;
+  std::shared_ptr<NeuralProcess> model_;
+};
+
+TEST_F(CmanpTest, StateSizeIsTheSameForTenAndAHundredThousandPoints) {
+  const auto [x_small, y_small] = points(10, 1);
+  const auto [x_large, y_large] = points(100000, 2);
+  const auto small = model_->condition(x_small, y_small);
+  const auto large = model_->condition(x_large, y_large);
+  EXPECT_EQ(small->bytes(), large->bytes());
+  EXPECT_EQ(large->count(), 100000);
+  // Far smaller than the context it summarises would be as encodings (100k x 64 floats).
+  EXPECT_LT(large->bytes(), 100000 * 64 * 4);
+}
+
+TEST_F(CmanpTest, UpdatesAreConstantTime) {
+  EXPECT_EQ(model_->update_kind(), UpdateKind::ConstantTime);
+  EXPECT_TRUE(model_->handles_empty_context());
+}
+
+TEST_F(CmanpTest, StreamingInChunksEqualsOneBlock) {
+  auto& cmanp = dynamic_cast<CMANP&>(*model_);
+  const auto [x, y] = points(1000, 3);
+  const auto [xt, unused] = points(20, 4);
+  cmanp.set_chunk_size(1000);
+  const auto whole = model_->predict(*model_->condition(x, y), xt);
+  cmanp.set_chunk_size(37);
+  const auto chunked = model_->predict(*model_->condition(x, y), xt);
+  EXPECT_LE(max_abs_diff(whole.mean, chunked.mean), 1e-4);
+  EXPECT_LE(max_abs_diff(whole.stddev, chunked.stddev), 1e-4);
+}
+
+TEST_F(CmanpTest, RemovingAlmostEverythingAsksTheCallerToRecondition) {
+  const auto [x, y] = points(2000, 5);
+  auto state = model_->condition(x, y);
+  const auto before = model_->predict(*state, x.narrow(1, 0, 5));
+  const auto result = model_->remove(*state, x.narrow(1, 1, 1999), y.narrow(1, 1, 1999));
+  EXPECT_FALSE(result.exact);
+  EXPECT_EQ(state->count(), 2000);  // unchanged
+  const auto after = model_->predict(*state, x.narrow(1, 0, 5));
+  EXPECT_LE(max_abs_diff(before.mean, after.mean), 0.0);
+}
+
+}  // namespace
+}  // namespace nplab
