@@ -36,6 +36,7 @@ std::vector<double> linspace(double from, double to, int count) {
 
 QString format_bytes(std::int64_t bytes) {
   const QLocale locale(QLocale::English);
+  if (bytes < 1024) return QStringLiteral("%1 bytes").arg(bytes);
   return QStringLiteral("%1 bytes (%2)")
       .arg(locale.toString(static_cast<qlonglong>(bytes)),
            locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));

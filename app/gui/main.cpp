@@ -4,11 +4,13 @@
 //   nplab --view memory                    open on a view
 //   nplab --screenshot FILE [--view V]     render the window to a PNG once it has settled, exit
 //   nplab --demo                           start the Functions view with example points
+//   nplab --model "untrained: tnpd"        start the Functions view on a model of its picker
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -48,7 +50,10 @@ int main(int argc, char** argv) {
                                        "VIEW", "functions");
   const QCommandLineOption demo_option("demo",
                                        "Start the Functions view with a few example points.");
-  parser.addOptions({screenshot_option, view_option, demo_option});
+  const QCommandLineOption model_option(
+      "model", "The Functions view's model, as its picker names it (\"cmanp.pt\", \"untrained: tnpd\").",
+      "NAME");
+  parser.addOptions({screenshot_option, view_option, demo_option, model_option});
   parser.process(app);
 
   using View = nplab::ui::MainWindow::View;
@@ -63,6 +68,20 @@ int main(int argc, char** argv) {
 
   nplab::ui::MainWindow window;
   window.show_view(view->second);
+  if (parser.isSet(model_option)) {
+    const auto& models = window.functions_view()->models();
+    const auto wanted = parser.value(model_option);
+    const auto found = std::find_if(models.begin(), models.end(),
+                                    [&](const auto& choice) { return choice.label == wanted; });
+    if (found == models.end()) {
+      QStringList labels;
+      for (const auto& choice : models) labels << choice.label;
+      std::fprintf(stderr, "error: --model %s: not offered (%s)\n", qPrintable(wanted),
+                   qPrintable(labels.join(", ")));
+      return 2;
+    }
+    window.functions_view()->select_model(static_cast<int>(found - models.begin()));
+  }
   if (parser.isSet(demo_option)) window.functions_view()->set_points(demo_points());
   window.show();
 
