@@ -7,21 +7,26 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "explorer_worker.h"
+#include "functions_view.h"
 #include "nplab/build_info.h"
 
 namespace nplab::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), explorer_thread_(std::make_unique<ExplorerThread>()) {
   setWindowTitle(tr("NPLab"));
   setObjectName("MainWindow");
   resize(1100, 720);
 
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
-  views_->addTab(make_plot_page(tr("x"), tr("y"), false), tr("&Functions"));
+  functions_ = new FunctionsView(explorer_thread_->worker(), {}, views_);
+  views_->addTab(functions_, tr("&Functions"));
   views_->addTab(make_plot_page(tr("pixel column"), tr("pixel row"), false), tr("&Images"));
   views_->addTab(make_plot_page(tr("context size N"), tr("peak memory (bytes)"), true),
                  tr("&Memory"));
@@ -29,6 +34,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   build_menus();
   statusBar()->showMessage(tr("NPLab %1 — ready").arg(QString::fromUtf8(kVersion)));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::when_settled(std::function<void()> ready) {
+  // Through the event queue, so that the view's queued replot has happened by then.
+  const auto later = [this, ready = std::move(ready)] { QTimer::singleShot(0, this, ready); };
+  if (current_view() != View::Functions || functions_->is_settled()) {
+    later();
+    return;
+  }
+  connect(functions_, &FunctionsView::settled, this, later, Qt::SingleShotConnection);
 }
 
 QWidget* MainWindow::make_plot_page(const QString& x_label, const QString& y_label,

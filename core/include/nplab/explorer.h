@@ -1,0 +1,145 @@
+#pragma once
+// The facade the GUI talks to (DESIGN.md §1, §7): one model plus the context points it is
+// conditioned on, in plain standard types only. Torch lives behind the pimpl in
+// core/src/explorer/, so ui/ never includes a torch header and never sees a tensor.
+//
+// Every call reports failure as a value (Outcome::error), never by throwing: a bad click must not
+// crash the app. An Explorer is not thread-safe: one thread (the GUI's worker) owns it, and every
+// call sets inference mode for that thread itself.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nplab {
+
+/// One context point: dim_x inputs and dim_y outputs (1 + 1 for functions; 2 + 1 for the pixels
+/// of a grey image).
+struct ContextPoint {
+  std::vector<double> x;
+  std::vector<double> y;
+  friend bool operator==(const ContextPoint&, const ContextPoint&) = default;
+};
+
+/// A point of a 1D function.
+inline ContextPoint point_1d(double x, double y) { return {{x}, {y}}; }
+
+/// A value or the reason there is none.
+template <class T>
+class Outcome {
+ public:
+  static Outcome success(T value) { return Outcome(std::move(value), {}); }
+  static Outcome failure(std::string error) { return Outcome(std::nullopt, std::move(error)); }
+
+  bool ok() const { return value_.has_value(); }
+  /// Precondition: ok().
+  const T& value() const { return *value_; }
+  /// Empty when ok().
+  const std::string& error() const { return error_; }
+
+ private:
+  Outcome(std::optional<T> value, std::string error)
+      : value_(std::move(value)), error_(std::move(error)) {}
+  std::optional<T> value_;
+  std::string error_;
+};
+
+/// How a model is made: its input/output sizes (dim_x = 2 for images), the device ("cpu",
+/// "cuda", "auto") and, for an untrained model, the seed of its random weights.
+struct ModelOptions {
+  int dim_x = 1;
+  int dim_y = 1;
+  std::string device = "cpu";
+  std::uint64_t seed = 0;
+};
+
+struct ModelInfo {
+  std::string name;    ///< the registry name, e.g. "cmanp"
+  std::string source;  ///< the checkpoint path, or "registry:NAME"
+  bool untrained = false;  ///< random weights: predictions mean nothing yet
+  int dim_x = 1;
+  int dim_y = 1;
+  bool constant_time_updates = false;  ///< update()/remove() without revisiting old points
+  std::string device;
+};
+
+enum class UpdateMode {
+  None,          ///< nothing changed
+  ConstantTime,  ///< the state absorbed/released only the changed points
+  Recompute,     ///< the model re-encoded the whole context
+};
+
+/// What the last change of the context cost.
+struct UpdateStats {
+  std::int64_t count = 0;         ///< N after the change
+  double micros = 0;              ///< wall time of the state change (not of predicting)
+  UpdateMode mode = UpdateMode::None;
+  std::int64_t state_bytes = 0;   ///< bytes held by the model's state (ModelState::bytes())
+  std::string note;               ///< why a constant-time model had to recompute, if it did
+};
+
+/// Predictive marginals at M targets, row-major [M, dim_y].
+struct GridPrediction {
+  std::vector<double> mean;
+  std::vector<double> stddev;
+  double micros = 0;
+};
+
+class Explorer {
+ public:
+  Explorer();
+  ~Explorer();
+  Explorer(Explorer&&) noexcept;
+  Explorer& operator=(Explorer&&) noexcept;
+  Explorer(const Explorer&) = delete;
+  Explorer& operator=(const Explorer&) = delete;
+
+  /// The names load_registry_model() accepts.
+  static std::vector<std::string> registry_models();
+
+  /// An untrained model from the registry (random weights from options.seed; flagged untrained).
+  /// The current points are kept and conditioned on when their sizes fit the new model, else
+  /// dropped. On failure the previous model stays loaded.
+  Outcome<ModelInfo> load_registry_model(const std::string& name, const ModelOptions& options = {});
+  /// A trained model from a checkpoint file (*.pt with its model card), same rules as above.
+  Outcome<ModelInfo> load_checkpoint(const std::string& path, const std::string& device = "cpu");
+
+  bool has_model() const;
+  /// Precondition: has_model().
+  const ModelInfo& model() const;
+  const std::vector<ContextPoint>& points() const;
+  /// The last edit that changed the context (or the conditioning of a newly loaded model).
+  const UpdateStats& last_update() const;
+
+  // Edits. Each one leaves points() and the state unchanged when it fails.
+  Outcome<UpdateStats> add(const ContextPoint& point);
+  Outcome<UpdateStats> add(const std::vector<ContextPoint>& points);
+  Outcome<UpdateStats> move(std::size_t index, const ContextPoint& to);
+  Outcome<UpdateStats> remove(std::size_t index);
+  Outcome<UpdateStats> clear();
+  /// Makes `points` the context, changing only what differs: appended points are an update,
+  /// removed ones a remove (constant-time models), anything else a recompute. Used for undo/redo
+  /// and by the worker, which always sends the whole latest point list.
+  Outcome<UpdateStats> set_points(const std::vector<ContextPoint>& points);
+
+  /// Predicts at M targets given row-major [M, dim_x] in `xs`.
+  Outcome<GridPrediction> predict(const std::vector<double>& xs);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// "constant-time update" / "recompute" / "no change", for readouts.
+const char* to_string(UpdateMode mode);
+
+/// Sets how many threads LibTorch uses inside one operation, process-wide (at::set_num_threads).
+/// Call it on the thread that computes: with OpenMP the setting is picked up per thread. The GUI
+/// leaves one core to its own thread. Throws std::invalid_argument for threads < 1.
+void set_compute_threads(int threads);
+
+}  // namespace nplab

@@ -1,0 +1,348 @@
+#include "nplab/explorer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "nplab/models/neural_process.h"
+#include "nplab/models/registry.h"
+#include "nplab/runtime.h"
+#include "nplab/train/checkpoint.h"
+#include "nplab/util/checks.h"
+
+
+namespace nplab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double micros_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+/// Runs `work`, turning any exception into a failed Outcome that says what was being done.
+template <class T, class Work>
+Outcome<T> guarded(const std::string& what, Work&& work) {
+  try {
+    return Outcome<T>::success(work());
+  } catch (const c10::Error& error) {
+    return Outcome<T>::failure(what + ": " + error.what_without_backtrace());
+  } catch (const std::exception& error) {
+    return Outcome<T>::failure(what + ": " + error.what());
+  } catch (...) {
+    return Outcome<T>::failure(what + ": unknown error");
+  }
+}
+
+/// The points in `from` that are not in `to` (removed) and those in `to` not in `from` (added),
+/// as multisets. A common prefix and suffix are skipped first, so an append, a single removal or
+/// a move costs O(N) comparisons; only the differing middle is compared pairwise.
+struct Difference {
+  std::vector<ContextPoint> removed;
+  std::vector<ContextPoint> added;
+};
+
+Difference difference(const std::vector<ContextPoint>& from, const std::vector<ContextPoint>& to) {
+  size_t prefix = 0;
+  while (prefix < from.size() && prefix < to.size() && from[prefix] == to[prefix]) ++prefix;
+  size_t suffix = 0;
+  while (suffix < from.size() - prefix && suffix < to.size() - prefix &&
+         from[from.size() - 1 - suffix] == to[to.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  Difference result;
+  std::vector<bool> matched(to.size(), false);
+  for (size_t i = prefix; i < from.size() - suffix; ++i) {
+    bool found = false;
+    for (size_t j = prefix; j < to.size() - suffix && !found; ++j) {
+      if (!matched[j] && to[j] == from[i]) matched[j] = found = true;
+    }
+    if (!found) result.removed.push_back(from[i]);
+  }
+  for (size_t j = prefix; j < to.size() - suffix; ++j) {
+    if (!matched[j]) result.added.push_back(to[j]);
+  }
+  return result;
+}
+
+}  // namespace
+
+const char* to_string(UpdateMode mode) {
+  switch (mode) {
+    case UpdateMode::ConstantTime: return "constant-time update";
+    case UpdateMode::Recompute: return "recompute";
+    case UpdateMode::None: break;
+  }
+  return "no change";
+}
+
+void set_compute_threads(int threads) {
+  if (threads < 1) {
+    throw InvalidArgument("threads: " + std::to_string(threads) + " (must be at least 1)");
+  }
+  at::set_num_threads(threads);
+}
+
+struct Explorer::Impl {
+  std::shared_ptr<NeuralProcess> model;
+  std::unique_ptr<ModelState> state;
+  ModelInfo info;
+  c10::Device device{c10::kCPU};
+  std::vector<ContextPoint> points;
+  UpdateStats last;
+
+  void require_model() const {
+    if (!model) throw InvalidArgument("no model is loaded");
+  }
+
+  /// [1, N, dim] tensor of the points' inputs (or outputs) on the model's device and dtype.
+  at::Tensor tensor_of(const std::vector<ContextPoint>& list, bool inputs) const {
+    const int64_t dim = inputs ? info.dim_x : info.dim_y;
+    std::vector<double> flat;
+    flat.reserve(list.size() * static_cast<size_t>(dim));
+    for (const auto& point : list) {
+      const auto& values = inputs ? point.x : point.y;
+      flat.insert(flat.end(), values.begin(), values.end());
+    }
+    return at::tensor(flat, at::kDouble)
+        .reshape({1, static_cast<int64_t>(list.size()), dim})
+        .to(model->tensor_options());
+  }
+
+  void check_point(const ContextPoint& point, const std::string& name) const {
+    const auto check = [&](const std::vector<double>& values, const char* part, int dim) {
+      if (static_cast<int>(values.size()) != dim) {
+        throw InvalidArgument(name + ": " + part + " has " + std::to_string(values.size()) +
+                              " values, but the model takes dim_" + part + " = " +
+                              std::to_string(dim));
+      }
+      for (const double value : values) {
+        if (!std::isfinite(value)) {
+          throw InvalidArgument(name + ": " + part + " value " + std::to_string(value) +
+                                " is not finite");
+        }
+      }
+    };
+    check(point.x, "x", info.dim_x);
+    check(point.y, "y", info.dim_y);
+  }
+
+  std::unique_ptr<ModelState> condition_on(const std::vector<ContextPoint>& list) const {
+    return model->condition(tensor_of(list, true), tensor_of(list, false));
+  }
+
+  UpdateStats stats_for(double micros, UpdateMode mode, std::string note) const {
+    return {static_cast<int64_t>(points.size()), micros, mode, state->bytes(), std::move(note)};
+  }
+
+  /// Makes `next` the context, touching only the points that differ (see set_points). Commits
+  /// points and state only once everything has succeeded.
+  UpdateStats transition(const std::vector<ContextPoint>& next) {
+    require_model();
+    const auto diff = difference(points, next);
+    for (size_t i = 0; i < diff.added.size(); ++i) {
+      check_point(diff.added[i], "new point " + std::to_string(i));
+    }
+    if (diff.removed.empty() && diff.added.empty()) {
+      points = next;  // at most a reordering, to which every model is invariant
+      return stats_for(0, UpdateMode::None, {});  // last_update() keeps the last real change
+    }
+    const c10::InferenceMode inference;
+    const bool constant_time = model->update_kind() == UpdateKind::ConstantTime;
+    // Releasing more points than remain costs more than re-encoding what remains.
+    const bool incremental = constant_time && diff.removed.size() <= next.size();
+    std::unique_ptr<ModelState> next_state;
+    UpdateMode mode = UpdateMode::Recompute;
+    std::string note;
+    const auto start = Clock::now();
+    if (incremental) {
+      next_state = state->clone();
+      bool exact = true;
+      if (!diff.removed.empty()) {
+        exact = model->remove(*next_state, tensor_of(diff.removed, true),
+                              tensor_of(diff.removed, false)).exact;
+      }
+      if (exact) {
+        if (!diff.added.empty()) {
+          model->update(*next_state, tensor_of(diff.added, true), tensor_of(diff.added, false));
+        }
+        mode = UpdateMode::ConstantTime;
+      } else {
+        next_state = condition_on(next);
+        note = "removal would lose precision: reconditioned on the remaining points";
+      }
+    } else {
+      next_state = condition_on(next);
+      if (constant_time) note = "more points removed than remain: reconditioned";
+    }
+    synchronize(device);
+    const double micros = micros_since(start);
+    state = std::move(next_state);
+    points = next;
+    last = stats_for(micros, mode, std::move(note));
+    return last;
+  }
+
+  /// Installs a freshly made model, keeping the points when their sizes fit it.
+  ModelInfo install(std::shared_ptr<NeuralProcess> made, ModelInfo made_info,
+                    c10::Device made_device) {
+    made->to(made_device);
+    made->eval();
+    const c10::InferenceMode inference;
+    auto previous_model = std::exchange(model, std::move(made));
+    auto previous_info = std::exchange(info, std::move(made_info));
+    const auto previous_device = std::exchange(device, made_device);
+    try {
+      bool fits = true;
+      for (const auto& point : points) {
+        fits = fits && static_cast<int>(point.x.size()) == info.dim_x &&
+               static_cast<int>(point.y.size()) == info.dim_y;
+      }
+      auto kept = fits ? points : std::vector<ContextPoint>{};
+      const auto start = Clock::now();
+      state = condition_on(kept);
+      synchronize(device);
+      const double micros = micros_since(start);
+      points = std::move(kept);
+      last = stats_for(micros, UpdateMode::Recompute, "conditioned the new model");
+    } catch (...) {
+      model = std::move(previous_model);
+      info = std::move(previous_info);
+      device = previous_device;
+      throw;
+    }
+    return info;
+  }
+};
+
+Explorer::Explorer() : impl_(std::make_unique<Impl>()) {}
+Explorer::~Explorer() = default;
+Explorer::Explorer(Explorer&&) noexcept = default;
+Explorer& Explorer::operator=(Explorer&&) noexcept = default;
+
+std::vector<std::string> Explorer::registry_models() { return model_names(); }
+
+Outcome<ModelInfo> Explorer::load_registry_model(const std::string& name,
+                                                 const ModelOptions& options) {
+  return guarded<ModelInfo>("loading model \"" + name + "\"", [&] {
+    const auto device = resolve_device(options.device);
+    const auto config = default_config(name, {{"dim_x", options.dim_x}, {"dim_y", options.dim_y}});
+    // Seed after default_config, which builds a throwaway model of its own.
+    torch::manual_seed(options.seed);
+    auto made = make_model(config);
+    ModelInfo made_info{name,
+                        "registry:" + name,
+                        /*untrained=*/true,
+                        options.dim_x,
+                        options.dim_y,
+                        made->update_kind() == UpdateKind::ConstantTime,
+                        device.str()};
+    return impl_->install(std::move(made), std::move(made_info), device);
+  });
+}
+
+Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std::string& device) {
+  return guarded<ModelInfo>("loading checkpoint " + path, [&]() -> ModelInfo {
+    if (!std::filesystem::is_regular_file(path)) throw InvalidArgument("no such file");
+    const auto resolved = resolve_device(device);
+    auto checkpoint = nplab::load_checkpoint(path, resolved);
+    auto made = checkpoint.model;
+    ModelInfo made_info{made->name(),
+                        path,
+                        /*untrained=*/false,
+                        static_cast<int>(made->dims().dim_x),
+                        static_cast<int>(made->dims().dim_y),
+                        made->update_kind() == UpdateKind::ConstantTime,
+                        resolved.str()};
+    return impl_->install(std::move(made), std::move(made_info), resolved);
+  });
+}
+
+bool Explorer::has_model() const { return impl_->model != nullptr; }
+const ModelInfo& Explorer::model() const { return impl_->info; }
+const std::vector<ContextPoint>& Explorer::points() const { return impl_->points; }
+const UpdateStats& Explorer::last_update() const { return impl_->last; }
+
+Outcome<UpdateStats> Explorer::add(const ContextPoint& point) {
+  return add(std::vector<ContextPoint>{point});
+}
+
+Outcome<UpdateStats> Explorer::add(const std::vector<ContextPoint>& points) {
+  return guarded<UpdateStats>("adding points", [&] {
+    auto next = impl_->points;
+    next.insert(next.end(), points.begin(), points.end());
+    return impl_->transition(next);
+  });
+}
+
+Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
+  return guarded<UpdateStats>("moving point " + std::to_string(index), [&] {
+    if (index >= impl_->points.size()) {
+      throw InvalidArgument("index " + std::to_string(index) + " is out of range (N = " +
+                            std::to_string(impl_->points.size()) + ")");
+    }
+    auto next = impl_->points;
+    next[index] = to;
+    return impl_->transition(next);
+  });
+}
+
+Outcome<UpdateStats> Explorer::remove(std::size_t index) {
+  return guarded<UpdateStats>("removing point " + std::to_string(index), [&] {
+    if (index >= impl_->points.size()) {
+      throw InvalidArgument("index " + std::to_string(index) + " is out of range (N = " +
+                            std::to_string(impl_->points.size()) + ")");
+    }
+    auto next = impl_->points;
+    next.erase(next.begin() + static_cast<std::ptrdiff_t>(index));
+    return impl_->transition(next);
+  });
+}
+
+Outcome<UpdateStats> Explorer::clear() {
+  return guarded<UpdateStats>("clearing", [&] { return impl_->transition({}); });
+}
+
+Outcome<UpdateStats> Explorer::set_points(const std::vector<ContextPoint>& points) {
+  return guarded<UpdateStats>("setting the context", [&] { return impl_->transition(points); });
+}
+
+Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
+  return guarded<GridPrediction>("predicting", [&] {
+    impl_->require_model();
+    const int64_t dim_x = impl_->info.dim_x;
+    if (xs.size() % static_cast<size_t>(dim_x) != 0) {
+      throw InvalidArgument("xs: " + std::to_string(xs.size()) +
+                            " values is not a whole number of targets of dim_x = " +
+                            std::to_string(dim_x));
+    }
+    for (size_t i = 0; i < xs.size(); ++i) {
+      if (!std::isfinite(xs[i])) {
+        throw InvalidArgument("xs[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
+                              " is not finite");
+      }
+    }
+    const c10::InferenceMode inference;
+    const int64_t targets = static_cast<int64_t>(xs.size()) / dim_x;
+    const auto xt = at::tensor(xs, at::kDouble)
+                        .reshape({1, targets, dim_x})
+                        .to(impl_->model->tensor_options());
+    const auto start = Clock::now();
+    const auto prediction = impl_->model->predict(*impl_->state, xt);
+    // Copying to the CPU waits for the device, so the time is the whole prediction.
+    const auto mean = prediction.mean.to(at::kCPU, at::kDouble).contiguous();
+    const auto stddev = prediction.stddev.to(at::kCPU, at::kDouble).contiguous();
+    GridPrediction result;
+    result.micros = micros_since(start);
+    result.mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
+    result.stddev.assign(stddev.data_ptr<double>(), stddev.data_ptr<double>() + stddev.numel());
+    return result;
+  });
+}
+
+}  // namespace nplab

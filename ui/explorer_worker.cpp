@@ -1,0 +1,86 @@
+#include "explorer_worker.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace nplab::ui {
+
+ExplorerWorker::ExplorerWorker() { qRegisterMetaType<PredictionResult>(); }
+
+ExplorerWorker::~ExplorerWorker() = default;
+
+void ExplorerWorker::post(PredictionRequest request) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (pending_ && pending_->generation > request.generation) {
+      ++dropped_;  // the newcomer is already stale
+      return;
+    }
+    if (pending_) ++dropped_;
+    pending_ = std::move(request);
+  }
+  // One wake-up per post; a wake-up that finds nothing pending (its request was superseded and
+  // served by an earlier wake-up) does nothing.
+  QMetaObject::invokeMethod(this, &ExplorerWorker::process_latest, Qt::QueuedConnection);
+}
+
+void ExplorerWorker::process_latest() {
+  std::optional<PredictionRequest> request;
+  {
+    const std::lock_guard lock(mutex_);
+    request.swap(pending_);
+  }
+  if (request) emit finished(serve(*request));
+}
+
+PredictionResult ExplorerWorker::serve(const PredictionRequest& request) {
+  PredictionResult result;
+  result.generation = request.generation;
+  if (!loaded_ || *loaded_ != request.model) {
+    const auto& source = request.model;
+    const auto loading =
+        source.kind == ModelSource::Kind::Checkpoint
+            ? explorer_.load_checkpoint(source.name_or_path)
+            : explorer_.load_registry_model(source.name_or_path,
+                                            ModelOptions{.dim_x = source.dim_x,
+                                                         .dim_y = source.dim_y});
+    if (!loading.ok()) {
+      result.error = loading.error();
+      return result;
+    }
+    loaded_ = source;
+  }
+  if (const auto update = explorer_.set_points(request.points); !update.ok()) {
+    result.error = update.error();
+    return result;
+  }
+  auto prediction = explorer_.predict(request.targets);
+  if (!prediction.ok()) {
+    result.error = prediction.error();
+    return result;
+  }
+  result.model = explorer_.model();
+  result.update = explorer_.last_update();
+  result.prediction = prediction.value();
+  result.dropped_so_far = dropped_.load();
+  return result;
+}
+
+ExplorerThread::ExplorerThread() : worker_(std::make_unique<ExplorerWorker>()) {
+  thread_.setObjectName("explorer-worker");
+  worker_->moveToThread(&thread_);
+  // Leave a core to the GUI thread, so that drawing never waits for tensor work; set on the
+  // worker thread itself (LibTorch's OpenMP picks the setting up per thread).
+  const int threads = std::max(1, QThread::idealThreadCount() - 1);
+  QObject::connect(&thread_, &QThread::started, worker_.get(),
+                   [threads] { set_compute_threads(threads); });
+  thread_.start();
+}
+
+ExplorerThread::~ExplorerThread() {
+  thread_.quit();
+  thread_.wait();
+  // worker_ is destroyed after the thread has stopped: nothing can run on it any more.
+}
+
+}  // namespace nplab::ui

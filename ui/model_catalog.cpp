@@ -1,0 +1,52 @@
+#include "model_catalog.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace nplab::ui {
+
+QStringList default_model_dirs() {
+  const QString app_dir = QCoreApplication::applicationDirPath();
+  const QStringList candidates{QDir::current().filePath("models"), app_dir + "/models",
+                               app_dir + "/../models", app_dir + "/../../models"};
+  QStringList dirs;
+  for (const auto& candidate : candidates) {
+    const QFileInfo info(candidate);
+    if (info.isDir() && !dirs.contains(info.canonicalFilePath())) {
+      dirs << info.canonicalFilePath();
+    }
+  }
+  return dirs;
+}
+
+QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_y) {
+  QList<ModelChoice> choices;
+  for (const auto& dir : dirs) {
+    const auto files = QDir(dir).entryInfoList({"*.pt"}, QDir::Files, QDir::Name);
+    for (const auto& file : files) {
+      choices.append({file.fileName(),
+                      {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(),
+                       dim_x, dim_y},
+                      false});
+    }
+  }
+  for (const auto& name : Explorer::registry_models()) {
+    choices.append({QStringLiteral("untrained: %1").arg(QString::fromStdString(name)),
+                    {ModelSource::Kind::Registry, name, dim_x, dim_y},
+                    true});
+  }
+  return choices;
+}
+
+int preferred_model(const QList<ModelChoice>& choices) {
+  for (int i = 0; i < choices.size(); ++i) {
+    if (!choices[i].untrained) return i;
+  }
+  for (int i = 0; i < choices.size(); ++i) {
+    if (choices[i].source.name_or_path == "cmanp") return i;
+  }
+  return choices.isEmpty() ? -1 : 0;
+}
+
+}  // namespace nplab::ui
