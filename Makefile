@@ -6,6 +6,12 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 SETUP_STAMP := .venv/.nplab-setup
 
+# ccache (when installed) shares objects between clones of the repo: paths relative to the
+# checkout, no working directory in the hash, and precompiled headers allowed.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+
 .PHONY: all setup configure build run test bench clean format
 
 all: build
