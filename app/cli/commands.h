@@ -8,5 +8,7 @@ namespace nplab::cli {
 void add_info_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 }  // namespace nplab::cli

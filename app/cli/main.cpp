@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("nplab-cli ") + nplab::kVersion);
   app.require_subcommand(1);
   nplab::cli::add_info_command(app);
+  nplab::cli::add_train_command(app);
+  nplab::cli::add_eval_command(app);
   nplab::cli::add_predict_command(app);
   nplab::cli::add_bench_command(app);
   try {

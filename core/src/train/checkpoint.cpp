@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -44,13 +45,38 @@ std::string read_string(torch::serialize::InputArchive& archive, const std::stri
   return value.toStringRef();
 }
 
+// Opaque bytes travel as a uint8 tensor: archive strings are meant for text.
+at::Tensor bytes_to_tensor(const std::string& bytes) {
+  auto tensor = at::empty({static_cast<int64_t>(bytes.size())}, at::kByte);
+  std::memcpy(tensor.data_ptr<uint8_t>(), bytes.data(), bytes.size());
+  return tensor;
+}
+
+std::string tensor_to_bytes(const at::Tensor& tensor) {
+  const auto contiguous = tensor.to(at::kByte).contiguous();
+  return {reinterpret_cast<const char*>(contiguous.data_ptr<uint8_t>()),
+          static_cast<size_t>(contiguous.numel())};
+}
+
+std::optional<TrainingState> read_training_state(torch::serialize::InputArchive& archive,
+                                                 const std::string& path) {
+  c10::IValue step;
+  if (!archive.try_read("training_step", step)) return std::nullopt;
+  at::Tensor optimizer;
+  if (!step.isInt() || !archive.try_read("training_optimizer", optimizer)) {
+    fail(path, "incomplete training state (a step without the optimizer's state)");
+  }
+  return TrainingState{step.toInt(), tensor_to_bytes(optimizer)};
+}
+
 }  // namespace
 
 std::string card_path_for(const std::string& checkpoint_path) {
   return std::filesystem::path(checkpoint_path).replace_extension(".json").string();
 }
 
-void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path) {
+void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path,
+                     const std::optional<TrainingState>& training) {
   auto full_card = card;
   full_card["model"] = model.name();
   full_card["config"] = model.config();
@@ -70,6 +96,10 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   model.save(weights);
   archive.write("model", weights);
   model.to(device);
+  if (training) {
+    archive.write("training_step", c10::IValue(training->step));
+    archive.write("training_optimizer", bytes_to_tensor(training->optimizer));
+  }
 
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
@@ -136,9 +166,10 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
   } catch (const std::exception& error) {
     fail(path, std::string("cannot build the model: ") + error.what());
   }
+  auto training = read_training_state(archive, path);
   model->to(device);
   model->eval();
-  return {std::move(model), std::move(card), path};
+  return {std::move(model), std::move(card), path, std::move(training)};
 }
 
 }  // namespace nplab

@@ -2,9 +2,13 @@
 
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adam.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <sstream>
 
 #include "nplab/util/checks.h"
 
@@ -16,27 +20,66 @@ double cosine_learning_rate(double base, int64_t step, int64_t steps) {
   return base * 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
 }
 
-std::vector<double> train(NeuralProcess& model, const BatchSource& batches,
-                          const TrainOptions& options, const ProgressCallback& on_progress) {
+Trainer::Trainer(NeuralProcess& model, const TrainOptions& options)
+    : model_(model), options_(options), completed_steps_(options.first_step) {
   if (options.steps < 1) throw InvalidArgument("--steps: must be positive");
   if (!(options.learning_rate > 0)) throw InvalidArgument("--lr: must be positive");
-  model.train();
-  torch::optim::Adam optimizer(model.parameters(),
-                               torch::optim::AdamOptions(options.learning_rate));
-  std::vector<double> losses;
-  for (int64_t step = options.first_step; step < options.steps; ++step) {
-    const double rate = cosine_learning_rate(options.learning_rate, step, options.steps);
-    for (auto& group : optimizer.param_groups()) group.options().set_lr(rate);
-    optimizer.zero_grad();
-    const auto loss = model.loss(batches(step));
-    loss.backward();
-    if (options.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), options.clip_norm);
-    optimizer.step();
-    losses.push_back(loss.item<double>());
-    if (on_progress && !on_progress({step + 1, options.steps, losses.back(), rate})) break;
+  if (options.clip_norm < 0) throw InvalidArgument("clip_norm: must be >= 0");
+  if (options.first_step < 0) throw InvalidArgument("first_step: must be >= 0");
+  optimizer_ = std::make_unique<torch::optim::Adam>(
+      model.parameters(), torch::optim::AdamOptions(options.learning_rate));
+  model_.train();
+}
+
+Trainer::~Trainer() = default;
+
+double Trainer::step(const Batch& batch) {
+  const double rate = cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
+  for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
+  optimizer_->zero_grad();
+  const auto loss = model_.loss(batch);
+  loss.backward();
+  if (options_.clip_norm > 0) {
+    torch::nn::utils::clip_grad_norm_(model_.parameters(), options_.clip_norm);
   }
-  model.eval();
+  optimizer_->step();
+  ++completed_steps_;
+  return loss.item<double>();
+}
+
+std::vector<double> Trainer::run(const BatchSource& batches, const ProgressCallback& on_progress) {
+  model_.train();
+  std::vector<double> losses;
+  while (!finished()) {
+    const double rate = cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
+    losses.push_back(step(batches(completed_steps_)));
+    if (on_progress && !on_progress({completed_steps_, options_.steps, losses.back(), rate})) break;
+  }
+  model_.eval();
   return losses;
+}
+
+TrainingState Trainer::state() const {
+  torch::serialize::OutputArchive archive;
+  optimizer_->save(archive);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  return {completed_steps_, std::move(bytes).str()};
+}
+
+void Trainer::restore(const TrainingState& state) {
+  if (state.step < 0) throw InvalidArgument("training state: negative step");
+  std::istringstream bytes(state.optimizer);
+  torch::serialize::InputArchive archive;
+  archive.load_from(bytes, model_.tensor_options().device());
+  optimizer_->load(archive);
+  completed_steps_ = state.step;
+}
+
+std::vector<double> train(NeuralProcess& model, const BatchSource& batches,
+                          const TrainOptions& options, const ProgressCallback& on_progress) {
+  Trainer trainer(model, options);
+  return trainer.run(batches, on_progress);
 }
 
 }  // namespace nplab

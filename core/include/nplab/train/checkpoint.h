@@ -2,8 +2,10 @@
 // Checkpoints: a model's weights, its config and its model card, saved and loaded together.
 //
 // FILE.pt is a LibTorch archive holding a format marker, the format version, the config and the
-// card (JSON strings) and the parameters; FILE.json beside it repeats the card for people and
-// tools. Loading never trusts the file: a truncated, corrupt or foreign file, another format
+// card (JSON strings) and the parameters, and optionally the state of an unfinished (or
+// extendable) training run: the step reached and the optimizer's own serialization. FILE.json
+// beside it repeats the card for people and tools. The training entries are optional, so files
+// without them (older ones included) load as before and older readers ignore them. Loading never trusts the file: a truncated, corrupt or foreign file, another format
 // version or a model other than the one asked for raises CheckpointError naming file and reason.
 
 #include <c10/core/Device.h>
@@ -25,17 +27,26 @@ class CheckpointError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What a training run needs besides the weights to continue exactly where it stopped.
+struct TrainingState {
+  int64_t step = 0;       ///< optimizer steps completed
+  std::string optimizer;  ///< the optimizer's state as LibTorch serialized it (opaque bytes)
+};
+
 struct Checkpoint {
   std::shared_ptr<NeuralProcess> model;
   /// The model card: model, config, data, steps, seed, evaluation results, date, LibTorch version.
   nlohmann::json card;
   std::string path;
+  /// Present when the file was saved with a training state.
+  std::optional<TrainingState> training;
 };
 
 /// Writes `path` (atomically: a temporary file renamed into place) and the card beside it as
 /// `path` with the extension .json. The card gets "model", "config", "libtorch", "date" and
-/// "format_version" filled in.
-void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path);
+/// "format_version" filled in. With `training`, the run can be resumed from the file.
+void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path,
+                     const std::optional<TrainingState>& training = std::nullopt);
 
 /// Loads a checkpoint onto `device` in eval mode. With `expected_model`, a file holding another
 /// model is an error.

@@ -2,20 +2,30 @@
 // The training loop shared by `nplab-cli train` and the tests: Adam, a cosine learning-rate
 // schedule over the run, gradient clipping; progress and abort through a callback (the library
 // never prints).
+//
+// A run can be stopped after any step and continued exactly: Trainer::state() holds the step and
+// the optimizer's moments, and with batches that are a function of the step alone (see
+// training_data.h) a restored trainer reproduces the uninterrupted run's losses and weights.
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "nplab/models/neural_process.h"
+#include "nplab/train/checkpoint.h"
+
+namespace torch::optim {
+class Adam;
+}
 
 namespace nplab {
 
 struct TrainOptions {
-  int64_t steps = 1000;
+  int64_t steps = 1000;  ///< length of the run (the cosine schedule spans it)
   double learning_rate = 5e-4;
   double clip_norm = 1.0;  ///< max gradient norm; 0 disables clipping
-  int64_t first_step = 0;  ///< resume point: the schedule continues from here
+  int64_t first_step = 0;  ///< start here with a fresh optimizer (the schedule continues)
 };
 
 struct TrainProgress {
@@ -33,7 +43,39 @@ using ProgressCallback = std::function<bool(const TrainProgress&)>;
 /// Learning rate at `step` of `steps` under the cosine schedule.
 double cosine_learning_rate(double base, int64_t step, int64_t steps);
 
-/// Trains `model` in place and returns the loss of every step run.
+/// Adam over one model's parameters, one step at a time. The model must outlive the trainer.
+class Trainer {
+ public:
+  /// Puts `model` in training mode. Throws InvalidArgument for non-positive steps or rate.
+  Trainer(NeuralProcess& model, const TrainOptions& options);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  /// Runs step number completed_steps() on `batch` and returns its loss.
+  double step(const Batch& batch);
+  /// Steps from completed_steps() until options.steps or until `on_progress` returns false;
+  /// returns the loss of each step run. Leaves the model in eval mode.
+  std::vector<double> run(const BatchSource& batches, const ProgressCallback& on_progress = {});
+
+  int64_t completed_steps() const { return completed_steps_; }
+  bool finished() const { return completed_steps_ >= options_.steps; }
+  const TrainOptions& options() const { return options_; }
+
+  /// The step reached and the optimizer's state, for a checkpoint.
+  TrainingState state() const;
+  /// Continues from `state` (made by state() for the same model architecture); the optimizer's
+  /// tensors are loaded onto the model's device.
+  void restore(const TrainingState& state);
+
+ private:
+  NeuralProcess& model_;
+  TrainOptions options_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  int64_t completed_steps_ = 0;
+};
+
+/// Trains `model` in place and returns the loss of every step run (Trainer(...).run(...)).
 std::vector<double> train(NeuralProcess& model, const BatchSource& batches,
                           const TrainOptions& options, const ProgressCallback& on_progress = {});
 

@@ -1,0 +1,145 @@
+// nplab-cli eval: context and target log-likelihood of a checkpoint (or of the oracle GP) over a
+// fixed, seeded stream of tasks; --write-card stores the result in the checkpoint's model card.
+
+#include <ATen/Parallel.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands.h"
+#include "nplab/runtime.h"
+#include "nplab/train/checkpoint.h"
+#include "nplab/train/evaluation.h"
+#include "nplab/train/task_data.h"
+#include "nplab/util/checks.h"
+#include "progress_line.h"
+
+namespace nplab::cli {
+namespace {
+
+constexpr int kDefaultThreads = 2;
+
+struct EvalArgs {
+  std::string checkpoint;
+  std::string data;
+  int64_t batches = 3000;
+  int64_t batch_size = 16;
+  uint64_t seed = 0;
+  bool json = false;
+  bool oracle = false;
+  bool write_card = false;
+  std::string device = "auto";
+  std::string fmnist_dir = data::kFashionMnistDir;
+};
+
+void run_eval(const EvalArgs& args) {
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
+  const auto device = resolve_device(args.device);
+  const auto spec = parse_data_spec(args.data, /*evaluation=*/true);
+
+  std::optional<Checkpoint> checkpoint;
+  TaskScorer scorer;
+  at::TensorOptions task_options;
+  std::string scored;
+  if (args.oracle) {
+    if (spec.family != TaskFamily::GP) {
+      throw InvalidArgument("--oracle: needs GP data (gp-rbf, gp-matern, gp-periodic, gp-tnoise), "
+                            "got --data " + args.data);
+    }
+    scorer = oracle_scorer();
+    // The oracle scores the tasks as drawn, in float64.
+    task_options = at::TensorOptions().dtype(at::kDouble).device(device);
+    scored = "oracle GP";
+  } else {
+    checkpoint = load_checkpoint(args.checkpoint, device);
+    auto& model = *checkpoint->model;
+    if (model.dims().dim_x != spec.dim_x() || model.dims().dim_y != spec.dim_y()) {
+      throw InvalidArgument("--data " + args.data + ": tasks have dim_x " +
+                            std::to_string(spec.dim_x()) + ", dim_y " +
+                            std::to_string(spec.dim_y()) + ", but the model in " + args.checkpoint +
+                            " takes dim_x " + std::to_string(model.dims().dim_x) + ", dim_y " +
+                            std::to_string(model.dims().dim_y));
+    }
+    scorer = model_scorer(model);
+    task_options = model.tensor_options();
+    scored = model.name() + " (" + args.checkpoint + ")";
+  }
+
+  const auto stream =
+      eval_task_stream(spec, args.seed, args.batch_size, task_options, args.fmnist_dir);
+  ProgressLine progress;
+  const auto result = evaluate(*stream, args.batches, scorer, [&](int64_t done, int64_t total) {
+    if (progress.due() || done == total) {
+      progress.show("eval batch " + std::to_string(done) + "/" + std::to_string(total), true);
+    }
+    return true;
+  });
+  progress.finish();
+
+  auto report = result.to_json();
+  report["data"] = args.data;
+  report["seed"] = args.seed;
+  report["batches"] = args.batches;
+  report["batch_size"] = args.batch_size;
+  if (args.json) {
+    std::cout << report.dump() << std::endl;
+  } else {
+    std::printf("%s on %s: %lld tasks (%lld batches of %lld, seed %llu)\n", scored.c_str(),
+                args.data.c_str(), static_cast<long long>(result.tasks),
+                static_cast<long long>(args.batches), static_cast<long long>(args.batch_size),
+                static_cast<unsigned long long>(args.seed));
+    std::printf("  context log-likelihood  %9.4f ± %.4f\n", result.ctx_ll, result.ctx_ll_se);
+    std::printf("  target  log-likelihood  %9.4f ± %.4f\n", result.tar_ll, result.tar_ll_se);
+  }
+  if (args.write_card) {
+    // The card gets the very object printed above, and the .pt is re-saved so both agree.
+    checkpoint->card["eval"][args.data] = report;
+    save_checkpoint(*checkpoint->model, checkpoint->card, args.checkpoint, checkpoint->training);
+    std::cerr << "nplab-cli: wrote the result to " << card_path_for(args.checkpoint) << " and "
+              << args.checkpoint << '\n';
+  }
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  auto* eval = app.add_subcommand(
+      "eval", "Context and target log-likelihood (mean ± standard error over tasks)");
+  auto* checkpoint = eval->add_option("--checkpoint", args->checkpoint, "Trained model (.pt)")
+                         ->check(CLI::ExistingFile);
+  eval->add_option("--data", args->data,
+                   "gp-rbf, gp-matern, gp-periodic, gp-tnoise, image-fmnist-seen or "
+                   "image-fmnist-unseen")
+      ->required();
+  eval->add_option("--batches", args->batches, "Batches of tasks")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  eval->add_option("--batch-size", args->batch_size, "Tasks per batch")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  eval->add_option("--seed", args->seed, "Seed of the task stream")->capture_default_str();
+  eval->add_flag("--json", args->json,
+                 "Print one JSON object: ctx_ll, ctx_ll_se, tar_ll, tar_ll_se, tasks, data, seed");
+  auto* oracle = eval->add_flag("--oracle", args->oracle,
+                                "Score the oracle GP (true kernel and hyperparameters) instead");
+  auto* write_card = eval->add_flag("--write-card", args->write_card,
+                                    "Store the result under card[\"eval\"][DATA] in the checkpoint");
+  eval->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
+  eval->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
+      ->capture_default_str();
+  oracle->excludes(checkpoint);
+  write_card->needs(checkpoint);
+  eval->callback([args] {
+    if (args->checkpoint.empty() && !args->oracle) {
+      throw CLI::ValidationError("eval", "one of --checkpoint or --oracle is required");
+    }
+    run_eval(*args);
+  });
+}
+
+}  // namespace nplab::cli

@@ -1,0 +1,332 @@
+// nplab-cli train: Adam with a cosine schedule and gradient clipping on GP or image tasks, a live
+// progress line, a checkpoint every few minutes and on Ctrl-C, and an exact --resume.
+
+#include <ATen/Parallel.h>
+#include <torch/utils.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands.h"
+#include "nplab/models/registry.h"
+#include "nplab/runtime.h"
+#include "nplab/train/checkpoint.h"
+#include "nplab/train/task_data.h"
+#include "nplab/train/trainer.h"
+#include "nplab/util/checks.h"
+#include "progress_line.h"
+
+namespace nplab::cli {
+namespace {
+
+// Exit status of a run stopped by SIGINT/SIGTERM (after saving), as shells report Ctrl-C.
+constexpr int kInterruptedExitCode = 130;
+// Both cores of the reference machine, unless the user sets OMP_NUM_THREADS.
+constexpr int kDefaultThreads = 2;
+
+// Set by the signal handler, polled by the training loop at the end of each step: the handler
+// itself only stores a lock-free atomic (async-signal-safe); saving happens in the loop.
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void request_stop(int) { stop_requested.store(true); }
+
+/// Routes SIGINT and SIGTERM to request_stop while alive. SA_RESETHAND makes a second Ctrl-C
+/// kill the process at once, for a save that takes too long.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    stop_requested.store(false);
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, &previous_interrupt_);
+    sigaction(SIGTERM, &action, &previous_terminate_);
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &previous_interrupt_, nullptr);
+    sigaction(SIGTERM, &previous_terminate_, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction previous_interrupt_ {};
+  struct sigaction previous_terminate_ {};
+};
+
+struct TrainArgs {
+  std::string model;
+  std::string config_file;
+  std::string data = "gp-rbf";
+  int64_t steps = 100000;
+  int64_t batch = 16;
+  double lr = 5e-4;
+  double clip_norm = 1.0;
+  uint64_t seed = 0;
+  std::string out;
+  std::string device = "auto";
+  bool resume = false;
+  double checkpoint_minutes = 5.0;
+  int64_t stop_after = 0;
+  std::string fmnist_dir = data::kFashionMnistDir;
+};
+
+nlohmann::json read_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InvalidArgument("--config " + path + ": cannot open the file");
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& error) {
+    throw InvalidArgument("--config " + path + ": not valid JSON (" + error.what() + ")");
+  }
+  if (!config.is_object()) {
+    throw InvalidArgument("--config " + path + ": expected a JSON object of model settings, e.g. " +
+                          R"({"layers": 2, "d_model": 32})");
+  }
+  return config;
+}
+
+/// The registry name (--model, or the config file's "model") and the full model config, with the
+/// keys the data fixes (dim_x, dim_y, bound_std for images) set.
+std::pair<std::string, nlohmann::json> model_config(const TrainArgs& args, const DataSpec& spec) {
+  const bool has_file = !args.config_file.empty();
+  auto overrides = has_file ? read_config_file(args.config_file) : nlohmann::json::object();
+  const std::string where = has_file ? "--config " + args.config_file + ": " : "";
+  std::string name = args.model;
+  if (overrides.contains("model")) {
+    if (!overrides["model"].is_string()) throw InvalidArgument(where + "\"model\" must be a string");
+    const auto named = overrides["model"].get<std::string>();
+    const auto known = model_names();
+    if (std::find(known.begin(), known.end(), named) == known.end()) {
+      std::string list;
+      for (const auto& known_name : known) list += (list.empty() ? "" : ", ") + known_name;
+      throw InvalidArgument(where + "unknown model \"" + named + "\" (known: " + list + ")");
+    }
+    if (!name.empty() && name != named) {
+      throw InvalidArgument(where + "names model \"" + named + "\", but --model is " + name);
+    }
+    name = named;
+    overrides.erase("model");
+  }
+  if (name.empty()) throw InvalidArgument("--model: required (or a \"model\" key in --config)");
+  const auto fixed_by_data = spec.model_overrides();
+  for (const auto& [key, value] : fixed_by_data.items()) {
+    if (overrides.contains(key) && overrides[key] != value) {
+      throw InvalidArgument(where + key + " " + overrides[key].dump() + " contradicts --data " +
+                            spec.name + ", which needs " + value.dump());
+    }
+    overrides[key] = value;
+  }
+  try {
+    return {name, default_config(name, overrides)};
+  } catch (const InvalidArgument& error) {
+    throw InvalidArgument(where + error.what());
+  }
+}
+
+std::string checkpoint_path_for(const std::string& out) {
+  std::filesystem::path path(out);
+  if (!path.has_extension()) path += ".pt";
+  return path.string();
+}
+
+/// A resumed run must be the same run: same model, data, batch, seed, rate and clipping.
+void check_same_run(const nlohmann::json& card, const nlohmann::json& config,
+                    const TrainArgs& args, const std::string& path) {
+  const auto differs = [&](const char* key, const nlohmann::json& value) {
+    return !card.contains(key) || card[key] != value;
+  };
+  const auto refuse = [&](const std::string& what, const nlohmann::json& was) {
+    throw InvalidArgument("--resume " + path + ": the saved run has " + what + " " + was.dump() +
+                          "; continue it with the same settings or choose another --out");
+  };
+  if (differs("config", config)) refuse("model config", card.value("config", nlohmann::json()));
+  if (differs("data", args.data)) refuse("--data", card.value("data", nlohmann::json()));
+  if (differs("batch", args.batch)) refuse("--batch", card.value("batch", nlohmann::json()));
+  if (differs("seed", args.seed)) refuse("--seed", card.value("seed", nlohmann::json()));
+  if (differs("lr", args.lr)) refuse("--lr", card.value("lr", nlohmann::json()));
+  if (differs("clip_norm", args.clip_norm)) {
+    refuse("--clip-norm", card.value("clip_norm", nlohmann::json()));
+  }
+  if (card.value("schedule_steps", args.steps) != args.steps) {
+    std::cerr << "nplab-cli: warning: --steps " << args.steps << " differs from the saved run's "
+              << card["schedule_steps"] << "; the cosine schedule changes from here on\n";
+  }
+}
+
+void run_train(const TrainArgs& args) {
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
+  const auto device = resolve_device(args.device);
+  const auto spec = parse_data_spec(args.data, /*evaluation=*/false);
+  const auto [name, config] = model_config(args, spec);
+  const auto path = checkpoint_path_for(args.out.empty() ? "models/" + name : args.out);
+
+  std::optional<Checkpoint> previous;
+  if (std::filesystem::exists(path)) {
+    if (!args.resume) {
+      throw InvalidArgument("--out " + path +
+                            " exists; pass --resume to continue its run or choose another --out");
+    }
+    previous = load_checkpoint(path, device);
+    if (!previous->training) {
+      throw InvalidArgument("--resume " + path +
+                            ": the checkpoint holds no training state (optimizer and step)");
+    }
+    check_same_run(previous->card, config, args, path);
+  } else if (args.resume) {
+    std::cerr << "nplab-cli: no checkpoint at " << path << " yet; starting a new run\n";
+  }
+
+  std::shared_ptr<NeuralProcess> model;
+  if (previous) {
+    model = previous->model;
+  } else {
+    torch::manual_seed(args.seed);
+    model = make_model(config);
+    model->to(device);
+  }
+  Trainer trainer(*model, {.steps = args.steps, .learning_rate = args.lr,
+                           .clip_norm = args.clip_norm});
+  if (previous) trainer.restore(*previous->training);
+  if (trainer.finished()) {
+    std::cerr << "nplab-cli: " << path << " is already trained for " << trainer.completed_steps()
+              << " steps; nothing to do\n";
+    return;
+  }
+
+  nlohmann::json card = previous ? previous->card : nlohmann::json::object();
+  card.erase("eval");  // the weights change: earlier evaluation results no longer apply
+  card.erase("date");  // save_checkpoint stamps the time of this save
+  card["registry_name"] = name;
+  card["data"] = args.data;
+  card["batch"] = args.batch;
+  card["lr"] = args.lr;
+  card["clip_norm"] = args.clip_norm;
+  card["seed"] = args.seed;
+  card["schedule_steps"] = args.steps;
+  card["device"] = device.str();
+  card["threads"] = at::get_num_threads();
+  const double earlier_seconds = card.value("wall_seconds", 0.0);
+
+  const auto batches = training_batches(spec, args.seed, args.batch,
+                                        model->tensor_options(), args.fmnist_dir);
+  const auto started = std::chrono::steady_clock::now();
+  const int64_t first_step = trainer.completed_steps();
+  double last_loss = card.value("final_loss", 0.0);
+  const auto save = [&] {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    card["steps"] = trainer.completed_steps();
+    card["finished"] = trainer.finished();
+    card["wall_seconds"] = earlier_seconds + seconds;
+    card["steps_per_second"] = trainer.completed_steps() / (earlier_seconds + seconds);
+    card["final_loss"] = last_loss;
+    save_checkpoint(*model, card, path, trainer.state());
+  };
+
+  const StopOnSignals stop_on_signals;
+  std::cerr << "nplab-cli: training " << name << " on " << args.data << " (" << device.str()
+            << ", " << at::get_num_threads() << " threads) from step " << first_step << " to "
+            << args.steps << " -> " << path << "; Ctrl-C saves and stops\n";
+
+  ProgressLine progress;
+  const auto checkpoint_every = std::chrono::duration<double>(args.checkpoint_minutes * 60.0);
+  auto last_save = started;
+  double loss_sum = 0.0;  // losses since the last progress refresh, shown as their mean
+  int64_t loss_count = 0;
+  trainer.run(batches, [&](const TrainProgress& step) {
+    last_loss = step.loss;
+    loss_sum += step.loss;
+    ++loss_count;
+    const auto now = std::chrono::steady_clock::now();
+    if (progress.due() || step.step == step.steps) {
+      const double elapsed = std::chrono::duration<double>(now - started).count();
+      const double rate = (step.step - first_step) / std::max(elapsed, 1e-9);
+      char line[160];
+      std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  lr %.2e  %.2f steps/s  ETA %s",
+                    static_cast<long long>(step.step), static_cast<long long>(step.steps),
+                    loss_sum / loss_count, step.learning_rate, rate,
+                    format_duration((step.steps - step.step) / rate).c_str());
+      progress.show(line, /*force=*/true);
+      loss_sum = 0.0;
+      loss_count = 0;
+    }
+    if (args.checkpoint_minutes > 0 && now - last_save >= checkpoint_every) {
+      save();
+      last_save = std::chrono::steady_clock::now();
+    }
+    if (args.stop_after > 0 && step.step >= args.stop_after) return false;
+    return !stop_requested.load();
+  });
+  progress.finish();
+  save();
+
+  if (stop_requested.load()) {
+    std::cerr << "nplab-cli: interrupted after step " << trainer.completed_steps() << "; saved "
+              << path << " (--resume continues)\n";
+    throw CLI::RuntimeError(kInterruptedExitCode);
+  }
+  if (!trainer.finished()) {
+    std::cerr << "nplab-cli: stopped after step " << trainer.completed_steps() << " (--stop-after); saved "
+              << path << " (--resume continues)\n";
+    return;
+  }
+  std::cerr << "nplab-cli: trained " << name << " for " << trainer.completed_steps() << " steps in "
+            << format_duration(card["wall_seconds"].get<double>()) << " ("
+            << card["steps_per_second"].get<double>() << " steps/s), final loss " << last_loss
+            << "; saved " << path << " and " << card_path_for(path) << '\n';
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  auto* train = app.add_subcommand(
+      "train", "Train a model (Adam, cosine schedule, clipping); Ctrl-C saves, --resume continues");
+  train->add_option("--model", args->model, "Registry name or alias (see `nplab-cli info`)");
+  train->add_option("--config", args->config_file,
+                    "JSON file of model settings over the defaults, e.g. {\"layers\": 2}");
+  train->add_option("--data", args->data, "gp-rbf, gp-matern, gp-periodic, gp-tnoise or image-fmnist")
+      ->capture_default_str();
+  train->add_option("--steps", args->steps, "Total optimizer steps (the cosine schedule spans them)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train->add_option("--batch", args->batch, "Tasks per batch")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train->add_option("--lr", args->lr, "Peak learning rate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train->add_option("--clip-norm", args->clip_norm, "Gradient norm clip (0: off)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  train->add_option("--seed", args->seed, "Seed of the initial weights and of the batches")
+      ->capture_default_str();
+  train->add_option("--out", args->out, "Checkpoint path; .pt is added (default models/MODEL)");
+  train->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
+  train->add_flag("--resume", args->resume, "Continue the run saved at --out exactly");
+  train->add_option("--checkpoint-minutes", args->checkpoint_minutes,
+                    "Save a checkpoint this often (0: only at the end)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  train->add_option("--stop-after", args->stop_after,
+                    "Stop and save once this many steps are done (the schedule still spans --steps)")
+      ->check(CLI::PositiveNumber);
+  train->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
+      ->capture_default_str();
+  train->callback([args] { run_train(*args); });
+}
+
+}  // namespace nplab::cli

@@ -1,0 +1,35 @@
+# train --resume continues the same run: 20 steps straight and 10 steps + stop + resume to 20 end
+# with the same final loss and the same weights (same evaluation numbers on the same tasks).
+# cmake -DCLI=nplab-cli -DCONFIG=tiny.json -DWORK=dir -P resume_matches_uninterrupted.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/cli_helpers.cmake)
+fresh_directory("${WORK}")
+set(run_args train --model cmanp --config ${CONFIG} --data gp-rbf --steps 20 --batch 4 --lr 1e-3
+    --seed 3 --device cpu)
+
+run_cli(${CLI} ${run_args} --out ${WORK}/straight)
+run_cli(${CLI} ${run_args} --out ${WORK}/resumed --stop-after 10)
+file(READ ${WORK}/resumed.json halfway)
+json_number_text("${halfway}" steps halfway_steps)
+if(NOT halfway_steps EQUAL 10)
+  message(FATAL_ERROR "--stop-after 10 saved a card with steps ${halfway_steps}")
+endif()
+run_cli(${CLI} ${run_args} --out ${WORK}/resumed --resume)
+
+file(READ ${WORK}/straight.json straight)
+file(READ ${WORK}/resumed.json resumed)
+json_number_text("${straight}" final_loss straight_loss)
+json_number_text("${resumed}" final_loss resumed_loss)
+json_number_text("${resumed}" steps resumed_steps)
+if(NOT resumed_steps EQUAL 20 OR NOT straight_loss STREQUAL resumed_loss)
+  message(FATAL_ERROR "straight run: final loss ${straight_loss}; resumed run: final loss "
+                      "${resumed_loss} after ${resumed_steps} steps")
+endif()
+
+set(eval_args eval --data gp-rbf --batches 3 --batch-size 4 --seed 1 --json --device cpu)
+run_cli(${CLI} ${eval_args} --checkpoint ${WORK}/straight.pt)
+set(straight_eval "${CLI_OUTPUT}")
+run_cli(${CLI} ${eval_args} --checkpoint ${WORK}/resumed.pt)
+if(NOT straight_eval STREQUAL CLI_OUTPUT)
+  message(FATAL_ERROR "the weights differ:\n${straight_eval}\n${CLI_OUTPUT}")
+endif()
+message(STATUS "same final loss ${straight_loss} and same evaluation after resuming")

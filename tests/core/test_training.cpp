@@ -1,0 +1,279 @@
+// Training, resuming and evaluation: runs stop and resume exactly, batches are a function of
+// (seed, step), evaluation is deterministic, training lowers the loss of every model, and every
+// checkpoint shipped in models/ beats a trivial baseline.
+
+#include <torch/utils.h>
+
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <numeric>
+
+#include "nplab/models/registry.h"
+#include "nplab/train/checkpoint.h"
+#include "nplab/train/evaluation.h"
+#include "nplab/train/task_data.h"
+#include "nplab/train/trainer.h"
+#include "temp_dir.h"
+#include "test_support.h"
+
+namespace nplab {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Small enough that the whole file runs in seconds on one thread.
+const nlohmann::json kTinyConfig{{"layers", 1}, {"d_model", 16}, {"feedforward", 32}};
+
+std::shared_ptr<NeuralProcess> make_seeded(const std::string& name, const nlohmann::json& config,
+                                           uint64_t seed) {
+  torch::manual_seed(seed);
+  return make_model(default_config(name, config));
+}
+
+double mean_of(const std::vector<double>& values, size_t first, size_t count) {
+  return std::accumulate(values.begin() + first, values.begin() + first + count, 0.0) / count;
+}
+
+void expect_same_parameters(NeuralProcess& a, NeuralProcess& b) {
+  const auto pa = a.named_parameters(), pb = b.named_parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (const auto& item : pa) {
+    EXPECT_TRUE(at::equal(item.value(), pb[item.key()])) << item.key();
+  }
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (auto& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
+// --- Stopping and resuming ------------------------------------------------------------------
+
+class ResumedTraining : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ResumedTraining, StoppingSavingAndResumingGivesTheUninterruptedRun) {
+  const testing::TempDir dir;
+  const TrainOptions options{.steps = 20, .learning_rate = 1e-3};
+  const auto batches = gp_training_batches(data::gp_options_for("rbf"), 7, 4);
+
+  auto straight = make_seeded(GetParam(), kTinyConfig, 5);
+  const auto straight_losses = train(*straight, batches, options);
+  ASSERT_EQ(straight_losses.size(), 20u);
+
+  auto interrupted = make_seeded(GetParam(), kTinyConfig, 5);
+  std::vector<double> losses;
+  {
+    Trainer first(*interrupted, options);
+    losses = first.run(batches, [](const TrainProgress& p) { return p.step < 10; });
+    ASSERT_EQ(first.completed_steps(), 10);
+    save_checkpoint(*interrupted, {}, (dir.path() / "run.pt").string(), first.state());
+  }
+  auto loaded = load_checkpoint((dir.path() / "run.pt").string());
+  ASSERT_TRUE(loaded.training.has_value());
+  EXPECT_EQ(loaded.training->step, 10);
+  Trainer second(*loaded.model, options);
+  second.restore(*loaded.training);
+  const auto rest = second.run(batches);
+  losses.insert(losses.end(), rest.begin(), rest.end());
+
+  EXPECT_EQ(losses, straight_losses);  // exactly, not to a tolerance
+  expect_same_parameters(*loaded.model, *straight);
+}
+
+INSTANTIATE_TEST_SUITE_P(SomeModels, ResumedTraining, ::testing::Values("cmanp", "tnpd"),
+                         test_name);
+
+TEST(TrainingState, CheckpointWithoutTrainingStateLoadsWithoutOne) {
+  const testing::TempDir dir;
+  auto model = make_seeded("cnp", kTinyConfig, 1);
+  const auto path = (dir.path() / "plain.pt").string();
+  save_checkpoint(*model, {{"data", "gp-rbf"}}, path);
+  EXPECT_FALSE(load_checkpoint(path).training.has_value());
+}
+
+// --- Batches ----------------------------------------------------------------------------------
+
+void expect_same_batch(const Batch& a, const Batch& b) {
+  EXPECT_TRUE(at::equal(a.xc, b.xc) && at::equal(a.yc, b.yc) && at::equal(a.xt, b.xt) &&
+              at::equal(a.yt, b.yt));
+}
+
+TEST(TrainingBatches, GPBatchesAreAFunctionOfSeedAndStepAlone) {
+  const auto options = data::gp_options_for("rbf");
+  const auto source = gp_training_batches(options, 3, 4);
+  const auto step5 = source(5);
+  source(0);
+  source(9);
+  expect_same_batch(source(5), step5);
+  expect_same_batch(gp_training_batches(options, 3, 4)(5), step5);
+  EXPECT_FALSE(at::equal(source(6).yc.narrow(1, 0, 3), step5.yc.narrow(1, 0, 3)));
+  EXPECT_FALSE(at::equal(gp_training_batches(options, 4, 4)(5).yc.narrow(1, 0, 3),
+                         step5.yc.narrow(1, 0, 3)));
+}
+
+TEST(TrainingBatches, ImageBatchesAreAFunctionOfSeedAndStepAcrossEpochs) {
+  const auto generator = at::make_generator<at::CPUGeneratorImpl>(1);
+  const auto images = at::randint(0, 256, {20, 16, 16}, generator, at::kByte);
+  const auto source = image_training_batches(images, 2, 4);  // 5 batches per epoch
+  const auto step7 = source(7);                              // in the second epoch
+  source(0);
+  source(13);
+  expect_same_batch(source(7), step7);
+  expect_same_batch(image_training_batches(images, 2, 4)(7), step7);
+  EXPECT_EQ(step7.xc.size(2), 2);
+  EXPECT_LE(step7.xc.abs().max().item<double>(), 1.0);
+  EXPECT_LE(step7.yc.abs().max().item<double>(), 0.5);
+  EXPECT_LE(step7.xc.size(1) + step7.xt.size(1), 200);  // the image protocol's cap
+}
+
+TEST(TrainingBatches, UnknownDataNameListsTheKnownOnes) {
+  testing::expect_invalid_argument([] { parse_data_spec("gp-cubic", false); },
+                                   {"--data gp-cubic", "gp-rbf", "image-fmnist"});
+  testing::expect_invalid_argument([] { parse_data_spec("image-fmnist", true); },
+                                   {"image-fmnist-seen", "image-fmnist-unseen"});
+}
+
+TEST(TrainingBatches, ImageDataFixesTheModelDimensionsAndBoundsTheStd) {
+  const auto spec = parse_data_spec("image-fmnist", false);
+  EXPECT_EQ(spec.model_overrides(),
+            (nlohmann::json{{"dim_x", 2}, {"dim_y", 1}, {"bound_std", true}}));
+  EXPECT_EQ(spec.split, data::Split::Train);
+  EXPECT_EQ(spec.classes, data::ClassSubset::Seen);
+  EXPECT_EQ(parse_data_spec("image-fmnist-unseen", true).classes, data::ClassSubset::Unseen);
+}
+
+// --- Evaluation -------------------------------------------------------------------------------
+
+TEST(ScoreAccumulator, ReportsTheMeanAndItsStandardErrorOverTasks) {
+  ScoreAccumulator accumulator;
+  accumulator.add({at::tensor({1.0, 2.0}), at::tensor({-1.0, 0.0})});
+  accumulator.add({at::tensor({3.0, 4.0}), at::tensor({1.0, 2.0})});
+  const auto result = accumulator.result();
+  EXPECT_EQ(result.tasks, 4);
+  EXPECT_DOUBLE_EQ(result.ctx_ll, 2.5);
+  EXPECT_DOUBLE_EQ(result.tar_ll, 0.5);
+  // Sample variance 5/3 over 4 tasks: se = sqrt(5/3 / 4).
+  EXPECT_NEAR(result.ctx_ll_se, std::sqrt(5.0 / 12.0), 1e-12);
+  EXPECT_NEAR(result.tar_ll_se, std::sqrt(5.0 / 12.0), 1e-12);
+}
+
+TEST(Evaluation, ContextGaussianBaselineUsesTheContextMeanAndStd) {
+  const auto xc = at::zeros({1, 2, 1}, at::kDouble), xt = at::zeros({1, 1, 1}, at::kDouble);
+  const Batch batch{xc, at::tensor({0.0, 2.0}, at::kDouble).view({1, 2, 1}), xt,
+                    at::ones({1, 1, 1}, at::kDouble)};
+  const auto scores = score_context_gaussian(batch);  // N(1, 1)
+  const double log_normaliser = -0.5 * std::log(2.0 * std::numbers::pi);
+  EXPECT_NEAR(scores.target.item<double>(), log_normaliser, 1e-12);
+  EXPECT_NEAR(scores.context.item<double>(), log_normaliser - 0.5, 1e-12);
+}
+
+TEST(Evaluation, ModelTargetScoresAreTheNegativeTrainingLoss) {
+  const torch::NoGradGuard no_grad;
+  auto model = make_seeded("tnpd", kTinyConfig, 2);
+  model->eval();
+  const auto batch = gp_training_batches(data::gp_options_for("rbf"), 1, 4)(0);
+  const auto scores = score_model(*model, batch);
+  EXPECT_NEAR(scores.target.mean().item<double>(), -model->loss(batch).item<double>(), 1e-5);
+  EXPECT_EQ(scores.context.size(0), 4);
+}
+
+TEST(Evaluation, IsDeterministicUnderASeed) {
+  auto model = make_seeded("cmanp", kTinyConfig, 4);
+  model->eval();
+  const auto spec = parse_data_spec("gp-matern", true);
+  const auto run = [&](uint64_t seed) {
+    const auto stream = eval_task_stream(spec, seed, 4);
+    return evaluate(*stream, 5, model_scorer(*model));
+  };
+  const auto a = run(0), b = run(0), other = run(1);
+  EXPECT_EQ(a.to_json(), b.to_json());
+  EXPECT_EQ(a.tasks, 20);
+  EXPECT_NE(a.tar_ll, other.tar_ll);
+}
+
+TEST(Evaluation, OracleScoresAboutOneAndAHalfTargetLogLikelihoodOnRBF) {
+  const auto stream =
+      eval_task_stream(parse_data_spec("gp-rbf", true), 0, 16, at::TensorOptions(at::kDouble));
+  const auto result = evaluate(*stream, 40, oracle_scorer());
+  EXPECT_GT(result.tar_ll, 1.2);
+  EXPECT_LT(result.tar_ll, 1.9);
+  EXPECT_GT(result.ctx_ll, result.tar_ll);  // the context is seen, up to the 0.02 noise
+}
+
+TEST(Evaluation, OracleRefusesImageTasks) {
+  const auto images = at::zeros({4, 16, 16}, at::kByte);
+  const auto stream = image_eval_task_stream(images, 0, 2);
+  testing::expect_invalid_argument([&] { evaluate(*stream, 1, oracle_scorer()); },
+                                   {"oracle", "GP tasks"});
+}
+
+// --- Training lowers the loss of every model ---------------------------------------------------
+
+class TrainingSmoke : public ::testing::TestWithParam<std::string> {};
+
+// Small configs keep all models together under a minute on one thread: two layers of width 32,
+// and fewer of the latents / random features that dominate CMANP's and DKA's cost. LBANP-128 keeps
+// its 128 latents (they are what the alias means).
+nlohmann::json smoke_config(const std::string& name) {
+  nlohmann::json config{{"layers", 2}, {"d_model", 32}, {"feedforward", 64}};
+  if (name == "cmanp") config.update({{"latents", 32}, {"block_latents", 32}});
+  if (name == "tnpkr-dka") config.update({{"features", 32}, {"location_features", 16}});
+  return config;
+}
+
+TEST_P(TrainingSmoke, TwoHundredStepsOnRBFTasksLowerTheLoss) {
+  constexpr int64_t kSteps = 200;
+  constexpr size_t kWindow = 20;
+  auto model = make_seeded(GetParam(), smoke_config(GetParam()), 0);
+  const auto losses = train(*model, gp_training_batches(data::gp_options_for("rbf"), 0, 8),
+                            {.steps = kSteps, .learning_rate = 1e-3});
+  ASSERT_EQ(losses.size(), static_cast<size_t>(kSteps));
+  const double first = mean_of(losses, 0, kWindow), last = mean_of(losses, kSteps - kWindow, kWindow);
+  EXPECT_LT(last, first) << "mean loss of the first " << kWindow << " steps " << first
+                         << ", of the last " << last;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryModel, TrainingSmoke, ::testing::ValuesIn(model_names()), test_name);
+
+// --- Shipped checkpoints ------------------------------------------------------------------------
+
+TEST(ShippedModels, EveryCheckpointLoadsAndBeatsTheContextGaussianBaseline) {
+  const fs::path directory = NPLAB_MODELS_DIR;
+  std::vector<fs::path> checkpoints;
+  if (fs::is_directory(directory)) {
+    for (const auto& entry : fs::directory_iterator(directory)) {
+      if (entry.path().extension() == ".pt") checkpoints.push_back(entry.path());
+    }
+  }
+  if (checkpoints.empty()) GTEST_SKIP() << "no checkpoints in " << directory << " yet";
+
+  int checked = 0;
+  for (const auto& path : checkpoints) {
+    SCOPED_TRACE(path.string());
+    const auto checkpoint = load_checkpoint(path.string());
+    const auto trained_on = checkpoint.card.value("data", std::string("gp-rbf"));
+    const bool images = trained_on.starts_with("image");
+    if (images && !fs::exists(fs::path(data::kFashionMnistDir) / "t10k-images-idx3-ubyte.gz")) {
+      std::cerr << "skipping " << path << ": Fashion-MNIST is not installed\n";
+      continue;
+    }
+    const auto spec = parse_data_spec(images ? "image-fmnist-seen" : trained_on, true);
+    const auto score = [&](const TaskScorer& scorer) {
+      const auto stream = eval_task_stream(spec, 123, 16);
+      return evaluate(*stream, 8, scorer);
+    };
+    const auto model = score(model_scorer(*checkpoint.model));
+    const auto baseline = score(context_gaussian_scorer());
+    EXPECT_GT(model.tar_ll, baseline.tar_ll)
+        << "model " << model.tar_ll << " vs context mean/std " << baseline.tar_ll;
+    ++checked;
+  }
+  if (checked == 0) GTEST_SKIP() << "no shipped checkpoint could be checked here";
+}
+
+}  // namespace
+}  // namespace nplab
