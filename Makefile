@@ -12,7 +12,6 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 
-.PHONY: all setup configure build run test bench clean format
 .PHONY: all setup configure build run test bench train clean format
 
 all: build
