@@ -3,7 +3,7 @@
 //   nplab                                  open the window
 //   nplab --view memory                    open on a view
 //   nplab --screenshot FILE [--view V]     render the window to a PNG once it has settled, exit
-//   nplab --demo                           start the Functions view with example points
+//   nplab --demo                           reveal example points, show the truth and the oracle
 //   nplab --model "untrained: tnpd"        start the Functions view on a model of its picker
 
 #include <QApplication>
@@ -11,7 +11,7 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 
@@ -23,12 +23,15 @@ namespace {
 
 constexpr int kScreenshotTimeoutMs = 120'000;
 
-std::vector<nplab::ContextPoint> demo_points() {
-  std::vector<nplab::ContextPoint> points;
-  for (const double x : {-1.7, -1.1, -0.6, 0.1, 0.5, 1.3, 1.8}) {
-    points.push_back(nplab::point_1d(x, std::sin(2.0 * x) + 0.3 * x));
-  }
-  return points;
+constexpr std::uint64_t kDemoSeed = 7;
+constexpr int kDemoPoints = 8;
+
+/// A reproducible picture for slides: eight revealed points of the hidden function, with the
+/// truth and the oracle GP drawn beside the model.
+void start_demo(nplab::ui::FunctionsView& view) {
+  view.set_random_seed(kDemoSeed);
+  view.set_overlays(/*truth=*/true, /*oracle=*/true);
+  view.reveal_random(kDemoPoints);
 }
 
 }  // namespace
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
     }
     window.functions_view()->select_model(static_cast<int>(found - models.begin()));
   }
-  if (parser.isSet(demo_option)) window.functions_view()->set_points(demo_points());
+  if (parser.isSet(demo_option)) start_demo(*window.functions_view());
   window.show();
 
   if (parser.isSet(screenshot_option)) {
