@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+#include <qcustomplot.h>
 
 #include "functions_view.h"
 #include "main_window.h"
@@ -105,6 +106,12 @@ class MainWindowTest : public QObject {
     QCOMPARE(view.points().size(), size_t{1});
     QVERIFY(redo->isEnabled());
     redo->trigger();
+    QCOMPARE(view.points().size(), size_t{2});
+    // The keys themselves, pressed while the plot has the focus.
+    view.plot()->setFocus();
+    QTest::keyClick(view.plot(), Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(view.points().size(), size_t{1});
+    QTest::keyClick(view.plot(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(view.points().size(), size_t{2});
     menu_action(window, "clearAction")->trigger();
     QVERIFY(view.points().empty());
