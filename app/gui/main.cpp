@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string>
 
 #include "functions_view.h"
 #include "main_window.h"
@@ -48,9 +50,31 @@ QSize parse_size(const QString& text) {
   return width_ok && height_ok && size.width() >= 320 && size.height() >= 240 ? size : QSize();
 }
 
+/// Removes "--NAME VALUE" or "--NAME=VALUE" from argv and returns VALUE. Needed for --session:
+/// QGuiApplication takes "-session"/"--session" for X11 session management and drops it.
+std::optional<QString> take_option(int& argc, char** argv, const std::string& name) {
+  const std::string flag = "--" + name;
+  std::optional<QString> value;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == flag && i + 1 < argc) {
+      value = QString::fromLocal8Bit(argv[++i]);
+    } else if (argument.starts_with(flag + "=")) {
+      value = QString::fromLocal8Bit(argument.substr(flag.size() + 1).c_str());
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  argv[argc] = nullptr;
+  return value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto session_file = take_option(argc, argv, "session");
   // Count every CPU tensor from the start, so that the Memory view's peaks are complete.
   nplab::install_memory_probe();
   QApplication app(argc, argv);
@@ -135,7 +159,7 @@ int main(int argc, char** argv) {
   }
   window.show();
   // After show(), so that an error dialog has the window behind it.
-  if (parser.isSet(session_option)) window.open_session(parser.value(session_option));
+  if (session_file) window.open_session(*session_file);
 
   if (screenshot) {
     const QString file = parser.value(screenshot_option);

@@ -276,6 +276,29 @@ class MainWindowTest : public QObject {
     QVERIFY(seen_text.contains(QString::fromUtf8(nplab::kVersion)));
   }
 
+  void session_option_opens_a_session_or_reports_why_not() {
+    // Qt itself claims "-session" (X11 session management); nplab must see its --session.
+    QTemporaryDir dir;
+    const QString good = write_file(dir, "good.json", R"({"format": "nplab-session",
+        "version": 1, "view": "memory", "model": {"source": "registry", "name": "cmanp"},
+        "points": [[0.5, 1.0]]})");
+    const QString bad = write_file(dir, "bad.json", R"({"format": "nplab-session",
+        "version": 1, "view": "functions", "model": {"source": "checkpoint",
+        "path": "/nowhere/gone.pt"}, "points": []})");
+    for (const auto& [session, expected_code] : {std::pair{good, 0}, std::pair{bad, 4}}) {
+      QProcess app;
+      QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+      environment.insert("QT_QPA_PLATFORM", "offscreen");
+      app.setProcessEnvironment(environment);
+      app.start(QStringLiteral(NPLAB_GUI_BINARY),
+                {"--session", session, "--screenshot", dir.filePath("shot.png")});
+      QVERIFY(app.waitForFinished(120'000));
+      const QString errors = QString::fromLocal8Bit(app.readAllStandardError());
+      QVERIFY2(app.exitCode() == expected_code, qPrintable(errors));
+      if (expected_code != 0) QVERIFY2(errors.contains("gone.pt"), qPrintable(errors));
+    }
+  }
+
   void screenshot_command_writes_a_png_of_the_requested_size_for_each_view() {
     QTemporaryDir dir;
     for (const QString view : {"functions", "images", "memory"}) {
