@@ -258,11 +258,11 @@ void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
   truth_values_.clear();
   oracle_.reset();
   draw_overlays();
-  {
+  if (model_index >= 0 && model_index < models_.size()) {
     const QSignalBlocker quiet(model_picker_);  // one request below, not one per change
     model_picker_->setCurrentIndex(model_index);
+    untrained_warning_->setVisible(models_[model_index].untrained);
   }
-  untrained_warning_->setVisible(models_[model_index].untrained);
   history_.reset();
   commit(std::move(points), /*record_undo=*/false);
 }

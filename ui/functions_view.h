@@ -95,6 +95,7 @@ class FunctionsView : public QWidget, public EditableView {
   void set_random_seed(std::uint64_t seed) { random_.seed(seed); }
 
   /// Replaces everything a session holds at once, without undo history (opening a session).
+  /// An out-of-range `model_index` keeps the current model.
   void restore(int model_index, std::vector<ContextPoint> points, const TruthSpec& truth,
                bool show_truth, bool show_oracle);
 
