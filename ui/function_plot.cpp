@@ -149,16 +149,20 @@ void FunctionPlot::show_overlays(bool truth, bool oracle) {
 }
 
 void FunctionPlot::wrap_legend() {
-  // One row when the items fit, else as many columns of the widest item as do.
+  // One row when the items fit side by side, else as many columns of the widest item as do.
   int widest = 1;
+  int total = 0;
   int items = 0;
   for (int i = 0; i < legend->itemCount(); ++i) {
     if (const auto* item = legend->item(i)) {  // a wrapped grid may have empty cells
-      widest = std::max(widest, item->minimumOuterSizeHint().width());
+      const int item_width = item->minimumOuterSizeHint().width() + legend->columnSpacing();
+      widest = std::max(widest, item_width);
+      total += item_width;
       ++items;
     }
   }
-  const int columns = std::clamp(width() / widest, 1, std::max(items, 1));
+  const int columns = total <= width() ? std::max(items, 1)
+                                       : std::clamp(width() / widest, 1, std::max(items, 1));
   if (columns != legend->wrap()) legend->setWrap(columns);
 }
 
