@@ -33,9 +33,35 @@ void ExplorerWorker::process_latest() {
   if (request) emit finished(serve(*request));
 }
 
+void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionResult& result) {
+  if (!request.truth) return;
+  const auto& spec = *request.truth;
+  result.truth_spec = spec;
+  if (!truth_key_ || truth_key_->first != spec || truth_key_->second != request.targets) {
+    truth_key_.reset();
+    auto sampled = sample_truth(spec, request.targets);
+    if (!sampled.ok()) {
+      result.truth_error = sampled.error();
+      return;
+    }
+    truth_values_ = sampled.value();
+    truth_key_.emplace(spec, request.targets);
+  }
+  result.truth = truth_values_;
+  if (request.oracle) {
+    auto oracle = oracle_prediction(spec, request.points, request.targets);
+    if (oracle.ok()) {
+      result.oracle = oracle.value();
+    } else {
+      result.truth_error = oracle.error();
+    }
+  }
+}
+
 PredictionResult ExplorerWorker::serve(const PredictionRequest& request) {
   PredictionResult result;
   result.generation = request.generation;
+  serve_truth(request, result);
   if (!loaded_ || *loaded_ != request.model) {
     const auto& source = request.model;
     const auto loading =

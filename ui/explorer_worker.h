@@ -14,9 +14,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nplab/explorer.h"
+#include "nplab/ground_truth.h"
 
 namespace nplab::ui {
 
@@ -35,6 +37,10 @@ struct PredictionRequest {
   ModelSource model;
   std::vector<ContextPoint> points;
   std::vector<double> targets;  ///< row-major [M, dim_x]
+  /// The hidden function to evaluate at the targets (1D only), if any, and whether to add the
+  /// oracle GP's prediction from the same points.
+  std::optional<TruthSpec> truth;
+  bool oracle = false;
 };
 
 struct PredictionResult {
@@ -44,6 +50,11 @@ struct PredictionResult {
   UpdateStats update;             ///< the last change of the context that cost anything
   GridPrediction prediction;
   std::uint64_t dropped_so_far = 0;  ///< stale requests the worker skipped, in total
+  // The hidden function's part, computed even when the model failed.
+  std::optional<TruthSpec> truth_spec;  ///< what `truth` and `oracle` were computed for
+  std::vector<double> truth;            ///< f at the targets; empty when not asked or failed
+  std::optional<GridPrediction> oracle;
+  std::string truth_error;
   bool ok() const { return error.empty(); }
 };
 
@@ -68,6 +79,7 @@ class ExplorerWorker : public QObject {
  private:
   void process_latest();
   PredictionResult serve(const PredictionRequest& request);
+  void serve_truth(const PredictionRequest& request, PredictionResult& result);
 
   std::mutex mutex_;
   std::optional<PredictionRequest> pending_;  // guarded by mutex_
@@ -75,6 +87,9 @@ class ExplorerWorker : public QObject {
   // Touched only on the worker thread.
   Explorer explorer_;
   std::optional<ModelSource> loaded_;
+  // The last hidden function sampled, reused while its spec and targets stay the same.
+  std::optional<std::pair<TruthSpec, std::vector<double>>> truth_key_;
+  std::vector<double> truth_values_;
 };
 
 /// RAII owner of the worker thread: starts it, and on destruction stops and joins it (a request

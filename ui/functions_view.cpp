@@ -6,27 +6,19 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
-#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "function_plot.h"
+#include "truth_panel.h"
+
 namespace nplab::ui {
 namespace {
 
-// A light theme that reads well on a projector.
-const QColor kMeanColour(31, 78, 153);
-const QColor kBandColour(31, 119, 180);
-const QColor kPointColour(214, 39, 40);
-const QColor kSelectionColour(255, 127, 14);
-const QColor kGridColour(225, 225, 225);
-constexpr int kOneSigmaAlpha = 95;
-constexpr int kTwoSigmaAlpha = 40;
 constexpr double kHitRadiusPixels = 10.0;
-constexpr int kFrameMs = 30;
 
 std::vector<double> linspace(double from, double to, int count) {
   std::vector<double> values(static_cast<size_t>(count));
@@ -42,13 +34,6 @@ QString format_bytes(std::int64_t bytes) {
            locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
 }
 
-QCPGraph* add_band_edge(QCustomPlot* plot, const QString& name) {
-  auto* graph = plot->addGraph();
-  graph->setName(name);
-  graph->setPen(Qt::NoPen);
-  return graph;
-}
-
 }  // namespace
 
 FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWidget* parent)
@@ -57,10 +42,11 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
       grid_(linspace(kMinX, kMaxX, kGridSize)),
       models_(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs)) {
   setObjectName("functionsView");
+  plot_ = new FunctionPlot(kMinX, kMaxX, this);
   build_controls();
-  build_plot();
-  auto* layout = qobject_cast<QVBoxLayout*>(this->layout());
-  layout->insertWidget(1, plot_, 1);
+  connect(plot_, &QCustomPlot::mousePress, this, &FunctionsView::on_mouse_press);
+  connect(plot_, &QCustomPlot::mouseMove, this, &FunctionsView::on_mouse_move);
+  connect(plot_, &QCustomPlot::mouseRelease, this, &FunctionsView::on_mouse_release);
 
   connect(&worker_, &ExplorerWorker::finished, this, &FunctionsView::show_result);
   update_actions();
@@ -68,13 +54,9 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
   select_model(preferred_model(models_));
 }
 
-QAction* FunctionsView::make_action(const QString& text, const QList<QKeySequence>& keys,
-                                    const char* name) {
+QAction* FunctionsView::make_action(const QString& text, const char* name) {
   auto* action = new QAction(text, this);
   action->setObjectName(name);
-  action->setShortcuts(keys);
-  // Window-wide, but only while this view is visible (a hidden tab's shortcuts do not fire).
-  action->setShortcutContext(Qt::WindowShortcut);
   addAction(action);
   return action;
 }
@@ -87,14 +69,16 @@ void FunctionsView::build_controls() {
   controls->addWidget(new QLabel(tr("Model:"), this));
   model_picker_ = new QComboBox(this);
   model_picker_->setObjectName("modelPicker");
-  model_picker_->setMinimumContentsLength(24);
+  model_picker_->setMinimumContentsLength(20);
   for (const auto& choice : models_) model_picker_->addItem(choice.label);
   connect(model_picker_, &QComboBox::currentIndexChanged, this, &FunctionsView::select_model);
   controls->addWidget(model_picker_);
 
-  untrained_warning_ = new QLabel(
-      tr("⚠ untrained: random weights, so the curves are not a fit to anything yet"), this);
+  untrained_warning_ = new QLabel(tr("⚠ untrained: random weights"), this);
   untrained_warning_->setObjectName("untrainedWarning");
+  untrained_warning_->setToolTip(
+      tr("This model has not been trained, so its curves are not a fit to anything yet. "
+         "Train one with nplab-cli train; checkpoints in models/ appear first in the list."));
   untrained_warning_->setStyleSheet(
       "QLabel { background: #fff3cd; color: #7a4f01; border: 1px solid #f0c36d;"
       " border-radius: 3px; padding: 2px 6px; }");
@@ -102,19 +86,24 @@ void FunctionsView::build_controls() {
   controls->addWidget(untrained_warning_);
   controls->addStretch(1);
 
-  auto* new_session = make_action(tr("New"), {QKeySequence::New}, "newAction");
-  new_session->setToolTip(tr("Start afresh: no points, no undo history"));
+  // The keys live in the window's Edit menu (application-wide, acting on the current view);
+  // these actions drive the buttons.
+  auto* new_session = make_action(tr("New"), "newAction");
+  new_session->setToolTip(tr("Start afresh: a new hidden function, no points, no undo history"));
   connect(new_session, &QAction::triggered, this, &FunctionsView::new_session);
-  clear_ = make_action(tr("Clear"), {}, "clearAction");
+  clear_ = make_action(tr("Clear"), "clearAction");
   clear_->setToolTip(tr("Remove every context point (undoable)"));
   connect(clear_, &QAction::triggered, this, &FunctionsView::clear_points);
-  undo_ = make_action(tr("Undo"), {QKeySequence::Undo}, "undoAction");
+  undo_ = make_action(tr("Undo"), "undoAction");
+  undo_->setToolTip(tr("Undo (Ctrl+Z)"));
   connect(undo_, &QAction::triggered, this, &FunctionsView::undo);
-  redo_ = make_action(tr("Redo"), {QKeySequence(QStringLiteral("Ctrl+Shift+Z")),
-                                   QKeySequence::Redo}, "redoAction");
+  redo_ = make_action(tr("Redo"), "redoAction");
+  redo_->setToolTip(tr("Redo (Ctrl+Shift+Z)"));
   connect(redo_, &QAction::triggered, this, &FunctionsView::redo);
-  delete_ = make_action(tr("Delete point"), {QKeySequence::Delete, Qt::Key_Backspace},
-                        "deleteAction");
+  delete_ = make_action(tr("Delete point"), "deleteAction");
+  delete_->setShortcuts({QKeySequence::Delete, Qt::Key_Backspace});
+  // Window-wide, but only while this view is visible (a hidden tab's shortcuts do not fire).
+  delete_->setShortcutContext(Qt::WindowShortcut);
   connect(delete_, &QAction::triggered, this, [this] {
     if (selected_ >= 0) remove_point(static_cast<std::size_t>(selected_));
   });
@@ -123,6 +112,23 @@ void FunctionsView::build_controls() {
     button->setDefaultAction(action);
     controls->addWidget(button);
   }
+
+  truth_panel_ = new TruthPanel(this);
+  auto* centre = new QHBoxLayout;
+  centre->addWidget(plot_, 1);
+  centre->addWidget(truth_panel_);
+  layout->addLayout(centre, 1);
+  connect(truth_panel_, &TruthPanel::spec_changed, this,
+          [this] { set_truth(truth_panel_->spec()); });
+  connect(truth_panel_, &TruthPanel::overlays_changed, this, [this] {
+    draw_overlays();
+    plot_->fit_y_range();
+    request_prediction();  // the oracle is computed only while it is shown
+  });
+  connect(truth_panel_, &TruthPanel::new_function_requested, this, &FunctionsView::new_session);
+  connect(truth_panel_, &TruthPanel::reveal_random_requested, this, [this] { reveal_random(); });
+  connect(truth_panel_, &TruthPanel::reveal_uncertain_requested, this,
+          &FunctionsView::reveal_uncertain);
 
   readout_ = new QLabel(this);
   readout_->setObjectName("readout");
@@ -134,7 +140,7 @@ void FunctionsView::build_controls() {
   readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
   readout_->setMinimumHeight(readout_->fontMetrics().height() + 6);
   auto* hint = new QLabel(tr("Left click: add a point · drag: move it · right click or Delete: "
-                             "remove it · Ctrl+Z / Ctrl+Shift+Z: undo / redo"),
+                             "remove it · Ctrl+Z / Ctrl+Shift+Z: undo / redo · F1: all keys"),
                           this);
   hint->setStyleSheet("color: #666;");
   auto* footer = new QVBoxLayout;
@@ -144,82 +150,24 @@ void FunctionsView::build_controls() {
   layout->addLayout(footer);
 }
 
-void FunctionsView::build_plot() {
-  plot_ = new QCustomPlot(this);
-  plot_->setObjectName("functionsPlot");
-  plot_->setMinimumSize(480, 320);
-  plot_->setBackground(Qt::white);
-  replot_timer_ = new QTimer(this);
-  replot_timer_->setSingleShot(true);
-  replot_timer_->setInterval(kFrameMs);
-  connect(replot_timer_, &QTimer::timeout, this,
-          [this] { plot_->replot(QCustomPlot::rpQueuedReplot); });
-
-  QFont label_font = font();
-  label_font.setPointSizeF(label_font.pointSizeF() * 1.3);
-  QFont tick_font = font();
-  tick_font.setPointSizeF(tick_font.pointSizeF() * 1.1);
-  plot_->xAxis->setLabel(tr("x"));
-  plot_->yAxis->setLabel(tr("y"));
-  plot_->xAxis->setRange(kMinX, kMaxX);
-  plot_->yAxis->setRange(kMinY, kMaxY);
-  for (auto* axis : {plot_->xAxis, plot_->yAxis}) {
-    axis->setLabelFont(label_font);
-    axis->setTickLabelFont(tick_font);
-    axis->grid()->setPen(QPen(kGridColour, 1));
-    axis->grid()->setZeroLinePen(QPen(QColor(190, 190, 190), 1));
-  }
-
-  band2_upper_ = add_band_edge(plot_, tr("±2σ"));
-  band2_lower_ = add_band_edge(plot_, tr("−2σ"));
-  band2_upper_->setBrush(QColor(kBandColour.red(), kBandColour.green(), kBandColour.blue(),
-                                kTwoSigmaAlpha));
-  band2_upper_->setChannelFillGraph(band2_lower_);
-  band1_upper_ = add_band_edge(plot_, tr("±1σ"));
-  band1_lower_ = add_band_edge(plot_, tr("−1σ"));
-  band1_upper_->setBrush(QColor(kBandColour.red(), kBandColour.green(), kBandColour.blue(),
-                                kOneSigmaAlpha));
-  band1_upper_->setChannelFillGraph(band1_lower_);
-
-  mean_ = plot_->addGraph();
-  mean_->setName(tr("predictive mean"));
-  mean_->setPen(QPen(kMeanColour, 2.5));
-
-  context_ = plot_->addGraph();
-  context_->setName(tr("context points"));
-  context_->setLineStyle(QCPGraph::lsNone);
-  context_->setScatterStyle(
-      QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 1.5), kPointColour, 11));
-
-  selection_ = plot_->addGraph();
-  selection_->setName(tr("selected"));
-  selection_->setLineStyle(QCPGraph::lsNone);
-  selection_->setScatterStyle(
-      QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kSelectionColour, 2.5), Qt::NoBrush, 19));
-
-  plot_->legend->setVisible(true);
-  for (auto* hidden : {band2_lower_, band1_lower_, selection_}) hidden->removeFromLegend();
-  plot_->legend->setBrush(QColor(255, 255, 255, 220));
-  plot_->legend->setBorderPen(QPen(QColor(200, 200, 200)));
-  QFont legend_font = font();
-  legend_font.setPointSizeF(legend_font.pointSizeF() * 1.1);
-  plot_->legend->setFont(legend_font);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-
-  connect(plot_, &QCustomPlot::mousePress, this, &FunctionsView::on_mouse_press);
-  connect(plot_, &QCustomPlot::mouseMove, this, &FunctionsView::on_mouse_move);
-  connect(plot_, &QCustomPlot::mouseRelease, this, &FunctionsView::on_mouse_release);
-}
+QCustomPlot* FunctionsView::plot() const { return plot_; }
 
 int FunctionsView::current_model() const { return model_picker_->currentIndex(); }
 
-bool FunctionsView::is_settled() const { return shown_ && shown_->generation == generation_; }
+bool FunctionsView::is_settled() const {
+  return shown_ && shown_->generation == generation_ && pending_reveals_.empty();
+}
 
 // --- Edits -------------------------------------------------------------------------------------
 
+ContextPoint FunctionsView::visible_point(double x, double y) const {
+  const QCPRange visible = plot_->yAxis->range();
+  return point_1d(std::clamp(x, kMinX, kMaxX), std::clamp(y, visible.lower, visible.upper));
+}
+
 void FunctionsView::add_point(double x, double y) {
   auto next = points_;
-  next.push_back(point_1d(std::clamp(x, kMinX, kMaxX), std::clamp(y, kMinY, kMaxY)));
+  next.push_back(visible_point(x, y));
   selected_ = static_cast<int>(next.size()) - 1;
   commit(std::move(next));
 }
@@ -227,7 +175,7 @@ void FunctionsView::add_point(double x, double y) {
 void FunctionsView::move_point(std::size_t index, double x, double y) {
   if (index >= points_.size()) return;
   auto next = points_;
-  next[index] = point_1d(std::clamp(x, kMinX, kMaxX), std::clamp(y, kMinY, kMaxY));
+  next[index] = visible_point(x, y);
   commit(std::move(next));
 }
 
@@ -250,11 +198,16 @@ void FunctionsView::clear_points() {
 }
 
 void FunctionsView::new_session() {
+  auto spec = truth();
+  spec.seed = random_() >> 1;  // fits a JSON integer of any reader
   selected_ = -1;
+  pending_reveals_.clear();
+  truth_panel_->set_spec(spec);
+  truth_values_.clear();
+  oracle_.reset();
   commit({}, /*record_undo=*/false);
   history_.reset();
   update_actions();
-  // TODO(gp-truth): draw a hidden ground-truth function from nplab/data/gp.h once it is on main.
 }
 
 void FunctionsView::undo() {
@@ -290,10 +243,98 @@ void FunctionsView::select_model(int index) {
   request_prediction();
 }
 
+int FunctionsView::add_model_choice(const ModelChoice& choice) {
+  models_.append(choice);
+  model_picker_->addItem(choice.label);
+  return static_cast<int>(models_.size()) - 1;
+}
+
+void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
+                            const TruthSpec& truth, bool show_truth, bool show_oracle) {
+  pending_reveals_.clear();
+  selected_ = -1;
+  truth_panel_->set_spec(truth);
+  truth_panel_->set_overlays(show_truth, show_oracle);
+  truth_values_.clear();
+  oracle_.reset();
+  draw_overlays();
+  if (model_index >= 0 && model_index < models_.size()) {
+    const QSignalBlocker quiet(model_picker_);  // one request below, not one per change
+    model_picker_->setCurrentIndex(model_index);
+    untrained_warning_->setVisible(models_[model_index].untrained);
+  }
+  history_.reset();
+  commit(std::move(points), /*record_undo=*/false);
+}
+
 void FunctionsView::request_prediction() {
   const int model = current_model();
   if (model < 0) return;
-  worker_.post({++generation_, models_[model].source, points_, grid_});
+  PredictionRequest request;
+  request.generation = ++generation_;
+  request.model = models_[model].source;
+  request.points = points_;
+  request.targets = grid_;
+  request.truth = truth();
+  request.oracle = oracle_shown();
+  worker_.post(std::move(request));
+}
+
+// --- The hidden function -----------------------------------------------------------------------
+
+const TruthSpec& FunctionsView::truth() const { return truth_panel_->spec(); }
+
+void FunctionsView::set_truth(const TruthSpec& spec) {
+  if (spec != truth()) truth_panel_->set_spec(spec);
+  truth_values_.clear();  // they were for the old spec; the next result brings the new ones
+  oracle_.reset();
+  draw_overlays();
+  request_prediction();
+}
+
+bool FunctionsView::truth_shown() const { return truth_panel_->truth_shown(); }
+bool FunctionsView::oracle_shown() const { return truth_panel_->oracle_shown(); }
+
+void FunctionsView::set_overlays(bool truth, bool oracle) {
+  truth_panel_->set_overlays(truth, oracle);
+  draw_overlays();
+  plot_->fit_y_range();
+  request_prediction();
+}
+
+void FunctionsView::reveal_random(int count) {
+  for (int i = 0; i < count; ++i) pending_reveals_.push_back(Reveal::Random);
+  run_pending_reveals();
+}
+
+void FunctionsView::reveal_uncertain() {
+  pending_reveals_.push_back(Reveal::Uncertain);
+  run_pending_reveals();
+}
+
+ContextPoint FunctionsView::observe(std::size_t index) {
+  std::normal_distribution<double> noise(0.0, kRevealNoiseStd);
+  return point_1d(grid_[index], truth_values_[index] + noise(random_));
+}
+
+void FunctionsView::run_pending_reveals() {
+  while (!pending_reveals_.empty() && truth_values_.size() == grid_.size()) {
+    std::size_t index = 0;
+    if (pending_reveals_.front() == Reveal::Random) {
+      std::uniform_int_distribution<std::size_t> anywhere(0, grid_.size() - 1);
+      index = anywhere(random_);
+    } else {
+      // Needs the model's std for exactly the current points.
+      if (!shown_ || shown_->generation != generation_ || !shown_->ok()) return;
+      const auto& stddev = shown_->prediction.stddev;
+      index = static_cast<std::size_t>(std::max_element(stddev.begin(), stddev.end()) -
+                                       stddev.begin());
+    }
+    pending_reveals_.pop_front();
+    auto next = points_;
+    next.push_back(observe(index));
+    commit(std::move(next));
+  }
 }
 
 // --- Mouse -------------------------------------------------------------------------------------
@@ -346,14 +387,15 @@ void FunctionsView::on_mouse_move(QMouseEvent* event) {
   }
   const QPointF data = to_data(event->position());
   auto next = points_;
-  next[static_cast<size_t>(selected_)] =
-      point_1d(std::clamp(data.x(), kMinX, kMaxX), std::clamp(data.y(), kMinY, kMaxY));
+  next[static_cast<size_t>(selected_)] = visible_point(data.x(), data.y());
   commit(std::move(next), /*record_undo=*/false);
 }
 
 void FunctionsView::on_mouse_release(QMouseEvent* /*event*/) {
   dragging_ = false;
   drag_start_.reset();
+  plot_->fit_y_range();  // held back while dragging, so the axis did not move under the mouse
+  plot_->schedule_replot();
 }
 
 // --- Drawing -----------------------------------------------------------------------------------
@@ -366,61 +408,45 @@ void FunctionsView::draw_points() {
     xs.append(point.x[0]);
     ys.append(point.y[0]);
   }
-  context_->setData(xs, ys);
-  if (selected_ >= 0) {
-    selection_->setData({xs[selected_]}, {ys[selected_]});
+  plot_->set_points(xs, ys, selected_);
+}
+
+void FunctionsView::draw_overlays() {
+  plot_->set_truth(grid_, truth_values_);
+  if (oracle_) {
+    plot_->set_oracle(grid_, oracle_->mean, oracle_->stddev);
   } else {
-    selection_->data()->clear();
+    plot_->set_oracle({}, {}, {});
   }
-  schedule_replot();
-}
-
-void FunctionsView::schedule_replot() {
-  if (!replot_timer_->isActive()) replot_timer_->start();
-}
-
-void FunctionsView::clear_curves() {
-  for (auto* graph : {band2_upper_, band2_lower_, band1_upper_, band1_lower_, mean_}) {
-    graph->data()->clear();
-  }
+  plot_->show_overlays(truth_shown(), oracle_shown());
 }
 
 void FunctionsView::show_result(const PredictionResult& result) {
   if (shown_ && result.generation < shown_->generation) return;  // never step back in time
   const bool latest = result.generation == generation_;
+  shown_ = result;
   if (!result.ok()) {
     error_ = QString::fromStdString(result.error);
-    shown_ = result;
-    clear_curves();
+    plot_->clear_prediction();
   } else {
     error_.clear();
-    shown_ = result;
-    const auto& mean = result.prediction.mean;
-    const auto& stddev = result.prediction.stddev;
-    const auto count = static_cast<qsizetype>(std::min(mean.size(), grid_.size()));
-    QVector<double> keys(grid_.begin(), grid_.begin() + count);
-    QVector<double> centre(count), up1(count), down1(count), up2(count), down2(count);
-    for (qsizetype i = 0; i < count; ++i) {
-      centre[i] = mean[i];
-      up1[i] = mean[i] + stddev[i];
-      down1[i] = mean[i] - stddev[i];
-      up2[i] = mean[i] + 2 * stddev[i];
-      down2[i] = mean[i] - 2 * stddev[i];
-    }
-    mean_->setData(keys, centre, true);
-    band1_upper_->setData(keys, up1, true);
-    band1_lower_->setData(keys, down1, true);
-    band2_upper_->setData(keys, up2, true);
-    band2_lower_->setData(keys, down2, true);
+    plot_->set_prediction(grid_, result.prediction.mean, result.prediction.stddev);
   }
+  truth_error_ = QString::fromStdString(result.truth_error);
+  if (result.truth_spec == truth()) {
+    if (!result.truth.empty()) truth_values_ = result.truth;
+    oracle_ = result.oracle;
+  }
+  draw_overlays();
+  if (!dragging_) plot_->fit_y_range();
   if (latest) {
-    replot_timer_->stop();  // the final picture: draw it now rather than a frame later
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    plot_->replot_now();  // the final picture: draw it now rather than a frame later
   } else {
-    schedule_replot();
+    plot_->schedule_replot();
   }
   update_readout();
-  if (latest) emit settled();
+  run_pending_reveals();
+  if (is_settled()) emit settled();
 }
 
 void FunctionsView::update_readout() {
@@ -450,6 +476,10 @@ void FunctionsView::update_readout() {
   if (!update.note.empty()) {
     text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
   }
+  if (!truth_error_.isEmpty()) {
+    text += QStringLiteral(" · <span style='color:#b00020'>%1</span>")
+                .arg(truth_error_.toHtmlEscaped());
+  }
   readout_->setText(text);
 }
 
@@ -457,6 +487,7 @@ void FunctionsView::update_actions() {
   undo_->setEnabled(history_.can_undo());
   redo_->setEnabled(history_.can_redo());
   clear_->setEnabled(!points_.empty());
+  emit history_changed();
 }
 
 }  // namespace nplab::ui

@@ -1,40 +1,45 @@
 #pragma once
 // The Functions view: click context points onto x in [-2, 2] and watch the model's predictive
 // mean and ±1σ/±2σ bands follow. Left click adds a point (and drags it while held), dragging a
-// point moves it, right click or Delete removes it. Every edit is undoable (Ctrl+Z,
-// Ctrl+Shift+Z). The view keeps the point list itself, so points appear at once; predictions
-// come from the worker thread (latest request wins) and are drawn when they arrive.
+// point moves it, right click or Delete removes it. Every edit is undoable (the window's Edit
+// menu: Ctrl+Z, Ctrl+Shift+Z). The view keeps the point list itself, so points appear at once;
+// predictions come from the worker thread (latest request wins) and are drawn when they arrive.
+//
+// A hidden function drawn from a GP (the truth panel) can be revealed point by point, at random
+// or where the model is least certain, and overlaid with the oracle GP's prediction.
 
 #include <QKeySequence>
 #include <QList>
 #include <QWidget>
 
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <random>
 #include <vector>
 
 #include "edit_history.h"
+#include "editable_view.h"
 #include "explorer_worker.h"
 #include "model_catalog.h"
 
 class QAction;
 class QComboBox;
-class QCPGraph;
 class QCustomPlot;
 class QLabel;
 class QMouseEvent;
-class QTimer;
 
 namespace nplab::ui {
 
-class FunctionsView : public QWidget {
+class FunctionPlot;
+class TruthPanel;
+
+class FunctionsView : public QWidget, public EditableView {
   Q_OBJECT
 
  public:
   static constexpr double kMinX = -2.0;
   static constexpr double kMaxX = 2.0;
-  static constexpr double kMinY = -3.0;
-  static constexpr double kMaxY = 3.0;
   static constexpr int kGridSize = 400;
 
   /// `worker` must outlive the view's requests (it is owned by the window's ExplorerThread).
@@ -49,9 +54,9 @@ class FunctionsView : public QWidget {
   int current_model() const;
   /// The last prediction drawn, if any.
   const std::optional<PredictionResult>& shown() const { return shown_; }
-  /// Whether what is drawn answers the latest request (no prediction still on its way).
+  /// Whether what is drawn answers the latest request and no reveal is waiting to happen.
   bool is_settled() const;
-  QCustomPlot* plot() const { return plot_; }
+  QCustomPlot* plot() const;
   int selected_point() const { return selected_; }
 
   // Edits, as the mouse and the buttons make them; each one is undoable.
@@ -59,23 +64,52 @@ class FunctionsView : public QWidget {
   void move_point(std::size_t index, double x, double y);
   void remove_point(std::size_t index);
   void set_points(std::vector<ContextPoint> points);
-  void clear_points();
-  /// A fresh start: no points and no undo history.
-  void new_session();
-  void undo();
-  void redo();
-  bool can_undo() const { return history_.can_undo(); }
-  bool can_redo() const { return history_.can_redo(); }
+  void clear_points() override;
+  /// A fresh start: a new hidden function, no points and no undo history.
+  void new_session() override;
+  void undo() override;
+  void redo() override;
+  bool can_undo() const override { return history_.can_undo(); }
+  bool can_redo() const override { return history_.can_redo(); }
+  bool can_clear() const override { return !points_.empty(); }
   void select_model(int index);
+  /// Offers one more model (a checkpoint outside the searched folders); returns its index.
+  int add_model_choice(const ModelChoice& choice);
+
+  // The hidden function.
+  const TruthSpec& truth() const;
+  /// Another kernel, hyperparameters or seed; the points stay.
+  void set_truth(const TruthSpec& spec);
+  /// f on grid() for truth(), once the worker has computed it (empty before).
+  const std::vector<double>& truth_values() const { return truth_values_; }
+  bool truth_shown() const;
+  bool oracle_shown() const;
+  void set_overlays(bool truth, bool oracle);
+  /// Adds `count` points (x, f(x) + noise) at random grid x (each one undoable), as soon as
+  /// f is known.
+  void reveal_random(int count = 1);
+  /// Adds (x, f(x) + noise) where the model's predicted std is largest, once the prediction for
+  /// the current points is in (active learning).
+  void reveal_uncertain();
+  /// Makes reveals (positions and noise) and new seeds reproducible.
+  void set_random_seed(std::uint64_t seed) { random_.seed(seed); }
+
+  /// Replaces everything a session holds at once, without undo history (opening a session).
+  /// An out-of-range `model_index` keeps the current model.
+  void restore(int model_index, std::vector<ContextPoint> points, const TruthSpec& truth,
+               bool show_truth, bool show_oracle);
 
  signals:
   /// The drawn prediction now answers the latest request.
   void settled();
+  /// can_undo(), can_redo() or can_clear() may have changed.
+  void history_changed();
 
  private:
+  enum class Reveal { Random, Uncertain };
+
   void build_controls();
-  void build_plot();
-  QAction* make_action(const QString& text, const QList<QKeySequence>& keys, const char* name);
+  QAction* make_action(const QString& text, const char* name);
 
   void on_mouse_press(QMouseEvent* event);
   void on_mouse_move(QMouseEvent* event);
@@ -83,15 +117,19 @@ class FunctionsView : public QWidget {
   /// Index of the point drawn within a few pixels of `pixel`, or -1.
   int point_near(const QPointF& pixel) const;
   QPointF to_data(const QPointF& pixel) const;
+  /// A point at data coordinates, kept inside the visible plot.
+  ContextPoint visible_point(double x, double y) const;
 
-  /// Makes `next` the context; records `before` for undo unless told not to.
+  /// Makes `next` the context; records the current list for undo unless told not to.
   void commit(std::vector<ContextPoint> next, bool record_undo = true);
   void request_prediction();
   void show_result(const PredictionResult& result);
+  /// Runs the reveals that can run now, in order; stops at one that must wait.
+  void run_pending_reveals();
+  /// f(grid[index]) plus observation noise.
+  ContextPoint observe(std::size_t index);
   void draw_points();
-  void clear_curves();
-  /// Replots at most once per frame however many edits and results arrive (PlotJuggler's way).
-  void schedule_replot();
+  void draw_overlays();
   void update_readout();
   void update_actions();
 
@@ -104,6 +142,12 @@ class FunctionsView : public QWidget {
   std::optional<PredictionResult> shown_;
   QString error_;
 
+  std::vector<double> truth_values_;  // for truth(); cleared when it changes
+  std::optional<GridPrediction> oracle_;
+  QString truth_error_;
+  std::deque<Reveal> pending_reveals_;
+  std::mt19937_64 random_{std::random_device{}()};
+
   int selected_ = -1;
   bool dragging_ = false;
   std::optional<std::vector<ContextPoint>> drag_start_;  // points before a drag, until it moves
@@ -111,15 +155,8 @@ class FunctionsView : public QWidget {
   QComboBox* model_picker_ = nullptr;
   QLabel* untrained_warning_ = nullptr;
   QLabel* readout_ = nullptr;
-  QCustomPlot* plot_ = nullptr;
-  QTimer* replot_timer_ = nullptr;
-  QCPGraph* band2_upper_ = nullptr;
-  QCPGraph* band2_lower_ = nullptr;
-  QCPGraph* band1_upper_ = nullptr;
-  QCPGraph* band1_lower_ = nullptr;
-  QCPGraph* mean_ = nullptr;
-  QCPGraph* context_ = nullptr;
-  QCPGraph* selection_ = nullptr;
+  TruthPanel* truth_panel_ = nullptr;
+  FunctionPlot* plot_ = nullptr;
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
   QAction* clear_ = nullptr;

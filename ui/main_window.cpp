@@ -2,9 +2,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QKeySequence>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -13,26 +16,50 @@
 
 #include "explorer_worker.h"
 #include "functions_view.h"
+#include "memory_view.h"
 #include "nplab/build_info.h"
+#include "nplab/session.h"
+#include "plot_export.h"
+#include "session_bridge.h"
+#include "shortcuts_dialog.h"
 
 namespace nplab::ui {
+namespace {
+
+const QString kSessionFilter = QObject::tr("NPLab session (*.nplab.json *.json)");
+const QString kCsvFilter = QObject::tr("CSV file (*.csv)");
+
+QAction* add_action(QMenu* menu, const QString& text, const char* name,
+                    const QList<QKeySequence>& keys = {}) {
+  auto* action = menu->addAction(text);
+  action->setObjectName(name);
+  action->setShortcuts(keys);
+  // Whichever widget has the focus, even in another window (the shortcuts dialog).
+  action->setShortcutContext(Qt::ApplicationShortcut);
+  return action;
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), explorer_thread_(std::make_unique<ExplorerThread>()) {
   setWindowTitle(tr("NPLab"));
   setObjectName("MainWindow");
-  resize(1100, 720);
+  resize(1200, 760);
 
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
   functions_ = new FunctionsView(explorer_thread_->worker(), {}, views_);
+  memory_ = new MemoryView(views_);
   views_->addTab(functions_, tr("&Functions"));
   views_->addTab(make_plot_page(tr("pixel column"), tr("pixel row"), false), tr("&Images"));
-  views_->addTab(make_plot_page(tr("context size N"), tr("peak memory (bytes)"), true),
-                 tr("&Memory"));
+  views_->addTab(memory_, tr("&Memory"));
   setCentralWidget(views_);
 
   build_menus();
+  connect(views_, &QTabWidget::currentChanged, this, &MainWindow::update_edit_actions);
+  connect(functions_, &FunctionsView::history_changed, this, &MainWindow::update_edit_actions);
+  update_edit_actions();
   statusBar()->showMessage(tr("NPLab %1 — ready").arg(QString::fromUtf8(kVersion)));
 }
 
@@ -41,11 +68,13 @@ MainWindow::~MainWindow() = default;
 void MainWindow::when_settled(std::function<void()> ready) {
   // Through the event queue, so that the view's queued replot has happened by then.
   const auto later = [this, ready = std::move(ready)] { QTimer::singleShot(0, this, ready); };
-  if (current_view() != View::Functions || functions_->is_settled()) {
+  if (current_view() == View::Functions && !functions_->is_settled()) {
+    connect(functions_, &FunctionsView::settled, this, later, Qt::SingleShotConnection);
+  } else if (current_view() == View::Memory && memory_->is_running()) {
+    connect(memory_, &MemoryView::sweep_finished, this, later, Qt::SingleShotConnection);
+  } else {
     later();
-    return;
   }
-  connect(functions_, &FunctionsView::settled, this, later, Qt::SingleShotConnection);
 }
 
 QWidget* MainWindow::make_plot_page(const QString& x_label, const QString& y_label,
@@ -70,10 +99,11 @@ QWidget* MainWindow::make_plot_page(const QString& x_label, const QString& y_lab
   return page;
 }
 
+// --- Menus -------------------------------------------------------------------------------------
+
 void MainWindow::build_menus() {
-  auto* file = menuBar()->addMenu(tr("&File"));
-  auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-  quit->setShortcut(QKeySequence::Quit);
+  build_file_menu();
+  build_edit_menu();
 
   auto* view = menuBar()->addMenu(tr("&View"));
   const QList<QPair<QString, View>> views{{tr("&Functions"), View::Functions},
@@ -86,15 +116,246 @@ void MainWindow::build_menus() {
   }
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  auto* shortcuts = add_action(help, tr("&Keyboard Shortcuts"), "shortcutsAction",
+                               {QKeySequence::HelpContents});
+  connect(shortcuts, &QAction::triggered, this, &MainWindow::show_shortcuts);
   auto* about = help->addAction(tr("&About NPLab"), this, &MainWindow::show_about);
   about->setObjectName("aboutAction");
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::build_file_menu() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  connect(add_action(file, tr("&Open Session…"), "openSessionAction", {QKeySequence::Open}),
+          &QAction::triggered, this, [this] {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"),
+                                                              last_session_, kSessionFilter);
+            if (!path.isEmpty()) open_session(path);
+          });
+  connect(add_action(file, tr("&Save Session…"), "saveSessionAction", {QKeySequence::Save}),
+          &QAction::triggered, this, [this] {
+            const QString path = ask_save_path(
+                tr("Save Session"),
+                last_session_.isEmpty() ? QStringLiteral("lab.nplab.json") : last_session_,
+                kSessionFilter);
+            if (!path.isEmpty()) save_session(path);
+          });
+  file->addSeparator();
+  connect(add_action(file, tr("&Export Plot…"), "exportPlotAction",
+                     {QKeySequence(QStringLiteral("Ctrl+E"))}),
+          &QAction::triggered, this, [this] {
+            const QString path = ask_save_path(tr("Export Plot"),
+                                               session_view_name(views_->currentIndex()) + ".png",
+                                               plot_file_filter());
+            if (!path.isEmpty()) export_current_plot(path);
+          });
+  connect(add_action(file, tr("&Import Points CSV…"), "importPointsAction",
+                     {QKeySequence(QStringLiteral("Ctrl+I"))}),
+          &QAction::triggered, this, [this] {
+            const QString path =
+                QFileDialog::getOpenFileName(this, tr("Import Points"), {}, kCsvFilter);
+            if (!path.isEmpty()) import_points(path);
+          });
+  connect(add_action(file, tr("E&xport Points CSV…"), "exportPointsAction"), &QAction::triggered,
+          this, [this] {
+            const QString path = ask_save_path(tr("Export Points"), "points.csv", kCsvFilter);
+            if (!path.isEmpty()) export_points(path);
+          });
+  file->addSeparator();
+  connect(add_action(file, tr("&Quit"), "quitAction", {QKeySequence::Quit}), &QAction::triggered,
+          this, &QWidget::close);
+}
+
+void MainWindow::build_edit_menu() {
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  undo_ = add_action(edit, tr("&Undo"), "undoAction", {QKeySequence::Undo});
+  redo_ = add_action(edit, tr("&Redo"), "redoAction",
+                     {QKeySequence(QStringLiteral("Ctrl+Shift+Z")),
+                      QKeySequence(QStringLiteral("Ctrl+Y"))});
+  edit->addSeparator();
+  clear_ = add_action(edit, tr("&Clear Points"), "clearAction",
+                      {QKeySequence(QStringLiteral("Ctrl+Shift+Backspace"))});
+  new_ = add_action(edit, tr("&New"), "newAction", {QKeySequence::New});
+  const auto on_current = [this](void (EditableView::*command)()) {
+    return [this, command] {
+      if (auto* view = current_editable()) (view->*command)();
+    };
+  };
+  connect(undo_, &QAction::triggered, this, on_current(&EditableView::undo));
+  connect(redo_, &QAction::triggered, this, on_current(&EditableView::redo));
+  connect(clear_, &QAction::triggered, this, on_current(&EditableView::clear_points));
+  connect(new_, &QAction::triggered, this, on_current(&EditableView::new_session));
+}
+
+EditableView* MainWindow::current_editable() const {
+  return dynamic_cast<EditableView*>(views_->currentWidget());
+}
+
+void MainWindow::update_edit_actions() {
+  const auto* view = current_editable();
+  undo_->setEnabled(view && view->can_undo());
+  redo_->setEnabled(view && view->can_redo());
+  clear_->setEnabled(view && view->can_clear());
+  new_->setEnabled(view != nullptr);
 }
 
 void MainWindow::show_view(View view) { views_->setCurrentIndex(static_cast<int>(view)); }
 
 MainWindow::View MainWindow::current_view() const {
   return static_cast<View>(views_->currentIndex());
+}
+
+// --- Files -------------------------------------------------------------------------------------
+
+void MainWindow::set_error_reporter(ErrorReporter reporter) {
+  error_reporter_ = std::move(reporter);
+}
+
+void MainWindow::report_error(const QString& title, const QString& message) {
+  statusBar()->showMessage(title, 5000);
+  if (error_reporter_) {
+    error_reporter_(title, message);
+  } else {
+    QMessageBox::critical(this, title, message);
+  }
+}
+
+QString MainWindow::ask_save_path(const QString& title, const QString& suggested,
+                                  const QString& filters) {
+  QString chosen_filter;
+  QString path = QFileDialog::getSaveFileName(this, title, suggested, filters, &chosen_filter);
+  if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty()) return path;
+  // "PNG image (*.png)" -> ".png"
+  const auto star = chosen_filter.indexOf("*.");
+  if (star >= 0) {
+    path += chosen_filter.mid(star + 1).section(QRegularExpression("[ )]"), 0, 0);
+  }
+  return path;
+}
+
+bool MainWindow::open_session(const QString& path) {
+  const QString title = tr("Could not open the session");
+  const auto loaded = load_session(path.toStdString());
+  if (!loaded.ok()) {
+    report_error(title, QString::fromStdString(loaded.error()));
+    return false;
+  }
+  const Session& session = loaded.value();
+  // Check everything before changing anything.
+  const auto model = resolve_session_model(session.model, functions_->models(), path);
+  if (!model.ok()) {
+    report_error(title, tr("%1: %2").arg(path, QString::fromStdString(model.error())));
+    return false;
+  }
+  const auto problem = functions_points_problem(session.points, FunctionsView::kMinX,
+                                                FunctionsView::kMaxX);
+  if (!problem.isEmpty()) {
+    report_error(title, tr("%1: %2").arg(path, problem));
+    return false;
+  }
+  QStringList memory_models;
+  for (const auto& name : session.settings.memory_models) {
+    const auto model_name = QString::fromStdString(name);
+    if (!MemoryView::offered_models().contains(model_name)) {
+      report_error(title, tr("%1: the Memory view offers no model \"%2\"").arg(path, model_name));
+      return false;
+    }
+    memory_models << model_name;
+  }
+
+  const int index = model.value().index ? *model.value().index
+                                        : functions_->add_model_choice(model.value().choice);
+  functions_->restore(index, session.points, session.truth, session.settings.show_truth,
+                      session.settings.show_oracle);
+  if (!memory_models.isEmpty()) memory_->set_selected_models(memory_models);
+  if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
+  views_->setCurrentIndex(std::max(0, session_view_index(QString::fromStdString(session.view))));
+  last_session_ = path;
+  setWindowTitle(tr("NPLab — %1").arg(QFileInfo(path).fileName()));
+  statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+  return true;
+}
+
+bool MainWindow::save_session(const QString& path) {
+  Session session = capture_functions(*functions_);
+  session.view = session_view_name(views_->currentIndex()).toStdString();
+  for (const auto& model : memory_->selected_models()) {
+    session.settings.memory_models.push_back(model.toStdString());
+  }
+  session.settings.memory_sizes = memory_->sizes();
+  const auto saved = nplab::save_session(path.toStdString(), session);
+  if (!saved.ok()) {
+    report_error(tr("Could not save the session"), QString::fromStdString(saved.error()));
+    return false;
+  }
+  last_session_ = path;
+  setWindowTitle(tr("NPLab — %1").arg(QFileInfo(path).fileName()));
+  statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+  return true;
+}
+
+bool MainWindow::import_points(const QString& path) {
+  const QString title = tr("Could not import the points");
+  const auto read = read_points_csv(path.toStdString());
+  if (!read.ok()) {
+    report_error(title, QString::fromStdString(read.error()));
+    return false;
+  }
+  const auto problem =
+      functions_points_problem(read.value(), FunctionsView::kMinX, FunctionsView::kMaxX);
+  if (!problem.isEmpty()) {
+    report_error(title, tr("%1: %2").arg(path, problem));
+    return false;
+  }
+  functions_->set_points(read.value());  // one undoable edit
+  show_view(View::Functions);
+  statusBar()->showMessage(tr("Imported %1 points from %2").arg(read.value().size()).arg(path),
+                           5000);
+  return true;
+}
+
+bool MainWindow::export_points(const QString& path) {
+  const auto written = write_points_csv(path.toStdString(), functions_->points());
+  if (!written.ok()) {
+    report_error(tr("Could not export the points"), QString::fromStdString(written.error()));
+    return false;
+  }
+  statusBar()->showMessage(tr("Wrote %1 points to %2").arg(functions_->points().size()).arg(path),
+                           5000);
+  return true;
+}
+
+bool MainWindow::export_current_plot(const QString& path) {
+  auto* plot = views_->currentWidget()->findChild<QCustomPlot*>();
+  const QString error = plot ? export_plot(*plot, path) : tr("This view has no plot.");
+  if (!error.isEmpty()) {
+    report_error(tr("Could not export the plot"), error);
+    return false;
+  }
+  statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+  return true;
+}
+
+// --- Help --------------------------------------------------------------------------------------
+
+void MainWindow::show_shortcuts() {
+  if (!shortcuts_) {
+    QList<QAction*> actions;
+    for (auto* entry : menuBar()->actions()) {
+      if (auto* menu = entry->menu()) actions += menu->actions();
+    }
+    actions += functions_->findChild<QAction*>("deleteAction");
+    const QList<ShortcutRow> mouse{
+        {tr("Left click"), tr("Add a context point (hold and drag to place it)")},
+        {tr("Drag a point"), tr("Move it")},
+        {tr("Right click a point"), tr("Remove it")},
+        {tr("Click a point, then Delete"), tr("Remove it")},
+    };
+    shortcuts_ = new ShortcutsDialog(shortcut_rows(actions), mouse, this);
+  }
+  shortcuts_->show();
+  shortcuts_->raise();
+  shortcuts_->activateWindow();
 }
 
 void MainWindow::show_about() {

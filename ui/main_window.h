@@ -1,17 +1,22 @@
 #pragma once
-// The application frame: three views (functions, images, memory) in tabs, menus, status bar.
+// The application frame: three views (functions, images, memory) in tabs; File (sessions, plot
+// export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
 
 #include <QMainWindow>
 
 #include <functional>
 #include <memory>
 
+class QAction;
 class QTabWidget;
 
 namespace nplab::ui {
 
+class EditableView;
 class ExplorerThread;
 class FunctionsView;
+class MemoryView;
+class ShortcutsDialog;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -24,22 +29,54 @@ class MainWindow : public QMainWindow {
   void show_view(View view);
   View current_view() const;
   FunctionsView* functions_view() const { return functions_; }
+  MemoryView* memory_view() const { return memory_; }
   /// Calls `ready` once the current view shows the answer to its latest request (at once for
   /// views that wait on nothing), e.g. to take a screenshot.
   void when_settled(std::function<void()> ready);
 
+  /// How failures are told: a modal message box unless replaced (tests record them instead).
+  using ErrorReporter = std::function<void(const QString& title, const QString& message)>;
+  void set_error_reporter(ErrorReporter reporter);
+
+  // What the File menu does once it has a file name; each reports its own failure and returns
+  // whether it succeeded. A failed open or import changes nothing.
+  bool open_session(const QString& path);
+  bool save_session(const QString& path);
+  bool import_points(const QString& path);
+  bool export_points(const QString& path);
+  /// The current view's plot, as .png, .pdf or .svg.
+  bool export_current_plot(const QString& path);
+
  public slots:
   void show_about();
+  void show_shortcuts();
 
  private:
   void build_menus();
+  void build_file_menu();
+  void build_edit_menu();
   QWidget* make_plot_page(const QString& x_label, const QString& y_label, bool log_axes);
+  /// The view on screen, if it takes edits.
+  EditableView* current_editable() const;
+  void update_edit_actions();
+  void report_error(const QString& title, const QString& message);
+  /// Asks for a file name to save to, adding the chosen filter's suffix when none was typed.
+  QString ask_save_path(const QString& title, const QString& suggested, const QString& filters);
 
   // The one worker thread that owns the models. It is joined when the members are destroyed,
   // before ~QWidget deletes the views, which do not touch the worker while being destroyed.
   std::unique_ptr<ExplorerThread> explorer_thread_;
   QTabWidget* views_ = nullptr;
   FunctionsView* functions_ = nullptr;
+  MemoryView* memory_ = nullptr;
+  ShortcutsDialog* shortcuts_ = nullptr;
+  ErrorReporter error_reporter_;
+  QString last_session_;
+
+  QAction* undo_ = nullptr;
+  QAction* redo_ = nullptr;
+  QAction* clear_ = nullptr;
+  QAction* new_ = nullptr;
 };
 
 }  // namespace nplab::ui

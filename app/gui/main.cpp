@@ -3,37 +3,80 @@
 //   nplab                                  open the window
 //   nplab --view memory                    open on a view
 //   nplab --screenshot FILE [--view V]     render the window to a PNG once it has settled, exit
-//   nplab --demo                           start the Functions view with example points
+//   nplab --demo                           reveal example points, show the truth and the oracle
 //   nplab --model "untrained: tnpd"        start the Functions view on a model of its picker
+//   nplab --session FILE                   open a saved session
+//   nplab --screenshot FILE --size 1600x900   ...at that window size
+//   nplab --view memory --demo             start a small memory sweep (cmanp, lbanp, tnpd)
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string>
 
 #include "functions_view.h"
 #include "main_window.h"
+#include "memory_view.h"
+#include "nplab/benchmarks.h"
 #include "nplab/build_info.h"
 
 namespace {
 
-constexpr int kScreenshotTimeoutMs = 120'000;
+constexpr int kScreenshotTimeoutMs = 300'000;
 
-std::vector<nplab::ContextPoint> demo_points() {
-  std::vector<nplab::ContextPoint> points;
-  for (const double x : {-1.7, -1.1, -0.6, 0.1, 0.5, 1.3, 1.8}) {
-    points.push_back(nplab::point_1d(x, std::sin(2.0 * x) + 0.3 * x));
+constexpr std::uint64_t kDemoSeed = 7;
+constexpr int kDemoPoints = 8;
+
+/// A reproducible picture for slides: eight revealed points of the hidden function, with the
+/// truth and the oracle GP drawn beside the model.
+void start_demo(nplab::ui::FunctionsView& view) {
+  view.set_random_seed(kDemoSeed);
+  view.set_overlays(/*truth=*/true, /*oracle=*/true);
+  view.reveal_random(kDemoPoints);
+}
+
+/// "1600x900" as a size, or an invalid size.
+QSize parse_size(const QString& text) {
+  const auto parts = text.split('x');
+  if (parts.size() != 2) return {};
+  bool width_ok = false, height_ok = false;
+  const QSize size(parts[0].toInt(&width_ok), parts[1].toInt(&height_ok));
+  return width_ok && height_ok && size.width() >= 320 && size.height() >= 240 ? size : QSize();
+}
+
+/// Removes "--NAME VALUE" or "--NAME=VALUE" from argv and returns VALUE. Needed for --session:
+/// QGuiApplication takes "-session"/"--session" for X11 session management and drops it.
+std::optional<QString> take_option(int& argc, char** argv, const std::string& name) {
+  const std::string flag = "--" + name;
+  std::optional<QString> value;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == flag && i + 1 < argc) {
+      value = QString::fromLocal8Bit(argv[++i]);
+    } else if (argument.starts_with(flag + "=")) {
+      value = QString::fromLocal8Bit(argument.substr(flag.size() + 1).c_str());
+    } else {
+      argv[kept++] = argv[i];
+    }
   }
-  return points;
+  argc = kept;
+  argv[argc] = nullptr;
+  return value;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto session_file = take_option(argc, argv, "session");
+  // Count every CPU tensor from the start, so that the Memory view's peaks are complete.
+  nplab::install_memory_probe();
   QApplication app(argc, argv);
   QApplication::setApplicationName("nplab");
   QApplication::setApplicationVersion(QString::fromUtf8(nplab::kVersion));
@@ -48,12 +91,18 @@ int main(int argc, char** argv) {
       "FILE");
   const QCommandLineOption view_option("view", "The view to show: functions, images or memory.",
                                        "VIEW", "functions");
-  const QCommandLineOption demo_option("demo",
-                                       "Start the Functions view with a few example points.");
+  const QCommandLineOption demo_option(
+      "demo",
+      "Functions view: reveal points of the hidden function, show the truth and the oracle. "
+      "Memory view: run a sweep of the ticked models.");
   const QCommandLineOption model_option(
       "model", "The Functions view's model, as its picker names it (\"cmanp.pt\", \"untrained: tnpd\").",
       "NAME");
-  parser.addOptions({screenshot_option, view_option, demo_option, model_option});
+  const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).",
+                                          "FILE");
+  const QCommandLineOption size_option("size", "The window size, e.g. 1600x900.", "WxH");
+  parser.addOptions(
+      {screenshot_option, view_option, demo_option, model_option, session_option, size_option});
   parser.process(app);
 
   using View = nplab::ui::MainWindow::View;
@@ -66,7 +115,26 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  QSize size;
+  if (parser.isSet(size_option)) {
+    size = parse_size(parser.value(size_option));
+    if (!size.isValid()) {
+      std::fprintf(stderr, "error: --size %s: expected WIDTHxHEIGHT, at least 320x240\n",
+                   qPrintable(parser.value(size_option)));
+      return 2;
+    }
+  }
+  const bool screenshot = parser.isSet(screenshot_option);
+
   nplab::ui::MainWindow window;
+  if (size.isValid()) window.resize(size);
+  if (screenshot) {
+    // Nobody is there to close a dialog: say what went wrong and stop.
+    window.set_error_reporter([](const QString& title, const QString& message) {
+      std::fprintf(stderr, "error: %s: %s\n", qPrintable(title), qPrintable(message));
+      QTimer::singleShot(0, [] { QApplication::exit(4); });
+    });
+  }
   window.show_view(view->second);
   if (parser.isSet(model_option)) {
     const auto& models = window.functions_view()->models();
@@ -82,10 +150,18 @@ int main(int argc, char** argv) {
     }
     window.functions_view()->select_model(static_cast<int>(found - models.begin()));
   }
-  if (parser.isSet(demo_option)) window.functions_view()->set_points(demo_points());
+  if (parser.isSet(demo_option)) {
+    if (view->second == View::Memory) {
+      window.memory_view()->start();
+    } else {
+      start_demo(*window.functions_view());
+    }
+  }
   window.show();
+  // After show(), so that an error dialog has the window behind it.
+  if (session_file) window.open_session(*session_file);
 
-  if (parser.isSet(screenshot_option)) {
+  if (screenshot) {
     const QString file = parser.value(screenshot_option);
     window.when_settled([&window, file] {
       const bool saved = window.grab().save(file, "PNG");

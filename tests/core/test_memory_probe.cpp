@@ -1,6 +1,7 @@
 // The CPU memory probe sees LibTorch's allocations, and shows chunked CMAB conditioning in
 // constant memory while an unchunked cross-attention grows with N.
 
+#include <c10/core/CPUAllocator.h>
 #include <torch/utils.h>
 
 #include "nplab/attention/cmab.h"
@@ -42,6 +43,19 @@ TEST_F(MemoryProbeTest, ScopesNestAndKeepTheOuterPeak) {
     EXPECT_LT(inner.peak_bytes(), 1 << 20);
   }
   EXPECT_GE(outer.peak_bytes(), 4 << 20);
+}
+
+TEST_F(MemoryProbeTest, CountsRawAllocationsThatOneDnnKernelsMake) {
+  // LibTorch's raw_allocate() (oneDNN scratch memory, e.g. in GELU) needs simple DataPtrs.
+  auto* allocator = c10::GetCPUAllocator();
+  const auto live_before = bench::cpu_live_bytes();
+  void* raw = allocator->raw_allocate(1 << 16);
+  ASSERT_NE(raw, nullptr);
+  EXPECT_EQ(bench::cpu_live_bytes() - live_before, 1 << 16);
+  allocator->raw_deallocate(raw);
+  EXPECT_EQ(bench::cpu_live_bytes(), live_before);
+  const auto x = at::randn({1, 7, 128});
+  EXPECT_TRUE(at::gelu(x).isfinite().all().item<bool>());
 }
 
 int64_t conditioning_peak(CMAB& block, int64_t points, int64_t chunk) {

@@ -262,15 +262,15 @@ class FunctionsViewTest : public QObject {
       QCOMPARE(f.view.points(), states[i - 1]);
     }
     QVERIFY(!f.view.can_undo());
-    // Redo through the shortcuts' actions.
+    // Redo through the buttons' action (the keys are the window's: see test_main_window).
     auto* redo = f.view.findChild<QAction*>("redoAction");
-    QVERIFY(redo->shortcuts().contains(QKeySequence("Ctrl+Shift+Z")));
+    QVERIFY(redo != nullptr);
     for (size_t i = 1; i < states.size(); ++i) {
       redo->trigger();
       QCOMPARE(f.view.points(), states[i]);
     }
     QVERIFY(!f.view.can_redo());
-    QVERIFY(f.view.findChild<QAction*>("undoAction")->shortcuts().contains(QKeySequence::Undo));
+    QVERIFY(!redo->isEnabled());
 
     // The model ends up conditioned on the restored list, not on an intermediate one.
     f.view.undo();

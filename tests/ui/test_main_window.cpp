@@ -1,40 +1,265 @@
-// The application frame: three views, menus, an About box.
+// The application frame: three views, menus and their shortcuts, sessions, CSV points, plot
+// export, the shortcuts overlay and the About box, and the --screenshot command.
 
 #include <QAction>
+#include <QComboBox>
+#include <QFile>
+#include <QImage>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
 #include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+#include <qcustomplot.h>
 
+#include "functions_view.h"
 #include "main_window.h"
+#include "memory_view.h"
 #include "nplab/build_info.h"
+
+using nplab::ui::MainWindow;
+
+namespace {
+
+constexpr int kSettleTimeoutMs = 30'000;
+
+bool settle(MainWindow& window) {
+  return QTest::qWaitFor([&] { return window.functions_view()->is_settled(); }, kSettleTimeoutMs);
+}
+
+/// Records reported errors instead of showing a modal box.
+struct ErrorLog {
+  QStringList messages;
+  void attach(MainWindow& window) {
+    window.set_error_reporter(
+        [this](const QString& title, const QString& message) { messages << title + ": " + message; });
+  }
+};
+
+QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
+  QFile file(dir.filePath(name));
+  if (!file.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(file.fileName()));
+  file.write(text);
+  return file.fileName();
+}
+
+int index_of_label(const nplab::ui::FunctionsView& view, const QString& label) {
+  for (int i = 0; i < view.models().size(); ++i) {
+    if (view.models()[i].label == label) return i;
+  }
+  return -1;
+}
+
+QAction* menu_action(MainWindow& window, const char* name) {
+  auto* action = window.menuBar()->findChild<QAction*>(name);
+  if (!action) action = window.findChild<QAction*>(name);
+  return action;
+}
+
+}  // namespace
 
 class MainWindowTest : public QObject {
   Q_OBJECT
 
  private slots:
   void has_three_views_and_switches_between_them() {
-    nplab::ui::MainWindow window;
+    MainWindow window;
     auto* views = window.findChild<QTabWidget*>("views");
     QVERIFY(views != nullptr);
     QCOMPARE(views->count(), 3);
-    window.show_view(nplab::ui::MainWindow::View::Memory);
+    window.show_view(MainWindow::View::Memory);
     QCOMPARE(views->currentIndex(), 2);
-    QVERIFY(window.current_view() == nplab::ui::MainWindow::View::Memory);
+    QVERIFY(window.current_view() == MainWindow::View::Memory);
   }
 
   void menus_are_present() {
-    nplab::ui::MainWindow window;
+    MainWindow window;
     QStringList titles;
     for (auto* action : window.menuBar()->actions()) titles << action->text().remove('&');
-    QVERIFY(titles.contains("File"));
-    QVERIFY(titles.contains("View"));
-    QVERIFY(titles.contains("Help"));
+    QCOMPARE(titles, (QStringList{"File", "Edit", "View", "Help"}));
+    for (const char* name : {"openSessionAction", "saveSessionAction", "exportPlotAction",
+                             "importPointsAction", "exportPointsAction", "shortcutsAction"}) {
+      QVERIFY2(menu_action(window, name) != nullptr, name);
+    }
+  }
+
+  void undo_and_redo_are_application_wide_and_act_on_the_current_view() {
+    MainWindow window;
+    window.show();
+    QVERIFY(settle(window));
+    auto* undo = menu_action(window, "undoAction");
+    auto* redo = menu_action(window, "redoAction");
+    QVERIFY(undo->shortcuts().contains(QKeySequence::Undo));
+    QVERIFY(redo->shortcuts().contains(QKeySequence("Ctrl+Shift+Z")));
+    QCOMPARE(undo->shortcutContext(), Qt::ApplicationShortcut);
+    QCOMPARE(redo->shortcutContext(), Qt::ApplicationShortcut);
+    QVERIFY(!undo->isEnabled());
+
+    auto& view = *window.functions_view();
+    view.add_point(0.5, 0.5);
+    view.add_point(-0.5, 1.0);
+    QVERIFY(undo->isEnabled());
+    undo->trigger();
+    QCOMPARE(view.points().size(), size_t{1});
+    QVERIFY(redo->isEnabled());
+    redo->trigger();
+    QCOMPARE(view.points().size(), size_t{2});
+    // The keys themselves, pressed while the plot has the focus.
+    view.plot()->setFocus();
+    QTest::keyClick(view.plot(), Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(view.points().size(), size_t{1});
+    QTest::keyClick(view.plot(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(view.points().size(), size_t{2});
+    menu_action(window, "clearAction")->trigger();
+    QVERIFY(view.points().empty());
+
+    // On a view without edits the menu is off.
+    window.show_view(MainWindow::View::Memory);
+    QVERIFY(!undo->isEnabled() && !menu_action(window, "newAction")->isEnabled());
+    window.show_view(MainWindow::View::Functions);
+    QVERIFY(undo->isEnabled());
+  }
+
+  void session_round_trip_restores_points_model_and_truth() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("lab.nplab.json");
+    std::vector<nplab::ContextPoint> points;
+    nplab::TruthSpec truth;
+    {
+      MainWindow window;
+      auto& view = *window.functions_view();
+      view.select_model(index_of_label(view, "untrained: lbanp"));
+      truth = {nplab::TruthKernel::Matern52, 0.35, 0.9, 1.0, 4242};
+      view.set_truth(truth);
+      view.set_overlays(true, false);
+      view.reveal_random(3);
+      view.add_point(1.25, -0.75);
+      QVERIFY(settle(window));
+      points = view.points();
+      window.memory_view()->set_selected_models({"cmanp", "tnpkr-scan"});
+      window.memory_view()->set_sizes({32, 128});
+      QVERIFY(window.save_session(path));
+    }
+    MainWindow reopened;
+    ErrorLog errors;
+    errors.attach(reopened);
+    QVERIFY(reopened.open_session(path));
+    QVERIFY(errors.messages.isEmpty());
+    const auto& view = *reopened.functions_view();
+    QCOMPARE(view.points(), points);
+    QCOMPARE(view.models()[view.current_model()].label, QString("untrained: lbanp"));
+    QVERIFY(view.truth() == truth);
+    QVERIFY(view.truth_shown() && !view.oracle_shown());
+    QVERIFY(!view.can_undo());  // opening is not an edit
+    QCOMPARE(reopened.memory_view()->selected_models(), (QStringList{"cmanp", "tnpkr-scan"}));
+    QCOMPARE(reopened.memory_view()->sizes(), (std::vector<std::int64_t>{32, 128}));
+    QVERIFY(settle(reopened));
+    QCOMPARE(view.shown()->update.count, static_cast<std::int64_t>(points.size()));
+    QCOMPARE(view.truth_values(), nplab::sample_truth(truth, view.grid()).value());
+  }
+
+  void malformed_or_unresolvable_sessions_are_reported_and_change_nothing() {
+    QTemporaryDir dir;
+    MainWindow window;
+    ErrorLog errors;
+    errors.attach(window);
+    auto& view = *window.functions_view();
+    view.add_point(0.25, 0.5);
+    const auto points = view.points();
+    const auto model = view.current_model();
+    const auto truth = view.truth();
+
+    const QByteArray head = R"({"format": "nplab-session", "version": 1, "view": "memory", )";
+    const QList<QPair<QByteArray, QString>> cases{
+        {"{ not json", "not valid JSON"},
+        {head + R"("model": {"source": "registry", "name": "cmanp"}, "points": [[0.1]]})",
+         "points[0]"},
+        {head + R"("model": {"source": "checkpoint", "path": "/nowhere/gone.pt"},
+                   "points": []})",
+         "does not exist"},
+        {head + R"("model": {"source": "registry", "name": "cmanp"}, "points": [[7.5, 0]]})",
+         "outside"},
+    };
+    for (const auto& [text, expected] : cases) {
+      errors.messages.clear();
+      QVERIFY(!window.open_session(write_file(dir, "bad.json", text)));
+      QCOMPARE(errors.messages.size(), 1);
+      QVERIFY2(errors.messages.front().contains(expected), qPrintable(errors.messages.front()));
+      QCOMPARE(view.points(), points);
+      QCOMPARE(view.current_model(), model);
+      QVERIFY(view.truth() == truth);
+      QVERIFY(window.current_view() == MainWindow::View::Functions);
+    }
+    errors.messages.clear();
+    QVERIFY(!window.open_session(dir.filePath("missing.json")));
+    QCOMPARE(errors.messages.size(), 1);
+  }
+
+  void points_csv_round_trip_and_bad_rows_by_line() {
+    QTemporaryDir dir;
+    MainWindow window;
+    ErrorLog errors;
+    errors.attach(window);
+    auto& view = *window.functions_view();
+    view.set_points({nplab::point_1d(-1.5, 0.25), nplab::point_1d(0.125, -1.0 / 3.0)});
+    const auto points = view.points();
+    const QString path = dir.filePath("points.csv");
+    QVERIFY(window.export_points(path));
+    view.clear_points();
+    QVERIFY(window.import_points(path));
+    QCOMPARE(view.points(), points);
+    view.undo();  // an import is one edit
+    QVERIFY(view.points().empty());
+    view.redo();
+
+    QVERIFY(!window.import_points(write_file(dir, "bad.csv", "x,y\n0.5,1\n0.25,oops\n")));
+    QCOMPARE(errors.messages.size(), 1);
+    QVERIFY2(errors.messages.front().contains("bad.csv:3"), qPrintable(errors.messages.front()));
+    QCOMPARE(view.points(), points);
+  }
+
+  void exports_the_current_plot_as_png_pdf_and_svg() {
+    QTemporaryDir dir;
+    MainWindow window;
+    window.resize(900, 600);
+    window.show();
+    QVERIFY(settle(window));
+    for (const QString name : {"plot.png", "plot.pdf", "plot.svg"}) {
+      const QString path = dir.filePath(name);
+      QVERIFY2(window.export_current_plot(path), qPrintable(name));
+      QVERIFY2(QFileInfo(path).size() > 1000, qPrintable(name));
+    }
+    QCOMPARE(QImage(dir.filePath("plot.png")).isNull(), false);
+    ErrorLog errors;
+    errors.attach(window);
+    QVERIFY(!window.export_current_plot(dir.filePath("plot.bmp")));
+    QVERIFY(errors.messages.front().contains("unknown format"));
+  }
+
+  void shortcuts_overlay_lists_the_menus_keys_without_blocking() {
+    MainWindow window;
+    window.show();
+    menu_action(window, "shortcutsAction")->trigger();  // returns at once: not modal
+    auto* dialog = window.findChild<QDialog*>("shortcutsDialog");
+    QVERIFY(dialog && dialog->isVisible());
+    QStringList rows;
+    for (auto* table : dialog->findChildren<QTableWidget*>()) {
+      for (int row = 0; row < table->rowCount(); ++row) {
+        rows << table->item(row, 0)->text() + " = " + table->item(row, 1)->text();
+      }
+    }
+    const QString all = rows.join('\n');
+    QVERIFY2(all.contains(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText) +
+                          " = Undo"),
+             qPrintable(all));
+    QVERIFY2(all.contains("Save Session") && all.contains("Right click"), qPrintable(all));
   }
 
   void about_box_names_the_app_and_version() {
-    nplab::ui::MainWindow window;
+    MainWindow window;
     window.show();
     QString seen_text;
     // The box is modal: inspect and close it from the event loop.
@@ -46,9 +271,56 @@ class MainWindowTest : public QObject {
         }
       }
     });
-    window.findChild<QAction*>("aboutAction")->trigger();
+    menu_action(window, "aboutAction")->trigger();
     QVERIFY(seen_text.contains("NPLab"));
     QVERIFY(seen_text.contains(QString::fromUtf8(nplab::kVersion)));
+  }
+
+  void session_option_opens_a_session_or_reports_why_not() {
+    // Qt itself claims "-session" (X11 session management); nplab must see its --session.
+    QTemporaryDir dir;
+    const QString good = write_file(dir, "good.json", R"({"format": "nplab-session",
+        "version": 1, "view": "memory", "model": {"source": "registry", "name": "cmanp"},
+        "points": [[0.5, 1.0]]})");
+    const QString bad = write_file(dir, "bad.json", R"({"format": "nplab-session",
+        "version": 1, "view": "functions", "model": {"source": "checkpoint",
+        "path": "/nowhere/gone.pt"}, "points": []})");
+    for (const auto& [session, expected_code] : {std::pair{good, 0}, std::pair{bad, 4}}) {
+      QProcess app;
+      QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+      environment.insert("QT_QPA_PLATFORM", "offscreen");
+      app.setProcessEnvironment(environment);
+      app.start(QStringLiteral(NPLAB_GUI_BINARY),
+                {"--session", session, "--screenshot", dir.filePath("shot.png")});
+      QVERIFY(app.waitForFinished(120'000));
+      const QString errors = QString::fromLocal8Bit(app.readAllStandardError());
+      QVERIFY2(app.exitCode() == expected_code, qPrintable(errors));
+      if (expected_code != 0) QVERIFY2(errors.contains("gone.pt"), qPrintable(errors));
+    }
+  }
+
+  void screenshot_command_writes_a_png_of_the_requested_size_for_each_view() {
+    QTemporaryDir dir;
+    for (const QString view : {"functions", "images", "memory"}) {
+      const QString file = dir.filePath(view + ".png");
+      QProcess app;
+      QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+      environment.insert("QT_QPA_PLATFORM", "offscreen");
+      app.setProcessEnvironment(environment);
+      app.start(QStringLiteral(NPLAB_GUI_BINARY),
+                {"--screenshot", file, "--view", view, "--size", "960x640"});
+      QVERIFY(app.waitForFinished(120'000));
+      QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+      const QImage image(file);
+      QVERIFY2(!image.isNull(), qPrintable(view));
+      QCOMPARE(image.size(), QSize(960, 640));
+      // Not blank: a plot has many colours.
+      QSet<QRgb> colours;
+      for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+      }
+      QVERIFY2(colours.size() > 20, qPrintable(view));
+    }
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
+#include <c10/util/Exception.h>
 
 #include <algorithm>
 #include <atomic>
@@ -26,37 +27,51 @@ void raise_peak(int64_t live) {
   }
 }
 
-// Wraps the CPU allocator LibTorch had at start: every allocation goes to it, and the returned
-// DataPtr carries a small record so the matching free can be subtracted.
+// Wraps the CPU allocator LibTorch had at start: every allocation goes to it with a small header
+// in front that remembers its size, so that the matching free can be subtracted. The DataPtrs it
+// hands out are "simple" (context == data, a raw deleter), as LibTorch's raw_allocate() demands:
+// oneDNN kernels (GELU, for one) allocate their scratch memory that way.
 class CountingCpuAllocator final : public c10::Allocator {
  public:
-  explicit CountingCpuAllocator(c10::Allocator* base) : base_(base) {}
+  explicit CountingCpuAllocator(c10::Allocator* base) {
+    TORCH_CHECK(base->raw_deleter() != nullptr,
+                "the memory probe needs a CPU allocator with a raw deleter");
+    base_allocator() = base;
+  }
 
   c10::DataPtr allocate(size_t bytes) override {
-    auto record = std::make_unique<Record>(Record{base_->allocate(bytes), bytes});
-    void* data = record->inner.get();
-    const auto device = record->inner.device();
-    raise_peak(g_live_bytes.fetch_add(static_cast<int64_t>(bytes)) + static_cast<int64_t>(bytes));
-    // Ownership passes to the DataPtr, which calls release() exactly once.
-    return {data, record.release(), &CountingCpuAllocator::release, device};
+    void* data = allocate_counted(bytes);
+    return {data, data, &release, c10::Device(c10::kCPU)};
   }
+
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
   void copy_data(void* dest, const void* src, std::size_t count) const override {
     default_copy_data(dest, src, count);
   }
 
  private:
-  struct Record {
-    c10::DataPtr inner;  // frees the memory through the wrapped allocator
-    size_t bytes;
-  };
+  // The header keeps the data as aligned as the wrapped allocator made the block.
+  static constexpr size_t kHeaderBytes = 64;
 
-  static void release(void* context) {
-    const std::unique_ptr<Record> record(static_cast<Record*>(context));
-    g_live_bytes.fetch_sub(static_cast<int64_t>(record->bytes));
+  static c10::Allocator*& base_allocator() {
+    static c10::Allocator* base = nullptr;
+    return base;
   }
 
-  c10::Allocator* base_;
+  static void* allocate_counted(size_t bytes) {
+    auto* block = static_cast<char*>(base_allocator()->raw_allocate(bytes + kHeaderBytes));
+    *reinterpret_cast<size_t*>(block) = bytes;
+    raise_peak(g_live_bytes.fetch_add(static_cast<int64_t>(bytes)) + static_cast<int64_t>(bytes));
+    return block + kHeaderBytes;
+  }
+
+  static void release(void* data) {
+    if (data == nullptr) return;
+    auto* block = static_cast<char*>(data) - kHeaderBytes;
+    g_live_bytes.fetch_sub(static_cast<int64_t>(*reinterpret_cast<size_t*>(block)));
+    base_allocator()->raw_deallocate(block);
+  }
 };
 
 }  // namespace

@@ -14,29 +14,17 @@
 #include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/checks.h"
-
+#include "guarded.h"
 
 namespace nplab {
 namespace {
+
+using detail::guarded;
 
 using Clock = std::chrono::steady_clock;
 
 double micros_since(Clock::time_point start) {
   return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
-
-/// Runs `work`, turning any exception into a failed Outcome that says what was being done.
-template <class T, class Work>
-Outcome<T> guarded(const std::string& what, Work&& work) {
-  try {
-    return Outcome<T>::success(work());
-  } catch (const c10::Error& error) {
-    return Outcome<T>::failure(what + ": " + error.what_without_backtrace());
-  } catch (const std::exception& error) {
-    return Outcome<T>::failure(what + ": " + error.what());
-  } catch (...) {
-    return Outcome<T>::failure(what + ": unknown error");
-  }
 }
 
 /// The points in `from` that are not in `to` (removed) and those in `to` not in `from` (added),

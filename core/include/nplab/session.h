@@ -1,0 +1,80 @@
+#pragma once
+// A saved lab session and files of context points, in plain types (the facade's rules: no torch
+// and no JSON types here, failures as values).
+//
+// A session is versioned JSON:
+//   {"format": "nplab-session", "version": 1,
+//    "view": "functions",
+//    "model": {"source": "checkpoint", "path": "/abs/cmanp.pt", "dim_x": 1, "dim_y": 1},
+//             (or {"source": "registry", "name": "cmanp", ...})
+//    "points": [[x.., y..], ...]          one array of dim_x + dim_y numbers per point
+//    "truth": {"kernel": "rbf", "params": {"lengthscale": .., "scale": .., "period": ..},
+//              "seed": 1},
+//    "settings": {"show_truth": false, "show_oracle": false,
+//                 "memory": {"models": [...], "sizes": [...]}}}
+// Unknown keys are ignored (a later version 1 writer may add some); a missing "truth" or
+// "settings" takes the defaults below. Anything else wrong makes the whole file unreadable.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "nplab/explorer.h"
+#include "nplab/ground_truth.h"
+
+namespace nplab {
+
+inline constexpr const char* kSessionFormat = "nplab-session";
+inline constexpr int kSessionVersion = 1;
+
+struct SessionModel {
+  enum class Source { Registry, Checkpoint };
+  Source source = Source::Registry;
+  std::string name = "cmanp";  ///< the registry name (Source::Registry; empty otherwise)
+  std::string path;            ///< the checkpoint file (Source::Checkpoint)
+  int dim_x = 1;
+  int dim_y = 1;
+  friend bool operator==(const SessionModel&, const SessionModel&) = default;
+};
+
+struct SessionSettings {
+  bool show_truth = false;
+  bool show_oracle = false;
+  std::vector<std::string> memory_models;  ///< the Memory view's chosen models (empty: its own)
+  std::vector<std::int64_t> memory_sizes;  ///< its N grid (empty: its own)
+  friend bool operator==(const SessionSettings&, const SessionSettings&) = default;
+};
+
+struct Session {
+  std::string view = "functions";  ///< "functions", "images" or "memory"
+  SessionModel model;
+  std::vector<ContextPoint> points;
+  TruthSpec truth;
+  SessionSettings settings;
+  friend bool operator==(const Session&, const Session&) = default;
+};
+
+/// Success carries nothing: ok() or error().
+using Status = Outcome<std::monostate>;
+
+/// The session as JSON text (pretty-printed, doubles written to round-trip exactly).
+std::string session_to_json(const Session& session);
+/// A session from JSON text; the error names the first thing wrong ("points[3]: expected 2
+/// numbers, got 1"). `source` names the text in messages (a file name).
+Outcome<Session> session_from_json(const std::string& text, const std::string& source = "session");
+
+/// Writes atomically: a temporary file beside `path`, then a rename over it, so a crash or a
+/// full disk never leaves a half-written session where the old one was.
+Status save_session(const std::filesystem::path& path, const Session& session);
+Outcome<Session> load_session(const std::filesystem::path& path);
+
+/// Context points from a CSV file of dim_x + dim_y numeric columns (an optional header line,
+/// '#' comments). A bad row is reported as "FILE:LINE: what is wrong".
+Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& path,
+                                                   int dim_x = 1, int dim_y = 1);
+/// Writes the points under the header "x,y" (1D) or "x0,x1,..,y0,..", atomically.
+Status write_points_csv(const std::filesystem::path& path, const std::vector<ContextPoint>& points);
+
+}  // namespace nplab

@@ -1,0 +1,278 @@
+#include "nplab/session.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "atomic_file.h"
+#include "guarded.h"
+#include "nplab/util/checks.h"
+
+namespace nplab {
+namespace {
+
+using detail::guarded;
+using nlohmann::json;
+
+/// Throws InvalidArgument "SOURCE: WHERE: WHAT".
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw InvalidArgument(source_ + ": " + (where.empty() ? "" : where + ": ") + what);
+  }
+
+  const json& member(const json& object, const char* key, const std::string& where) const {
+    const auto found = object.find(key);
+    if (found == object.end()) fail(where, std::string("missing \"") + key + "\"");
+    return *found;
+  }
+
+  const json& object(const json& value, const std::string& where) const {
+    if (!value.is_object()) fail(where, "expected an object, got " + describe(value));
+    return value;
+  }
+
+  std::string string(const json& value, const std::string& where) const {
+    if (!value.is_string()) fail(where, "expected a string, got " + describe(value));
+    return value.get<std::string>();
+  }
+
+  double number(const json& value, const std::string& where) const {
+    if (!value.is_number()) fail(where, "expected a number, got " + describe(value));
+    const double number = value.get<double>();
+    if (!std::isfinite(number)) fail(where, "not a finite number");
+    return number;
+  }
+
+  std::int64_t integer(const json& value, const std::string& where) const {
+    if (!value.is_number_integer()) fail(where, "expected an integer, got " + describe(value));
+    return value.get<std::int64_t>();
+  }
+
+  bool boolean(const json& value, const std::string& where) const {
+    if (!value.is_boolean()) fail(where, "expected true or false, got " + describe(value));
+    return value.get<bool>();
+  }
+
+  const json& array(const json& value, const std::string& where) const {
+    if (!value.is_array()) fail(where, "expected an array, got " + describe(value));
+    return value;
+  }
+
+ private:
+  static std::string describe(const json& value) {
+    std::string text = value.dump();
+    if (text.size() > 40) text = text.substr(0, 37) + "...";
+    return std::string(value.type_name()) + " " + text;
+  }
+
+  std::string source_;
+};
+
+json model_to_json(const SessionModel& model) {
+  json out;
+  if (model.source == SessionModel::Source::Checkpoint) {
+    out["source"] = "checkpoint";
+    out["path"] = model.path;
+  } else {
+    out["source"] = "registry";
+    out["name"] = model.name;
+  }
+  out["dim_x"] = model.dim_x;
+  out["dim_y"] = model.dim_y;
+  return out;
+}
+
+SessionModel model_from_json(const Reader& reader, const json& value) {
+  reader.object(value, "model");
+  SessionModel model;
+  const auto source = reader.string(reader.member(value, "source", "model"), "model.source");
+  if (source == "checkpoint") {
+    model.source = SessionModel::Source::Checkpoint;
+    model.name.clear();  // a checkpoint names its model itself
+    model.path = reader.string(reader.member(value, "path", "model"), "model.path");
+    if (model.path.empty()) reader.fail("model.path", "empty");
+  } else if (source == "registry") {
+    model.source = SessionModel::Source::Registry;
+    model.name = reader.string(reader.member(value, "name", "model"), "model.name");
+  } else {
+    reader.fail("model.source", "\"" + source + "\" (expected \"registry\" or \"checkpoint\")");
+  }
+  for (auto [key, dim] : {std::pair{"dim_x", &model.dim_x}, std::pair{"dim_y", &model.dim_y}}) {
+    if (const auto found = value.find(key); found != value.end()) {
+      const auto size = reader.integer(*found, std::string("model.") + key);
+      if (size < 1 || size > 16) reader.fail(std::string("model.") + key, "out of range 1..16");
+      *dim = static_cast<int>(size);
+    }
+  }
+  return model;
+}
+
+json point_to_json(const ContextPoint& point) {
+  json row = json::array();
+  for (const double x : point.x) row.push_back(x);
+  for (const double y : point.y) row.push_back(y);
+  return row;
+}
+
+std::vector<ContextPoint> points_from_json(const Reader& reader, const json& value,
+                                           const SessionModel& model) {
+  reader.array(value, "points");
+  const size_t width = static_cast<size_t>(model.dim_x + model.dim_y);
+  std::vector<ContextPoint> points;
+  points.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    const std::string where = "points[" + std::to_string(i) + "]";
+    const auto& row = reader.array(value[i], where);
+    if (row.size() != width) {
+      reader.fail(where, "expected " + std::to_string(width) + " numbers (dim_x + dim_y), got " +
+                             std::to_string(row.size()));
+    }
+    ContextPoint point;
+    for (size_t j = 0; j < width; ++j) {
+      const double number = reader.number(row[j], where + "[" + std::to_string(j) + "]");
+      (j < static_cast<size_t>(model.dim_x) ? point.x : point.y).push_back(number);
+    }
+    points.push_back(std::move(point));
+  }
+  return points;
+}
+
+json truth_to_json(const TruthSpec& truth) {
+  return {{"kernel", truth_kernel_name(truth.kernel)},
+          {"params",
+           {{"lengthscale", truth.lengthscale}, {"scale", truth.scale}, {"period", truth.period}}},
+          {"seed", truth.seed}};
+}
+
+TruthSpec truth_from_json(const Reader& reader, const json& value) {
+  reader.object(value, "truth");
+  TruthSpec truth;
+  const auto kernel = reader.string(reader.member(value, "kernel", "truth"), "truth.kernel");
+  const auto known = truth_kernel_from_name(kernel);
+  if (!known) reader.fail("truth.kernel", "\"" + kernel + "\" (expected rbf, matern or periodic)");
+  truth.kernel = *known;
+  const auto& params = reader.object(reader.member(value, "params", "truth"), "truth.params");
+  for (auto [key, field] : {std::pair{"lengthscale", &truth.lengthscale},
+                            std::pair{"scale", &truth.scale}, std::pair{"period", &truth.period}}) {
+    if (const auto found = params.find(key); found != params.end()) {
+      *field = reader.number(*found, std::string("truth.params.") + key);
+    }
+  }
+  if (const auto problem = truth_spec_problem(truth); !problem.empty()) {
+    reader.fail("truth.params", problem);
+  }
+  const auto& seed = reader.member(value, "seed", "truth");
+  if (!seed.is_number_unsigned()) reader.fail("truth.seed", "expected a non-negative integer");
+  truth.seed = seed.get<std::uint64_t>();
+  return truth;
+}
+
+json settings_to_json(const SessionSettings& settings) {
+  json out{{"show_truth", settings.show_truth}, {"show_oracle", settings.show_oracle}};
+  if (!settings.memory_models.empty() || !settings.memory_sizes.empty()) {
+    out["memory"] = {{"models", settings.memory_models}, {"sizes", settings.memory_sizes}};
+  }
+  return out;
+}
+
+SessionSettings settings_from_json(const Reader& reader, const json& value) {
+  reader.object(value, "settings");
+  SessionSettings settings;
+  if (const auto found = value.find("show_truth"); found != value.end()) {
+    settings.show_truth = reader.boolean(*found, "settings.show_truth");
+  }
+  if (const auto found = value.find("show_oracle"); found != value.end()) {
+    settings.show_oracle = reader.boolean(*found, "settings.show_oracle");
+  }
+  if (const auto found = value.find("memory"); found != value.end()) {
+    const auto& memory = reader.object(*found, "settings.memory");
+    if (const auto models = memory.find("models"); models != memory.end()) {
+      reader.array(*models, "settings.memory.models");
+      for (size_t i = 0; i < models->size(); ++i) {
+        settings.memory_models.push_back(
+            reader.string((*models)[i], "settings.memory.models[" + std::to_string(i) + "]"));
+      }
+    }
+    if (const auto sizes = memory.find("sizes"); sizes != memory.end()) {
+      reader.array(*sizes, "settings.memory.sizes");
+      for (size_t i = 0; i < sizes->size(); ++i) {
+        const std::string where = "settings.memory.sizes[" + std::to_string(i) + "]";
+        const auto size = reader.integer((*sizes)[i], where);
+        if (size < 1) reader.fail(where, "must be positive");
+        settings.memory_sizes.push_back(size);
+      }
+    }
+  }
+  return settings;
+}
+
+}  // namespace
+
+std::string session_to_json(const Session& session) {
+  json points = json::array();
+  for (const auto& point : session.points) points.push_back(point_to_json(point));
+  const json document{{"format", kSessionFormat},
+                      {"version", kSessionVersion},
+                      {"view", session.view},
+                      {"model", model_to_json(session.model)},
+                      {"points", std::move(points)},
+                      {"truth", truth_to_json(session.truth)},
+                      {"settings", settings_to_json(session.settings)}};
+  return document.dump(2) + "\n";
+}
+
+Outcome<Session> session_from_json(const std::string& text, const std::string& source) {
+  return guarded<Session>("reading the session", [&] {
+    const Reader reader(source);
+    const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (document.is_discarded()) reader.fail("", "not valid JSON");
+    reader.object(document, "");
+    const auto format = reader.member(document, "format", "");
+    if (!format.is_string() || format.get<std::string>() != kSessionFormat) {
+      reader.fail("format", std::string("not an NPLab session (expected \"") + kSessionFormat +
+                                "\")");
+    }
+    const auto version = reader.integer(reader.member(document, "version", ""), "version");
+    if (version != kSessionVersion) {
+      reader.fail("version", std::to_string(version) + " (this NPLab reads version " +
+                                 std::to_string(kSessionVersion) + ")");
+    }
+    Session session;
+    session.view = reader.string(reader.member(document, "view", ""), "view");
+    if (session.view != "functions" && session.view != "images" && session.view != "memory") {
+      reader.fail("view", "\"" + session.view + "\" (expected functions, images or memory)");
+    }
+    session.model = model_from_json(reader, reader.member(document, "model", ""));
+    session.points = points_from_json(reader, reader.member(document, "points", ""),
+                                      session.model);
+    if (const auto truth = document.find("truth"); truth != document.end()) {
+      session.truth = truth_from_json(reader, *truth);
+    }
+    if (const auto settings = document.find("settings"); settings != document.end()) {
+      session.settings = settings_from_json(reader, *settings);
+    }
+    return session;
+  });
+}
+
+Status save_session(const std::filesystem::path& path, const Session& session) {
+  return guarded<std::monostate>("saving the session", [&] {
+    detail::write_file_atomically(path, session_to_json(session));
+    return std::monostate{};
+  });
+}
+
+Outcome<Session> load_session(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Outcome<Session>::failure(path.string() + ": cannot open for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return session_from_json(text.str(), path.string());
+}
+
+}  // namespace nplab

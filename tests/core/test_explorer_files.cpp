@@ -1,0 +1,224 @@
+// The facade's plain-type extras the GUI uses: the hidden ground truth and its oracle, sessions,
+// CSV files of points and the benchmark sweep.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "nplab/benchmarks.h"
+#include "nplab/ground_truth.h"
+#include "nplab/session.h"
+#include "temp_dir.h"
+
+namespace nplab {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<double> line(int count) {
+  std::vector<double> xs;
+  for (int i = 0; i < count; ++i) xs.push_back(-2.0 + 4.0 * i / (count - 1));
+  return xs;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Session example_session() {
+  Session session;
+  session.view = "functions";
+  session.model = {SessionModel::Source::Checkpoint, "", "/models/cmanp.pt", 1, 1};
+  session.points = {point_1d(-1.25, 0.1), point_1d(0.3333333333333333, -2.718281828459045)};
+  session.truth = {TruthKernel::Periodic, 0.55, 0.8, 1.3, 12345678901234567ULL};
+  session.settings = {true, false, {"cmanp", "tnpd"}, {64, 256}};
+  return session;
+}
+
+TEST(GroundTruth, IsReproducibleFromItsSeedAndChangesWithIt) {
+  const auto grid = line(50);
+  const auto first = sample_truth(TruthSpec{}, grid);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_EQ(first.value().size(), grid.size());
+  EXPECT_EQ(sample_truth(TruthSpec{}, grid).value(), first.value());
+  TruthSpec other;
+  other.seed = 2;
+  EXPECT_NE(sample_truth(other, grid).value(), first.value());
+}
+
+TEST(GroundTruth, PeriodicTruthRepeatsAfterOnePeriod) {
+  TruthSpec spec{TruthKernel::Periodic, 0.6, 1.0, 1.0, 7};
+  const std::vector<double> grid{-1.5, -0.5, 0.5, 1.5};  // one period apart
+  const auto values = sample_truth(spec, grid);
+  ASSERT_TRUE(values.ok()) << values.error();
+  for (const double value : values.value()) EXPECT_NEAR(value, values.value()[0], 1e-3);
+}
+
+TEST(GroundTruth, BadLengthscaleIsAnErrorNamingIt) {
+  TruthSpec spec;
+  spec.lengthscale = -1;
+  const auto values = sample_truth(spec, line(5));
+  ASSERT_FALSE(values.ok());
+  EXPECT_THAT(values.error(), HasSubstr("lengthscale"));
+}
+
+TEST(GroundTruth, OracleInterpolatesRevealedPointsAndIsPriorWidthFarAway) {
+  const TruthSpec spec;  // RBF, lengthscale 0.4, scale 1
+  const auto grid = line(101);
+  const auto truth = sample_truth(spec, grid).value();
+  std::vector<ContextPoint> context;
+  for (size_t i = 0; i <= 50; i += 5) context.push_back(point_1d(grid[i], truth[i]));
+  const auto oracle = oracle_prediction(spec, context, grid);
+  ASSERT_TRUE(oracle.ok()) << oracle.error();
+  // At a context point: close to the value, std close to the noise.
+  EXPECT_NEAR(oracle.value().mean[25], truth[25], 0.05);
+  EXPECT_LT(oracle.value().stddev[25], 0.05);
+  // Far from every context point (x = 2, 2.5 lengthscales past the last): nearly the prior.
+  EXPECT_GT(oracle.value().stddev[100], 0.9);
+  const auto prior = oracle_prediction(spec, {}, grid);
+  ASSERT_TRUE(prior.ok());
+  EXPECT_NEAR(prior.value().stddev[0], std::sqrt(1.0 + kRevealNoiseStd * kRevealNoiseStd), 1e-9);
+}
+
+TEST(GroundTruth, KernelNamesRoundTrip) {
+  for (const auto kernel : {TruthKernel::RBF, TruthKernel::Matern52, TruthKernel::Periodic}) {
+    EXPECT_EQ(truth_kernel_from_name(truth_kernel_name(kernel)), kernel);
+  }
+  EXPECT_FALSE(truth_kernel_from_name("cosine").has_value());
+}
+
+TEST(Session, SaveThenLoadGivesTheSameSessionExactly) {
+  const testing::TempDir dir;
+  const auto path = dir.path() / "lab.nplab.json";
+  const auto session = example_session();
+  const auto saved = save_session(path, session);
+  ASSERT_TRUE(saved.ok()) << saved.error();
+  const auto loaded = load_session(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded.value(), session);
+  EXPECT_THAT(read_text(path), HasSubstr("\"format\": \"nplab-session\""));
+  // Nothing but the session is left in the folder (the temporary file was renamed).
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(Session, MissingOptionalPartsTakeDefaults) {
+  const auto loaded = session_from_json(
+      R"({"format": "nplab-session", "version": 1, "view": "memory",
+          "model": {"source": "registry", "name": "tnpd"}, "points": [], "extra": 1})");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded.value().view, "memory");
+  EXPECT_EQ(loaded.value().model.name, "tnpd");
+  EXPECT_EQ(loaded.value().truth, TruthSpec{});
+  EXPECT_EQ(loaded.value().settings, SessionSettings{});
+}
+
+TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
+  const std::string head = R"({"format": "nplab-session", "version": 1, "view": "functions",
+      "model": {"source": "registry", "name": "cmanp"}, )";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"{not json", "not valid JSON"},
+      {R"({"format": "something-else", "version": 1})", "not an NPLab session"},
+      {R"({"format": "nplab-session", "version": 2})", "version: 2"},
+      {head + R"("points": [[0.5, 1.0], [0.25]]})", "points[1]: expected 2 numbers"},
+      {head + R"("points": [[0.5, "a"]]})", "points[0][1]: expected a number"},
+      {head + R"("points": [], "truth": {"kernel": "cosine", "params": {}, "seed": 1}})",
+       "truth.kernel"},
+      {head + R"("points": [], "truth": {"kernel": "rbf", "params": {"lengthscale": 0},
+        "seed": 1}})", "lengthscale"},
+      {head + R"("points": [], "truth": {"kernel": "rbf", "params": {}, "seed": -3}})",
+       "truth.seed"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const auto loaded = session_from_json(text, "bad.json");
+    ASSERT_FALSE(loaded.ok()) << text;
+    EXPECT_THAT(loaded.error(), HasSubstr(expected)) << text;
+    EXPECT_THAT(loaded.error(), HasSubstr("bad.json"));
+  }
+}
+
+TEST(Session, FailedSaveLeavesTheOldFileAsItWas) {
+  const testing::TempDir dir;
+  const auto path = dir.write("kept.json", "old");
+  const auto saved = save_session(dir.path() / "no-such-folder" / "x.json", example_session());
+  EXPECT_FALSE(saved.ok());
+  EXPECT_EQ(read_text(path), "old");
+}
+
+TEST(PointsCsv, WriteThenReadGivesTheSamePoints) {
+  const testing::TempDir dir;
+  const std::vector<ContextPoint> points{point_1d(-1.0 / 3.0, 0.1), point_1d(1.75, -2.5e-7)};
+  const auto path = dir.path() / "points.csv";
+  ASSERT_TRUE(write_points_csv(path, points).ok());
+  EXPECT_THAT(read_text(path), ::testing::StartsWith("x,y\n"));
+  const auto read = read_points_csv(path);
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_EQ(read.value(), points);
+}
+
+TEST(PointsCsv, BadRowIsReportedWithItsLineNumber) {
+  const testing::TempDir dir;
+  const auto path = dir.write("bad.csv", "x,y\n0.5,1\n# comment\n0.25,oops\n");
+  const auto read = read_points_csv(path);
+  ASSERT_FALSE(read.ok());
+  EXPECT_THAT(read.error(), HasSubstr("bad.csv:4"));
+  EXPECT_THAT(read.error(), HasSubstr("oops"));
+  const auto wrong_width = read_points_csv(dir.write("wide.csv", "1,2,3\n"));
+  ASSERT_FALSE(wrong_width.ok());
+  EXPECT_THAT(wrong_width.error(), HasSubstr("wide.csv:1"));
+}
+
+TEST(BenchSweep, MeasuresEachModelAndSizeAndStopsWhenCancelled) {
+  BenchSweepOptions options;
+  options.models = {"cmanp", "tnpd"};
+  options.sizes = {32, 16};
+  options.targets = 8;
+  options.repeats = 1;
+  std::vector<std::string> seen;
+  const auto points = run_bench_sweep(options, {{}, [&](const BenchPoint& point) {
+                                                  seen.push_back(point.model + "@" +
+                                                                 std::to_string(point.n));
+                                                }});
+  EXPECT_EQ(seen, (std::vector<std::string>{"cmanp@16", "cmanp@32", "tnpd@16", "tnpd@32"}));
+  for (const auto& point : points) {
+    EXPECT_EQ(point.status, BenchStatus::Ok) << point.error;
+    EXPECT_GT(point.peak_bytes, 0);
+    EXPECT_GT(point.update_us, 0);
+  }
+  int calls = 0;
+  const auto cancelled = run_bench_sweep(options, {[&] { return ++calls > 1; }, {}});
+  EXPECT_LT(cancelled.size(), points.size());
+}
+
+TEST(BenchSweep, SizesPredictedPastTheCapAreSkippedNotRun) {
+  BenchSweepOptions options;
+  options.models = {"tnpd"};
+  options.sizes = {16, 32, 100000};
+  options.targets = 8;
+  options.repeats = 1;
+  options.cap_bytes = 1e7;
+  const auto points = run_bench_sweep(options);
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[2].status, BenchStatus::Skipped);
+  EXPECT_GT(points[2].peak_bytes, 1e7);  // the prediction
+  EXPECT_EQ(points[2].update_us, 0);
+}
+
+TEST(BenchSweep, UnknownModelIsOneFailedPointNamingIt) {
+  BenchSweepOptions options;
+  options.models = {"nosuchmodel"};
+  const auto points = run_bench_sweep(options);
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].status, BenchStatus::Failed);
+  EXPECT_THAT(points[0].error, HasSubstr("nosuchmodel"));
+}
+
+}  // namespace
+}  // namespace nplab

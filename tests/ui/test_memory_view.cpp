@@ -1,0 +1,130 @@
+// The Memory view: a small sweep runs on its own thread and plots one curve per model on log–log
+// axes; it can be cancelled; bad size grids are refused; results export as CSV.
+
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include "memory_view.h"
+
+using nplab::ui::MemoryView;
+
+namespace {
+
+constexpr int kSweepTimeoutMs = 180'000;
+
+/// A view set up for a quick sweep: few targets, one timed update per size.
+struct Fixture {
+  MemoryView view;
+  Fixture(const QStringList& models, const std::vector<std::int64_t>& sizes) {
+    view.sweep_options().targets = 16;
+    view.sweep_options().repeats = 1;
+    view.set_selected_models(models);
+    view.set_sizes(sizes);
+    view.resize(1000, 600);
+    view.show();
+  }
+};
+
+}  // namespace
+
+class MemoryViewTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void small_sweep_completes_and_plots_a_curve_per_model() {
+    const QStringList models{"cmanp", "lbanp", "tnpd"};
+    Fixture f(models, {64, 256, 1024});
+    QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+    f.view.findChild<QPushButton*>("runButton")->click();
+    QVERIFY(f.view.is_running());
+    QVERIFY(!f.view.findChild<QPushButton*>("runButton")->isEnabled());
+    QVERIFY(finished.wait(kSweepTimeoutMs));
+    QCOMPARE(finished.front().front().toBool(), false);  // not cancelled
+    QVERIFY(!f.view.is_running());
+    QCOMPARE(f.view.results().size(), size_t{9});
+    auto* progress = f.view.findChild<QProgressBar*>("progress");
+    QCOMPARE(progress->value(), progress->maximum());
+    for (const auto& model : models) {
+      auto* memory = f.view.memory_curve(model);
+      auto* update = f.view.update_curve(model);
+      QVERIFY2(memory && update, qPrintable(model));
+      QCOMPARE(memory->dataCount(), 3);
+      QCOMPARE(update->dataCount(), 3);
+      QCOMPARE(memory->keyAxis()->scaleType(), QCPAxis::stLogarithmic);
+      QCOMPARE(memory->valueAxis()->scaleType(), QCPAxis::stLogarithmic);
+      QVERIFY(f.view.plot()->legend->hasItemWithPlottable(memory));
+      // Every value lies inside the axes drawn.
+      for (auto it = memory->data()->constBegin(); it != memory->data()->constEnd(); ++it) {
+        QVERIFY(it->value > 0 && memory->valueAxis()->range().contains(it->value));
+        QVERIFY(memory->keyAxis()->range().contains(it->key));
+      }
+    }
+    // TNP-D's memory grows faster with N than CMANP's (16x the points).
+    const auto growth = [&](const QString& model) {
+      const auto data = f.view.memory_curve(model)->data();
+      return (data->constEnd() - 1)->value / data->constBegin()->value;
+    };
+    QVERIFY2(growth("tnpd") > growth("cmanp"),
+             qPrintable(QString("%1 vs %2").arg(growth("tnpd")).arg(growth("cmanp"))));
+  }
+
+  void cancel_stops_the_sweep_early() {
+    Fixture f({"cmanp", "lbanp", "tnpd"}, {64, 128, 256, 512, 1024});
+    QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+    QVERIFY(f.view.start());
+    f.view.findChild<QPushButton*>("cancelButton")->click();
+    QVERIFY(finished.wait(kSweepTimeoutMs));
+    QCOMPARE(finished.front().front().toBool(), true);
+    QVERIFY(f.view.results().size() < size_t{15});
+    QVERIFY(f.view.findChild<QPushButton*>("runButton")->isEnabled());
+  }
+
+  void sizes_that_are_too_large_are_marked_as_skipped() {
+    Fixture f({"tnpd"}, {16, 32, 200000});
+    f.view.sweep_options().cap_bytes = 2e7;
+    QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+    QVERIFY(f.view.start());
+    QVERIFY(finished.wait(kSweepTimeoutMs));
+    QCOMPARE(f.view.results().size(), size_t{3});
+    QCOMPARE(f.view.results().back().status, nplab::BenchStatus::Skipped);
+    QCOMPARE(f.view.memory_curve("tnpd")->dataCount(), 2);
+    QCPGraph* skipped = nullptr;
+    for (int i = 0; i < f.view.plot()->graphCount(); ++i) {
+      if (f.view.plot()->graph(i)->name() == "tnpd (predicted)") skipped = f.view.plot()->graph(i);
+    }
+    QVERIFY(skipped && skipped->dataCount() == 1);
+    QVERIFY(skipped->scatterStyle().shape() != f.view.memory_curve("tnpd")->scatterStyle().shape());
+    QVERIFY(f.view.findChild<QLabel*>("memoryStatus")->text().contains("skipped"));
+
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("memory.csv");
+    QVERIFY(f.view.export_csv(csv).isEmpty());
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines[0], QString("model,n,status,peak_bytes,update_us,error"));
+    QVERIFY(lines[3].startsWith("tnpd,200000,skipped,"));
+  }
+
+  void an_unreadable_size_grid_is_refused_with_a_message() {
+    Fixture f({"cmanp"}, {64});
+    f.view.findChild<QLineEdit*>("sizesEdit")->setText("64, lots, 256");
+    QVERIFY(!f.view.start());
+    QVERIFY(!f.view.is_running());
+    QVERIFY(f.view.findChild<QLabel*>("memoryStatus")->text().contains("lots"));
+    f.view.set_selected_models({});
+    f.view.set_sizes({64});
+    QVERIFY(!f.view.start());
+  }
+};
+
+QTEST_MAIN(MemoryViewTest)
+#include "test_memory_view.moc"

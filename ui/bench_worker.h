@@ -1,0 +1,55 @@
+#pragma once
+// The Memory view's own worker thread: benchmark sweeps take seconds to minutes, so they run
+// beside the explorer's worker (which keeps answering the Functions view), never on the GUI
+// thread. One sweep at a time; each finished (model, N) comes back by queued signal.
+
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+#include "nplab/benchmarks.h"
+
+namespace nplab::ui {
+
+class BenchWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  BenchWorker();
+
+  /// Thread-safe: queues a sweep on the worker's thread.
+  void start(BenchSweepOptions options);
+  /// Thread-safe: the sweep stops after the run in progress.
+  void cancel() { cancel_requested_ = true; }
+
+ signals:
+  void point_ready(const nplab::BenchPoint& point);
+  /// The sweep is over: complete, or cut short by cancel().
+  void finished(bool cancelled);
+
+ private:
+  void run(const BenchSweepOptions& options);
+
+  std::atomic<bool> cancel_requested_{false};
+};
+
+/// RAII owner of the benchmark thread: on destruction, cancels a sweep in progress and joins.
+class BenchThread {
+ public:
+  BenchThread();
+  ~BenchThread();
+  BenchThread(const BenchThread&) = delete;
+  BenchThread& operator=(const BenchThread&) = delete;
+
+  BenchWorker& worker() { return *worker_; }
+
+ private:
+  QThread thread_;
+  std::unique_ptr<BenchWorker> worker_;
+};
+
+}  // namespace nplab::ui
+
+Q_DECLARE_METATYPE(nplab::BenchPoint)

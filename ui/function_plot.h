@@ -1,0 +1,65 @@
+#pragma once
+// The Functions view's plot: the model's predictive mean with ±1σ/±2σ bands, the context points,
+// and, when asked, the hidden function and the oracle GP's mean ±2σ. It only draws; the view
+// decides what. The y axis follows what is drawn (see fit_y_range), the x axis is fixed.
+
+#include <qcustomplot.h>
+
+#include <utility>
+#include <vector>
+
+namespace nplab::ui {
+
+class FunctionPlot : public QCustomPlot {
+  Q_OBJECT
+
+ public:
+  FunctionPlot(double min_x, double max_x, QWidget* parent = nullptr);
+
+  void set_points(const QVector<double>& xs, const QVector<double>& ys, int selected);
+  void set_prediction(const std::vector<double>& grid, const std::vector<double>& mean,
+                      const std::vector<double>& stddev);
+  void clear_prediction();
+  void set_truth(const std::vector<double>& grid, const std::vector<double>& values);
+  void set_oracle(const std::vector<double>& grid, const std::vector<double>& mean,
+                  const std::vector<double>& stddev);
+  /// Which overlays are drawn (their data is kept while hidden). Call fit_y_range() after.
+  void show_overlays(bool truth, bool oracle);
+
+  /// Fits the y axis to what is drawn: the points, the curves, and the ±2σ bands, though never
+  /// letting a band (an untrained model's can be huge) stretch the axis past twice the height of
+  /// the rest. It grows at once when something leaves the range but shrinks only when the range
+  /// is much larger than needed, so the axis does not twitch with every click.
+  void fit_y_range();
+
+  /// Replots at most once per frame however many updates arrive (PlotJuggler's way).
+  void schedule_replot();
+  /// Replots now (at the next paint), cancelling a scheduled one.
+  void replot_now();
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
+ private:
+  /// Lays the legend out in as many columns as the plot's width holds.
+  void wrap_legend();
+  QCPGraph* add_curve(const QString& name, const QPen& pen);
+  /// Two edges without pens, the area between them filled.
+  std::pair<QCPGraph*, QCPGraph*> add_band(const QString& upper_name, const QString& lower_name,
+                                           const QBrush& fill);
+
+  QTimer* replot_timer_ = nullptr;
+  QCPGraph* band2_upper_ = nullptr;
+  QCPGraph* band2_lower_ = nullptr;
+  QCPGraph* band1_upper_ = nullptr;
+  QCPGraph* band1_lower_ = nullptr;
+  QCPGraph* mean_ = nullptr;
+  QCPGraph* truth_ = nullptr;
+  QCPGraph* oracle_mean_ = nullptr;
+  QCPGraph* oracle_upper_ = nullptr;
+  QCPGraph* oracle_lower_ = nullptr;
+  QCPGraph* context_ = nullptr;
+  QCPGraph* selection_ = nullptr;
+};
+
+}  // namespace nplab::ui

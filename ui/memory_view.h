@@ -1,0 +1,104 @@
+#pragma once
+// The Memory view: why CMANP can update in constant memory. For the chosen models and context
+// sizes N it measures (on its own worker thread) the peak memory of one condition + predict and
+// the time of one update, and plots both against N on log–log axes, one curve per model.
+// Sizes predicted to pass the memory cap are not run; they are marked at their predicted peak.
+
+#include <QStringList>
+#include <QWidget>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench_worker.h"
+
+class QCheckBox;
+class QCPAxisRect;
+class QCPGraph;
+class QCustomPlot;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+
+namespace nplab::ui {
+
+class MemoryView : public QWidget {
+  Q_OBJECT
+
+ public:
+  /// The models offered, in this order; the first three are ticked at start.
+  static const QStringList& offered_models();
+  static std::vector<std::int64_t> default_sizes() { return {64, 256, 1024, 4096}; }
+
+  explicit MemoryView(QWidget* parent = nullptr);
+  ~MemoryView() override;
+
+  QStringList selected_models() const;
+  /// Ticks exactly `models` (unknown names are ignored).
+  void set_selected_models(const QStringList& models);
+  /// The N grid as typed; throws nothing: an unreadable grid gives an empty list.
+  std::vector<std::int64_t> sizes() const;
+  void set_sizes(const std::vector<std::int64_t>& sizes);
+  /// Why the typed N grid cannot be used, or "".
+  QString sizes_problem() const;
+  /// Options the next sweep will use, beside the models and sizes (targets, repeats, cap).
+  BenchSweepOptions& sweep_options() { return options_; }
+
+  /// Starts a sweep of the selected models over sizes(); false (and a message) when they are
+  /// unusable or a sweep is already running.
+  bool start();
+  void cancel();
+  bool is_running() const { return running_; }
+  /// Every point measured in the last sweep, in the order they came.
+  const std::vector<BenchPoint>& results() const { return results_; }
+  QCustomPlot* plot() const { return plot_; }
+  /// The measured curves (memory, update time) of `model`, or nullptr before it has data.
+  QCPGraph* memory_curve(const QString& model) const;
+  QCPGraph* update_curve(const QString& model) const;
+
+  /// Writes results() as CSV: model,n,status,peak_bytes,update_us,error. Returns why not, or "".
+  QString export_csv(const QString& path) const;
+
+ signals:
+  void sweep_finished(bool cancelled);
+
+ private:
+  struct Curves {
+    QCPGraph* memory = nullptr;
+    QCPGraph* update = nullptr;
+    QCPGraph* skipped = nullptr;
+  };
+
+  void build_controls();
+  void build_plot();
+  QCPAxisRect* make_axis_rect(const QString& y_label);
+  Curves& curves_for(const QString& model);
+  void add_point(const BenchPoint& point);
+  void on_finished(bool cancelled);
+  void rescale();
+  void set_status(const QString& text, bool error = false);
+  void choose_export();
+
+  BenchThread thread_;
+  BenchSweepOptions options_;
+  std::vector<BenchPoint> results_;
+  std::map<QString, Curves> curves_;
+  bool running_ = false;
+  int expected_points_ = 0;
+
+  std::vector<QCheckBox*> model_boxes_;
+  QLineEdit* sizes_edit_ = nullptr;
+  QPushButton* run_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* status_ = nullptr;
+  QCustomPlot* plot_ = nullptr;
+  QCPAxisRect* memory_rect_ = nullptr;
+  QCPAxisRect* update_rect_ = nullptr;
+  QCPGraph* skipped_legend_ = nullptr;
+};
+
+}  // namespace nplab::ui

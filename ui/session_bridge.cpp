@@ -1,0 +1,114 @@
+#include "session_bridge.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include "functions_view.h"
+
+namespace nplab::ui {
+namespace {
+
+const QStringList kViewNames{"functions", "images", "memory"};
+
+bool same_file(const QString& a, const QString& b) {
+  return QFileInfo(a).canonicalFilePath() == QFileInfo(b).canonicalFilePath();
+}
+
+}  // namespace
+
+QString session_view_name(int view_index) { return kViewNames.value(view_index, kViewNames[0]); }
+
+int session_view_index(const QString& name) { return static_cast<int>(kViewNames.indexOf(name)); }
+
+Session capture_functions(const FunctionsView& view) {
+  Session session;
+  const int index = view.current_model();
+  if (index >= 0) {
+    const auto& source = view.models()[index].source;
+    session.model.dim_x = source.dim_x;
+    session.model.dim_y = source.dim_y;
+    if (source.kind == ModelSource::Kind::Checkpoint) {
+      session.model.source = SessionModel::Source::Checkpoint;
+      session.model.path = QFileInfo(QString::fromStdString(source.name_or_path))
+                               .absoluteFilePath()
+                               .toStdString();
+    } else {
+      session.model.source = SessionModel::Source::Registry;
+      session.model.name = source.name_or_path;
+    }
+  }
+  session.points = view.points();
+  session.truth = view.truth();
+  session.settings.show_truth = view.truth_shown();
+  session.settings.show_oracle = view.oracle_shown();
+  return session;
+}
+
+Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
+                                             const QList<ModelChoice>& choices,
+                                             const QString& session_file) {
+  using Result = Outcome<ResolvedModel>;
+  if (model.source == SessionModel::Source::Registry) {
+    for (int i = 0; i < choices.size(); ++i) {
+      const auto& source = choices[i].source;
+      if (source.kind == ModelSource::Kind::Registry && source.name_or_path == model.name) {
+        return Result::success({i, choices[i]});
+      }
+    }
+    return Result::failure("the session's model \"" + model.name + "\" is not one this NPLab has");
+  }
+  const QString saved = QString::fromStdString(model.path);
+  const QString beside_session =
+      QFileInfo(session_file).dir().filePath(QFileInfo(saved).fileName());
+  for (const QString& candidate : {saved, beside_session}) {
+    if (!QFileInfo(candidate).isFile()) continue;
+    for (int i = 0; i < choices.size(); ++i) {
+      const auto& source = choices[i].source;
+      if (source.kind == ModelSource::Kind::Checkpoint &&
+          same_file(QString::fromStdString(source.name_or_path), candidate)) {
+        return Result::success({i, choices[i]});
+      }
+    }
+    const QString path = QFileInfo(candidate).absoluteFilePath();
+    return Result::success(
+        {std::nullopt,
+         {QFileInfo(path).fileName(),
+          {ModelSource::Kind::Checkpoint, path.toStdString(), model.dim_x, model.dim_y},
+          false}});
+  }
+  // Moved with the models/ folder: the same file name among the offered checkpoints.
+  for (int i = 0; i < choices.size(); ++i) {
+    const auto& source = choices[i].source;
+    if (source.kind == ModelSource::Kind::Checkpoint &&
+        QFileInfo(QString::fromStdString(source.name_or_path)).fileName() ==
+            QFileInfo(saved).fileName()) {
+      return Result::success({i, choices[i]});
+    }
+  }
+  return Result::failure("the session's model checkpoint " + model.path +
+                         " does not exist (nor beside the session, nor in models/)");
+}
+
+QString functions_points_problem(const std::vector<ContextPoint>& points, double min_x,
+                                 double max_x) {
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto& point = points[i];
+    if (point.x.size() != 1 || point.y.size() != 1) {
+      return QObject::tr("point %1 has %2 inputs and %3 outputs; the Functions view shows "
+                         "points with one of each")
+          .arg(i + 1)
+          .arg(point.x.size())
+          .arg(point.y.size());
+    }
+    if (point.x[0] < min_x || point.x[0] > max_x) {
+      return QObject::tr("point %1 has x = %2, outside the view's range [%3, %4]")
+          .arg(i + 1)
+          .arg(point.x[0])
+          .arg(min_x)
+          .arg(max_x);
+    }
+  }
+  return {};
+}
+
+}  // namespace nplab::ui

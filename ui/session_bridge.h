@@ -1,0 +1,43 @@
+#pragma once
+// Between a saved session (nplab/session.h, plain types) and the views: what to save from them,
+// and checking a loaded session against what they can show before anything is changed.
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+#include "model_catalog.h"
+#include "nplab/session.h"
+
+namespace nplab::ui {
+
+class FunctionsView;
+
+/// "functions", "images", "memory": the session's names of the views (in tab order).
+QString session_view_name(int view_index);
+/// The tab index of a session view name, or -1.
+int session_view_index(const QString& name);
+
+/// The Functions view's model, points, hidden function and overlays.
+Session capture_functions(const FunctionsView& view);
+
+/// The picker entry for a session's model: the index of an offered choice, or a new choice to
+/// offer (a checkpoint that exists but lies outside the searched folders).
+struct ResolvedModel {
+  std::optional<int> index;
+  ModelChoice choice;
+};
+
+/// Finds the session's model among `choices`; a checkpoint path that does not exist is also
+/// looked for beside the session file and among the offered checkpoints by file name. Fails,
+/// saying why, for a missing checkpoint or an unknown registry name.
+Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
+                                             const QList<ModelChoice>& choices,
+                                             const QString& session_file);
+
+/// Why `points` cannot be shown in the Functions view (not 1D, x outside [min_x, max_x]), or "".
+QString functions_points_problem(const std::vector<ContextPoint>& points, double min_x,
+                                 double max_x);
+
+}  // namespace nplab::ui
