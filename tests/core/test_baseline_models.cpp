@@ -12,16 +12,8 @@ namespace {
 
 using testing::max_abs_diff;
 
-struct Points {
-  at::Tensor x, y;
-};
-
-Points random_points(int64_t batch, int64_t count, const NeuralProcess& model, uint64_t seed) {
-  const auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-  const auto options = model.tensor_options();
-  return {at::rand({batch, count, model.dims().dim_x}, generator, options) * 4 - 2,
-          at::randn({batch, count, model.dims().dim_y}, generator, options)};
-}
+using testing::Points;
+using testing::random_points;
 
 std::shared_ptr<NeuralProcess> make(const std::string& name, at::ScalarType dtype = at::kDouble) {
   torch::manual_seed(5);
