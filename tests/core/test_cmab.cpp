@@ -167,3 +167,35 @@ TEST_F(CmabTest, StateSizeIsIndependentOfContextSize) {
 
 }  // namespace
 }  // namespace nplab
+
+namespace nplab {
+namespace {
+
+// Without autograd the block caches what depends on its weights only (LN(L_B) and its queries);
+// writing a weight in place, as an optimizer step or a checkpoint load does, must refresh it.
+TEST(CmabWeightCache, AnInPlaceWeightChangeIsSeenByTheNextOutput) {
+  torch::manual_seed(3);
+  CMAB block{CMABOptions{}};
+  block->eval();
+  const auto generator = at::make_generator<at::CPUGeneratorImpl>(4);
+  const auto points = at::randn({1, 30, 64}, generator);
+  const auto input = at::randn({1, 128, 64}, generator);
+  const auto cached_output = [&] {
+    const torch::NoGradGuard no_grad;
+    return block->output(block->condition(points), input);
+  };
+  const auto before = cached_output();
+  {
+    const torch::NoGradGuard no_grad;
+    // Noise, not a scale or shift: LayerNorm would undo those. Bumps the version counter.
+    block->latents().add_(at::randn(block->latents().sizes(), generator));
+  }
+  const auto after = cached_output();
+  // Grad mode on: nothing is cached, so this is the output of the new weights computed afresh.
+  const auto fresh = block->output(block->condition(points), input).detach();
+  EXPECT_GT(max_abs_diff(before, after), 1e-3);
+  EXPECT_LE(max_abs_diff(after, fresh), 1e-6);
+}
+
+}  // namespace
+}  // namespace nplab

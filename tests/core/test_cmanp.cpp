@@ -65,5 +65,35 @@ TEST_F(CmanpTest, RemovingAlmostEverythingAsksTheCallerToRecondition) {
   EXPECT_LE(max_abs_diff(before.mean, after.mean), 0.0);
 }
 
+TEST_F(CmanpTest, PredictingAfterAnUpdateSeesTheNewPoints) {
+  // The latent stack is recomputed lazily: a prediction made before an update must not be reused
+  // after it.
+  const auto [x, y] = points(200, 11);
+  const auto [xt, unused] = points(30, 12);
+  auto state = model_->condition(x.narrow(1, 0, 150), y.narrow(1, 0, 150));
+  const auto before = model_->predict(*state, xt);
+  model_->update(*state, x.narrow(1, 150, 50), y.narrow(1, 150, 50));
+  const auto after = model_->predict(*state, xt);
+  const auto union_prediction = model_->predict(*model_->condition(x, y), xt);
+  EXPECT_GT(max_abs_diff(before.mean, after.mean), 1e-4);
+  EXPECT_LE(max_abs_diff(after.mean, union_prediction.mean), 1e-5);
+  EXPECT_LE(max_abs_diff(after.stddev, union_prediction.stddev), 1e-5);
+}
+
+TEST_F(CmanpTest, PrepareDoesTheDeferredWorkOnceAndChangesNoPrediction) {
+  const auto [x, y] = points(100, 13);
+  const auto [xt, unused] = points(20, 14);
+  auto state = model_->condition(x, y);
+  const auto unprepared_bytes = state->bytes();
+  model_->prepare(*state);
+  const auto prepared_bytes = state->bytes();
+  EXPECT_GT(prepared_bytes, unprepared_bytes);  // the latent stack now exists
+  model_->prepare(*state);
+  EXPECT_EQ(state->bytes(), prepared_bytes);
+  const auto prepared = model_->predict(*state, xt);
+  const auto lazy = model_->predict(*model_->condition(x, y), xt);
+  EXPECT_LE(max_abs_diff(prepared.mean, lazy.mean), 1e-7);
+}
+
 }  // namespace
 }  // namespace nplab

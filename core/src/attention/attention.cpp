@@ -49,6 +49,10 @@ at::Tensor MultiheadAttentionImpl::forward(const at::Tensor& x, const at::Tensor
                                            const at::Tensor& mask) {
   const auto q = project_queries(x);
   const auto [k, v] = project_keys_values(context);
+  if (!mask.defined()) {
+    // One fused kernel (no [B, H, Nq, Nk] score tensor kept): the queries are already scaled.
+    return project_output(at::scaled_dot_product_attention(q, k, v, {}, 0.0, false, 1.0));
+  }
   auto scores = at::matmul(q, k.transpose(-2, -1));  // [B, H, Nq, Nk]
   if (mask.defined()) {
     if (mask.scalar_type() != at::kBool) throw InvalidArgument("mask: expected a boolean tensor");

@@ -28,10 +28,31 @@ void CMABImpl::check_context(const at::Tensor& context, const char* name,
   check_same_dtype_device(latents_, "CMAB parameters", context, name);
 }
 
+CMABImpl::LatentConstants CMABImpl::latent_constants() {
+  const auto compute = [this] {
+    const auto normed = layer_cross_attn_->normalize_query(latents_).unsqueeze(0);
+    return LatentConstants{normed, layer_cross_attn_->attention()->project_queries(normed)};
+  };
+  if (at::GradMode::is_enabled()) return compute();  // training: autograd must see the graph
+  std::vector<std::pair<const void*, uint32_t>> sources;
+  auto weights = layer_cross_attn_->parameters();
+  weights.push_back(latents_);
+  for (const auto& weight : weights) {
+    // Inference tensors (a model built under InferenceMode) keep no version counter; they cannot
+    // be written outside InferenceMode, and loading weights makes new tensors (a new key) anyway.
+    sources.emplace_back(weight.unsafeGetTensorImpl(), weight.is_inference() ? 0 : weight._version());
+  }
+  if (!cached_constants_.normed.defined() || sources != cached_from_ ||
+      cached_constants_.normed.device() != latents_.device() ||
+      cached_constants_.normed.scalar_type() != latents_.scalar_type()) {
+    cached_constants_ = compute();
+    cached_from_ = std::move(sources);
+  }
+  return cached_constants_;
+}
+
 at::Tensor CMABImpl::block_queries(int64_t batch) {
-  const auto normed = layer_cross_attn_->normalize_query(latents_).unsqueeze(0);
-  return layer_cross_attn_->attention()->project_queries(normed).expand(
-      {batch, -1, -1, -1});
+  return latent_constants().queries.expand({batch, -1, -1, -1});
 }
 
 StreamingAttentionState CMABImpl::stream(const at::Tensor& context, int64_t chunk_size) {
@@ -92,7 +113,7 @@ at::Tensor CMABImpl::output(const CMABState& state, const at::Tensor& input_late
   const int64_t batch = state.cross.output.size(0);
   check_size(input_latents, "input_latents", 0, batch);
   // CA(L_B, D) = W_out o + LN(L_B): the pre-norm residual of the streamed cross-attention.
-  const auto normed_latents = layer_cross_attn_->normalize_query(latents_).unsqueeze(0);
+  const auto normed_latents = latent_constants().normed;
   const auto cross = layer_cross_attn_->attention()->project_output(state.cross.output) +
                      normed_latents;
   return after_first_cross_attention(cross, input_latents);

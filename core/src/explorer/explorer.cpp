@@ -168,6 +168,7 @@ struct Explorer::Impl {
       next_state = condition_on(next);
       if (constant_time) note = "more points removed than remain: reconditioned";
     }
+    model->prepare(*next_state);  // the readout times the whole edit, deferred work included
     synchronize(device);
     const double micros = micros_since(start);
     state = std::move(next_state);
@@ -194,6 +195,7 @@ struct Explorer::Impl {
       auto kept = fits ? points : std::vector<ContextPoint>{};
       const auto start = Clock::now();
       state = condition_on(kept);
+      model->prepare(*state);
       synchronize(device);
       const double micros = micros_since(start);
       points = std::move(kept);

@@ -74,13 +74,19 @@ void CMANP::absorb(CMANPState& state, const at::Tensor& x, const at::Tensor& y) 
   state.count_ += points;
 }
 
-void CMANP::refresh_latents(CMANPState& state) {
-  state.latents.clear();
-  auto latents = latents_.unsqueeze(0).expand({state.batch_, -1, -1});
+void CMANP::refresh_latents(const CMANPState& state) {
+  if (!state.latents.empty()) return;
+  std::vector<at::Tensor> latents;
+  auto layer_latents = latents_.unsqueeze(0).expand({state.batch_, -1, -1});
   for (size_t l = 0; l < encoder_.size(); ++l) {
-    latents = encoder_[l]->output(state.blocks[l], latents);
-    state.latents.push_back(latents);
+    layer_latents = encoder_[l]->output(state.blocks[l], layer_latents);
+    latents.push_back(layer_latents);
   }
+  state.latents = std::move(latents);  // only once complete: a failure leaves the cache stale
+}
+
+void CMANP::do_prepare(const ModelState& state) {
+  refresh_latents(dynamic_cast<const CMANPState&>(state));
 }
 
 std::unique_ptr<ModelState> CMANP::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
@@ -88,14 +94,13 @@ std::unique_ptr<ModelState> CMANP::do_condition(const at::Tensor& xc, const at::
   state->batch_ = xc.size(0);
   for (auto& block : encoder_) state->blocks.push_back(block->empty_state(state->batch_, xc.options()));
   absorb(*state, xc, yc);
-  refresh_latents(*state);
   return state;
 }
 
 void CMANP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
   auto& cmanp_state = dynamic_cast<CMANPState&>(state);
+  cmanp_state.latents.clear();  // stale from here on, even if absorbing fails half-way
   absorb(cmanp_state, xn, yn);
-  refresh_latents(cmanp_state);
 }
 
 RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
@@ -113,12 +118,13 @@ RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at:
   }
   cmanp_state.blocks = std::move(blocks);
   cmanp_state.count_ -= points;
-  refresh_latents(cmanp_state);
+  cmanp_state.latents.clear();
   return {true};
 }
 
 Prediction CMANP::do_predict(const ModelState& state, const at::Tensor& xt) {
   const auto& cmanp_state = dynamic_cast<const CMANPState&>(state);
+  refresh_latents(cmanp_state);
   auto x = query_embedder_->forward(xt);
   for (size_t l = 0; l < decoder_attention_.size(); ++l) {
     x = decoder_feedforward_[l](decoder_attention_[l](x, cmanp_state.latents[l]));

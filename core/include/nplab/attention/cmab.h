@@ -9,6 +9,9 @@
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
+#include <utility>
+#include <vector>
+
 #include "nplab/attention/attention.h"
 #include "nplab/attention/streaming.h"
 
@@ -56,6 +59,13 @@ class CMABImpl : public torch::nn::Module {
 
  private:
   void check_context(const at::Tensor& context, const char* name, int64_t min_points) const;
+  /// LN(L_B) [1, Nl, dim] and its scaled queries [1, H, Nl, d_head]: they depend on the weights
+  /// only, so without autograd they are computed once and reused until a weight changes.
+  struct LatentConstants {
+    at::Tensor normed;
+    at::Tensor queries;
+  };
+  LatentConstants latent_constants();
   at::Tensor block_queries(int64_t batch);
   StreamingAttentionState stream(const at::Tensor& context, int64_t chunk_size);
   at::Tensor after_first_cross_attention(const at::Tensor& cross_output,
@@ -63,6 +73,10 @@ class CMABImpl : public torch::nn::Module {
 
   CMABOptions options_;
   at::Tensor latents_;
+  // The cache of latent_constants() and what it was computed from: each weight's storage and
+  // version counter (bumped by in-place writes such as optimizer steps or loading a checkpoint).
+  LatentConstants cached_constants_;
+  std::vector<std::pair<const void*, uint32_t>> cached_from_;
   PreNormAttention layer_cross_attn_{nullptr};
   PreNormFeedForward layer_cross_ff_{nullptr};
   PreNormAttention layer_self_attn_{nullptr};

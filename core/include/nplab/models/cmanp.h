@@ -19,8 +19,11 @@ class CMANPState : public ModelState {
   int64_t bytes() const override;
   std::unique_ptr<ModelState> clone() const override;
 
-  std::vector<CMABState> blocks;       ///< one streaming state per encoder layer
-  std::vector<at::Tensor> latents;     ///< each layer's output latents [B, Nl, d]
+  std::vector<CMABState> blocks;  ///< one streaming state per encoder layer
+  /// Each layer's output latents [B, Nl, d]: a function of `blocks`, recomputed on the first
+  /// predict() after an edit (empty = stale). A cache, hence mutable: predicting from a const
+  /// state may fill it.
+  mutable std::vector<at::Tensor> latents;
   int64_t count_ = 0;
   int64_t batch_ = 0;
 };
@@ -41,12 +44,14 @@ class CMANP : public NeuralProcess {
   void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
   RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) override;
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
+  void do_prepare(const ModelState& state) override;
 
  private:
   /// Streams (x, y) into every layer's state, embedding one chunk at a time.
   void absorb(CMANPState& state, const at::Tensor& x, const at::Tensor& y);
-  /// Recomputes every layer's output latents from the streaming states (fixed-size work).
-  void refresh_latents(CMANPState& state);
+  /// Recomputes every layer's output latents from the streaming states (fixed-size work) if an
+  /// edit made them stale.
+  void refresh_latents(const CMANPState& state);
 
   int64_t num_latents_;
   int64_t block_latents_;

@@ -87,6 +87,10 @@ class NeuralProcess : public torch::nn::Module {
   std::unique_ptr<ModelState> condition(const at::Tensor& xc, const at::Tensor& yc);
   void update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn);
   RemoveResult remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr);
+  /// Does now the work a model defers from update()/remove() to the next predict() (CMANP
+  /// recomputes its fixed-size latent stack lazily, so that a run of edits pays for it once).
+  /// Optional: predict() does it when needed. Timing an edit end to end means update + prepare.
+  void prepare(const ModelState& state) { do_prepare(state); }
   /// Targets are processed `target_chunk` at a time (memory bounded for any M).
   Prediction predict(const ModelState& state, const at::Tensor& xt);
   /// -mean over batch and targets of sum over dim_y of log N(yt | mean, std), conditioning on
@@ -109,6 +113,7 @@ class NeuralProcess : public torch::nn::Module {
   virtual RemoveResult do_remove(ModelState& state, const at::Tensor& xr,
                                  const at::Tensor& yr) = 0;
   virtual Prediction do_predict(const ModelState& state, const at::Tensor& xt) = 0;
+  virtual void do_prepare(const ModelState& /*state*/) {}
 
   /// The predictive head's raw output [.., 2 dim_y] -> (mean, std) per dims().bound_std.
   Prediction split_head_output(const at::Tensor& raw) const;
