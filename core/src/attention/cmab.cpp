@@ -31,24 +31,50 @@ void CMABImpl::check_context(const at::Tensor& context, const char* name,
 CMABImpl::LatentConstants CMABImpl::latent_constants() {
   const auto compute = [this] {
     const auto normed = layer_cross_attn_->normalize_query(latents_).unsqueeze(0);
-    return LatentConstants{normed, layer_cross_attn_->attention()->project_queries(normed)};
+    // W (γ ⊙ x̂ + β) = (W diag γ) x̂ + W β: LN_ctx's affine part folded into the projection.
+    const auto parameters = layer_cross_attn_->named_parameters();
+    const auto& kv = parameters["attention.to_kv.weight"];
+    return LatentConstants{normed, layer_cross_attn_->attention()->project_queries(normed),
+                           kv * parameters["norm_context.weight"].unsqueeze(0),
+                           at::matmul(kv, parameters["norm_context.bias"])};
   };
   if (at::GradMode::is_enabled()) return compute();  // training: autograd must see the graph
-  std::vector<std::pair<const void*, uint32_t>> sources;
+  std::vector<std::pair<at::Tensor, uint32_t>> sources;
   auto weights = layer_cross_attn_->parameters();
   weights.push_back(latents_);
-  for (const auto& weight : weights) {
+  for (auto& weight : weights) {
     // Inference tensors (a model built under InferenceMode) keep no version counter; they cannot
     // be written outside InferenceMode, and loading weights makes new tensors (a new key) anyway.
-    sources.emplace_back(weight.unsafeGetTensorImpl(), weight.is_inference() ? 0 : weight._version());
+    const uint32_t version = weight.is_inference() ? 0 : weight._version();
+    sources.emplace_back(std::move(weight), version);
   }
-  if (!cached_constants_.normed.defined() || sources != cached_from_ ||
+  const auto same_sources = [&] {
+    if (sources.size() != cached_from_.size()) return false;
+    for (size_t i = 0; i < sources.size(); ++i) {
+      if (!sources[i].first.is_same(cached_from_[i].first) ||
+          sources[i].second != cached_from_[i].second) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!cached_constants_.normed.defined() || !same_sources() ||
       cached_constants_.normed.device() != latents_.device() ||
       cached_constants_.normed.scalar_type() != latents_.scalar_type()) {
     cached_constants_ = compute();
     cached_from_ = std::move(sources);
   }
   return cached_constants_;
+}
+
+CMABImpl::StreamingProjection CMABImpl::streaming_projection() {
+  if (at::GradMode::is_enabled()) {
+    throw InvalidArgument("CMAB::streaming_projection: inference only (autograd is enabled)");
+  }
+  const auto constants = latent_constants();
+  // PreNormAttention builds its LayerNorms with LibTorch's default eps.
+  return {constants.queries, constants.kv_weight, constants.kv_bias,
+          torch::nn::LayerNormOptions({options_.context_dim}).eps()};
 }
 
 at::Tensor CMABImpl::block_queries(int64_t batch) {

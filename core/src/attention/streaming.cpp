@@ -51,9 +51,14 @@ StreamingAttentionState streaming_block_state(const at::Tensor& queries, const a
                                  values.size(3), values.options());
   }
   const auto scores = at::matmul(queries, keys.transpose(-2, -1));  // [B, H, Nq, Nk]
-  // softmax (max-subtracted, renormalised) rather than exp(s - L): the weights of a block sum to
-  // one even when |s| is so large that L itself is rounded.
-  return {at::logsumexp(scores, -1), at::matmul(at::softmax(scores, -1), values), points};
+  // A renormalised softmax (max-subtracted, divided by its own sum) rather than exp(s - L): the
+  // weights of a block sum to one even when |s| is so large that L itself is rounded. Written
+  // out so that exp runs once for both L and o (at::logsumexp + at::softmax would run it twice,
+  // and their per-row overhead dominates the one-point blocks of an update).
+  const auto max = scores.amax(-1, /*keepdim=*/true);
+  const auto weights = at::exp(scores - max);
+  const auto total = weights.sum(-1, /*keepdim=*/true);
+  return {(max + at::log(total)).squeeze(-1), at::matmul(weights, values) / total, points};
 }
 
 StreamingAttentionState merge_streaming_states(const StreamingAttentionState& a,

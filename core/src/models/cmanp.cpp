@@ -7,10 +7,15 @@
 namespace nplab {
 
 int64_t CMANPState::bytes() const {
-  int64_t total = 0;
-  for (const auto& block : blocks) total += block.bytes();
+  int64_t total = cross.bytes();
   for (const auto& t : latents) total += t.numel() * t.element_size();
   return total;
+}
+
+CMABState CMANPState::layer(size_t l, int64_t heads) const {
+  const auto first = static_cast<int64_t>(l) * heads;
+  return {{cross.log_normalizer.narrow(1, first, heads), cross.output.narrow(1, first, heads),
+           cross.count}};
 }
 
 std::unique_ptr<ModelState> CMANPState::clone() const {
@@ -59,19 +64,75 @@ void CMANP::set_chunk_size(int64_t chunk) {
   chunk_size_ = chunk;
 }
 
-void CMANP::absorb(CMANPState& state, const at::Tensor& x, const at::Tensor& y) {
+int64_t CMANP::heads() const { return dims().heads; }
+
+StreamingAttentionState CMANP::chunk_state(const at::Tensor& embedded) {
+  const int64_t batch = embedded.size(0);
+  if (at::GradMode::is_enabled()) {
+    std::vector<at::Tensor> normalizers, outputs;
+    for (auto& block : encoder_) {
+      auto layer = block->condition(embedded, std::max<int64_t>(embedded.size(1), 1)).cross;
+      normalizers.push_back(std::move(layer.log_normalizer));
+      outputs.push_back(std::move(layer.output));
+    }
+    return {at::cat(normalizers, 1), at::cat(outputs, 1), embedded.size(1)};
+  }
+  // All layers in one pass: the affine-free LayerNorm of D is shared, each layer's LN_ctx affine
+  // part is folded into its key/value projection, and the heads of all layers are stacked.
+  const auto& stacked = stacked_projection();
+  const int64_t layers = static_cast<int64_t>(encoder_.size());
+  const int64_t head_dim = dims().d_model / heads();
+  const int64_t points = embedded.size(1);
+  const auto normed = at::layer_norm(embedded, {embedded.size(-1)}, {}, {}, stacked.eps);
+  // [B, n, layers·2·H·dh] -> [B, n, layers, 2, H, dh] -> keys, values [B, layers·H, n, dh]
+  const auto kv = at::linear(normed, stacked.kv_weight, stacked.kv_bias)
+                      .view({batch, points, layers, 2, heads(), head_dim});
+  const auto split = [&](int64_t which) {
+    return kv.select(3, which).reshape({batch, points, layers * heads(), head_dim}).transpose(1, 2);
+  };
+  return streaming_block_state(stacked.queries.expand({batch, -1, -1, -1}), split(0), split(1));
+}
+
+const CMANP::StackedProjection& CMANP::stacked_projection() {
+  std::vector<CMABImpl::StreamingProjection> layers;
+  std::vector<at::Tensor> sources;
+  for (auto& block : encoder_) {
+    layers.push_back(block->streaming_projection());
+    for (const auto& t : {layers.back().queries, layers.back().kv_weight, layers.back().kv_bias}) {
+      sources.push_back(t);
+    }
+  }
+  const bool unchanged =
+      sources.size() == stacked_.made_from.size() &&
+      std::equal(sources.begin(), sources.end(), stacked_.made_from.begin(),
+                 [](const at::Tensor& a, const at::Tensor& b) { return a.is_same(b); });
+  if (!unchanged) {
+    std::vector<at::Tensor> queries, weights, biases;
+    for (const auto& layer : layers) {
+      queries.push_back(layer.queries);
+      weights.push_back(layer.kv_weight);
+      biases.push_back(layer.kv_bias);
+    }
+    stacked_ = {at::cat(queries, 1), at::cat(weights), at::cat(biases), layers.front().eps,
+                std::move(sources)};
+  }
+  return stacked_;
+}
+
+StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::Tensor& y) {
   const int64_t points = x.size(1);
+  const int64_t head_dim = dims().d_model / heads();
+  auto state = empty_streaming_state(x.size(0), heads() * static_cast<int64_t>(encoder_.size()),
+                                     block_latents_, head_dim, x.options());
   // Training differentiates through one block (as the reference does); inference streams chunks.
   const int64_t chunk = is_training() ? std::max<int64_t>(points, 1) : chunk_size_;
   for (int64_t start = 0; start < points; start += chunk) {
     const int64_t length = std::min(chunk, points - start);
     const auto embedded = embedder_->forward(
         at::cat({x.narrow(1, start, length), y.narrow(1, start, length)}, -1));
-    for (size_t l = 0; l < encoder_.size(); ++l) {
-      encoder_[l]->update(state.blocks[l], embedded, length);
-    }
+    state = merge_streaming_states(state, chunk_state(embedded));
   }
-  state.count_ += points;
+  return state;
 }
 
 void CMANP::refresh_latents(const CMANPState& state) {
@@ -79,7 +140,7 @@ void CMANP::refresh_latents(const CMANPState& state) {
   std::vector<at::Tensor> latents;
   auto layer_latents = latents_.unsqueeze(0).expand({state.batch_, -1, -1});
   for (size_t l = 0; l < encoder_.size(); ++l) {
-    layer_latents = encoder_[l]->output(state.blocks[l], layer_latents);
+    layer_latents = encoder_[l]->output(state.layer(l, heads()), layer_latents);
     latents.push_back(layer_latents);
   }
   state.latents = std::move(latents);  // only once complete: a failure leaves the cache stale
@@ -92,32 +153,27 @@ void CMANP::do_prepare(const ModelState& state) {
 std::unique_ptr<ModelState> CMANP::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
   auto state = std::make_unique<CMANPState>();
   state->batch_ = xc.size(0);
-  for (auto& block : encoder_) state->blocks.push_back(block->empty_state(state->batch_, xc.options()));
-  absorb(*state, xc, yc);
+  state->cross = stream(xc, yc);
+  state->count_ = xc.size(1);
   return state;
 }
 
 void CMANP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
   auto& cmanp_state = dynamic_cast<CMANPState&>(state);
-  cmanp_state.latents.clear();  // stale from here on, even if absorbing fails half-way
-  absorb(cmanp_state, xn, yn);
+  auto merged = merge_streaming_states(cmanp_state.cross, stream(xn, yn));
+  // Commit only once everything succeeded; the latent stack is stale from here on.
+  cmanp_state.cross = std::move(merged);
+  cmanp_state.count_ += xn.size(1);
+  cmanp_state.latents.clear();
 }
 
 RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
   auto& cmanp_state = dynamic_cast<CMANPState&>(state);
-  // Remove from copies; commit only if every layer's subtraction is exact.
-  auto blocks = cmanp_state.blocks;
-  const int64_t points = xr.size(1);
-  for (int64_t start = 0; start < points; start += chunk_size_) {
-    const int64_t length = std::min(chunk_size_, points - start);
-    const auto embedded = embedder_->forward(
-        at::cat({xr.narrow(1, start, length), yr.narrow(1, start, length)}, -1));
-    for (size_t l = 0; l < encoder_.size(); ++l) {
-      if (!encoder_[l]->remove(blocks[l], embedded, length)) return {false};
-    }
-  }
-  cmanp_state.blocks = std::move(blocks);
-  cmanp_state.count_ -= points;
+  // One subtraction for all layers; the state changes only if every layer's is exact.
+  auto removal = remove_streaming_state(cmanp_state.cross, stream(xr, yr));
+  if (!removal.exact) return {false};
+  cmanp_state.cross = std::move(removal.state);
+  cmanp_state.count_ -= xr.size(1);
   cmanp_state.latents.clear();
   return {true};
 }

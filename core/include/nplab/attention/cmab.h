@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
+
 #include "nplab/attention/attention.h"
 #include "nplab/attention/streaming.h"
 
@@ -54,6 +56,19 @@ class CMABImpl : public torch::nn::Module {
   /// The block's output latents for a state: [B, Nl, dim].
   at::Tensor output(const CMABState& state, const at::Tensor& input_latents);
 
+  /// What streaming several blocks over the same context in one pass needs (CMANP, inference
+  /// only): the first cross-attention's scaled queries [1, H, Nl, d_head], and its key/value
+  /// projection with LN_ctx's affine part folded in, so that
+  ///   [keys | values] = linear(layer_norm_without_affine(D, eps), kv_weight, kv_bias),
+  /// [2·H·d_head] features, keys first, each split into heads as [H, d_head].
+  struct StreamingProjection {
+    at::Tensor queries;
+    at::Tensor kv_weight;
+    at::Tensor kv_bias;
+    double eps = 1e-5;
+  };
+  StreamingProjection streaming_projection();
+
   const CMABOptions& options() const { return options_; }
   const at::Tensor& latents() const { return latents_; }
 
@@ -64,6 +79,8 @@ class CMABImpl : public torch::nn::Module {
   struct LatentConstants {
     at::Tensor normed;
     at::Tensor queries;
+    at::Tensor kv_weight;  ///< to_kv · diag(γ_ctx)
+    at::Tensor kv_bias;    ///< to_kv · β_ctx
   };
   LatentConstants latent_constants();
   at::Tensor block_queries(int64_t batch);
@@ -73,10 +90,11 @@ class CMABImpl : public torch::nn::Module {
 
   CMABOptions options_;
   at::Tensor latents_;
-  // The cache of latent_constants() and what it was computed from: each weight's storage and
-  // version counter (bumped by in-place writes such as optimizer steps or loading a checkpoint).
+  // The cache of latent_constants() and what it was computed from: each weight tensor (held, so
+  // that its address cannot be reused by another) and its version counter (bumped by in-place
+  // writes such as optimizer steps or loading a checkpoint).
   LatentConstants cached_constants_;
-  std::vector<std::pair<const void*, uint32_t>> cached_from_;
+  std::vector<std::pair<at::Tensor, uint32_t>> cached_from_;
   PreNormAttention layer_cross_attn_{nullptr};
   PreNormFeedForward layer_cross_ff_{nullptr};
   PreNormAttention layer_self_attn_{nullptr};

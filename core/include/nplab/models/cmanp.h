@@ -19,8 +19,13 @@ class CMANPState : public ModelState {
   int64_t bytes() const override;
   std::unique_ptr<ModelState> clone() const override;
 
-  std::vector<CMABState> blocks;  ///< one streaming state per encoder layer
-  /// Each layer's output latents [B, Nl, d]: a function of `blocks`, recomputed on the first
+  /// Every encoder layer's first cross-attention state, heads stacked layer by layer:
+  /// L [B, layers·H, Nl], o [B, layers·H, Nl, d_head]. One tensor pair, so that an update merges
+  /// all layers in a handful of operations.
+  StreamingAttentionState cross;
+  /// Layer l's part of `cross` (views, no copy).
+  CMABState layer(size_t l, int64_t heads) const;
+  /// Each layer's output latents [B, Nl, d]: a function of `cross`, recomputed on the first
   /// predict() after an edit (empty = stale). A cache, hence mutable: predicting from a const
   /// state may fill it.
   mutable std::vector<at::Tensor> latents;
@@ -47,12 +52,27 @@ class CMANP : public NeuralProcess {
   void do_prepare(const ModelState& state) override;
 
  private:
-  /// Streams (x, y) into every layer's state, embedding one chunk at a time.
-  void absorb(CMANPState& state, const at::Tensor& x, const at::Tensor& y);
+  /// The stacked streaming state of points (x, y) alone, embedding one chunk at a time.
+  StreamingAttentionState stream(const at::Tensor& x, const at::Tensor& y);
+  /// One chunk's stacked state: every layer at once (inference), or layer by layer through
+  /// CMAB::condition when autograd needs the graph (training).
+  StreamingAttentionState chunk_state(const at::Tensor& embedded);
+  int64_t heads() const;
   /// Recomputes every layer's output latents from the streaming states (fixed-size work) if an
   /// edit made them stale.
   void refresh_latents(const CMANPState& state);
 
+  /// Every layer's streaming projection concatenated (what chunk_state multiplies by), and the
+  /// per-layer tensors it was made from (held, so their addresses stay theirs): rebuilt only when
+  /// a layer's projection changes.
+  struct StackedProjection {
+    at::Tensor queries, kv_weight, kv_bias;
+    double eps = 1e-5;
+    std::vector<at::Tensor> made_from;
+  };
+  const StackedProjection& stacked_projection();
+
+  StackedProjection stacked_;
   int64_t num_latents_;
   int64_t block_latents_;
   int64_t chunk_size_;
