@@ -50,13 +50,18 @@ StreamingAttentionState streaming_block_state(const at::Tensor& queries, const a
     return empty_streaming_state(queries.size(0), queries.size(1), queries.size(2),
                                  values.size(3), values.options());
   }
-  const auto scores = at::matmul(queries, keys.transpose(-2, -1));  // [B, H, Nq, Nk]
   // A renormalised softmax (max-subtracted, divided by its own sum) rather than exp(s - L): the
   // weights of a block sum to one even when |s| is so large that L itself is rounded. Written
   // out so that exp runs once for both L and o (at::logsumexp + at::softmax would run it twice,
-  // and their per-row overhead dominates the one-point blocks of an update).
-  const auto max = scores.amax(-1, /*keepdim=*/true);
-  const auto weights = at::exp(scores - max);
+  // and their per-row overhead dominates the one-point blocks of an update). Without autograd
+  // it works in place, so that a chunk costs one [B, H, Nq, Nk] buffer.
+  auto weights = at::matmul(queries, keys.transpose(-2, -1));  // scores [B, H, Nq, Nk]
+  const auto max = weights.amax(-1, /*keepdim=*/true);
+  if (at::GradMode::is_enabled()) {
+    weights = at::exp(weights - max);
+  } else {
+    weights.sub_(max).exp_();
+  }
   const auto total = weights.sum(-1, /*keepdim=*/true);
   return {(max + at::log(total)).squeeze(-1), at::matmul(weights, values) / total, points};
 }
