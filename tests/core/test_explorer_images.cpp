@@ -196,7 +196,7 @@ TEST(ImagesSession, SaveThenLoadGivesTheSameImagesStateExactly) {
   EXPECT_EQ(again.value(), session);
 }
 
-TEST(ImagesSession, AbsentImagesPartStaysAbsentAndModelDimsDefaultToAnImages) {
+TEST(ImagesSession, AbsentImagesPartStaysAbsentAndImageModelDimsDefaultToTwoAndOne) {
   const auto plain = session_from_json(kHead + "\"extra\": 1}");
   ASSERT_TRUE(plain.ok()) << plain.error();
   EXPECT_FALSE(plain.value().images.has_value());

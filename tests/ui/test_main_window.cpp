@@ -266,17 +266,18 @@ class MainWindowTest : public QObject {
 
     const QByteArray head = R"({"format": "nplab-session", "version": 1, "view": "images",
         "model": {"source": "registry", "name": "cmanp"}, "points": [[0.5, 0.5]], )";
-    const QByteArray model = R"("model": {"source": "registry", "name": "cmanp"}, )";
+    const auto session = [&](const QByteArray& image, const QByteArray& model,
+                             const QByteArray& pixels) {
+      return head + "\"images\": {\"image\": " + image + ", \"model\": " + model +
+             ", \"revealed\": " + pixels + "}}";
+    };
+    const QByteArray good_image =
+        "{\"source\": \"file\", \"path\": \"" + image_path.toUtf8() + "\"}";
+    const QByteArray cmanp = R"({"source": "registry", "name": "cmanp"})";
     const QList<QPair<QByteArray, QString>> cases{
-        {head + R"("images": {"image": {"source": "file", "path": "/nowhere/gone.png"}, )" +
-             model + R"("revealed": [1]}})",
-         "gone.png"},
-        {head + R"("images": {"image": {"source": "file", "path": ")" + image_path.toUtf8() +
-             R"("}, )" + model + R"("revealed": [1, 900]}})",
-         "images.revealed[1]"},
-        {head + R"("images": {"image": {"source": "file", "path": ")" + image_path.toUtf8() +
-             R"("}, "model": {"source": "registry", "name": "nope"}, "revealed": []}})",
-         "nope"},
+        {session(R"({"source": "file", "path": "/nowhere/gone.png"})", cmanp, "[1]"), "gone.png"},
+        {session(good_image, cmanp, "[1, 900]"), "images.revealed[1]"},
+        {session(good_image, R"({"source": "registry", "name": "nope"})", "[]"), "nope"},
     };
     for (const auto& [text, expected] : cases) {
       errors.messages.clear();
@@ -293,6 +294,7 @@ class MainWindowTest : public QObject {
   void edit_menu_acts_on_the_images_view_when_it_is_shown() {
     MainWindow window;
     window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));  // key shortcuts go to the active window
     window.show_view(MainWindow::View::Images);
     auto& view = *window.images_view();
     if (!view.image()) QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
@@ -300,6 +302,7 @@ class MainWindowTest : public QObject {
     QVERIFY(!undo->isEnabled());
     view.reveal_random(7);
     QVERIFY(undo->isEnabled());
+    view.panels()->setFocus();
     QTest::keyClick(view.panels(), Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(view.revealed().empty());
     QTest::keyClick(view.panels(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
