@@ -14,6 +14,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -57,6 +58,9 @@ class ImagesView : public QWidget, public EditableView {
   static constexpr int kSide = kImageSide;
   static constexpr int kPixels = kSide * kSide;
   static constexpr int kMaxBrushRadius = 2;
+  /// The query resolutions offered: the mean and std are predicted on a grid this many times
+  /// finer than the image.
+  static constexpr std::array<int, 3> kResolutions{1, 2, 4};
 
   /// `worker` must outlive the view's requests. `model_dirs` are searched for checkpoints
   /// (default_model_dirs() when empty); `data_dir` holds the Fashion-MNIST files.
