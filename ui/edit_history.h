@@ -1,39 +1,66 @@
 #pragma once
-// Undo/redo of context edits as a capped stack of point-list snapshots (the PlotJuggler way):
-// record() the list before each edit; undo()/redo() hand back the list to show.
+// Undo/redo of context edits as a capped stack of snapshots (the PlotJuggler way): record() the
+// state before each edit; undo()/redo() hand back the state to show. The Functions view keeps
+// point lists, the Images view lists of revealed pixels.
 
 #include <cstddef>
 #include <deque>
 #include <optional>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "nplab/explorer.h"
 
 namespace nplab::ui {
 
-class EditHistory {
+template <class State>
+class SnapshotHistory {
  public:
-  using Snapshot = std::vector<ContextPoint>;
+  using Snapshot = State;
 
-  explicit EditHistory(std::size_t capacity = 100);
+  explicit SnapshotHistory(std::size_t capacity = 100) : capacity_(capacity) {
+    if (capacity_ == 0) throw std::invalid_argument("EditHistory capacity: must be at least 1");
+  }
 
-  /// Call before an edit with the points as they were; forgets the redo stack and, past the
+  /// Call before an edit with the state as it was; forgets the redo stack and, past the
   /// capacity, the oldest snapshot.
-  void record(Snapshot before);
-  /// The points to go back to, given the current ones (which become redoable); nullopt if none.
-  std::optional<Snapshot> undo(Snapshot current);
-  /// The points to go forward to, given the current ones; nullopt if none.
-  std::optional<Snapshot> redo(Snapshot current);
-  void reset();
+  void record(Snapshot before) {
+    undo_.push_back(std::move(before));
+    if (undo_.size() > capacity_) undo_.pop_front();
+    redo_.clear();
+  }
+
+  /// The state to go back to, given the current one (which becomes redoable); nullopt if none.
+  std::optional<Snapshot> undo(Snapshot current) { return step(undo_, redo_, std::move(current)); }
+  /// The state to go forward to, given the current one; nullopt if none.
+  std::optional<Snapshot> redo(Snapshot current) { return step(redo_, undo_, std::move(current)); }
+
+  void reset() {
+    undo_.clear();
+    redo_.clear();
+  }
 
   bool can_undo() const { return !undo_.empty(); }
   bool can_redo() const { return !redo_.empty(); }
   std::size_t capacity() const { return capacity_; }
 
  private:
+  static std::optional<Snapshot> step(std::deque<Snapshot>& from, std::deque<Snapshot>& to,
+                                      Snapshot current) {
+    if (from.empty()) return std::nullopt;
+    auto target = std::move(from.back());
+    from.pop_back();
+    to.push_back(std::move(current));
+    return target;
+  }
+
   std::size_t capacity_;
   std::deque<Snapshot> undo_;
   std::deque<Snapshot> redo_;
 };
+
+/// The Functions view's history of context point lists.
+using EditHistory = SnapshotHistory<std::vector<ContextPoint>>;
 
 }  // namespace nplab::ui

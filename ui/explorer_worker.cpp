@@ -12,15 +12,17 @@ ExplorerWorker::~ExplorerWorker() = default;
 void ExplorerWorker::post(PredictionRequest request) {
   {
     const std::lock_guard lock(mutex_);
-    if (pending_ && pending_->generation > request.generation) {
-      ++dropped_;  // the newcomer is already stale
-      return;
+    const auto waiting = pending_.find(request.channel);
+    if (waiting != pending_.end()) {
+      ++dropped_;  // one of the two goes
+      if (waiting->second.generation > request.generation) return;  // the newcomer is stale
+      waiting->second = std::move(request);
+    } else {
+      pending_.emplace(request.channel, std::move(request));
     }
-    if (pending_) ++dropped_;
-    pending_ = std::move(request);
   }
-  // One wake-up per post; a wake-up that finds nothing pending (its request was superseded and
-  // served by an earlier wake-up) does nothing.
+  // One wake-up per post, each serving one pending request; a wake-up that finds nothing pending
+  // (its request was superseded and served by an earlier wake-up) does nothing.
   QMetaObject::invokeMethod(this, &ExplorerWorker::process_latest, Qt::QueuedConnection);
 }
 
@@ -28,9 +30,11 @@ void ExplorerWorker::process_latest() {
   std::optional<PredictionRequest> request;
   {
     const std::lock_guard lock(mutex_);
-    request.swap(pending_);
+    if (pending_.empty()) return;
+    request = std::move(pending_.begin()->second);
+    pending_.erase(pending_.begin());
   }
-  if (request) emit finished(serve(*request));
+  emit finished(serve(*request));
 }
 
 void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionResult& result) {
@@ -60,33 +64,35 @@ void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionRes
 
 PredictionResult ExplorerWorker::serve(const PredictionRequest& request) {
   PredictionResult result;
+  result.channel = request.channel;
   result.generation = request.generation;
   serve_truth(request, result);
-  if (!loaded_ || *loaded_ != request.model) {
+  auto& [explorer, loaded] = slots_[request.channel];
+  if (!loaded || *loaded != request.model) {
     const auto& source = request.model;
     const auto loading =
         source.kind == ModelSource::Kind::Checkpoint
-            ? explorer_.load_checkpoint(source.name_or_path)
-            : explorer_.load_registry_model(source.name_or_path,
+            ? explorer.load_checkpoint(source.name_or_path)
+            : explorer.load_registry_model(source.name_or_path,
                                             ModelOptions{.dim_x = source.dim_x,
                                                          .dim_y = source.dim_y});
     if (!loading.ok()) {
       result.error = loading.error();
       return result;
     }
-    loaded_ = source;
+    loaded = source;
   }
-  if (const auto update = explorer_.set_points(request.points); !update.ok()) {
+  if (const auto update = explorer.set_points(request.points); !update.ok()) {
     result.error = update.error();
     return result;
   }
-  auto prediction = explorer_.predict(request.targets);
+  auto prediction = explorer.predict(request.targets);
   if (!prediction.ok()) {
     result.error = prediction.error();
     return result;
   }
-  result.model = explorer_.model();
-  result.update = explorer_.last_update();
+  result.model = explorer.model();
+  result.update = explorer.last_update();
   result.prediction = prediction.value();
   result.dropped_so_far = dropped_.load();
   return result;

@@ -1,14 +1,18 @@
 #pragma once
 // The one thread that owns the models (DESIGN.md §7). Views post a request that describes the
 // whole wanted picture (model, context points, targets) with a generation number; the worker
-// keeps only the newest request not yet started (latest wins: stale ones are dropped), brings its
-// Explorer to that context with the cheapest edit, predicts, and sends the result back as plain
-// vectors by queued signal. The GUI thread never runs a tensor op.
+// keeps only the newest request not yet started per channel (latest wins: stale ones are
+// dropped), brings that channel's Explorer to the context with the cheapest edit, predicts, and
+// sends the result back as plain vectors by queued signal. The GUI thread never runs a tensor op.
+//
+// Each view posts on its own channel, so that the views neither drop each other's requests nor
+// make each other reload models: every channel has its own Explorer (model and state).
 
 #include <QObject>
 #include <QThread>
 
 #include <atomic>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -32,8 +36,12 @@ struct ModelSource {
   friend bool operator==(const ModelSource&, const ModelSource&) = default;
 };
 
+/// Which view a request comes from; results carry it back.
+enum class Channel { Functions, Images };
+
 struct PredictionRequest {
-  std::uint64_t generation = 0;
+  Channel channel = Channel::Functions;
+  std::uint64_t generation = 0;  ///< increasing per channel
   ModelSource model;
   std::vector<ContextPoint> points;
   std::vector<double> targets;  ///< row-major [M, dim_x]
@@ -44,6 +52,7 @@ struct PredictionRequest {
 };
 
 struct PredictionResult {
+  Channel channel = Channel::Functions;
   std::uint64_t generation = 0;
   std::string error;              ///< non-empty: the request failed and nothing else is set
   ModelInfo model;
@@ -65,8 +74,8 @@ class ExplorerWorker : public QObject {
   ExplorerWorker();
   ~ExplorerWorker() override;
 
-  /// Thread-safe. Makes `request` the one to do next, dropping any request not yet started
-  /// whose generation is older, and wakes the worker.
+  /// Thread-safe. Makes `request` the one to do next on its channel, dropping any request of
+  /// that channel not yet started whose generation is older, and wakes the worker.
   void post(PredictionRequest request);
 
   /// Requests dropped as stale so far (thread-safe).
@@ -81,12 +90,17 @@ class ExplorerWorker : public QObject {
   PredictionResult serve(const PredictionRequest& request);
   void serve_truth(const PredictionRequest& request, PredictionResult& result);
 
+  /// A channel's model and context, kept between its requests.
+  struct Slot {
+    Explorer explorer;
+    std::optional<ModelSource> loaded;
+  };
+
   std::mutex mutex_;
-  std::optional<PredictionRequest> pending_;  // guarded by mutex_
+  std::map<Channel, PredictionRequest> pending_;  // guarded by mutex_
   std::atomic<std::uint64_t> dropped_{0};
   // Touched only on the worker thread.
-  Explorer explorer_;
-  std::optional<ModelSource> loaded_;
+  std::map<Channel, Slot> slots_;
   // The last hidden function sampled, reused while its spec and targets stay the same.
   std::optional<std::pair<TruthSpec, std::vector<double>>> truth_key_;
   std::vector<double> truth_values_;

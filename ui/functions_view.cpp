@@ -271,6 +271,7 @@ void FunctionsView::request_prediction() {
   const int model = current_model();
   if (model < 0) return;
   PredictionRequest request;
+  request.channel = Channel::Functions;
   request.generation = ++generation_;
   request.model = models_[model].source;
   request.points = points_;
@@ -422,6 +423,7 @@ void FunctionsView::draw_overlays() {
 }
 
 void FunctionsView::show_result(const PredictionResult& result) {
+  if (result.channel != Channel::Functions) return;
   if (shown_ && result.generation < shown_->generation) return;  // never step back in time
   const bool latest = result.generation == generation_;
   shown_ = result;

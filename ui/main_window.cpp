@@ -11,11 +11,13 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
-#include <QVBoxLayout>
 #include <qcustomplot.h>
+
+#include <optional>
 
 #include "explorer_worker.h"
 #include "functions_view.h"
+#include "images_view.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
 #include "nplab/session.h"
@@ -50,15 +52,21 @@ MainWindow::MainWindow(QWidget* parent)
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
   functions_ = new FunctionsView(explorer_thread_->worker(), {}, views_);
+  images_ = new ImagesView(explorer_thread_->worker(), {}, QString::fromUtf8(kFashionMnistDirectory),
+                           views_);
   memory_ = new MemoryView(views_);
   views_->addTab(functions_, tr("&Functions"));
-  views_->addTab(make_plot_page(tr("pixel column"), tr("pixel row"), false), tr("&Images"));
+  views_->addTab(images_, tr("&Images"));
   views_->addTab(memory_, tr("&Memory"));
   setCentralWidget(views_);
 
   build_menus();
   connect(views_, &QTabWidget::currentChanged, this, &MainWindow::update_edit_actions);
   connect(functions_, &FunctionsView::history_changed, this, &MainWindow::update_edit_actions);
+  connect(images_, &ImagesView::history_changed, this, &MainWindow::update_edit_actions);
+  connect(images_, &ImagesView::error_reported, this, &MainWindow::report_error);
+  connect(images_, &ImagesView::status_message, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 5000); });
   update_edit_actions();
   statusBar()->showMessage(tr("NPLab %1 — ready").arg(QString::fromUtf8(kVersion)));
 }
@@ -70,33 +78,13 @@ void MainWindow::when_settled(std::function<void()> ready) {
   const auto later = [this, ready = std::move(ready)] { QTimer::singleShot(0, this, ready); };
   if (current_view() == View::Functions && !functions_->is_settled()) {
     connect(functions_, &FunctionsView::settled, this, later, Qt::SingleShotConnection);
+  } else if (current_view() == View::Images && !images_->is_settled()) {
+    connect(images_, &ImagesView::settled, this, later, Qt::SingleShotConnection);
   } else if (current_view() == View::Memory && memory_->is_running()) {
     connect(memory_, &MemoryView::sweep_finished, this, later, Qt::SingleShotConnection);
   } else {
     later();
   }
-}
-
-QWidget* MainWindow::make_plot_page(const QString& x_label, const QString& y_label,
-                                    bool log_axes) {
-  auto* page = new QWidget(views_);
-  auto* layout = new QVBoxLayout(page);
-  auto* plot = new QCustomPlot(page);
-  plot->xAxis->setLabel(x_label);
-  plot->yAxis->setLabel(y_label);
-  if (log_axes) {
-    for (auto* axis : {plot->xAxis, plot->yAxis}) {
-      axis->setScaleType(QCPAxis::stLogarithmic);
-      axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    }
-    plot->xAxis->setRange(10, 1e6);
-    plot->yAxis->setRange(1e4, 1e10);
-  } else {
-    plot->xAxis->setRange(-2, 2);
-    plot->yAxis->setRange(-3, 3);
-  }
-  layout->addWidget(plot);
-  return page;
 }
 
 // --- Menus -------------------------------------------------------------------------------------
@@ -253,6 +241,15 @@ bool MainWindow::open_session(const QString& path) {
     report_error(title, tr("%1: %2").arg(path, problem));
     return false;
   }
+  std::optional<ImagesRestore> images;
+  if (session.images) {
+    auto resolved = resolve_images_session(*session.images, *images_, path);
+    if (!resolved.ok()) {
+      report_error(title, tr("%1: %2").arg(path, QString::fromStdString(resolved.error())));
+      return false;
+    }
+    images = resolved.value();
+  }
   QStringList memory_models;
   for (const auto& name : session.settings.memory_models) {
     const auto model_name = QString::fromStdString(name);
@@ -267,6 +264,12 @@ bool MainWindow::open_session(const QString& path) {
                                         : functions_->add_model_choice(model.value().choice);
   functions_->restore(index, session.points, session.truth, session.settings.show_truth,
                       session.settings.show_oracle);
+  if (images) {
+    const int images_model = images->model.index ? *images->model.index
+                                                 : images_->add_model_choice(images->model.choice);
+    images_->restore(images->source, images->image, images_model, session.images->revealed,
+                     session.images->resolution);
+  }
   if (!memory_models.isEmpty()) memory_->set_selected_models(memory_models);
   if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
   views_->setCurrentIndex(std::max(0, session_view_index(QString::fromStdString(session.view))));
@@ -279,6 +282,7 @@ bool MainWindow::open_session(const QString& path) {
 bool MainWindow::save_session(const QString& path) {
   Session session = capture_functions(*functions_);
   session.view = session_view_name(views_->currentIndex()).toStdString();
+  session.images = capture_images(*images_);
   for (const auto& model : memory_->selected_models()) {
     session.settings.memory_models.push_back(model.toStdString());
   }
@@ -350,6 +354,8 @@ void MainWindow::show_shortcuts() {
         {tr("Drag a point"), tr("Move it")},
         {tr("Right click a point"), tr("Remove it")},
         {tr("Click a point, then Delete"), tr("Remove it")},
+        {tr("Left click or drag on an image"), tr("Images: reveal the pixels under the brush")},
+        {tr("Right click or drag on an image"), tr("Images: hide them again")},
     };
     shortcuts_ = new ShortcutsDialog(shortcut_rows(actions), mouse, this);
   }

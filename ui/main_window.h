@@ -15,6 +15,7 @@ namespace nplab::ui {
 class EditableView;
 class ExplorerThread;
 class FunctionsView;
+class ImagesView;
 class MemoryView;
 class ShortcutsDialog;
 
@@ -29,6 +30,7 @@ class MainWindow : public QMainWindow {
   void show_view(View view);
   View current_view() const;
   FunctionsView* functions_view() const { return functions_; }
+  ImagesView* images_view() const { return images_; }
   MemoryView* memory_view() const { return memory_; }
   /// Calls `ready` once the current view shows the answer to its latest request (at once for
   /// views that wait on nothing), e.g. to take a screenshot.
@@ -55,7 +57,6 @@ class MainWindow : public QMainWindow {
   void build_menus();
   void build_file_menu();
   void build_edit_menu();
-  QWidget* make_plot_page(const QString& x_label, const QString& y_label, bool log_axes);
   /// The view on screen, if it takes edits.
   EditableView* current_editable() const;
   void update_edit_actions();
@@ -68,6 +69,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<ExplorerThread> explorer_thread_;
   QTabWidget* views_ = nullptr;
   FunctionsView* functions_ = nullptr;
+  ImagesView* images_ = nullptr;
   MemoryView* memory_ = nullptr;
   ShortcutsDialog* shortcuts_ = nullptr;
   ErrorReporter error_reporter_;

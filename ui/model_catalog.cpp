@@ -2,7 +2,10 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace nplab::ui {
 
@@ -20,11 +23,20 @@ QStringList default_model_dirs() {
   return dirs;
 }
 
+QPair<int, int> checkpoint_dims(const QString& checkpoint_path) {
+  const QFileInfo checkpoint(checkpoint_path);
+  QFile card(checkpoint.dir().filePath(checkpoint.completeBaseName() + ".json"));
+  if (!card.open(QIODevice::ReadOnly)) return {1, 1};
+  const auto config = QJsonDocument::fromJson(card.readAll()).object().value("config").toObject();
+  return {config.value("dim_x").toInt(1), config.value("dim_y").toInt(1)};
+}
+
 QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_y) {
   QList<ModelChoice> choices;
   for (const auto& dir : dirs) {
     const auto files = QDir(dir).entryInfoList({"*.pt"}, QDir::Files, QDir::Name);
     for (const auto& file : files) {
+      if (checkpoint_dims(file.absoluteFilePath()) != qMakePair(dim_x, dim_y)) continue;
       choices.append({file.fileName(),
                       {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(),
                        dim_x, dim_y},

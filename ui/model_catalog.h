@@ -3,6 +3,7 @@
 // name as an untrained model (random weights, flagged so the view can warn).
 
 #include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -21,8 +22,14 @@ struct ModelChoice {
 /// repository's).
 QStringList default_model_dirs();
 
-/// Checkpoints found in `dirs` (sorted by name within each folder), then the registry's models.
+/// The checkpoints found in `dirs` (sorted by name within each folder) whose model card (the
+/// .json beside the .pt) says config.dim_x = dim_x and config.dim_y = dim_y, then the registry's
+/// models made for those sizes. A checkpoint without a readable card counts as 1D (1 and 1).
 QList<ModelChoice> available_models(const QStringList& dirs, int dim_x = 1, int dim_y = 1);
+
+/// The (dim_x, dim_y) a checkpoint's card declares: (1, 1) when the card is missing or says
+/// nothing.
+QPair<int, int> checkpoint_dims(const QString& checkpoint_path);
 
 /// The choice to start with: the first checkpoint, else the untrained CMANP (the model the lab
 /// is about), else the first choice; -1 when there is none.

@@ -20,28 +20,70 @@ QString session_view_name(int view_index) { return kViewNames.value(view_index, 
 
 int session_view_index(const QString& name) { return static_cast<int>(kViewNames.indexOf(name)); }
 
+SessionModel session_model_of(const ModelSource& source) {
+  SessionModel model;
+  model.dim_x = source.dim_x;
+  model.dim_y = source.dim_y;
+  if (source.kind == ModelSource::Kind::Checkpoint) {
+    model.source = SessionModel::Source::Checkpoint;
+    model.name.clear();
+    model.path =
+        QFileInfo(QString::fromStdString(source.name_or_path)).absoluteFilePath().toStdString();
+  } else {
+    model.source = SessionModel::Source::Registry;
+    model.name = source.name_or_path;
+  }
+  return model;
+}
+
 Session capture_functions(const FunctionsView& view) {
   Session session;
   const int index = view.current_model();
-  if (index >= 0) {
-    const auto& source = view.models()[index].source;
-    session.model.dim_x = source.dim_x;
-    session.model.dim_y = source.dim_y;
-    if (source.kind == ModelSource::Kind::Checkpoint) {
-      session.model.source = SessionModel::Source::Checkpoint;
-      session.model.path = QFileInfo(QString::fromStdString(source.name_or_path))
-                               .absoluteFilePath()
-                               .toStdString();
-    } else {
-      session.model.source = SessionModel::Source::Registry;
-      session.model.name = source.name_or_path;
-    }
-  }
+  if (index >= 0) session.model = session_model_of(view.models()[index].source);
   session.points = view.points();
   session.truth = view.truth();
   session.settings.show_truth = view.truth_shown();
   session.settings.show_oracle = view.oracle_shown();
   return session;
+}
+
+ImagesSession capture_images(const ImagesView& view) {
+  ImagesSession images;
+  const auto& source = view.source();
+  if (source.kind == ImageSource::Kind::File) {
+    images.source = ImagesSession::Source::File;
+    images.path = source.path.toStdString();
+  } else {
+    images.source = ImagesSession::Source::FashionMnist;
+    images.index = source.index;
+  }
+  const int index = view.current_model();
+  if (index >= 0) images.model = session_model_of(view.models()[index].source);
+  images.revealed = view.revealed();
+  images.resolution = view.resolution();
+  return images;
+}
+
+Outcome<ImagesRestore> resolve_images_session(const ImagesSession& images, const ImagesView& view,
+                                              const QString& session_file) {
+  using Result = Outcome<ImagesRestore>;
+  const auto model = resolve_session_model(images.model, view.models(), session_file);
+  if (!model.ok()) return Result::failure("images: " + model.error());
+  ImageSource source;
+  if (images.source == ImagesSession::Source::File) {
+    source.kind = ImageSource::Kind::File;
+    source.path = QString::fromStdString(images.path);
+    if (!QFileInfo(source.path).isFile()) {  // moved with the session?
+      const QString beside =
+          QFileInfo(session_file).dir().filePath(QFileInfo(source.path).fileName());
+      if (QFileInfo(beside).isFile()) source.path = QFileInfo(beside).absoluteFilePath();
+    }
+  } else {
+    source.index = images.index;
+  }
+  auto image = view.load(source);
+  if (!image.ok()) return Result::failure("images: " + image.error());
+  return Result::success({model.value(), source, image.value()});
 }
 
 Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,

@@ -7,12 +7,14 @@
 
 #include <optional>
 
+#include "images_view.h"
 #include "model_catalog.h"
 #include "nplab/session.h"
 
 namespace nplab::ui {
 
 class FunctionsView;
+class ImagesView;
 
 /// "functions", "images", "memory": the session's names of the views (in tab order).
 QString session_view_name(int view_index);
@@ -21,6 +23,12 @@ int session_view_index(const QString& name);
 
 /// The Functions view's model, points, hidden function and overlays.
 Session capture_functions(const FunctionsView& view);
+
+/// The model choice's entry in a session (a checkpoint by its absolute path).
+SessionModel session_model_of(const ModelSource& source);
+
+/// The Images view's image, revealed pixels, model and resolution.
+ImagesSession capture_images(const ImagesView& view);
 
 /// The picker entry for a session's model: the index of an offered choice, or a new choice to
 /// offer (a checkpoint that exists but lies outside the searched folders).
@@ -35,6 +43,18 @@ struct ResolvedModel {
 Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
                                              const QList<ModelChoice>& choices,
                                              const QString& session_file);
+
+/// An Images session checked against the view, ready to restore: its model found, its image read.
+struct ImagesRestore {
+  ResolvedModel model;
+  ImageSource source;
+  PixelImage image;
+};
+
+/// Resolves the model (as resolve_session_model) and reads the image (a Fashion-MNIST index or a
+/// file); fails, saying why, without changing the view.
+Outcome<ImagesRestore> resolve_images_session(const ImagesSession& images, const ImagesView& view,
+                                              const QString& session_file);
 
 /// Why `points` cannot be shown in the Functions view (not 1D, x outside [min_x, max_x]), or "".
 QString functions_points_problem(const std::vector<ContextPoint>& points, double min_x,

@@ -4,7 +4,9 @@
 //   nplab --view memory                    open on a view
 //   nplab --screenshot FILE [--view V]     render the window to a PNG once it has settled, exit
 //   nplab --demo                           reveal example points, show the truth and the oracle
-//   nplab --model "untrained: tnpd"        start the Functions view on a model of its picker
+//   nplab --view images --demo             a fixed test image with a fifth of its pixels revealed
+//   nplab --model "untrained: tnpd"        start the view (Functions or Images) on a model of its
+//                                          picker
 //   nplab --session FILE                   open a saved session
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
 //   nplab --view memory --demo             start a small memory sweep (cmanp, lbanp, tnpd)
@@ -21,6 +23,7 @@
 #include <string>
 
 #include "functions_view.h"
+#include "images_view.h"
 #include "main_window.h"
 #include "memory_view.h"
 #include "nplab/benchmarks.h"
@@ -39,6 +42,19 @@ void start_demo(nplab::ui::FunctionsView& view) {
   view.set_random_seed(kDemoSeed);
   view.set_overlays(/*truth=*/true, /*oracle=*/true);
   view.reveal_random(kDemoPoints);
+}
+
+constexpr std::int64_t kDemoImage = 0;  // an ankle boot: its outline reads well half-revealed
+constexpr double kDemoImageFraction = 0.2;
+constexpr int kDemoResolution = 2;
+
+/// A reproducible picture of image completion: one test image, a fifth of its pixels revealed
+/// along the context slider's fixed order, predicted at twice the resolution.
+void start_demo(nplab::ui::ImagesView& view) {
+  view.set_random_seed(kDemoSeed);
+  view.show_test_image(kDemoImage);
+  view.set_resolution(kDemoResolution);
+  view.set_context_fraction(kDemoImageFraction);
 }
 
 /// "1600x900" as a size, or an invalid size.
@@ -94,9 +110,12 @@ int main(int argc, char** argv) {
   const QCommandLineOption demo_option(
       "demo",
       "Functions view: reveal points of the hidden function, show the truth and the oracle. "
+      "Images view: reveal a fifth of a fixed test image's pixels, predict at 2x. "
       "Memory view: run a sweep of the ticked models.");
   const QCommandLineOption model_option(
-      "model", "The Functions view's model, as its picker names it (\"cmanp.pt\", \"untrained: tnpd\").",
+      "model",
+      "The model of the view shown (Functions or Images), as its picker names it (\"cmanp.pt\", "
+      "\"untrained: tnpd\").",
       "NAME");
   const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).",
                                           "FILE");
@@ -137,7 +156,9 @@ int main(int argc, char** argv) {
   }
   window.show_view(view->second);
   if (parser.isSet(model_option)) {
-    const auto& models = window.functions_view()->models();
+    const bool images = view->second == View::Images;
+    const auto& models =
+        images ? window.images_view()->models() : window.functions_view()->models();
     const auto wanted = parser.value(model_option);
     const auto found = std::find_if(models.begin(), models.end(),
                                     [&](const auto& choice) { return choice.label == wanted; });
@@ -148,11 +169,18 @@ int main(int argc, char** argv) {
                    qPrintable(labels.join(", ")));
       return 2;
     }
-    window.functions_view()->select_model(static_cast<int>(found - models.begin()));
+    const auto index = static_cast<int>(found - models.begin());
+    if (images) {
+      window.images_view()->select_model(index);
+    } else {
+      window.functions_view()->select_model(index);
+    }
   }
   if (parser.isSet(demo_option)) {
     if (view->second == View::Memory) {
       window.memory_view()->start();
+    } else if (view->second == View::Images) {
+      start_demo(*window.images_view());
     } else {
       start_demo(*window.functions_view());
     }

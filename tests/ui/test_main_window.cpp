@@ -16,6 +16,8 @@
 #include <qcustomplot.h>
 
 #include "functions_view.h"
+#include "image_panels.h"
+#include "images_view.h"
 #include "main_window.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
@@ -46,7 +48,8 @@ QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArr
   return file.fileName();
 }
 
-int index_of_label(const nplab::ui::FunctionsView& view, const QString& label) {
+template <class View>
+int index_of_label(const View& view, const QString& label) {
   for (int i = 0; i < view.models().size(); ++i) {
     if (view.models()[i].label == label) return i;
   }
@@ -198,6 +201,117 @@ class MainWindowTest : public QObject {
     QCOMPARE(errors.messages.size(), 1);
   }
 
+  void images_session_round_trip_restores_image_pixels_model_and_resolution() {
+    QTemporaryDir dir;
+    // An image of one's own, so that the test needs no installed data set.
+    QImage picture(28, 28, QImage::Format_Grayscale8);
+    for (int y = 0; y < 28; ++y) {
+      for (int x = 0; x < 28; ++x) picture.setPixel(x, y, qRgb(9 * x, 9 * x, 9 * x));
+    }
+    const QString image_path = dir.filePath("ramp.png");
+    QVERIFY(picture.save(image_path));
+    const QString path = dir.filePath("images.nplab.json");
+    std::vector<int> revealed;
+    nplab::PixelImage image;
+    {
+      MainWindow window;
+      auto& view = *window.images_view();
+      QVERIFY(view.open_image_file(image_path));
+      const int tnpd = index_of_label(view, "untrained: tnpd");
+      QVERIFY(tnpd >= 0);
+      view.select_model(tnpd);
+      view.set_resolution(2);
+      view.set_random_seed(5);
+      view.reveal_random(30);
+      view.reveal_pixels({0});
+      revealed = view.revealed();
+      image = *view.image();
+      window.show_view(MainWindow::View::Images);
+      QVERIFY(window.save_session(path));
+    }
+    MainWindow reopened;
+    ErrorLog errors;
+    errors.attach(reopened);
+    QVERIFY(reopened.open_session(path));
+    QVERIFY2(errors.messages.isEmpty(), qPrintable(errors.messages.join('\n')));
+    const auto& view = *reopened.images_view();
+    QVERIFY(reopened.current_view() == MainWindow::View::Images);
+    QCOMPARE(view.revealed(), revealed);
+    QVERIFY(view.source().kind == nplab::ui::ImageSource::Kind::File);
+    QCOMPARE(QFileInfo(view.source().path).fileName(), QString("ramp.png"));
+    QVERIFY(*view.image() == image);
+    QCOMPARE(view.resolution(), 2);
+    QCOMPARE(view.models()[view.current_model()].label, QString("untrained: tnpd"));
+    QVERIFY(!view.can_undo());
+    QVERIFY(QTest::qWaitFor([&] { return view.is_settled(); }, kSettleTimeoutMs));
+    QCOMPARE(view.shown()->update.count, static_cast<std::int64_t>(revealed.size()));
+    QCOMPARE(view.shown()->prediction.mean.size(), std::size_t{56 * 56});
+  }
+
+  void malformed_or_unresolvable_images_sessions_change_nothing() {
+    QTemporaryDir dir;
+    QImage picture(28, 28, QImage::Format_Grayscale8);
+    picture.fill(200);
+    const QString image_path = dir.filePath("flat.png");
+    QVERIFY(picture.save(image_path));
+    MainWindow window;
+    ErrorLog errors;
+    errors.attach(window);
+    auto& images = *window.images_view();
+    QVERIFY(images.open_image_file(image_path));
+    images.reveal_pixels({3, 4, 5});
+    const auto revealed = images.revealed();
+    const auto source = images.source();
+    const auto functions_points = window.functions_view()->points();
+
+    const QByteArray head = R"({"format": "nplab-session", "version": 1, "view": "images",
+        "model": {"source": "registry", "name": "cmanp"}, "points": [[0.5, 0.5]], )";
+    const auto session = [&](const QByteArray& image, const QByteArray& model,
+                             const QByteArray& pixels) {
+      return head + "\"images\": {\"image\": " + image + ", \"model\": " + model +
+             ", \"revealed\": " + pixels + "}}";
+    };
+    const QByteArray good_image =
+        "{\"source\": \"file\", \"path\": \"" + image_path.toUtf8() + "\"}";
+    const QByteArray cmanp = R"({"source": "registry", "name": "cmanp"})";
+    const QList<QPair<QByteArray, QString>> cases{
+        {session(R"({"source": "file", "path": "/nowhere/gone.png"})", cmanp, "[1]"), "gone.png"},
+        {session(good_image, cmanp, "[1, 900]"), "images.revealed[1]"},
+        {session(good_image, R"({"source": "registry", "name": "nope"})", "[]"), "nope"},
+    };
+    for (const auto& [text, expected] : cases) {
+      errors.messages.clear();
+      QVERIFY(!window.open_session(write_file(dir, "bad.json", text)));
+      QCOMPARE(errors.messages.size(), 1);
+      QVERIFY2(errors.messages.front().contains(expected), qPrintable(errors.messages.front()));
+      QCOMPARE(images.revealed(), revealed);
+      QVERIFY(images.source() == source);
+      QCOMPARE(window.functions_view()->points(), functions_points);
+      QVERIFY(window.current_view() == MainWindow::View::Functions);
+    }
+  }
+
+  void edit_menu_acts_on_the_images_view_when_it_is_shown() {
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));  // key shortcuts go to the active window
+    window.show_view(MainWindow::View::Images);
+    auto& view = *window.images_view();
+    if (!view.image()) QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+    auto* undo = menu_action(window, "undoAction");
+    QVERIFY(!undo->isEnabled());
+    view.reveal_random(7);
+    QVERIFY(undo->isEnabled());
+    view.panels()->setFocus();
+    QTest::keyClick(view.panels(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(view.revealed().empty());
+    QTest::keyClick(view.panels(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(view.revealed().size(), std::size_t{7});
+    menu_action(window, "clearAction")->trigger();
+    QVERIFY(view.revealed().empty());
+    QVERIFY(window.functions_view()->points().empty());  // the other view is untouched
+  }
+
   void points_csv_round_trip_and_bad_rows_by_line() {
     QTemporaryDir dir;
     MainWindow window;
@@ -321,6 +435,32 @@ class MainWindowTest : public QObject {
       }
       QVERIFY2(colours.size() > 20, qPrintable(view));
     }
+  }
+
+  void images_demo_screenshot_shows_revealed_and_hidden_pixels() {
+    if (!QFileInfo::exists(QStringLiteral("%1/t10k-images-idx3-ubyte.gz")
+                               .arg(QString::fromUtf8(nplab::kFashionMnistDirectory)))) {
+      QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+    }
+    QTemporaryDir dir;
+    const QString file = dir.filePath("images.png");
+    QProcess app;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("QT_QPA_PLATFORM", "offscreen");
+    app.setProcessEnvironment(environment);
+    app.start(QStringLiteral(NPLAB_GUI_BINARY),
+              {"--screenshot", file, "--view", "images", "--demo", "--size", "1280x560"});
+    QVERIFY(app.waitForFinished(120'000));
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    const QImage image(file);
+    QCOMPARE(image.size(), QSize(1280, 560));
+    int hidden = 0;
+    for (int y = 0; y < image.height(); y += 3) {
+      for (int x = 0; x < image.width(); x += 3) {
+        hidden += image.pixel(x, y) == nplab::ui::ImagePanels::kHiddenColor.rgb();
+      }
+    }
+    QVERIFY2(hidden > 500, qPrintable(QString::number(hidden)));  // the observed panel is drawn
   }
 };
 

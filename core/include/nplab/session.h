@@ -11,17 +11,27 @@
 //    "truth": {"kernel": "rbf", "params": {"lengthscale": .., "scale": .., "period": ..},
 //              "seed": 1},
 //    "settings": {"show_truth": false, "show_oracle": false,
-//                 "memory": {"models": [...], "sizes": [...]}}}
-// Unknown keys are ignored (a later version 1 writer may add some); a missing "truth" or
-// "settings" takes the defaults below. Anything else wrong makes the whole file unreadable.
+//                 "memory": {"models": [...], "sizes": [...]}},
+//    "images": {"image": {"source": "fashion-mnist", "index": 17}
+//                        (or {"source": "file", "path": "/abs/shoe.png"}),
+//               "model": {...as above, dim_x 2...},
+//               "revealed": [pixel, ...],   distinct row-major pixel indices in
+//                                           [0, kImageSide²), in the order revealed
+//               "resolution": 1}}           1, 2 or 4
+// "model" and "points" are the Functions view's; "images" is the Images view's state.
+// Unknown keys are ignored (a later version 1 writer may add some); a missing "truth",
+// "settings" or "images" takes the defaults below. Anything else wrong makes the whole file
+// unreadable.
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "nplab/explorer.h"
+#include "nplab/explorer_images.h"
 #include "nplab/ground_truth.h"
 
 namespace nplab {
@@ -47,12 +57,25 @@ struct SessionSettings {
   friend bool operator==(const SessionSettings&, const SessionSettings&) = default;
 };
 
+/// The Images view: which image, which of its pixels are revealed, the model and resolution.
+struct ImagesSession {
+  enum class Source { FashionMnist, File };
+  Source source = Source::FashionMnist;
+  std::int64_t index = 0;  ///< the Fashion-MNIST test image (Source::FashionMnist)
+  std::string path;        ///< the image file (Source::File)
+  SessionModel model{SessionModel::Source::Registry, "cmanp", "", 2, 1};
+  std::vector<int> revealed;  ///< distinct row-major pixel indices, in the order revealed
+  int resolution = 1;         ///< query grid upsampling: 1, 2 or 4
+  friend bool operator==(const ImagesSession&, const ImagesSession&) = default;
+};
+
 struct Session {
   std::string view = "functions";  ///< "functions", "images" or "memory"
   SessionModel model;
   std::vector<ContextPoint> points;
   TruthSpec truth;
   SessionSettings settings;
+  std::optional<ImagesSession> images;  ///< absent: the Images view keeps its own state
   friend bool operator==(const Session&, const Session&) = default;
 };
 

@@ -87,25 +87,27 @@ json model_to_json(const SessionModel& model) {
   return out;
 }
 
-SessionModel model_from_json(const Reader& reader, const json& value) {
-  reader.object(value, "model");
-  SessionModel model;
-  const auto source = reader.string(reader.member(value, "source", "model"), "model.source");
+/// The model at `where` ("model", "images.model"); `model` holds the defaults of what is left out.
+SessionModel model_from_json(const Reader& reader, const json& value, const std::string& where,
+                             SessionModel model) {
+  reader.object(value, where);
+  const auto source = reader.string(reader.member(value, "source", where), where + ".source");
   if (source == "checkpoint") {
     model.source = SessionModel::Source::Checkpoint;
     model.name.clear();  // a checkpoint names its model itself
-    model.path = reader.string(reader.member(value, "path", "model"), "model.path");
-    if (model.path.empty()) reader.fail("model.path", "empty");
+    model.path = reader.string(reader.member(value, "path", where), where + ".path");
+    if (model.path.empty()) reader.fail(where + ".path", "empty");
   } else if (source == "registry") {
     model.source = SessionModel::Source::Registry;
-    model.name = reader.string(reader.member(value, "name", "model"), "model.name");
+    model.name = reader.string(reader.member(value, "name", where), where + ".name");
   } else {
-    reader.fail("model.source", "\"" + source + "\" (expected \"registry\" or \"checkpoint\")");
+    reader.fail(where + ".source",
+                "\"" + source + "\" (expected \"registry\" or \"checkpoint\")");
   }
   for (auto [key, dim] : {std::pair{"dim_x", &model.dim_x}, std::pair{"dim_y", &model.dim_y}}) {
     if (const auto found = value.find(key); found != value.end()) {
-      const auto size = reader.integer(*found, std::string("model.") + key);
-      if (size < 1 || size > 16) reader.fail(std::string("model.") + key, "out of range 1..16");
+      const auto size = reader.integer(*found, where + "." + key);
+      if (size < 1 || size > 16) reader.fail(where + "." + key, "out of range 1..16");
       *dim = static_cast<int>(size);
     }
   }
@@ -211,18 +213,82 @@ SessionSettings settings_from_json(const Reader& reader, const json& value) {
   return settings;
 }
 
+json images_to_json(const ImagesSession& images) {
+  json image;
+  if (images.source == ImagesSession::Source::File) {
+    image = {{"source", "file"}, {"path", images.path}};
+  } else {
+    image = {{"source", "fashion-mnist"}, {"index", images.index}};
+  }
+  return {{"image", std::move(image)},
+          {"model", model_to_json(images.model)},
+          {"revealed", images.revealed},
+          {"resolution", images.resolution}};
+}
+
+ImagesSession images_from_json(const Reader& reader, const json& value) {
+  reader.object(value, "images");
+  ImagesSession images;
+  const auto& image = reader.object(reader.member(value, "image", "images"), "images.image");
+  const auto source =
+      reader.string(reader.member(image, "source", "images.image"), "images.image.source");
+  if (source == "fashion-mnist") {
+    images.source = ImagesSession::Source::FashionMnist;
+    images.index = reader.integer(reader.member(image, "index", "images.image"),
+                                  "images.image.index");
+    if (images.index < 0) reader.fail("images.image.index", "must not be negative");
+  } else if (source == "file") {
+    images.source = ImagesSession::Source::File;
+    images.path = reader.string(reader.member(image, "path", "images.image"), "images.image.path");
+    if (images.path.empty()) reader.fail("images.image.path", "empty");
+  } else {
+    reader.fail("images.image.source",
+                "\"" + source + "\" (expected \"fashion-mnist\" or \"file\")");
+  }
+  images.model =
+      model_from_json(reader, reader.member(value, "model", "images"), "images.model", images.model);
+  if (images.model.dim_x != 2 || images.model.dim_y != 1) {
+    reader.fail("images.model", "expected dim_x 2 and dim_y 1 (grey pixels), got " +
+                                    std::to_string(images.model.dim_x) + " and " +
+                                    std::to_string(images.model.dim_y));
+  }
+  const auto& revealed = reader.array(reader.member(value, "revealed", "images"), "images.revealed");
+  constexpr int kPixels = kImageSide * kImageSide;
+  std::vector<bool> seen(kPixels, false);
+  for (size_t i = 0; i < revealed.size(); ++i) {
+    const std::string where = "images.revealed[" + std::to_string(i) + "]";
+    const auto pixel = reader.integer(revealed[i], where);
+    if (pixel < 0 || pixel >= kPixels) {
+      reader.fail(where, std::to_string(pixel) + " is not a pixel of a " +
+                             std::to_string(kImageSide) + "x" + std::to_string(kImageSide) +
+                             " image");
+    }
+    if (seen[pixel]) reader.fail(where, "pixel " + std::to_string(pixel) + " is listed twice");
+    seen[pixel] = true;
+    images.revealed.push_back(static_cast<int>(pixel));
+  }
+  if (const auto found = value.find("resolution"); found != value.end()) {
+    images.resolution = static_cast<int>(reader.integer(*found, "images.resolution"));
+    if (images.resolution != 1 && images.resolution != 2 && images.resolution != 4) {
+      reader.fail("images.resolution", std::to_string(images.resolution) + " (expected 1, 2 or 4)");
+    }
+  }
+  return images;
+}
+
 }  // namespace
 
 std::string session_to_json(const Session& session) {
   json points = json::array();
   for (const auto& point : session.points) points.push_back(point_to_json(point));
-  const json document{{"format", kSessionFormat},
-                      {"version", kSessionVersion},
-                      {"view", session.view},
-                      {"model", model_to_json(session.model)},
-                      {"points", std::move(points)},
-                      {"truth", truth_to_json(session.truth)},
-                      {"settings", settings_to_json(session.settings)}};
+  json document{{"format", kSessionFormat},
+                {"version", kSessionVersion},
+                {"view", session.view},
+                {"model", model_to_json(session.model)},
+                {"points", std::move(points)},
+                {"truth", truth_to_json(session.truth)},
+                {"settings", settings_to_json(session.settings)}};
+  if (session.images) document["images"] = images_to_json(*session.images);
   return document.dump(2) + "\n";
 }
 
@@ -247,7 +313,8 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     if (session.view != "functions" && session.view != "images" && session.view != "memory") {
       reader.fail("view", "\"" + session.view + "\" (expected functions, images or memory)");
     }
-    session.model = model_from_json(reader, reader.member(document, "model", ""));
+    session.model =
+        model_from_json(reader, reader.member(document, "model", ""), "model", SessionModel{});
     session.points = points_from_json(reader, reader.member(document, "points", ""),
                                       session.model);
     if (const auto truth = document.find("truth"); truth != document.end()) {
@@ -255,6 +322,9 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     }
     if (const auto settings = document.find("settings"); settings != document.end()) {
       session.settings = settings_from_json(reader, *settings);
+    }
+    if (const auto images = document.find("images"); images != document.end()) {
+      session.images = images_from_json(reader, *images);
     }
     return session;
   });

@@ -1,0 +1,207 @@
+#include "image_panels.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nplab::ui {
+namespace {
+
+constexpr int kFrameMs = 16;
+constexpr int kPadding = 6;
+constexpr int kColumnSpacing = 12;
+constexpr int kScaleWidth = 64;  // the colour bar and its tick labels
+const QColor kEmptyColor(0xe9, 0xeb, 0xee);
+const QColor kFrameColor(0x9a, 0xa0, 0xa6);
+
+const char* const kDefaultTitles[ImagePanels::kPanelCount] = {
+    "Observed", "Predictive mean", "Predictive std", "Ground truth"};
+
+}  // namespace
+
+const QColor ImagePanels::kHiddenColor(0x4a, 0x6f, 0xa5);
+
+ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_(side) {
+  setObjectName("imagePanels");
+  plotLayout()->clear();  // drops the default axis rect: the panels are laid out below
+  plotLayout()->setAutoMargins(QCP::msNone);
+  plotLayout()->setColumnSpacing(kColumnSpacing);
+  QFont title_font = font();
+  title_font.setBold(true);
+
+  for (int panel = 0; panel < kPanelCount; ++panel) {
+    auto* rect = new QCPAxisRect(this);
+    rect->setAutoMargins(QCP::msNone);
+    rect->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);  // sizes include the title
+    rect->setupFullAxesBox();
+    for (auto* axis : rect->axes()) {
+      axis->setTicks(false);
+      axis->setTickLabels(false);
+      axis->setBasePen(QPen(kFrameColor));
+      axis->grid()->setVisible(false);
+      axis->setRange(-0.5, side_ - 0.5);
+    }
+    rect->axis(QCPAxis::atLeft)->setRangeReversed(true);  // row 0 at the top
+    rect->axis(QCPAxis::atRight)->setRangeReversed(true);
+    rect->setBackground(panel == static_cast<int>(Panel::Observed) ? QBrush(kHiddenColor)
+                                                                   : QBrush(kEmptyColor));
+    // The stddev panel's colour scale gets its own column, right of it.
+    const int column = panel <= static_cast<int>(Panel::Stddev) ? panel : panel + 1;
+    plotLayout()->addElement(0, column, rect);
+
+    auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    map->setInterpolate(false);  // pixels are pixels
+    map->setTightBoundary(false);
+    const bool stddev = panel == static_cast<int>(Panel::Stddev);
+    map->setGradient(QCPColorGradient(stddev ? QCPColorGradient::gpThermal
+                                             : QCPColorGradient::gpGrayscale));
+    map->setDataRange(QCPRange(0.0, 1.0));
+
+    auto* title = new QCPItemText(this);
+    title->setClipToAxisRect(false);
+    title->position->setType(QCPItemPosition::ptAxisRectRatio);
+    title->position->setAxisRect(rect);
+    title->position->setCoords(0.5, 0.0);
+    title->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+    title->setPadding(QMargins(0, 0, 0, 4));
+    title->setFont(title_font);
+    title->setText(tr(kDefaultTitles[panel]));
+
+    rects_.push_back(rect);
+    maps_.push_back(map);
+    titles_.push_back(title);
+  }
+
+  stddev_scale_ = new QCPColorScale(this);
+  stddev_scale_->setType(QCPAxis::atRight);
+  stddev_scale_->setBarWidth(10);
+  stddev_scale_->setAutoMargins(QCP::msLeft | QCP::msRight);
+  stddev_scale_->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);
+  stddev_scale_->setMinimumSize(kScaleWidth, 0);
+  stddev_scale_->setMaximumSize(kScaleWidth, QWIDGETSIZE_MAX);
+  plotLayout()->addElement(0, static_cast<int>(Panel::Stddev) + 1, stddev_scale_);
+  map(Panel::Stddev)->setColorScale(stddev_scale_);
+  stddev_scale_->setVisible(false);  // until there is a prediction
+
+  clear_prediction();
+  set_truth({});
+  set_observed({}, {});
+
+  replot_timer_ = new QTimer(this);
+  replot_timer_->setSingleShot(true);
+  replot_timer_->setInterval(kFrameMs);
+  connect(replot_timer_, &QTimer::timeout, this, [this] { replot(rpQueuedReplot); });
+  setMinimumSize(4 * 40 + kScaleWidth, 80);
+  keep_square(size());
+}
+
+void ImagePanels::fill(QCPColorMap& map, int grid_side, const std::vector<double>& values,
+                       const std::vector<bool>* shown) {
+  auto* data = map.data();
+  data->setSize(grid_side, grid_side);
+  // Cell centres so that the grid fills the panel: exact for the pixel grid; a query grid s
+  // times finer (which spans the outer pixels' centres) is stretched by less than half a pixel.
+  const double image_side = map.keyAxis()->range().size();
+  const double half_cell = 0.5 * image_side / grid_side;
+  const QCPRange centres(-0.5 + half_cell, image_side - 0.5 - half_cell);
+  data->setRange(centres, centres);
+  const bool complete = values.size() == static_cast<std::size_t>(grid_side) * grid_side;
+  for (int row = 0; row < grid_side; ++row) {
+    for (int column = 0; column < grid_side; ++column) {
+      const auto index = static_cast<std::size_t>(row) * grid_side + column;
+      data->setCell(column, row, complete ? values[index] : 0.0);
+      const bool visible = complete && (!shown || (index < shown->size() && (*shown)[index]));
+      data->setAlpha(column, row, visible ? 255 : 0);
+    }
+  }
+}
+
+void ImagePanels::set_observed(const std::vector<double>& intensities,
+                               const std::vector<bool>& revealed) {
+  fill(*map(Panel::Observed), side_, intensities, &revealed);
+  schedule_replot();
+}
+
+void ImagePanels::set_truth(const std::vector<double>& intensities) {
+  fill(*map(Panel::Truth), side_, intensities);
+  schedule_replot();
+}
+
+void ImagePanels::set_prediction(int grid_side, const std::vector<double>& mean,
+                                 const std::vector<double>& stddev) {
+  fill(*map(Panel::Mean), grid_side, mean);
+  fill(*map(Panel::Stddev), grid_side, stddev);
+  if (!stddev.empty()) {
+    const auto [low, high] = std::minmax_element(stddev.begin(), stddev.end());
+    // A (nearly) flat std still needs a range whose ticks say something.
+    const double margin =
+        std::max(0.0, std::max(0.01 * std::abs(*high), 1e-6) - 0.5 * (*high - *low));
+    map(Panel::Stddev)->setDataRange(QCPRange(*low - margin, *high + margin));
+  }
+  stddev_scale_->setVisible(!stddev.empty());
+  schedule_replot();
+}
+
+void ImagePanels::clear_prediction() { set_prediction(side_, {}, {}); }
+
+void ImagePanels::set_title(Panel panel, const QString& title) {
+  titles_[static_cast<int>(panel)]->setText(title);
+  schedule_replot();
+}
+
+std::optional<ImagePanels::Hit> ImagePanels::hit(const QPointF& position) const {
+  for (int panel = 0; panel < kPanelCount; ++panel) {
+    const auto* rect = rects_[panel];
+    if (!rect->rect().contains(position.toPoint())) continue;
+    const int column =
+        static_cast<int>(std::lround(rect->axis(QCPAxis::atBottom)->pixelToCoord(position.x())));
+    const int row =
+        static_cast<int>(std::lround(rect->axis(QCPAxis::atLeft)->pixelToCoord(position.y())));
+    if (row < 0 || row >= side_ || column < 0 || column >= side_) return std::nullopt;
+    return Hit{static_cast<Panel>(panel), row * side_ + column};
+  }
+  return std::nullopt;
+}
+
+QPointF ImagePanels::pixel_centre(Panel panel, int pixel) const {
+  const auto* rect = rects_[static_cast<int>(panel)];
+  return {rect->axis(QCPAxis::atBottom)->coordToPixel(pixel % side_),
+          rect->axis(QCPAxis::atLeft)->coordToPixel(pixel / side_)};
+}
+
+void ImagePanels::schedule_replot() {
+  if (!replot_timer_) return;  // still being built
+  if (!replot_timer_->isActive()) replot_timer_->start();
+}
+
+void ImagePanels::replot_now() {
+  replot_timer_->stop();
+  replot(rpQueuedReplot);
+}
+
+void ImagePanels::resizeEvent(QResizeEvent* event) {
+  keep_square(event->size());
+  QCustomPlot::resizeEvent(event);
+}
+
+void ImagePanels::keep_square(const QSize& size) {
+  const int title_height = QFontMetrics(titles_.front()->font()).height() + 8;
+  const int spacings = kPanelCount * kColumnSpacing;  // between the five columns
+  const int side = std::max(
+      8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / kPanelCount,
+                  size.height() - 2 * kPadding - title_height));
+  // The panels keep together in the middle; what is left over goes around them.
+  const int content_width = kPanelCount * side + kScaleWidth + spacings;
+  const int content_height = side + title_height;
+  const int left = std::max(0, (size.width() - content_width) / 2);
+  const int top = std::max(0, (size.height() - content_height) / 2);
+  plotLayout()->setMargins(QMargins(left, top, std::max(0, size.width() - content_width - left),
+                                    std::max(0, size.height() - content_height - top)));
+  for (auto* rect : rects_) {
+    rect->setMargins(QMargins(0, title_height, 0, 0));
+    rect->setMinimumSize(side, side + title_height);
+    rect->setMaximumSize(side, side + title_height);
+  }
+  stddev_scale_->setMargins(QMargins(0, title_height, 0, 0));
+}
+
+}  // namespace nplab::ui

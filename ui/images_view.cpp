@@ -1,0 +1,533 @@
+#include "images_view.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QImage>
+#include <QImageReader>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+#include "image_panels.h"
+
+namespace nplab::ui {
+namespace {
+
+constexpr std::uint64_t kFractionOrderSeed = 20240601;  // any fixed value: a stable order
+
+QString format_bytes(std::int64_t bytes) {
+  const QLocale locale(QLocale::English);
+  if (bytes < 1024) return QStringLiteral("%1 bytes").arg(bytes);
+  return QStringLiteral("%1 bytes (%2)")
+      .arg(locale.toString(static_cast<qlonglong>(bytes)),
+           locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
+}
+
+std::vector<bool> mask_of(const std::vector<int>& pixels, int count) {
+  std::vector<bool> mask(static_cast<std::size_t>(count), false);
+  for (const int pixel : pixels) mask[static_cast<std::size_t>(pixel)] = true;
+  return mask;
+}
+
+/// `pixels` without out-of-range indices and repeats, in their order.
+std::vector<int> distinct_pixels(std::vector<int> pixels) {
+  std::erase_if(pixels, [](int pixel) { return pixel < 0 || pixel >= ImagesView::kPixels; });
+  std::vector<bool> seen(ImagesView::kPixels, false);
+  std::erase_if(pixels, [&](int pixel) {
+    const bool repeat = seen[pixel];
+    seen[pixel] = true;
+    return repeat;
+  });
+  return pixels;
+}
+
+}  // namespace
+
+Outcome<PixelImage> read_image_file(const QString& path) {
+  QImageReader reader(path);
+  reader.setAutoTransform(true);  // a photo's EXIF orientation
+  const QImage read = reader.read();
+  if (read.isNull()) {
+    return Outcome<PixelImage>::failure(
+        QObject::tr("%1: not an image this NPLab can read (%2)")
+            .arg(path, reader.errorString())
+            .toStdString());
+  }
+  const int square = std::min(read.width(), read.height());
+  const QImage grey = read.copy((read.width() - square) / 2, (read.height() - square) / 2, square,
+                                square)
+                          .convertToFormat(QImage::Format_Grayscale8)
+                          .scaled(kImageSide, kImageSide, Qt::IgnoreAspectRatio,
+                                  Qt::SmoothTransformation);
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(static_cast<std::size_t>(kImageSide) * kImageSide);
+  for (int row = 0; row < grey.height(); ++row) {
+    const auto* line = grey.constScanLine(row);  // rows are padded: copy them one by one
+    bytes.insert(bytes.end(), line, line + grey.width());
+  }
+  return PixelImage::from_bytes(bytes, grey.height(), grey.width());
+}
+
+ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QString& data_dir,
+                       QWidget* parent)
+    : QWidget(parent),
+      worker_(worker),
+      data_dir_(data_dir),
+      order_(kPixels),
+      rank_(kPixels),
+      models_(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs,
+                               /*dim_x=*/2, /*dim_y=*/1)) {
+  setObjectName("imagesView");
+  std::iota(order_.begin(), order_.end(), 0);
+  std::shuffle(order_.begin(), order_.end(), std::mt19937_64(kFractionOrderSeed));
+  for (int place = 0; place < kPixels; ++place) rank_[order_[place]] = place;
+  for (const int upsample : kResolutions) {
+    auto grid = image_query_grid(kSide, kSide, upsample);
+    if (grid.ok()) query_grids_[upsample] = grid.value();
+  }
+  auto test_set = FashionMnistTestSet::load(data_dir_.toStdString());
+  if (test_set.ok()) {
+    test_set_ = test_set.value();
+  } else {
+    data_error_ = QString::fromStdString(test_set.error());
+  }
+
+  panels_ = new ImagePanels(kSide, this);
+  build_controls();
+  connect(panels_, &QCustomPlot::mousePress, this, &ImagesView::on_mouse_press);
+  connect(panels_, &QCustomPlot::mouseMove, this, &ImagesView::on_mouse_move);
+  connect(panels_, &QCustomPlot::mouseRelease, this, &ImagesView::on_mouse_release);
+  connect(&worker_, &ExplorerWorker::finished, this, &ImagesView::show_result);
+
+  select_model(preferred_model(models_));
+  if (test_set_) show_test_image(0);
+  update_actions();
+  update_titles();
+  update_readout();
+}
+
+// --- State -------------------------------------------------------------------------------------
+
+std::vector<ContextPoint> ImagesView::points() const {
+  return image_ ? image_->points(revealed_) : std::vector<ContextPoint>{};
+}
+
+std::int64_t ImagesView::test_image_count() const { return test_set_ ? test_set_->size() : 0; }
+
+int ImagesView::current_model() const { return model_picker_->currentIndex(); }
+
+bool ImagesView::is_settled() const {
+  if (!image_ || current_model() < 0) return true;  // nothing to wait for
+  return !request_scheduled_ && shown_ && shown_->generation == generation_;
+}
+
+// --- Edits -------------------------------------------------------------------------------------
+
+std::vector<int> ImagesView::brush(int centre, int radius) {
+  std::vector<int> pixels;
+  if (centre < 0 || centre >= kPixels) return pixels;
+  const int row = centre / kSide;
+  const int column = centre % kSide;
+  for (int dr = -radius; dr <= radius; ++dr) {
+    for (int dc = -radius; dc <= radius; ++dc) {
+      const int r = row + dr;
+      const int c = column + dc;
+      if (dr * dr + dc * dc <= radius * radius && r >= 0 && r < kSide && c >= 0 && c < kSide) {
+        pixels.push_back(r * kSide + c);
+      }
+    }
+  }
+  return pixels;
+}
+
+void ImagesView::reveal_pixels(const std::vector<int>& pixels) {
+  if (!image_) return;
+  auto mask = mask_of(revealed_, kPixels);
+  auto next = revealed_;
+  for (const int pixel : pixels) {
+    if (pixel < 0 || pixel >= kPixels || mask[pixel]) continue;
+    mask[pixel] = true;
+    next.push_back(pixel);
+  }
+  if (next.size() != revealed_.size()) edit(std::move(next));
+}
+
+void ImagesView::hide_pixels(const std::vector<int>& pixels) {
+  if (!image_) return;
+  std::vector<bool> hidden(kPixels, false);
+  for (const int pixel : pixels) {
+    if (pixel >= 0 && pixel < kPixels) hidden[pixel] = true;
+  }
+  auto next = revealed_;
+  std::erase_if(next, [&](int pixel) { return hidden[pixel]; });
+  if (next.size() != revealed_.size()) edit(std::move(next));
+}
+
+void ImagesView::reveal_random(int count) {
+  if (!image_ || count < 1) return;
+  const auto mask = mask_of(revealed_, kPixels);
+  std::vector<int> hidden;
+  for (int pixel = 0; pixel < kPixels; ++pixel) {
+    if (!mask[pixel]) hidden.push_back(pixel);
+  }
+  std::shuffle(hidden.begin(), hidden.end(), random_);
+  hidden.resize(std::min(hidden.size(), static_cast<std::size_t>(count)));
+  reveal_pixels(hidden);
+}
+
+void ImagesView::set_context_fraction(double fraction) {
+  if (!image_) return;
+  const auto wanted = static_cast<std::size_t>(
+      std::lround(std::clamp(fraction, 0.0, 1.0) * kPixels));
+  auto next = revealed_;
+  if (wanted > next.size()) {
+    auto mask = mask_of(next, kPixels);
+    for (int place = 0; place < kPixels && next.size() < wanted; ++place) {
+      const int pixel = order_[place];
+      if (!mask[pixel]) {
+        mask[pixel] = true;
+        next.push_back(pixel);
+      }
+    }
+  } else if (wanted < next.size()) {
+    // Hide the pixels that come last in the order, so that going back restores the same set.
+    auto by_rank = next;
+    std::sort(by_rank.begin(), by_rank.end(), [&](int a, int b) { return rank_[a] < rank_[b]; });
+    const auto dropped = mask_of({by_rank.begin() + static_cast<std::ptrdiff_t>(wanted),
+                                  by_rank.end()},
+                                 kPixels);
+    std::erase_if(next, [&](int pixel) { return dropped[pixel]; });
+  }
+  if (next != revealed_) edit(std::move(next));
+}
+
+void ImagesView::set_revealed(std::vector<int> pixels) {
+  if (!image_) return;
+  pixels = distinct_pixels(std::move(pixels));
+  if (pixels != revealed_) edit(std::move(pixels));
+}
+
+void ImagesView::clear_points() {
+  if (!revealed_.empty()) set_revealed({});
+}
+
+void ImagesView::new_session() {
+  if (test_set_) {
+    show_random_test_image();
+  } else {
+    commit({}, /*record_undo=*/false);
+    history_.reset();
+    update_actions();
+  }
+}
+
+void ImagesView::undo() {
+  if (auto previous = history_.undo(revealed_)) commit(std::move(*previous), false);
+}
+
+void ImagesView::redo() {
+  if (auto next = history_.redo(revealed_)) commit(std::move(*next), false);
+}
+
+void ImagesView::start_stroke() {
+  in_stroke_ = true;
+  stroke_start_ = revealed_;
+}
+
+void ImagesView::end_stroke() {
+  in_stroke_ = false;
+  stroke_start_.reset();
+}
+
+void ImagesView::edit(std::vector<int> next) {
+  if (!in_stroke_) {
+    commit(std::move(next));
+    return;
+  }
+  if (stroke_start_) {  // the stroke's first change: it is undone as a whole
+    history_.record(std::move(*stroke_start_));
+    stroke_start_.reset();
+  }
+  commit(std::move(next), /*record_undo=*/false);
+}
+
+void ImagesView::commit(std::vector<int> next, bool record_undo) {
+  if (record_undo) history_.record(revealed_);
+  revealed_ = std::move(next);
+  draw_observed();
+  update_titles();
+  update_actions();
+  request_prediction();
+}
+
+// --- The image ---------------------------------------------------------------------------------
+
+Outcome<PixelImage> ImagesView::load(const ImageSource& source) const {
+  if (source.kind == ImageSource::Kind::File) return read_image_file(source.path);
+  if (!test_set_) return Outcome<PixelImage>::failure(data_error_.toStdString());
+  return test_set_->image(source.index);
+}
+
+bool ImagesView::show_test_image(std::int64_t index) {
+  const ImageSource source{ImageSource::Kind::FashionMnist, index, {}};
+  auto image = load(source);
+  if (!image.ok()) {
+    emit error_reported(tr("Could not show the image"), QString::fromStdString(image.error()));
+    return false;
+  }
+  show_image(source, image.value());
+  emit status_message(tr("Fashion-MNIST test image %1 (%2)")
+                          .arg(index)
+                          .arg(QString::fromUtf8(
+                              fashion_mnist_class_name(test_set_->label(index)))));
+  return true;
+}
+
+void ImagesView::show_random_test_image() {
+  if (!test_set_) return;
+  std::uniform_int_distribution<std::int64_t> any(0, test_set_->size() - 1);
+  show_test_image(any(random_));
+}
+
+bool ImagesView::open_image_file(const QString& path) {
+  const ImageSource source{ImageSource::Kind::File, 0, QFileInfo(path).absoluteFilePath()};
+  auto image = load(source);
+  if (!image.ok()) {
+    emit error_reported(tr("Could not open the image"), QString::fromStdString(image.error()));
+    return false;
+  }
+  show_image(source, image.value());
+  emit status_message(tr("Opened %1 as a %2×%2 grey image").arg(path).arg(kSide));
+  return true;
+}
+
+void ImagesView::show_image(ImageSource source, PixelImage image) {
+  source_ = std::move(source);
+  image_ = std::move(image);
+  if (source_.kind == ImageSource::Kind::FashionMnist) {
+    const QSignalBlocker quiet(image_index_);
+    image_index_->setValue(static_cast<int>(source_.index));
+  }
+  panels_->set_truth(image_->intensities());
+  end_stroke();
+  history_.reset();
+  commit({}, /*record_undo=*/false);
+}
+
+void ImagesView::restore(const ImageSource& source, PixelImage image, int model_index,
+                         std::vector<int> revealed, int resolution) {
+  if (model_index >= 0 && model_index < models_.size()) {
+    const QSignalBlocker quiet(model_picker_);  // one request below, not one per change
+    model_picker_->setCurrentIndex(model_index);
+    untrained_warning_->setVisible(models_[model_index].untrained);
+  }
+  if (query_grids_.contains(resolution)) {
+    const QSignalBlocker quiet(resolution_picker_);
+    resolution_ = resolution;
+    resolution_picker_->setCurrentIndex(resolution_picker_->findData(resolution));
+  }
+  show_image(source, std::move(image));
+  commit(distinct_pixels(std::move(revealed)), /*record_undo=*/false);
+}
+
+// --- Settings ----------------------------------------------------------------------------------
+
+void ImagesView::set_resolution(int upsample) {
+  if (!query_grids_.contains(upsample)) return;
+  const int index = resolution_picker_->findData(upsample);
+  if (resolution_picker_->currentIndex() != index) {
+    resolution_picker_->setCurrentIndex(index);  // re-enters through currentIndexChanged
+    return;
+  }
+  if (resolution_ == upsample) return;
+  resolution_ = upsample;
+  update_titles();
+  request_prediction();
+}
+
+void ImagesView::set_brush_radius(int radius) {
+  radius = std::clamp(radius, 0, kMaxBrushRadius);
+  if (brush_picker_->value() != radius) {
+    brush_picker_->setValue(radius);  // re-enters through valueChanged
+    return;
+  }
+  brush_radius_ = radius;
+}
+
+void ImagesView::select_model(int index) {
+  if (index < 0 || index >= models_.size()) return;
+  if (model_picker_->currentIndex() != index) {
+    model_picker_->setCurrentIndex(index);  // re-enters through currentIndexChanged
+    return;
+  }
+  untrained_warning_->setVisible(models_[index].untrained);
+  request_prediction();
+}
+
+int ImagesView::add_model_choice(const ModelChoice& choice) {
+  models_.append(choice);
+  model_picker_->addItem(choice.label);
+  return static_cast<int>(models_.size()) - 1;
+}
+
+// --- Mouse -------------------------------------------------------------------------------------
+
+void ImagesView::paint_at(const QPointF& position, bool reveal) {
+  const auto hit = panels_->hit(position);
+  if (!hit || (hit->panel != ImagePanels::Panel::Observed &&
+               hit->panel != ImagePanels::Panel::Mean)) {
+    return;
+  }
+  const auto pixels = brush(hit->pixel, brush_radius_);
+  if (reveal) {
+    reveal_pixels(pixels);
+  } else {
+    hide_pixels(pixels);
+  }
+}
+
+void ImagesView::on_mouse_press(QMouseEvent* event) {
+  if (event->button() != Qt::LeftButton && event->button() != Qt::RightButton) return;
+  painting_ = true;
+  painting_reveals_ = event->button() == Qt::LeftButton;
+  start_stroke();
+  paint_at(event->position(), painting_reveals_);
+}
+
+void ImagesView::on_mouse_move(QMouseEvent* event) {
+  if (!painting_ || !(event->buttons() & (Qt::LeftButton | Qt::RightButton))) return;
+  paint_at(event->position(), painting_reveals_);
+}
+
+void ImagesView::on_mouse_release(QMouseEvent* /*event*/) {
+  painting_ = false;
+  end_stroke();
+}
+
+// --- Predictions -------------------------------------------------------------------------------
+
+void ImagesView::request_prediction() {
+  if (request_scheduled_) return;
+  request_scheduled_ = true;
+  QTimer::singleShot(0, this, &ImagesView::post_request);
+}
+
+void ImagesView::post_request() {
+  request_scheduled_ = false;
+  const int model = current_model();
+  if (model < 0 || !image_) return;
+  PredictionRequest request;
+  request.channel = Channel::Images;
+  request.generation = ++generation_;
+  request.model = models_[model].source;
+  request.points = points();
+  request.targets = query_grids_.at(resolution_);
+  worker_.post(std::move(request));
+}
+
+void ImagesView::show_result(const PredictionResult& result) {
+  if (result.channel != Channel::Images) return;
+  if (shown_ && result.generation < shown_->generation) return;  // never step back in time
+  shown_ = result;
+  if (!result.ok()) {
+    error_ = QString::fromStdString(result.error);
+    panels_->clear_prediction();
+  } else {
+    error_.clear();
+    const auto& prediction = result.prediction;
+    std::vector<double> mean(prediction.mean.size());
+    std::transform(prediction.mean.begin(), prediction.mean.end(), mean.begin(),
+                   output_to_intensity);
+    // The grid the result was asked on (a newer resolution may be on its way).
+    const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(mean.size()))));
+    panels_->set_prediction(side, mean, prediction.stddev);
+  }
+  if (result.generation == generation_) {
+    panels_->replot_now();  // the final picture: draw it now rather than a frame later
+  }
+  update_readout();
+  if (is_settled()) emit settled();
+}
+
+// --- Drawing -----------------------------------------------------------------------------------
+
+void ImagesView::draw_observed() {
+  if (!image_) return;
+  panels_->set_observed(image_->intensities(), mask_of(revealed_, kPixels));
+  const QSignalBlocker quiet(fraction_slider_);
+  const int percent =
+      static_cast<int>(std::lround(100.0 * static_cast<double>(revealed_.size()) / kPixels));
+  fraction_slider_->setValue(percent);
+  fraction_label_->setText(QStringLiteral("%1 %").arg(percent));
+}
+
+void ImagesView::update_titles() {
+  panels_->set_title(ImagePanels::Panel::Observed,
+                     tr("Observed: %1 of %2").arg(revealed_.size()).arg(kPixels));
+  const QString grid = QStringLiteral("%1×%1").arg(grid_side());
+  panels_->set_title(ImagePanels::Panel::Mean, tr("Predictive mean (%1)").arg(grid));
+  panels_->set_title(ImagePanels::Panel::Stddev, tr("Predictive std (%1)").arg(grid));
+  QString truth = tr("Ground truth");
+  if (image_ && source_.kind == ImageSource::Kind::FashionMnist && test_set_) {
+    truth = tr("Truth: #%1 %2")
+                .arg(source_.index)
+                .arg(QString::fromUtf8(fashion_mnist_class_name(test_set_->label(source_.index))));
+  } else if (image_) {
+    truth = tr("Truth: %1").arg(QFileInfo(source_.path).fileName());
+  }
+  panels_->set_title(ImagePanels::Panel::Truth, truth);
+}
+
+void ImagesView::update_readout() {
+  if (!image_) {
+    readout_->setText(
+        QStringLiteral("<span style='color:#b00020'><b>No image:</b> %1</span> — %2")
+            .arg(data_error_.toHtmlEscaped(), tr("open one of your own with “Open Image…”")));
+    return;
+  }
+  if (!error_.isEmpty()) {
+    readout_->setText(QStringLiteral("<span style='color:#b00020'><b>Error:</b> %1</span>")
+                          .arg(error_.toHtmlEscaped()));
+    return;
+  }
+  if (!shown_) {
+    readout_->setText(QStringLiteral("<b>N = %1</b>").arg(revealed_.size()) +
+                      tr(" · waiting for the model…"));
+    return;
+  }
+  const auto& update = shown_->update;
+  const bool constant = update.mode == UpdateMode::ConstantTime;
+  const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
+                           .arg(QLatin1String(constant ? "#1b7f3b" : "#a15c00"),
+                                QString::fromUtf8(to_string(update.mode)));
+  const QLocale locale(QLocale::English);
+  QString text = QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
+                 QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
+                     .arg(locale.toString(update.micros, 'f', 0), mode,
+                          format_bytes(update.state_bytes));
+  text += tr(" · predicting %1 targets: %2 ms")
+              .arg(locale.toString(static_cast<qlonglong>(shown_->prediction.mean.size())))
+              .arg(locale.toString(shown_->prediction.micros / 1000.0, 'f', 1));
+  if (!update.note.empty()) {
+    text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
+  }
+  readout_->setText(text);
+}
+
+void ImagesView::update_actions() {
+  undo_->setEnabled(history_.can_undo());
+  redo_->setEnabled(history_.can_redo());
+  clear_->setEnabled(!revealed_.empty());
+  emit history_changed();
+}
+
+}  // namespace nplab::ui

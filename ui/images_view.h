@@ -1,0 +1,206 @@
+#pragma once
+// The Images view: image completion. A Fashion-MNIST test image (by index or at random) or a
+// person's own PNG/JPG (grey, cropped to its central square, scaled to 28 x 28) is hidden;
+// revealed pixels are the model's context, and the view shows the observed pixels, the
+// predictive mean and standard deviation (at 1x, 2x or 4x the image's resolution: an NP is
+// continuous in x) and the ground truth.
+//
+// Left click or drag on the observed or mean panel reveals pixels under a brush (radius 0–2),
+// right click hides them again; "Reveal k random" and the context-fraction slider reveal many at
+// once. The slider walks one fixed random order of the pixels, so moving it back and forth is
+// stable. Every edit is undoable (the window's Edit menu); a new image starts a new history.
+// Predictions come from the worker thread on the Images channel, latest request wins.
+
+#include <QStringList>
+#include <QWidget>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "edit_history.h"
+#include "editable_view.h"
+#include "explorer_worker.h"
+#include "model_catalog.h"
+#include "nplab/explorer_images.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QMouseEvent;
+class QSlider;
+class QSpinBox;
+
+namespace nplab::ui {
+
+class ImagePanels;
+
+/// Where the image on show comes from.
+struct ImageSource {
+  enum class Kind { FashionMnist, File };
+  Kind kind = Kind::FashionMnist;
+  std::int64_t index = 0;  ///< the Fashion-MNIST test image (Kind::FashionMnist)
+  QString path;            ///< the image file (Kind::File)
+  friend bool operator==(const ImageSource&, const ImageSource&) = default;
+};
+
+/// A PNG/JPG (anything Qt reads) as a grey kImageSide² image: converted to grey, cropped to its
+/// central square and scaled smoothly. An unreadable file is an error naming it.
+Outcome<PixelImage> read_image_file(const QString& path);
+
+class ImagesView : public QWidget, public EditableView {
+  Q_OBJECT
+
+ public:
+  static constexpr int kSide = kImageSide;
+  static constexpr int kPixels = kSide * kSide;
+  static constexpr int kMaxBrushRadius = 2;
+  /// The query resolutions offered: the mean and std are predicted on a grid this many times
+  /// finer than the image.
+  static constexpr std::array<int, 3> kResolutions{1, 2, 4};
+
+  /// `worker` must outlive the view's requests. `model_dirs` are searched for checkpoints
+  /// (default_model_dirs() when empty); `data_dir` holds the Fashion-MNIST files.
+  explicit ImagesView(ExplorerWorker& worker, QStringList model_dirs = {},
+                      const QString& data_dir = QString::fromUtf8(kFashionMnistDirectory),
+                      QWidget* parent = nullptr);
+
+  // What is shown.
+  const std::optional<PixelImage>& image() const { return image_; }
+  const ImageSource& source() const { return source_; }
+  /// The revealed pixels (row-major indices), in the order they were revealed.
+  const std::vector<int>& revealed() const { return revealed_; }
+  /// The context the model is given: the revealed pixels as points.
+  std::vector<ContextPoint> points() const;
+  int resolution() const { return resolution_; }
+  /// The side of the mean and std panels' grid: kSide · resolution().
+  int grid_side() const { return kSide * resolution_; }
+  int brush_radius() const { return brush_radius_; }
+  /// Test images available (0 when the data could not be read; see data_error()).
+  std::int64_t test_image_count() const;
+  const QString& data_error() const { return data_error_; }
+  const QList<ModelChoice>& models() const { return models_; }
+  int current_model() const;
+  const std::optional<PredictionResult>& shown() const { return shown_; }
+  /// Whether what is drawn answers the latest request.
+  bool is_settled() const;
+  ImagePanels* panels() const { return panels_; }
+
+  // Context edits, each undoable.
+  /// Reveals those of `pixels` not revealed yet (out-of-range ones are ignored).
+  void reveal_pixels(const std::vector<int>& pixels);
+  void hide_pixels(const std::vector<int>& pixels);
+  /// Reveals `count` more pixels drawn uniformly among the hidden ones.
+  void reveal_random(int count);
+  /// Reveals or hides along the fixed random order until round(fraction · kPixels) are revealed.
+  void set_context_fraction(double fraction);
+  void set_revealed(std::vector<int> pixels);
+  /// The pixels within `radius` of `centre` (a disc; radius 0 is the pixel itself).
+  static std::vector<int> brush(int centre, int radius);
+  void clear_points() override;
+  /// A fresh start: a random test image, nothing revealed, no undo history.
+  void new_session() override;
+  void undo() override;
+  void redo() override;
+  bool can_undo() const override { return history_.can_undo(); }
+  bool can_redo() const override { return history_.can_redo(); }
+  bool can_clear() const override { return !revealed_.empty(); }
+
+  // The image; each starts a new history with nothing revealed.
+  bool show_test_image(std::int64_t index);
+  void show_random_test_image();
+  /// Reports an unreadable file (error_reported) and changes nothing.
+  bool open_image_file(const QString& path);
+  /// The image `source` names, read without changing anything (for opening sessions).
+  Outcome<PixelImage> load(const ImageSource& source) const;
+
+  void set_resolution(int upsample);
+  void set_brush_radius(int radius);
+  void select_model(int index);
+  /// Offers one more model (a checkpoint outside the searched folders); returns its index.
+  int add_model_choice(const ModelChoice& choice);
+  /// Makes random reveals and random images reproducible.
+  void set_random_seed(std::uint64_t seed) { random_.seed(seed); }
+
+  /// Replaces everything a session holds at once, without undo history. `image` must be what
+  /// `source` names (see load()); revealed pixels must be distinct and in range.
+  void restore(const ImageSource& source, PixelImage image, int model_index,
+               std::vector<int> revealed, int resolution);
+
+ signals:
+  void settled();
+  void history_changed();
+  void error_reported(const QString& title, const QString& message);
+  void status_message(const QString& message);
+
+ private:
+  void build_controls();
+  QAction* make_action(const QString& text, const char* name);
+  void show_image(ImageSource source, PixelImage image);
+
+  void on_mouse_press(QMouseEvent* event);
+  void on_mouse_move(QMouseEvent* event);
+  void on_mouse_release(QMouseEvent* event);
+  /// Reveals (or hides) the brush under the mouse as part of the current stroke.
+  void paint_at(const QPointF& position, bool reveal);
+  /// A stroke (a drag of the brush or of the slider) is one undo step: its first change records
+  /// the list from before the stroke, later ones join it.
+  void start_stroke();
+  void end_stroke();
+  /// Makes `next` the revealed list as an undoable edit (or part of the current stroke).
+  void edit(std::vector<int> next);
+  /// Makes `next` the revealed list; records the current one for undo unless told not to.
+  void commit(std::vector<int> next, bool record_undo = true);
+  /// Posts the latest picture once control returns to the event loop (many edits, one request).
+  void request_prediction();
+  void post_request();
+  void show_result(const PredictionResult& result);
+  void draw_observed();
+  void update_titles();
+  void update_readout();
+  void update_actions();
+
+  ExplorerWorker& worker_;
+  QString data_dir_;
+  std::optional<FashionMnistTestSet> test_set_;
+  QString data_error_;
+  ImageSource source_;
+  std::optional<PixelImage> image_;
+  std::vector<int> revealed_;
+  SnapshotHistory<std::vector<int>> history_;
+  bool in_stroke_ = false;
+  std::optional<std::vector<int>> stroke_start_;  // the list before a stroke, until it changes
+  bool painting_ = false;
+  bool painting_reveals_ = true;
+  /// rank_[pixel]: the pixel's place in the slider's fixed random order.
+  std::vector<int> order_;
+  std::vector<int> rank_;
+  int resolution_ = 1;
+  int brush_radius_ = 0;
+  std::map<int, std::vector<double>> query_grids_;  // targets per resolution: 1, 2, 4
+  QList<ModelChoice> models_;
+  std::uint64_t generation_ = 0;
+  bool request_scheduled_ = false;
+  std::optional<PredictionResult> shown_;
+  QString error_;
+  std::mt19937_64 random_{std::random_device{}()};
+
+  ImagePanels* panels_ = nullptr;
+  QComboBox* model_picker_ = nullptr;
+  QLabel* untrained_warning_ = nullptr;
+  QSpinBox* image_index_ = nullptr;
+  QComboBox* resolution_picker_ = nullptr;
+  QSpinBox* brush_picker_ = nullptr;
+  QSpinBox* reveal_count_ = nullptr;
+  QSlider* fraction_slider_ = nullptr;
+  QLabel* fraction_label_ = nullptr;
+  QLabel* readout_ = nullptr;
+  QAction* undo_ = nullptr;
+  QAction* redo_ = nullptr;
+  QAction* clear_ = nullptr;
+};
+
+}  // namespace nplab::ui
