@@ -41,12 +41,13 @@ class FunctionPlot : public QCustomPlot {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
+  /// Colours the frame (style_plot) and the curves for the palette's light or dark background.
+  void restyle();
   /// Lays the legend out in as many columns as the plot's width holds.
   void wrap_legend();
-  QCPGraph* add_curve(const QString& name, const QPen& pen);
-  /// Two edges without pens, the area between them filled.
-  std::pair<QCPGraph*, QCPGraph*> add_band(const QString& upper_name, const QString& lower_name,
-                                           const QBrush& fill);
+  QCPGraph* add_curve(const QString& name);
+  /// Two edges, the area between them filled (restyle() sets the fill).
+  std::pair<QCPGraph*, QCPGraph*> add_band(const QString& upper_name, const QString& lower_name);
 
   QTimer* replot_timer_ = nullptr;
   QCPGraph* band2_upper_ = nullptr;
