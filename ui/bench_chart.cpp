@@ -154,18 +154,13 @@ BenchChart::Curves& BenchChart::curves_for(int panel, const QString& series) {
       curves_.begin(), curves_.end(), [&](const auto& entry) { return entry.first.second == series; });
   const QColor colour = colour_of(series);
   auto* rect = panels_.at(panel);
-  const auto make = [&] {
-    auto* graph = plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    graph->setName(series);
-    graph->removeFromLegend();
-    return graph;
-  };
-  Curves curves{make(), make()};
+  // The predicted curve comes with the first prediction (add_predicted).
+  Curves curves{plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft)),
+                nullptr};
+  curves.measured->setName(series);
+  curves.measured->removeFromLegend();
   curves.measured->setPen(QPen(colour, kLineWidth));
   curves.measured->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, kDotSize));
-  curves.predicted->setName(series + QObject::tr(" (predicted)"));
-  curves.predicted->setLineStyle(QCPGraph::lsNone);
-  curves.predicted->setScatterStyle(predicted_style(colour));
   if (first_of_series) {
     curves.measured->addToLegend(plot_.legend);
     if (plot_.legend->hasItemWithPlottable(predicted_legend_)) {  // keep it last
@@ -181,7 +176,17 @@ void BenchChart::add_point(int panel, const QString& series, double n, double va
 }
 
 void BenchChart::add_predicted(int panel, const QString& series, double n, double value) {
-  curves_for(panel, series).predicted->addData(n, value);
+  auto& curves = curves_for(panel, series);
+  if (!curves.predicted) {
+    auto* rect = panels_.at(panel);
+    curves.predicted =
+        plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    curves.predicted->setName(series + QObject::tr(" (predicted)"));
+    curves.predicted->removeFromLegend();
+    curves.predicted->setLineStyle(QCPGraph::lsNone);
+    curves.predicted->setScatterStyle(predicted_style(colour_of(series)));
+  }
+  curves.predicted->addData(n, value);
   predicted_legend_->removeFromLegend();  // last in the legend, after the series
   predicted_legend_->addToLegend(plot_.legend);
 }
@@ -194,7 +199,7 @@ QCPGraph* BenchChart::curve(int panel, const QString& series) const {
 void BenchChart::clear() {
   for (const auto& [key, curves] : curves_) {
     plot_.removeGraph(curves.measured);
-    plot_.removeGraph(curves.predicted);
+    if (curves.predicted) plot_.removeGraph(curves.predicted);
   }
   curves_.clear();
   predicted_legend_->removeFromLegend();
@@ -206,6 +211,7 @@ void BenchChart::rescale() {
   std::vector<Extent> values(panels_.size());
   for (const auto& [key, curves] : curves_) {
     for (const auto* graph : {curves.measured, curves.predicted}) {
+      if (!graph) continue;
       for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
         n.include(it->key);
         sizes.insert(it->key);

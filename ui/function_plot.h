@@ -43,6 +43,8 @@ class FunctionPlot : public QCustomPlot {
  private:
   /// Colours the frame (style_plot) and the curves for the palette's light or dark background.
   void restyle();
+  /// The context points' look: ringed circles, or plain dots when there are very many.
+  void style_points();
   /// Lays the legend out in as many columns as the plot's width holds.
   void wrap_legend();
   QCPGraph* add_curve(const QString& name);
@@ -61,6 +63,7 @@ class FunctionPlot : public QCustomPlot {
   QCPGraph* oracle_lower_ = nullptr;
   QCPGraph* context_ = nullptr;
   QCPGraph* selection_ = nullptr;
+  bool dense_ = false;  // whether the context points are drawn as plain dots
 };
 
 }  // namespace nplab::ui
