@@ -101,12 +101,16 @@ PredictionResult ExplorerWorker::serve(const PredictionRequest& request) {
 ExplorerThread::ExplorerThread() : worker_(std::make_unique<ExplorerWorker>()) {
   thread_.setObjectName("explorer-worker");
   worker_->moveToThread(&thread_);
-  // Leave a core to the GUI thread, so that drawing never waits for tensor work; set on the
-  // worker thread itself (LibTorch's OpenMP picks the setting up per thread).
-  const int threads = std::max(1, QThread::idealThreadCount() - 1);
+  // Set on the worker thread itself (LibTorch's OpenMP picks the setting up per thread).
+  const int threads = compute_threads();
   QObject::connect(&thread_, &QThread::started, worker_.get(),
                    [threads] { set_compute_threads(threads); });
   thread_.start();
+}
+
+int ExplorerThread::compute_threads() {
+  // Leave a core to the GUI thread, so that drawing never waits for tensor work.
+  return std::max(1, QThread::idealThreadCount() - 1);
 }
 
 ExplorerThread::~ExplorerThread() {

@@ -116,6 +116,8 @@ class ExplorerThread {
   ExplorerThread& operator=(const ExplorerThread&) = delete;
 
   ExplorerWorker& worker() { return *worker_; }
+  /// The intra-op threads the worker computes with: every core but one, left to the GUI.
+  static int compute_threads();
 
  private:
   QThread thread_;

@@ -41,12 +41,15 @@ class FunctionPlot : public QCustomPlot {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
+  /// Colours the frame (style_plot) and the curves for the palette's light or dark background.
+  void restyle();
+  /// The context points' look: ringed circles, or plain dots when there are very many.
+  void style_points();
   /// Lays the legend out in as many columns as the plot's width holds.
   void wrap_legend();
-  QCPGraph* add_curve(const QString& name, const QPen& pen);
-  /// Two edges without pens, the area between them filled.
-  std::pair<QCPGraph*, QCPGraph*> add_band(const QString& upper_name, const QString& lower_name,
-                                           const QBrush& fill);
+  QCPGraph* add_curve(const QString& name);
+  /// Two edges, the area between them filled (restyle() sets the fill).
+  std::pair<QCPGraph*, QCPGraph*> add_band(const QString& upper_name, const QString& lower_name);
 
   QTimer* replot_timer_ = nullptr;
   QCPGraph* band2_upper_ = nullptr;
@@ -60,6 +63,7 @@ class FunctionPlot : public QCustomPlot {
   QCPGraph* oracle_lower_ = nullptr;
   QCPGraph* context_ = nullptr;
   QCPGraph* selection_ = nullptr;
+  bool dense_ = false;  // whether the context points are drawn as plain dots
 };
 
 }  // namespace nplab::ui

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "function_plot.h"
+#include "theme.h"
 #include "truth_panel.h"
 
 namespace nplab::ui {
@@ -49,6 +50,8 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
   connect(plot_, &QCustomPlot::mouseRelease, this, &FunctionsView::on_mouse_release);
 
   connect(&worker_, &ExplorerWorker::finished, this, &FunctionsView::show_result);
+  // The readout's colours are the theme's.
+  connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, &FunctionsView::update_readout);
   update_actions();
   update_readout();
   select_model(preferred_model(models_));
@@ -142,7 +145,7 @@ void FunctionsView::build_controls() {
   auto* hint = new QLabel(tr("Left click: add a point · drag: move it · right click or Delete: "
                              "remove it · Ctrl+Z / Ctrl+Shift+Z: undo / redo · F1: all keys"),
                           this);
-  hint->setStyleSheet("color: #666;");
+  hint->setForegroundRole(QPalette::PlaceholderText);  // muted, in either theme
   auto* footer = new QVBoxLayout;
   footer->setSpacing(2);
   footer->addWidget(readout_);
@@ -452,9 +455,10 @@ void FunctionsView::show_result(const PredictionResult& result) {
 }
 
 void FunctionsView::update_readout() {
+  const auto colours = plot_colours();
   if (!error_.isEmpty()) {
-    readout_->setText(QStringLiteral("<span style='color:#b00020'><b>Error:</b> %1</span>")
-                          .arg(error_.toHtmlEscaped()));
+    readout_->setText(QStringLiteral("<span style='color:%1'><b>Error:</b> %2</span>")
+                          .arg(css(colours.error_text), error_.toHtmlEscaped()));
     return;
   }
   if (!shown_) {
@@ -466,7 +470,7 @@ void FunctionsView::update_readout() {
   const QString count = QStringLiteral("<b>N = %1</b>").arg(update.count);
   const bool constant = update.mode == UpdateMode::ConstantTime;
   const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
-                           .arg(QLatin1String(constant ? "#1b7f3b" : "#a15c00"),
+                           .arg(css(constant ? colours.good_text : colours.warn_text),
                                 QString::fromUtf8(to_string(update.mode)));
   const QLocale locale(QLocale::English);
   QString text = count + QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
@@ -479,8 +483,8 @@ void FunctionsView::update_readout() {
     text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
   }
   if (!truth_error_.isEmpty()) {
-    text += QStringLiteral(" · <span style='color:#b00020'>%1</span>")
-                .arg(truth_error_.toHtmlEscaped());
+    text += QStringLiteral(" · <span style='color:%1'>%2</span>")
+                .arg(css(colours.error_text), truth_error_.toHtmlEscaped());
   }
   readout_->setText(text);
 }

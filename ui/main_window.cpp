@@ -24,6 +24,7 @@
 #include "plot_export.h"
 #include "session_bridge.h"
 #include "shortcuts_dialog.h"
+#include "theme.h"
 
 namespace nplab::ui {
 namespace {
@@ -102,6 +103,8 @@ void MainWindow::build_menus() {
     auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });
     action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(index++)));
   }
+  view->addSeparator();
+  view->addMenu(make_theme_menu(this));
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   auto* shortcuts = add_action(help, tr("&Keyboard Shortcuts"), "shortcutsAction",

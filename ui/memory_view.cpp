@@ -15,9 +15,10 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
-#include <cmath>
 
+#include "bench_chart.h"
 #include "plot_export.h"
+#include "theme.h"
 
 namespace nplab::ui {
 namespace {
@@ -26,38 +27,9 @@ constexpr int kDefaultTicked = 3;  // cmanp, lbanp, tnpd: the paper's comparison
 constexpr std::int64_t kMaxSize = 10'000'000;
 constexpr double kBytesPerMiB = 1024.0 * 1024.0;
 
-QColor colour_of(const QString& model) {
-  static const std::map<QString, QColor> colours{
-      {"cmanp", QColor(214, 39, 40)},        {"lbanp", QColor(31, 119, 180)},
-      {"lbanp-128", QColor(23, 190, 207)},   {"tnpd", QColor(44, 160, 44)},
-      {"tnpkr-scan", QColor(148, 103, 189)}, {"tnpkr-full", QColor(140, 86, 75)},
-      {"cnp", QColor(255, 127, 14)}};
-  const auto found = colours.find(model);
-  return found != colours.end() ? found->second : QColor(80, 80, 80);
-}
-
-void make_log(QCPAxis* axis) {
-  axis->setScaleType(QCPAxis::stLogarithmic);
-  auto ticker = QSharedPointer<QCPAxisTickerLog>::create();
-  ticker->setSubTickCount(8);
-  axis->setTicker(ticker);
-  axis->setNumberFormat("g");
-  axis->setNumberPrecision(6);
-  axis->grid()->setSubGridVisible(true);
-  axis->grid()->setPen(QPen(QColor(215, 215, 215), 1));
-  axis->grid()->setSubGridPen(QPen(QColor(240, 240, 240), 1));
-}
-
-/// A range on a log axis around [low, high], padded by a factor, covering at least a decade.
-QCPRange log_range(double low, double high) {
-  if (!(low > 0) || !(high > 0) || low > high) return {1, 10};
-  const double centre = std::sqrt(low * high);
-  if (high / low < 10) {
-    low = std::min(low, centre / std::sqrt(10.0));
-    high = std::max(high, centre * std::sqrt(10.0));
-  }
-  return {low / 1.5, high * 1.5};
-}
+// The chart's panels.
+constexpr int kMemoryPanel = 0;
+constexpr int kUpdatePanel = 1;
 
 }  // namespace
 
@@ -75,6 +47,10 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   layout->insertWidget(1, plot_, 1);
   connect(&thread_.worker(), &BenchWorker::point_ready, this, &MemoryView::add_point);
   connect(&thread_.worker(), &BenchWorker::finished, this, &MemoryView::on_finished);
+  connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] {
+    chart_->restyle();
+    set_status(status_->text(), status_is_error_);  // the error red of the new theme
+  });
   set_status(tr("Choose models and sizes, then Run. Each size runs one condition + predict "
                 "(%1 targets) and times one update.")
                  .arg(options_.targets));
@@ -153,96 +129,15 @@ void MemoryView::build_controls() {
   });
 }
 
-QCPAxisRect* MemoryView::make_axis_rect(const QString& y_label) {
-  auto* rect = new QCPAxisRect(plot_);
-  QFont label_font = font();
-  label_font.setPointSizeF(label_font.pointSizeF() * 1.2);
-  QFont tick_font = font();
-  tick_font.setPointSizeF(tick_font.pointSizeF() * 1.05);
-  for (auto* axis : {rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft)}) {
-    make_log(axis);
-    axis->setLabelFont(label_font);
-    axis->setTickLabelFont(tick_font);
-  }
-  rect->axis(QCPAxis::atBottom)->setLabel(tr("context size N"));
-  rect->axis(QCPAxis::atLeft)->setLabel(y_label);
-  rect->axis(QCPAxis::atBottom)->setRange(log_range(64, 4096));
-  rect->axis(QCPAxis::atLeft)->setRange(1, 100);
-  return rect;
-}
-
 void MemoryView::build_plot() {
   plot_ = new QCustomPlot(this);
   plot_->setObjectName("memoryPlot");
   plot_->setMinimumSize(600, 320);
-  plot_->setBackground(Qt::white);
-  auto* top = plot_->plotLayout();
-  top->clear();  // removes the default axis rect (and its legend)
-  memory_rect_ = make_axis_rect(tr("peak memory (MiB)"));
-  update_rect_ = make_axis_rect(tr("time of one update (ms)"));
-  QFont title_font = font();
-  title_font.setPointSizeF(title_font.pointSizeF() * 1.25);
-  title_font.setBold(true);
-  auto* panels = new QCPLayoutGrid;
-  top->addElement(0, 0, panels);
-  panels->addElement(0, 0, new QCPTextElement(plot_, tr("Memory of condition + predict"),
-                                              title_font));
-  panels->addElement(0, 1, new QCPTextElement(plot_, tr("Time to add one point"), title_font));
-  panels->addElement(1, 0, memory_rect_);
-  panels->addElement(1, 1, update_rect_);
-
-  // The legend centred under both panels, at its natural width.
-  auto* legend = new QCPLegend;
-  auto* footer = new QCPLayoutGrid;
-  top->addElement(1, 0, footer);
-  top->setRowStretchFactor(1, 0.001);
-  footer->addElement(0, 0, new QCPLayoutElement(plot_));
-  footer->addElement(0, 1, legend);
-  footer->addElement(0, 2, new QCPLayoutElement(plot_));
-  footer->setColumnStretchFactor(1, 0.001);
-  legend->setLayer(QStringLiteral("legend"));
-  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-  legend->setWrap(8);
-  legend->setBorderPen(Qt::NoPen);
-  QFont legend_font = font();
-  legend_font.setPointSizeF(legend_font.pointSizeF() * 1.15);
-  legend->setFont(legend_font);
-  plot_->legend = legend;
-
-  // A legend entry only, for the symbol of skipped sizes.
-  skipped_legend_ = plot_->addGraph(memory_rect_->axis(QCPAxis::atBottom),
-                                    memory_rect_->axis(QCPAxis::atLeft));
-  skipped_legend_->setName(tr("predicted, too large to run"));
-  skipped_legend_->setLineStyle(QCPGraph::lsNone);
-  skipped_legend_->setScatterStyle(
-      QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(QColor(90, 90, 90), 1.8), Qt::NoBrush, 13));
-  skipped_legend_->removeFromLegend();  // shown once a size is skipped
+  chart_ = std::make_unique<BenchChart>(
+      *plot_, QList<BenchChart::Panel>{{tr("Memory of condition + predict"), tr("peak memory (MiB)")},
+                                       {tr("Time to add one point"), tr("time of one update (ms)")}});
 }
 
-MemoryView::Curves& MemoryView::curves_for(const QString& model) {
-  auto found = curves_.find(model);
-  if (found != curves_.end()) return found->second;
-  const QColor colour = colour_of(model);
-  const auto make = [&](QCPAxisRect* rect) {
-    auto* graph = plot_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    graph->setName(model);
-    graph->setPen(QPen(colour, 2.5));
-    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, 8));
-    graph->removeFromLegend();
-    return graph;
-  };
-  Curves curves{make(memory_rect_), make(update_rect_), make(memory_rect_)};
-  curves.memory->addToLegend(plot_->legend);
-  if (plot_->legend->hasItemWithPlottable(skipped_legend_)) {  // keep it last
-    skipped_legend_->removeFromLegend();
-    skipped_legend_->addToLegend(plot_->legend);
-  }
-  curves.skipped->setName(model + tr(" (predicted)"));
-  curves.skipped->setLineStyle(QCPGraph::lsNone);
-  curves.skipped->setScatterStyle(
-      QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(colour, 1.8), Qt::NoBrush, 13));
-  return curves_.emplace(model, curves).first->second;
-}
 
 QStringList MemoryView::selected_models() const {
   QStringList models;
@@ -303,11 +198,7 @@ bool MemoryView::start() {
   options.sizes = sizes();
   // A fresh picture: the curves of an earlier sweep go.
   results_.clear();
-  for (auto& [model, curves] : curves_) {
-    for (auto* graph : {curves.memory, curves.update, curves.skipped}) plot_->removeGraph(graph);
-  }
-  curves_.clear();
-  skipped_legend_->removeFromLegend();
+  chart_->clear();
   plot_->replot();
   expected_points_ = static_cast<int>(options.models.size() * options.sizes.size());
   progress_->setRange(0, expected_points_);
@@ -338,19 +229,16 @@ void MemoryView::add_point(const BenchPoint& point) {
                true);
     return;
   }
-  auto& curves = curves_for(QString::fromStdString(point.model));
+  const auto model = QString::fromStdString(point.model);
   const double n = static_cast<double>(point.n);
   const double mib = point.peak_bytes / kBytesPerMiB;
   if (point.status == BenchStatus::Skipped) {
-    curves.skipped->addData(n, mib);
-    // Last in the legend, after the models.
-    skipped_legend_->removeFromLegend();
-    skipped_legend_->addToLegend(plot_->legend);
+    chart_->add_predicted(kMemoryPanel, model, n, mib);
   } else {
-    curves.memory->addData(n, mib);
-    curves.update->addData(n, point.update_us / 1000.0);
+    chart_->add_point(kMemoryPanel, model, n, mib);
+    chart_->add_point(kUpdatePanel, model, n, point.update_us / 1000.0);
   }
-  rescale();
+  chart_->rescale();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -387,43 +275,20 @@ void MemoryView::on_finished(bool cancelled) {
   emit sweep_finished(cancelled);
 }
 
-void MemoryView::rescale() {
-  double n_low = INFINITY, n_high = 0;
-  double mem_low = INFINITY, mem_high = 0, time_low = INFINITY, time_high = 0;
-  for (const auto& point : results_) {
-    if (point.status == BenchStatus::Failed) continue;
-    n_low = std::min(n_low, static_cast<double>(point.n));
-    n_high = std::max(n_high, static_cast<double>(point.n));
-    const double mib = point.peak_bytes / kBytesPerMiB;
-    if (mib > 0) {
-      mem_low = std::min(mem_low, mib);
-      mem_high = std::max(mem_high, mib);
-    }
-    if (point.status == BenchStatus::Ok && point.update_us > 0) {
-      time_low = std::min(time_low, point.update_us / 1000.0);
-      time_high = std::max(time_high, point.update_us / 1000.0);
-    }
-  }
-  const auto n_range = log_range(n_low, n_high);
-  memory_rect_->axis(QCPAxis::atBottom)->setRange(n_range);
-  update_rect_->axis(QCPAxis::atBottom)->setRange(n_range);
-  memory_rect_->axis(QCPAxis::atLeft)->setRange(log_range(mem_low, mem_high));
-  update_rect_->axis(QCPAxis::atLeft)->setRange(log_range(time_low, time_high));
-}
-
 void MemoryView::set_status(const QString& text, bool error) {
-  status_->setStyleSheet(error ? "color: #b00020;" : "color: #333;");
+  status_is_error_ = error;
+  // Errors in the theme's red; other text in the palette's own colour.
+  status_->setStyleSheet(error ? QStringLiteral("color: %1;").arg(css(plot_colours().error_text))
+                               : QString());
   status_->setText(text);
 }
 
 QCPGraph* MemoryView::memory_curve(const QString& model) const {
-  const auto found = curves_.find(model);
-  return found == curves_.end() ? nullptr : found->second.memory;
+  return chart_->curve(kMemoryPanel, model);
 }
 
 QCPGraph* MemoryView::update_curve(const QString& model) const {
-  const auto found = curves_.find(model);
-  return found == curves_.end() ? nullptr : found->second.update;
+  return chart_->curve(kUpdatePanel, model);
 }
 
 QString MemoryView::export_csv(const QString& path) const {

@@ -8,14 +8,13 @@
 #include <QWidget>
 
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "bench_worker.h"
 
 class QCheckBox;
-class QCPAxisRect;
 class QCPGraph;
 class QCustomPlot;
 class QLabel;
@@ -24,6 +23,8 @@ class QProgressBar;
 class QPushButton;
 
 namespace nplab::ui {
+
+class BenchChart;
 
 class MemoryView : public QWidget {
   Q_OBJECT
@@ -66,26 +67,15 @@ class MemoryView : public QWidget {
   void sweep_finished(bool cancelled);
 
  private:
-  struct Curves {
-    QCPGraph* memory = nullptr;
-    QCPGraph* update = nullptr;
-    QCPGraph* skipped = nullptr;
-  };
-
   void build_controls();
   void build_plot();
-  QCPAxisRect* make_axis_rect(const QString& y_label);
-  Curves& curves_for(const QString& model);
   void add_point(const BenchPoint& point);
   void on_finished(bool cancelled);
-  void rescale();
   void set_status(const QString& text, bool error = false);
-  void choose_export();
 
   BenchThread thread_;
   BenchSweepOptions options_;
   std::vector<BenchPoint> results_;
-  std::map<QString, Curves> curves_;
   bool running_ = false;
   int expected_points_ = 0;
 
@@ -95,10 +85,9 @@ class MemoryView : public QWidget {
   QPushButton* cancel_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
+  bool status_is_error_ = false;
   QCustomPlot* plot_ = nullptr;
-  QCPAxisRect* memory_rect_ = nullptr;
-  QCPAxisRect* update_rect_ = nullptr;
-  QCPGraph* skipped_legend_ = nullptr;
+  std::unique_ptr<BenchChart> chart_;  // draws into plot_
 };
 
 }  // namespace nplab::ui

@@ -9,15 +9,15 @@ namespace {
 
 constexpr double kPngScale = 2.0;  // crisp on a projector and in a document
 
-bool save_svg(QCustomPlot& plot, const QString& path) {
+bool save_svg(QCustomPlot& plot, const QString& path, QSize size) {
   QSvgGenerator generator;
   generator.setFileName(path);
-  generator.setSize(plot.size());
-  generator.setViewBox(QRect(QPoint(0, 0), plot.size()));
+  generator.setSize(size);
+  generator.setViewBox(QRect(QPoint(0, 0), size));
   generator.setTitle(QStringLiteral("NPLab plot"));
   QCPPainter painter;
   if (!painter.begin(&generator)) return false;
-  plot.toPainter(&painter, plot.width(), plot.height());
+  plot.toPainter(&painter, size.width(), size.height());
   return painter.end();
 }
 
@@ -28,14 +28,18 @@ QString plot_file_filter() {
 }
 
 QString export_plot(QCustomPlot& plot, const QString& path) {
+  return export_plot(plot, path, plot.size(), kPngScale);
+}
+
+QString export_plot(QCustomPlot& plot, const QString& path, QSize size, double png_scale) {
   const QString suffix = QFileInfo(path).suffix().toLower();
   bool written = false;
   if (suffix == "png") {
-    written = plot.savePng(path, plot.width(), plot.height(), kPngScale);
+    written = plot.savePng(path, size.width(), size.height(), png_scale);
   } else if (suffix == "pdf") {
-    written = plot.savePdf(path, plot.width(), plot.height());
+    written = plot.savePdf(path, size.width(), size.height());
   } else if (suffix == "svg") {
-    written = save_svg(plot, path);
+    written = save_svg(plot, path, size);
   } else {
     return QObject::tr("%1: unknown format \".%2\" (use .png, .pdf or .svg)").arg(path, suffix);
   }

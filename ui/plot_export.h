@@ -2,6 +2,7 @@
 // Writes a plot to a file for slides and papers: PNG (at twice the on-screen resolution), PDF
 // or SVG (vector), chosen by the file's suffix.
 
+#include <QSize>
 #include <QString>
 
 class QCustomPlot;
@@ -13,5 +14,9 @@ QString plot_file_filter();
 
 /// Writes `plot` to `path` (.png, .pdf or .svg). Returns why it could not, or an empty string.
 QString export_plot(QCustomPlot& plot, const QString& path);
+
+/// The same, laid out at `size` (device-independent pixels; also the size of a PDF or SVG) and
+/// drawn into a PNG of `png_scale` times as many pixels.
+QString export_plot(QCustomPlot& plot, const QString& path, QSize size, double png_scale);
 
 }  // namespace nplab::ui

@@ -10,6 +10,10 @@
 //   nplab --session FILE                   open a saved session
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
 //   nplab --view memory --demo             start a small memory sweep (cmanp, lbanp, tnpd)
+//   nplab --theme dark                     this time in the dark theme (light, system)
+//   nplab --plot runs.csv --out fig.png    a figure of a `nplab-cli bench ... --csv` file, no window
+//   nplab --bench-latency --model cmanp --clicks 50 --preload 100,10000
+//                                          click-to-replot latency of the Functions view
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,13 +25,19 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
+#include "bench_figure.h"
+#include "explorer_worker.h"
 #include "functions_view.h"
 #include "images_view.h"
+#include "latency_bench.h"
 #include "main_window.h"
 #include "memory_view.h"
 #include "nplab/benchmarks.h"
 #include "nplab/build_info.h"
+#include "theme.h"
 
 namespace {
 
@@ -55,6 +65,75 @@ void start_demo(nplab::ui::ImagesView& view) {
   view.show_test_image(kDemoImage);
   view.set_resolution(kDemoResolution);
   view.set_context_fraction(kDemoImageFraction);
+}
+
+/// Whether argv holds "--NAME" or "--NAME=...", before Qt has parsed it.
+bool has_option(int argc, char** argv, const std::string& name) {
+  const std::string flag = "--" + name;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument == flag || argument.starts_with(flag + "=")) return true;
+  }
+  return false;
+}
+
+/// "100,10000" as sizes ≥ 0, or nothing.
+std::optional<std::vector<int>> parse_counts(const QString& text) {
+  std::vector<int> counts;
+  for (const auto& field : text.split(',')) {
+    bool ok = false;
+    const int count = field.trimmed().toInt(&ok);
+    if (!ok || count < 0) return std::nullopt;
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+/// --plot CSV --out FILE [--size WxH]: writes the figure, no window. 0 when written.
+int plot_csv(const QString& csv, const QString& out, QSize size) {
+  if (out.isEmpty()) {
+    std::fprintf(stderr, "error: --plot needs --out FILE (.png, .pdf or .svg)\n");
+    return 2;
+  }
+  const auto read = nplab::ui::read_bench_csv(csv);
+  if (const auto* error = std::get_if<QString>(&read)) {
+    std::fprintf(stderr, "error: --plot %s\n", qPrintable(*error));
+    return 1;
+  }
+  const auto& table = std::get<nplab::ui::BenchTable>(read);
+  for (const auto& note : table.notes) std::fprintf(stderr, "note: %s\n", qPrintable(note));
+  const auto error = nplab::ui::write_bench_figure(
+      table, out, size.isValid() ? size : nplab::ui::default_figure_size(table.kind));
+  if (!error.isEmpty()) {
+    std::fprintf(stderr, "error: --out %s\n", qPrintable(error));
+    return 1;
+  }
+  return 0;
+}
+
+/// The picker's index of `wanted`: its label ("cmanp.pt", "untrained: tnpd") or a registry
+/// name, which means the untrained model. -1 when not offered.
+int find_model(const QList<nplab::ui::ModelChoice>& models, const QString& wanted) {
+  for (const auto& label : {wanted, QStringLiteral("untrained: ") + wanted}) {
+    const auto found = std::find_if(models.begin(), models.end(),
+                                    [&](const auto& choice) { return choice.label == label; });
+    if (found != models.end()) return static_cast<int>(found - models.begin());
+  }
+  return -1;
+}
+
+/// --bench-latency: prints the report; 0 when every click was measured.
+int bench_latency(nplab::ui::FunctionsView& view, const nplab::ui::LatencyBenchOptions& options) {
+  const auto runs = nplab::ui::run_latency_bench(view, options);
+  if (const auto* error = std::get_if<QString>(&runs)) {
+    std::fprintf(stderr, "error: --bench-latency: %s\n", qPrintable(*error));
+    return 1;
+  }
+  const auto report = nplab::ui::format_latency_report(
+      std::get<std::vector<nplab::ui::LatencyRun>>(runs), view.models()[view.current_model()].label,
+      nplab::ui::ExplorerThread::compute_threads(), options.warmup);
+  std::fputs(qPrintable(report), stdout);
+  return 0;
 }
 
 /// "1600x900" as a size, or an invalid size.
@@ -91,6 +170,11 @@ std::optional<QString> take_option(int& argc, char** argv, const std::string& na
 
 int main(int argc, char** argv) {
   const auto session_file = take_option(argc, argv, "session");
+  // Figures and the latency benchmark need no screen: draw offscreen unless told otherwise.
+  if ((has_option(argc, argv, "plot") || has_option(argc, argv, "bench-latency")) &&
+      qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
   // Count every CPU tensor from the start, so that the Memory view's peaks are complete.
   nplab::install_memory_probe();
   QApplication app(argc, argv);
@@ -115,14 +199,45 @@ int main(int argc, char** argv) {
   const QCommandLineOption model_option(
       "model",
       "The model of the view shown (Functions or Images), as its picker names it (\"cmanp.pt\", "
-      "\"untrained: tnpd\").",
+      "\"untrained: tnpd\"), or a registry name for the untrained model (\"cmanp\").",
       "NAME");
   const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).",
                                           "FILE");
-  const QCommandLineOption size_option("size", "The window size, e.g. 1600x900.", "WxH");
-  parser.addOptions(
-      {screenshot_option, view_option, demo_option, model_option, session_option, size_option});
+  const QCommandLineOption size_option(
+      "size", "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.", "WxH");
+  const QCommandLineOption theme_option(
+      "theme", "system, light or dark, for this run (the View menu's choice is remembered).",
+      "THEME");
+  const QCommandLineOption plot_option(
+      "plot",
+      "Draw a CSV of nplab-cli bench memory, update or cmab (--csv) into --out, then exit; no "
+      "window is shown.",
+      "CSV");
+  const QCommandLineOption out_option("out", "The figure --plot writes: .png, .pdf or .svg.",
+                                      "FILE");
+  const QCommandLineOption latency_option(
+      "bench-latency",
+      "Measure the Functions view's click-to-replot latency (offscreen unless QT_QPA_PLATFORM "
+      "is set), print it, exit.");
+  const QCommandLineOption clicks_option("clicks", "--bench-latency: timed clicks per preload.",
+                                         "K", "50");
+  const QCommandLineOption preload_option(
+      "preload", "--bench-latency: context sizes to preload, in one batch each (e.g. 100,10000).",
+      "LIST", "100,10000");
+  parser.addOptions({screenshot_option, view_option, demo_option, model_option, session_option,
+                     size_option, theme_option, plot_option, out_option, latency_option,
+                     clicks_option, preload_option});
   parser.process(app);
+
+  std::optional<nplab::ui::Theme> theme;
+  if (parser.isSet(theme_option)) {
+    theme = nplab::ui::theme_from_string(parser.value(theme_option));
+    if (!theme) {
+      std::fprintf(stderr, "error: --theme %s: expected system, light or dark\n",
+                   qPrintable(parser.value(theme_option)));
+      return 2;
+    }
+  }
 
   using View = nplab::ui::MainWindow::View;
   const std::map<QString, View> views{
@@ -143,11 +258,30 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (parser.isSet(plot_option)) {
+    if (theme) nplab::ui::apply_theme(*theme);
+    return plot_csv(parser.value(plot_option), parser.value(out_option), size);
+  }
+  nplab::ui::LatencyBenchOptions latency;
+  if (parser.isSet(latency_option)) {
+    bool clicks_ok = false;
+    latency.clicks = parser.value(clicks_option).toInt(&clicks_ok);
+    const auto preloads = parse_counts(parser.value(preload_option));
+    if (!clicks_ok || latency.clicks < 1 || !preloads) {
+      std::fprintf(stderr, "error: --clicks %s --preload %s: expected K ≥ 1 and sizes ≥ 0\n",
+                   qPrintable(parser.value(clicks_option)),
+                   qPrintable(parser.value(preload_option)));
+      return 2;
+    }
+    latency.preloads = *preloads;
+  }
   const bool screenshot = parser.isSet(screenshot_option);
 
   nplab::ui::MainWindow window;
+  // Before the window is shown, so that it never flashes in the other theme.
+  nplab::ui::apply_theme(theme.value_or(nplab::ui::saved_theme()));
   if (size.isValid()) window.resize(size);
-  if (screenshot) {
+  if (screenshot || parser.isSet(latency_option)) {
     // Nobody is there to close a dialog: say what went wrong and stop.
     window.set_error_reporter([](const QString& title, const QString& message) {
       std::fprintf(stderr, "error: %s: %s\n", qPrintable(title), qPrintable(message));
@@ -160,20 +294,18 @@ int main(int argc, char** argv) {
     const auto& models =
         images ? window.images_view()->models() : window.functions_view()->models();
     const auto wanted = parser.value(model_option);
-    const auto found = std::find_if(models.begin(), models.end(),
-                                    [&](const auto& choice) { return choice.label == wanted; });
-    if (found == models.end()) {
+    const int found = find_model(models, wanted);
+    if (found < 0) {
       QStringList labels;
       for (const auto& choice : models) labels << choice.label;
       std::fprintf(stderr, "error: --model %s: not offered (%s)\n", qPrintable(wanted),
                    qPrintable(labels.join(", ")));
       return 2;
     }
-    const auto index = static_cast<int>(found - models.begin());
     if (images) {
-      window.images_view()->select_model(index);
+      window.images_view()->select_model(found);
     } else {
-      window.functions_view()->select_model(index);
+      window.functions_view()->select_model(found);
     }
   }
   if (parser.isSet(demo_option)) {
@@ -186,6 +318,10 @@ int main(int argc, char** argv) {
     }
   }
   window.show();
+  if (parser.isSet(latency_option)) {
+    window.show_view(View::Functions);
+    return bench_latency(*window.functions_view(), latency);
+  }
   // After show(), so that an error dialog has the window behind it.
   if (session_file) window.open_session(*session_file);
 

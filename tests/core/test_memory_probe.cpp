@@ -1,8 +1,11 @@
 // The CPU memory probe sees LibTorch's allocations, and shows chunked CMAB conditioning in
 // constant memory while an unchunked cross-attention grows with N.
 
+#include <ATen/Parallel.h>
 #include <c10/core/CPUAllocator.h>
 #include <torch/utils.h>
+
+#include <thread>
 
 #include "nplab/attention/cmab.h"
 #include "nplab/bench/memory_probe.h"
@@ -56,6 +59,51 @@ TEST_F(MemoryProbeTest, CountsRawAllocationsThatOneDnnKernelsMake) {
   EXPECT_EQ(bench::cpu_live_bytes(), live_before);
   const auto x = at::randn({1, 7, 128});
   EXPECT_TRUE(at::gelu(x).isfinite().all().item<bool>());
+}
+
+TEST_F(MemoryProbeTest, AScopeDoesNotCountAllocationsOfOtherThreads) {
+  const PeakMemoryScope scope;
+  const auto own = at::empty({1 << 18}, at::kFloat);  // 1 MiB here
+  bench::reset_cpu_peak();
+  const auto process_live = bench::cpu_live_bytes();
+  std::thread other([] { const auto big = at::empty({1 << 21}, at::kFloat); });  // 8 MiB there
+  other.join();
+  EXPECT_GE(bench::cpu_peak_bytes() - process_live, 8 << 20) << "the process saw it";
+  EXPECT_GE(scope.peak_bytes(), 1 << 20);
+  EXPECT_LT(scope.peak_bytes(), 2 << 20);
+}
+
+TEST_F(MemoryProbeTest, AFreeOnAnotherThreadIsTakenFromTheAllocatingThread) {
+  const auto live_before = bench::cpu_thread_live_bytes();
+  auto tensor = at::empty({1 << 20}, at::kFloat);  // 4 MiB
+  EXPECT_EQ(bench::cpu_thread_live_bytes() - live_before, 4 << 20);
+  int64_t other_live_change = -1;
+  std::thread other([&other_live_change, moved = std::move(tensor)]() mutable {
+    const auto other_before = bench::cpu_thread_live_bytes();
+    moved.reset();  // the last reference: the storage is freed here
+    other_live_change = bench::cpu_thread_live_bytes() - other_before;
+  });
+  other.join();
+  EXPECT_EQ(other_live_change, 0);
+  EXPECT_EQ(bench::cpu_thread_live_bytes(), live_before);
+}
+
+TEST_F(MemoryProbeTest, AScopeCountsWhatIntraOpWorkersAllocateForItsThread) {
+  const int threads_before = at::get_num_threads();
+  at::set_num_threads(2);
+  if (at::get_num_threads() < 2) GTEST_SKIP() << "LibTorch built without intra-op threads";
+  const PeakMemoryScope scope;
+  const auto caller = std::this_thread::get_id();
+  std::atomic<bool> worker_allocated{false};
+  // Two chunks, one per thread: only the chunk on a pool thread allocates.
+  at::parallel_for(0, 2, 1, [&](int64_t, int64_t) {
+    if (std::this_thread::get_id() == caller) return;
+    const auto scratch = at::empty({1 << 20}, at::kFloat);  // 4 MiB
+    worker_allocated = true;
+  });
+  at::set_num_threads(threads_before);
+  if (!worker_allocated) GTEST_SKIP() << "both chunks ran on the calling thread";
+  EXPECT_GE(scope.peak_bytes(), 4 << 20);
 }
 
 int64_t conditioning_peak(CMAB& block, int64_t points, int64_t chunk) {

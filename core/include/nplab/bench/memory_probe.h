@@ -1,7 +1,11 @@
 #pragma once
 // Peak-memory measurement of what LibTorch allocates (DESIGN.md §6).
 // CPU: a counting wrapper around LibTorch's CPU allocator, installed once per process, keeping live
-// and peak bytes. CUDA: the caching allocator's statistics (only in builds against a CUDA LibTorch).
+// and peak bytes, process-wide and per thread. Each allocation remembers the thread account it was
+// charged to, so a free on any thread decrements the right account; a PeakMemoryScope on the CPU
+// measures only its own thread's account (plus the intra-op workers serving that thread), so that
+// a benchmark on one thread is not disturbed by another thread predicting at the same time.
+// CUDA: the caching allocator's statistics (only in builds against a CUDA LibTorch; device-wide).
 
 #include <c10/core/Device.h>
 
@@ -14,12 +18,19 @@ namespace nplab::bench {
 void install_cpu_memory_probe();
 bool cpu_memory_probe_installed();
 
-/// Bytes currently held by tensors allocated through the probe.
+/// Bytes currently held by tensors allocated through the probe, by all threads.
 int64_t cpu_live_bytes();
-/// Highest live byte count since the last reset.
+/// Highest process-wide live byte count since the last reset.
 int64_t cpu_peak_bytes();
-/// Sets the peak to the current live bytes.
+/// Sets the process-wide peak to the current live bytes.
 void reset_cpu_peak();
+
+/// Bytes currently held by tensors that the calling thread allocated (wherever they are freed).
+int64_t cpu_thread_live_bytes();
+
+namespace detail {
+struct ThreadAccount;
+}
 
 /// Whether peak statistics exist for `device` (CPU: probe installed; CUDA: CUDA build + device).
 bool memory_probe_available(const c10::Device& device);
@@ -28,7 +39,9 @@ int64_t peak_bytes(const c10::Device& device);
 void reset_peak(const c10::Device& device);
 
 /// RAII scope reporting the peak bytes allocated above its starting point by what ran inside it.
-/// CPU scopes nest (the outer scope's peak is restored on exit); CUDA resets the device's peak.
+/// CPU: only the constructing thread's allocations count (and those of LibTorch's intra-op worker
+/// threads, which allocate on its behalf); use the scope on the thread that constructed it. CPU
+/// scopes nest (the outer scope's peak is restored on exit). CUDA resets the device's peak.
 class PeakMemoryScope {
  public:
   explicit PeakMemoryScope(c10::Device device = c10::Device(c10::kCPU));
@@ -41,6 +54,7 @@ class PeakMemoryScope {
 
  private:
   c10::Device device_;
+  detail::ThreadAccount* account_ = nullptr;  // CPU: the constructing thread's, never owned
   int64_t baseline_ = 0;
   int64_t outer_peak_ = 0;
 };
