@@ -289,15 +289,20 @@ std::string format(const char* pattern, double value) {
 
 std::string mib(double bytes) { return format("%.2f", bytes / (1024.0 * 1024.0)); }
 
-// Ratio of a column between the largest and the smallest N of the rows that ran.
+// Ratio of a column between the largest N of the rows that ran and `base_n` (when it ran), else
+// the smallest N.
 template <class Row, class Value>
-std::string ratio_line(const std::vector<Row>& rows, Value value, const std::string& what) {
+std::string ratio_line(const std::vector<Row>& rows, Value value, const std::string& what,
+                       int64_t base_n = 0) {
   const Row* smallest = nullptr;
   const Row* largest = nullptr;
   for (const auto& row : rows) {
     if (row.status != "ok") continue;
     if (!smallest || row.n < smallest->n) smallest = &row;
     if (!largest || row.n > largest->n) largest = &row;
+  }
+  for (const auto& row : rows) {
+    if (row.status == "ok" && row.n == base_n) smallest = &row;
   }
   if (!smallest || smallest == largest || value(*smallest) <= 0) return {};
   return "- " + what + ": N = " + std::to_string(largest->n) + " vs N = " +
@@ -387,6 +392,8 @@ void run_report(const ReportArgs& args) {
             << ratio_line(rows, [](const auto& r) { return r.update_prepare_us; }, "update+prepare")
             << ratio_line(rows, [](const auto& r) { return static_cast<double>(r.condition_peak_bytes); },
                           "conditioning peak memory")
+            << ratio_line(rows, [](const auto& r) { return static_cast<double>(r.condition_peak_bytes); },
+                          "conditioning peak memory (against 1,000 points, one full chunk)", 1000)
             << "\n";
   }
 
