@@ -48,14 +48,14 @@ void validate(const ModelBenchOptions& options) {
   for (const auto& name : options.models) default_config(name);  // unknown names fail early
 }
 
+}  // namespace
+
 std::string error_status(const std::exception& error) {
   std::string message = error.what();
   message = message.substr(0, message.find('\n'));
   std::replace(message.begin(), message.end(), ',', ';');  // keep the CSV well-formed
   return "error: " + message;
 }
-
-}  // namespace
 
 double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n) {
   if (n1 == n0 || bytes0 <= 0 || bytes1 <= 0) return bytes1;

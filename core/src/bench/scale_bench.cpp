@@ -25,13 +25,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string first_line(const std::exception& error) {
-  std::string message = error.what();
-  message = message.substr(0, message.find('\n'));
-  std::replace(message.begin(), message.end(), ',', ';');  // keep CSV rows well-formed
-  return "error: " + message;
-}
-
 // Function-like points on the model's input domain, made on the CPU (outside any measurement).
 std::pair<at::Tensor, at::Tensor> function_points(int64_t count, int64_t dim_x, int64_t dim_y,
                                                   at::Generator& generator) {
@@ -130,7 +123,7 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
             },
             timing, sync);
       } catch (const std::exception& error) {
-        row.status = first_line(error);
+        row.status = error_status(error);
       }
     }
     rows.push_back(row);
@@ -188,7 +181,7 @@ std::vector<AttentionRow> run_attention_bench(
           row.peak_bytes = scope.peak_bytes();
           measured.emplace_back(n, static_cast<double>(row.peak_bytes));
         } catch (const std::exception& error) {
-          row.status = first_line(error);
+          row.status = error_status(error);
         }
       }
       rows.push_back(row);

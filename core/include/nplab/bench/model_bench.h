@@ -5,6 +5,7 @@
 #include <c10/core/Device.h>
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ std::vector<MemoryRow> run_memory_bench(const ModelBenchOptions& options,
 /// update starts from the same N-point state).
 std::vector<UpdateRow> run_update_bench(const ModelBenchOptions& options,
                                         const std::function<void(const UpdateRow&)>& on_row = {});
+
+/// "error: " and the first line of the message, commas made semicolons: a CSV row's status.
+std::string error_status(const std::exception& error);
 
 /// Peak bytes predicted at `n` from two measured (n, bytes) points by a power law.
 double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n);
