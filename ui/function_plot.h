@@ -5,6 +5,7 @@
 
 #include <qcustomplot.h>
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -64,6 +65,8 @@ class FunctionPlot : public QCustomPlot {
   QCPGraph* context_ = nullptr;
   QCPGraph* selection_ = nullptr;
   bool dense_ = false;  // whether the context points are drawn as plain dots
+  // The overlays shown now (truth, oracle); rebuilding the legend is skipped when unchanged.
+  std::optional<std::pair<bool, bool>> overlays_;
 };
 
 }  // namespace nplab::ui

@@ -125,6 +125,9 @@ std::variant<std::vector<LatencyRun>, QString> run_latency_bench(
       if (click < options.warmup) continue;
       run.click_to_replot_ms.push_back(ms_between(start, settled->replotted));
       run.click_to_result_ms.push_back(ms_between(start, settled->result));
+      const auto& shown = *view.shown();
+      run.model_ms.push_back((shown.update.micros + shown.prediction.micros) / 1000.0);
+      run.draw_ms.push_back(view.plot()->replotTime());
     }
     runs.push_back(std::move(run));
   }
@@ -155,23 +158,29 @@ QString format_latency_report(const std::vector<LatencyRun>& runs, const QString
                            "press to the end of the replot\n")
                 .arg(clicks)
                 .arg(warmup);
-  report += QStringLiteral("%1 %2 %3 %4 %5 %6\n")
+  report += QStringLiteral("medians of the parts: result = press to prediction received; model = "
+                           "the worker's update + predict; draw = QCustomPlot's replot\n");
+  report += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
                 .arg("preload N", 10)
                 .arg("median ms", 10)
                 .arg("p90 ms", 8)
                 .arg("min ms", 8)
                 .arg("max ms", 8)
-                .arg("result median ms", 17);
+                .arg("result ms", 10)
+                .arg("model ms", 9)
+                .arg("draw ms", 8);
   for (const auto& run : runs) {
     const auto& ms = run.click_to_replot_ms;
     const auto [low, high] = std::minmax_element(ms.begin(), ms.end());
-    report += QStringLiteral("%1 %2 %3 %4 %5 %6\n")
+    report += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
                   .arg(run.preload, 10)
                   .arg(c.toString(quantile(ms, 0.5), 'f', 2), 10)
                   .arg(c.toString(quantile(ms, 0.9), 'f', 2), 8)
                   .arg(c.toString(ms.empty() ? 0.0 : *low, 'f', 2), 8)
                   .arg(c.toString(ms.empty() ? 0.0 : *high, 'f', 2), 8)
-                  .arg(c.toString(quantile(run.click_to_result_ms, 0.5), 'f', 2), 17);
+                  .arg(c.toString(quantile(run.click_to_result_ms, 0.5), 'f', 2), 10)
+                  .arg(c.toString(quantile(run.model_ms, 0.5), 'f', 2), 9)
+                  .arg(c.toString(quantile(run.draw_ms, 0.5), 'f', 2), 8);
   }
   if (runs.size() >= 2) {
     const auto& small = runs.front();

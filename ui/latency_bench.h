@@ -26,6 +26,8 @@ struct LatencyRun {
   int preload = 0;
   std::vector<double> click_to_replot_ms;  ///< per timed click, in order
   std::vector<double> click_to_result_ms;  ///< until the prediction arrived (before the replot)
+  std::vector<double> model_ms;  ///< the worker's state change + predict (Explorer timings)
+  std::vector<double> draw_ms;   ///< QCustomPlot's own time for the final replot
 };
 
 /// Runs the benchmark on `view` (shown, its model chosen). Returns one run per preload size,

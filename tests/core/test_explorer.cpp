@@ -285,6 +285,36 @@ TEST(Explorer, TwoDimensionalInputsForImages) {
   EXPECT_THAT(explorer.predict({0.0, 0.0, 0.5}).error(), HasSubstr("dim_x = 2"));
 }
 
+TEST(ContextPoint, HoldsUpToFourValuesPerPartAndComparesByValue) {
+  ContextPoint point{{0.5, -0.25}, {1.0}};
+  EXPECT_EQ(point.x.size(), 2u);
+  EXPECT_EQ(point.x.to_vector(), (std::vector{0.5, -0.25}));
+  EXPECT_EQ(point, (ContextPoint{{0.5, -0.25}, {1.0}}));
+  EXPECT_NE(point, (ContextPoint{{0.5}, {1.0}}));  // a prefix is not the same point
+  const double shorter[] = {0.5};
+  point.x.assign(std::begin(shorter), std::end(shorter));
+  EXPECT_EQ(point, (ContextPoint{{0.5}, {1.0}}));  // shrinking leaves no stale values behind
+  Coordinates full{1, 2, 3, 4};
+  try {
+    full.push_back(5);
+    FAIL() << "a fifth value was accepted";
+  } catch (const std::length_error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("at most 4"));
+  }
+  EXPECT_EQ(full.size(), 4u);
+}
+
+TEST(Explorer, ModelWithMoreDimensionsThanAPointHoldsIsAnError) {
+  Explorer explorer;
+  ASSERT_TRUE(explorer.load_registry_model("cnp").ok());
+  explorer.add(point_1d(0.1, 0.2));
+  const auto wide = explorer.load_registry_model("cnp", {.dim_x = 5});
+  ASSERT_FALSE(wide.ok());
+  EXPECT_THAT(wide.error(), HasSubstr("at most 4"));
+  EXPECT_EQ(explorer.model().dim_x, 1);  // the previous model and its point stay
+  EXPECT_EQ(explorer.points().size(), 1u);
+}
+
 TEST(Explorer, SwitchingModelKeepsPointsThatFitAndDropsThoseThatDoNot) {
   auto explorer = loaded();
   ASSERT_TRUE(explorer.add(wave(4)).ok());

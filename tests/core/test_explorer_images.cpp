@@ -133,7 +133,8 @@ TEST(ExplorerImages, QueryGridIsImageTasksGridAndAtOneTimesThePixels) {
   ASSERT_TRUE(image.ok());
   const auto pixels = image_query_grid(kImageSide, kImageSide, 1).value();
   for (const std::size_t pixel : {std::size_t{0}, std::size_t{29}, std::size_t{783}}) {
-    EXPECT_EQ(image.value().point(pixel).x, (std::vector{pixels[2 * pixel], pixels[2 * pixel + 1]}));
+    EXPECT_EQ(image.value().point(pixel).x.to_vector(),
+              (std::vector{pixels[2 * pixel], pixels[2 * pixel + 1]}));
   }
   const auto bad = image_query_grid(kImageSide, kImageSide, 0);
   ASSERT_FALSE(bad.ok());

@@ -103,7 +103,7 @@ struct Explorer::Impl {
   }
 
   void check_point(const ContextPoint& point, const std::string& name) const {
-    const auto check = [&](const std::vector<double>& values, const char* part, int dim) {
+    const auto check = [&](const Coordinates& values, const char* part, int dim) {
       if (static_cast<int>(values.size()) != dim) {
         throw InvalidArgument(name + ": " + part + " has " + std::to_string(values.size()) +
                               " values, but the model takes dim_" + part + " = " +
@@ -180,6 +180,13 @@ struct Explorer::Impl {
   /// Installs a freshly made model, keeping the points when their sizes fit it.
   ModelInfo install(std::shared_ptr<NeuralProcess> made, ModelInfo made_info,
                     c10::Device made_device) {
+    constexpr auto kMax = static_cast<int>(Coordinates::kCapacity);
+    if (made_info.dim_x > kMax || made_info.dim_y > kMax) {
+      throw InvalidArgument("the explorer handles at most " + std::to_string(kMax) +
+                            " input and output dimensions; this model has dim_x = " +
+                            std::to_string(made_info.dim_x) +
+                            ", dim_y = " + std::to_string(made_info.dim_y));
+    }
     made->to(made_device);
     made->eval();
     const c10::InferenceMode inference;

@@ -107,7 +107,10 @@ SessionModel model_from_json(const Reader& reader, const json& value, const std:
   for (auto [key, dim] : {std::pair{"dim_x", &model.dim_x}, std::pair{"dim_y", &model.dim_y}}) {
     if (const auto found = value.find(key); found != value.end()) {
       const auto size = reader.integer(*found, where + "." + key);
-      if (size < 1 || size > 16) reader.fail(where + "." + key, "out of range 1..16");
+      if (size < 1 || size > static_cast<std::int64_t>(Coordinates::kCapacity)) {
+        reader.fail(where + "." + key,
+                    "out of range 1.." + std::to_string(Coordinates::kCapacity));
+      }
       *dim = static_cast<int>(size);
     }
   }
