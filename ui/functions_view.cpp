@@ -231,9 +231,9 @@ void FunctionsView::commit(std::vector<ContextPoint> next, bool record_undo) {
   if (record_undo) history_.record(points_);
   points_ = std::move(next);
   if (selected_ >= static_cast<int>(points_.size())) selected_ = -1;
+  request_prediction();  // first: the worker computes while this thread redraws the points
   draw_points();
   update_actions();
-  request_prediction();
 }
 
 void FunctionsView::select_model(int index) {
