@@ -36,8 +36,9 @@ struct ModelSource {
   friend bool operator==(const ModelSource&, const ModelSource&) = default;
 };
 
-/// Which view a request comes from; results carry it back.
-enum class Channel { Functions, Images };
+/// Which view (or pane) a request comes from; results carry it back. The Functions view's
+/// second model, when it compares two, has its own channel and so its own Explorer.
+enum class Channel { Functions, FunctionsCompare, Images };
 
 struct PredictionRequest {
   Channel channel = Channel::Functions;

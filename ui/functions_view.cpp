@@ -44,14 +44,23 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
       models_(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs)) {
   setObjectName("functionsView");
   plot_ = new FunctionPlot(kMinX, kMaxX, this);
+  compare_plot_ = new FunctionPlot(kMinX, kMaxX, this);
+  compare_plot_->setObjectName("comparePlot");
+  compare_plot_->hide();
   build_controls();
-  connect(plot_, &QCustomPlot::mousePress, this, &FunctionsView::on_mouse_press);
-  connect(plot_, &QCustomPlot::mouseMove, this, &FunctionsView::on_mouse_move);
-  connect(plot_, &QCustomPlot::mouseRelease, this, &FunctionsView::on_mouse_release);
+  for (auto* source : {plot_, compare_plot_}) {
+    connect(source, &QCustomPlot::mousePress, this,
+            [this, source](QMouseEvent* event) { on_mouse_press(source, event); });
+    connect(source, &QCustomPlot::mouseMove, this, &FunctionsView::on_mouse_move);
+    connect(source, &QCustomPlot::mouseRelease, this, &FunctionsView::on_mouse_release);
+  }
 
   connect(&worker_, &ExplorerWorker::finished, this, &FunctionsView::show_result);
   // The readout's colours are the theme's.
-  connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, &FunctionsView::update_readout);
+  connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] {
+    update_readout();
+    update_captions();
+  });
   update_actions();
   update_readout();
   select_model(preferred_model(models_));
@@ -87,6 +96,18 @@ void FunctionsView::build_controls() {
       " border-radius: 3px; padding: 2px 6px; }");
   untrained_warning_->hide();
   controls->addWidget(untrained_warning_);
+  controls->addSpacing(12);
+  controls->addWidget(new QLabel(tr("Compare with:"), this));
+  compare_picker_ = new QComboBox(this);
+  compare_picker_->setObjectName("compareModelPicker");
+  compare_picker_->setMinimumContentsLength(14);
+  compare_picker_->setToolTip(
+      tr("Show a second model's prediction beside the first, on the same context points"));
+  compare_picker_->addItem(tr("none"));
+  for (const auto& choice : models_) compare_picker_->addItem(choice.label);
+  connect(compare_picker_, &QComboBox::currentIndexChanged, this,
+          [this](int item) { set_compare_model(item - 1); });
+  controls->addWidget(compare_picker_);
   controls->addStretch(1);
 
   // The keys live in the window's Edit menu (application-wide, acting on the current view);
@@ -118,14 +139,23 @@ void FunctionsView::build_controls() {
 
   truth_panel_ = new TruthPanel(this);
   auto* centre = new QHBoxLayout;
-  centre->addWidget(plot_, 1);
+  for (auto [caption, plot] : {std::pair{&main_caption_, plot_}, {&compare_caption_, compare_plot_}}) {
+    *caption = new QLabel(this);
+    (*caption)->setObjectName(plot == plot_ ? "mainCaption" : "compareCaption");
+    (*caption)->setTextFormat(Qt::RichText);
+    (*caption)->hide();
+    auto* column = new QVBoxLayout;
+    column->addWidget(*caption);
+    column->addWidget(plot, 1);
+    centre->addLayout(column, 1);
+  }
   centre->addWidget(truth_panel_);
   layout->addLayout(centre, 1);
   connect(truth_panel_, &TruthPanel::spec_changed, this,
           [this] { set_truth(truth_panel_->spec()); });
   connect(truth_panel_, &TruthPanel::overlays_changed, this, [this] {
     draw_overlays();
-    plot_->fit_y_range();
+    fit_y_ranges();
     request_prediction();  // the oracle is computed only while it is shown
   });
   connect(truth_panel_, &TruthPanel::new_function_requested, this, &FunctionsView::new_session);
@@ -158,7 +188,10 @@ QCustomPlot* FunctionsView::plot() const { return plot_; }
 int FunctionsView::current_model() const { return model_picker_->currentIndex(); }
 
 bool FunctionsView::is_settled() const {
-  return shown_ && shown_->generation == generation_ && pending_reveals_.empty();
+  const bool second_settled =
+      !comparing() || (compare_shown_ && compare_shown_->generation == generation_);
+  return shown_ && shown_->generation == generation_ && second_settled &&
+         pending_reveals_.empty();
 }
 
 // --- Edits -------------------------------------------------------------------------------------
@@ -244,11 +277,13 @@ void FunctionsView::select_model(int index) {
   }
   untrained_warning_->setVisible(models_[index].untrained);
   request_prediction();
+  update_captions();
 }
 
 int FunctionsView::add_model_choice(const ModelChoice& choice) {
   models_.append(choice);
   model_picker_->addItem(choice.label);
+  compare_picker_->addItem(choice.label);
   return static_cast<int>(models_.size()) - 1;
 }
 
@@ -281,6 +316,16 @@ void FunctionsView::request_prediction() {
   request.targets = grid_;
   request.truth = truth();
   request.oracle = oracle_shown();
+  if (comparing()) {
+    // The same context for the second model; the truth and the oracle come with the first.
+    PredictionRequest second;
+    second.channel = Channel::FunctionsCompare;
+    second.generation = generation_;
+    second.model = models_[compare_model()].source;
+    second.points = points_;
+    second.targets = grid_;
+    worker_.post(std::move(second));
+  }
   worker_.post(std::move(request));
 }
 
@@ -302,7 +347,7 @@ bool FunctionsView::oracle_shown() const { return truth_panel_->oracle_shown(); 
 void FunctionsView::set_overlays(bool truth, bool oracle) {
   truth_panel_->set_overlays(truth, oracle);
   draw_overlays();
-  plot_->fit_y_range();
+  fit_y_ranges();
   request_prediction();
 }
 
@@ -343,16 +388,16 @@ void FunctionsView::run_pending_reveals() {
 
 // --- Mouse -------------------------------------------------------------------------------------
 
-QPointF FunctionsView::to_data(const QPointF& pixel) const {
-  return {plot_->xAxis->pixelToCoord(pixel.x()), plot_->yAxis->pixelToCoord(pixel.y())};
+QPointF FunctionsView::to_data(const FunctionPlot& source, const QPointF& pixel) const {
+  return {source.xAxis->pixelToCoord(pixel.x()), source.yAxis->pixelToCoord(pixel.y())};
 }
 
-int FunctionsView::point_near(const QPointF& pixel) const {
+int FunctionsView::point_near(const FunctionPlot& source, const QPointF& pixel) const {
   int nearest = -1;
   double nearest_distance = kHitRadiusPixels;
   for (size_t i = 0; i < points_.size(); ++i) {
-    const QPointF drawn(plot_->xAxis->coordToPixel(points_[i].x[0]),
-                        plot_->yAxis->coordToPixel(points_[i].y[0]));
+    const QPointF drawn(source.xAxis->coordToPixel(points_[i].x[0]),
+                        source.yAxis->coordToPixel(points_[i].y[0]));
     const double distance = std::hypot(drawn.x() - pixel.x(), drawn.y() - pixel.y());
     if (distance <= nearest_distance) {
       nearest = static_cast<int>(i);
@@ -362,10 +407,10 @@ int FunctionsView::point_near(const QPointF& pixel) const {
   return nearest;
 }
 
-void FunctionsView::on_mouse_press(QMouseEvent* event) {
+void FunctionsView::on_mouse_press(FunctionPlot* source, QMouseEvent* event) {
   const QPointF pixel = event->position();
-  if (!plot_->axisRect()->rect().contains(pixel.toPoint())) return;
-  const int hit = point_near(pixel);
+  if (!source->axisRect()->rect().contains(pixel.toPoint())) return;
+  const int hit = point_near(*source, pixel);
   if (event->button() == Qt::RightButton) {
     if (hit >= 0) remove_point(static_cast<std::size_t>(hit));
     return;
@@ -376,20 +421,23 @@ void FunctionsView::on_mouse_press(QMouseEvent* event) {
     drag_start_ = points_;  // recorded for undo only once the point actually moves
     draw_points();
   } else {
-    const QPointF data = to_data(pixel);
+    const QPointF data = to_data(*source, pixel);
     add_point(data.x(), data.y());  // holding the button drags the new point: one undo step
     drag_start_.reset();
   }
   dragging_ = true;
+  drag_plot_ = source;
 }
 
 void FunctionsView::on_mouse_move(QMouseEvent* event) {
-  if (!dragging_ || selected_ < 0 || !(event->buttons() & Qt::LeftButton)) return;
+  if (!dragging_ || !drag_plot_ || selected_ < 0 || !(event->buttons() & Qt::LeftButton)) {
+    return;
+  }
   if (drag_start_) {
     history_.record(std::move(*drag_start_));
     drag_start_.reset();
   }
-  const QPointF data = to_data(event->position());
+  const QPointF data = to_data(*drag_plot_, event->position());
   auto next = points_;
   next[static_cast<size_t>(selected_)] = visible_point(data.x(), data.y());
   commit(std::move(next), /*record_undo=*/false);
@@ -397,9 +445,11 @@ void FunctionsView::on_mouse_move(QMouseEvent* event) {
 
 void FunctionsView::on_mouse_release(QMouseEvent* /*event*/) {
   dragging_ = false;
+  drag_plot_ = nullptr;
   drag_start_.reset();
-  plot_->fit_y_range();  // held back while dragging, so the axis did not move under the mouse
+  fit_y_ranges();  // held back while dragging, so the axis did not move under the mouse
   plot_->schedule_replot();
+  compare_plot_->schedule_replot();
 }
 
 // --- Drawing -----------------------------------------------------------------------------------
@@ -413,19 +463,26 @@ void FunctionsView::draw_points() {
     ys.append(point.y[0]);
   }
   plot_->set_points(xs, ys, selected_);
+  if (comparing()) compare_plot_->set_points(xs, ys, selected_);
 }
 
 void FunctionsView::draw_overlays() {
-  plot_->set_truth(grid_, truth_values_);
-  if (oracle_) {
-    plot_->set_oracle(grid_, oracle_->mean, oracle_->stddev);
-  } else {
-    plot_->set_oracle({}, {}, {});
+  for (auto* target : {plot_, compare_plot_}) {
+    target->set_truth(grid_, truth_values_);
+    if (oracle_) {
+      target->set_oracle(grid_, oracle_->mean, oracle_->stddev);
+    } else {
+      target->set_oracle({}, {}, {});
+    }
+    target->show_overlays(truth_shown(), oracle_shown());
   }
-  plot_->show_overlays(truth_shown(), oracle_shown());
 }
 
 void FunctionsView::show_result(const PredictionResult& result) {
+  if (result.channel == Channel::FunctionsCompare) {
+    show_compare_result(result);
+    return;
+  }
   if (result.channel != Channel::Functions) return;
   if (shown_ && result.generation < shown_->generation) return;  // never step back in time
   const bool latest = result.generation == generation_;
@@ -443,15 +500,93 @@ void FunctionsView::show_result(const PredictionResult& result) {
     oracle_ = result.oracle;
   }
   draw_overlays();
-  if (!dragging_) plot_->fit_y_range();
+  if (!dragging_) fit_y_ranges();
   if (latest) {
     plot_->replot_now();  // the final picture: draw it now rather than a frame later
   } else {
     plot_->schedule_replot();
   }
   update_readout();
+  update_captions();
   run_pending_reveals();
   if (is_settled()) emit settled();
+}
+
+void FunctionsView::show_compare_result(const PredictionResult& result) {
+  if (compare_shown_ && result.generation < compare_shown_->generation) return;
+  if (!comparing()) return;  // an answer to a request made before comparing stopped
+  compare_shown_ = result;
+  if (result.ok()) {
+    compare_plot_->set_prediction(grid_, result.prediction.mean, result.prediction.stddev);
+  } else {
+    compare_plot_->clear_prediction();
+  }
+  if (!dragging_) fit_y_ranges();
+  if (result.generation == generation_) {
+    compare_plot_->replot_now();
+  } else {
+    compare_plot_->schedule_replot();
+  }
+  update_captions();
+  if (is_settled()) emit settled();
+}
+
+// --- Comparing two models ----------------------------------------------------------------------
+
+void FunctionsView::set_compare_model(int index) {
+  if (index < -1 || index >= models_.size()) index = -1;
+  if (compare_picker_->currentIndex() != index + 1) {
+    compare_picker_->setCurrentIndex(index + 1);  // re-enters through currentIndexChanged
+    return;
+  }
+  compare_shown_.reset();
+  compare_plot_->clear_prediction();
+  compare_plot_->setVisible(comparing());
+  main_caption_->setVisible(comparing());
+  compare_caption_->setVisible(comparing());
+  draw_points();
+  draw_overlays();
+  fit_y_ranges();
+  update_captions();
+  request_prediction();
+}
+
+int FunctionsView::compare_model() const { return compare_picker_->currentIndex() - 1; }
+
+QCustomPlot* FunctionsView::compare_plot() const { return compare_plot_; }
+
+void FunctionsView::fit_y_ranges() {
+  plot_->fit_y_range();
+  if (!comparing()) return;
+  compare_plot_->fit_y_range();
+  const QCPRange first = plot_->yAxis->range();
+  const QCPRange second = compare_plot_->yAxis->range();
+  const QCPRange both(std::min(first.lower, second.lower), std::max(first.upper, second.upper));
+  plot_->yAxis->setRange(both);
+  compare_plot_->yAxis->setRange(both);
+}
+
+QString FunctionsView::caption_for(int model, const std::optional<PredictionResult>& shown) const {
+  if (model < 0 || model >= models_.size()) return {};
+  const auto colours = plot_colours();
+  QString text = QStringLiteral("<b>%1</b>").arg(models_[model].label.toHtmlEscaped());
+  if (!shown) return text + tr(" · waiting for the model…");
+  if (!shown->ok()) {
+    return text + QStringLiteral(" · <span style='color:%1'>%2</span>")
+                      .arg(css(colours.error_text),
+                           QString::fromStdString(shown->error).toHtmlEscaped());
+  }
+  const QLocale locale(QLocale::English);
+  return text + QStringLiteral(" · update %1 µs (%2) · state %3")
+                    .arg(locale.toString(shown->update.micros, 'f', 0),
+                         QString::fromUtf8(to_string(shown->update.mode)),
+                         format_bytes(shown->update.state_bytes));
+}
+
+void FunctionsView::update_captions() {
+  if (!comparing()) return;
+  main_caption_->setText(caption_for(current_model(), shown_));
+  compare_caption_->setText(caption_for(compare_model(), compare_shown_));
 }
 
 void FunctionsView::update_readout() {

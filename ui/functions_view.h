@@ -76,6 +76,16 @@ class FunctionsView : public QWidget, public EditableView {
   /// Offers one more model (a checkpoint outside the searched folders); returns its index.
   int add_model_choice(const ModelChoice& choice);
 
+  // Comparing two models side by side on the same context: a second plot shows the prediction
+  // of another model of models(); edits on either plot change the one shared point list.
+  /// An index into models(), or -1 to stop comparing.
+  void set_compare_model(int index);
+  /// The compared model's index into models(), -1 when not comparing.
+  int compare_model() const;
+  QCustomPlot* compare_plot() const;
+  /// The last prediction of the compared model drawn, if any.
+  const std::optional<PredictionResult>& compare_shown() const { return compare_shown_; }
+
   // The hidden function.
   const TruthSpec& truth() const;
   /// Another kernel, hyperparameters or seed; the points stay.
@@ -111,14 +121,22 @@ class FunctionsView : public QWidget, public EditableView {
   void build_controls();
   QAction* make_action(const QString& text, const char* name);
 
-  void on_mouse_press(QMouseEvent* event);
+  // The mouse works on either plot; `source` is the plot the event came from.
+  void on_mouse_press(FunctionPlot* source, QMouseEvent* event);
   void on_mouse_move(QMouseEvent* event);
   void on_mouse_release(QMouseEvent* event);
-  /// Index of the point drawn within a few pixels of `pixel`, or -1.
-  int point_near(const QPointF& pixel) const;
-  QPointF to_data(const QPointF& pixel) const;
-  /// A point at data coordinates, kept inside the visible plot.
+  /// Index of the point drawn within a few pixels of `pixel` on `source`, or -1.
+  int point_near(const FunctionPlot& source, const QPointF& pixel) const;
+  QPointF to_data(const FunctionPlot& source, const QPointF& pixel) const;
+  /// A point at data coordinates, kept inside the visible plot (both plots show the same range).
   ContextPoint visible_point(double x, double y) const;
+  bool comparing() const { return compare_model() >= 0; }
+  /// Fits each plot's y axis, then gives both the union, so side by side they read alike.
+  void fit_y_ranges();
+  void show_compare_result(const PredictionResult& result);
+  /// "model · N · update µs (mode) · state", or the error, for one plot's caption.
+  QString caption_for(int model, const std::optional<PredictionResult>& shown) const;
+  void update_captions();
 
   /// Makes `next` the context; records the current list for undo unless told not to.
   void commit(std::vector<ContextPoint> next, bool record_undo = true);
@@ -140,6 +158,7 @@ class FunctionsView : public QWidget, public EditableView {
   QList<ModelChoice> models_;
   std::uint64_t generation_ = 0;
   std::optional<PredictionResult> shown_;
+  std::optional<PredictionResult> compare_shown_;
   QString error_;
 
   std::vector<double> truth_values_;  // for truth(); cleared when it changes
@@ -150,6 +169,7 @@ class FunctionsView : public QWidget, public EditableView {
 
   int selected_ = -1;
   bool dragging_ = false;
+  FunctionPlot* drag_plot_ = nullptr;  // the plot a drag started on
   std::optional<std::vector<ContextPoint>> drag_start_;  // points before a drag, until it moves
 
   QComboBox* model_picker_ = nullptr;
@@ -157,6 +177,10 @@ class FunctionsView : public QWidget, public EditableView {
   QLabel* readout_ = nullptr;
   TruthPanel* truth_panel_ = nullptr;
   FunctionPlot* plot_ = nullptr;
+  QComboBox* compare_picker_ = nullptr;  // "none", then models_ in order
+  FunctionPlot* compare_plot_ = nullptr;
+  QLabel* main_caption_ = nullptr;     // shown while comparing
+  QLabel* compare_caption_ = nullptr;
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
   QAction* clear_ = nullptr;

@@ -7,6 +7,7 @@
 //   nplab --view images --demo             a fixed test image with a fifth of its pixels revealed
 //   nplab --model "untrained: tnpd"        start the view (Functions or Images) on a model of its
 //                                          picker
+//   nplab --compare tnpd.pt                Functions view: a second model beside the first
 //   nplab --session FILE                   open a saved session
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
 //   nplab --view memory --demo             start a small memory sweep (cmanp, lbanp, tnpd)
@@ -201,6 +202,11 @@ int main(int argc, char** argv) {
       "The model of the view shown (Functions or Images), as its picker names it (\"cmanp.pt\", "
       "\"untrained: tnpd\"), or a registry name for the untrained model (\"cmanp\").",
       "NAME");
+  const QCommandLineOption compare_option(
+      "compare",
+      "Functions view: show this second model beside the first, on the same points (named as "
+      "for --model).",
+      "NAME");
   const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).",
                                           "FILE");
   const QCommandLineOption size_option(
@@ -224,7 +230,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption preload_option(
       "preload", "--bench-latency: context sizes to preload, in one batch each (e.g. 100,10000).",
       "LIST", "100,10000");
-  parser.addOptions({screenshot_option, view_option, demo_option, model_option, session_option,
+  parser.addOptions({screenshot_option, view_option, demo_option, model_option, compare_option,
+                     session_option,
                      size_option, theme_option, plot_option, out_option, latency_option,
                      clicks_option, preload_option});
   parser.process(app);
@@ -307,6 +314,17 @@ int main(int argc, char** argv) {
     } else {
       window.functions_view()->select_model(found);
     }
+  }
+  if (parser.isSet(compare_option)) {
+    auto& functions = *window.functions_view();
+    const auto wanted = parser.value(compare_option);
+    const int found = find_model(functions.models(), wanted);
+    if (found < 0) {
+      std::fprintf(stderr, "error: --compare %s: not offered by the Functions view\n",
+                   qPrintable(wanted));
+      return 2;
+    }
+    functions.set_compare_model(found);
   }
   if (parser.isSet(demo_option)) {
     if (view->second == View::Memory) {

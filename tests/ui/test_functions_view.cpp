@@ -94,9 +94,10 @@ struct Fixture {
 };
 
 /// What the facade itself predicts on the view's grid for the view's points.
-nplab::GridPrediction facade_prediction(const FunctionsView& view) {
+nplab::GridPrediction facade_prediction(const FunctionsView& view,
+                                        const std::string& model = "cmanp") {
   nplab::Explorer explorer;
-  const auto loaded = explorer.load_registry_model("cmanp");
+  const auto loaded = explorer.load_registry_model(model);
   if (!loaded.ok()) qFatal("%s", loaded.error().c_str());
   if (const auto set = explorer.set_points(view.points()); !set.ok()) {
     qFatal("%s", set.error().c_str());
@@ -188,6 +189,54 @@ class FunctionsViewTest : public QObject {
     click(f.view, 0.5, 0.2);
     QVERIFY(f.settle());
     QVERIFY(std_at(0.5) < before);
+  }
+
+  void compare_shows_a_second_model_on_the_same_points_and_both_plots_take_clicks() {
+    Fixture f;
+    QVERIFY(f.settle());
+    QVERIFY(!f.view.compare_plot()->isVisible());
+    const auto& models = f.view.models();
+    const auto cnp = std::find_if(models.begin(), models.end(),
+                                  [](const auto& choice) { return choice.label == "untrained: cnp"; });
+    QVERIFY(cnp != models.end());
+    auto* picker = f.view.findChild<QComboBox*>("compareModelPicker");
+    QVERIFY(picker != nullptr);
+    picker->setCurrentIndex(static_cast<int>(cnp - models.begin()) + 1);  // after "none"
+    QCOMPARE(f.view.compare_model(), static_cast<int>(cnp - models.begin()));
+    QVERIFY(f.view.compare_plot()->isVisible());
+
+    click(f.view, 0.5, 1.0);  // on the first plot
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.compare_shown()->update.count, int64_t{1});
+    QVERIFY(f.view.compare_shown()->ok());
+
+    // A click on the second plot edits the same context.
+    auto* second = f.view.compare_plot();
+    const QPoint pixel(qRound(second->xAxis->coordToPixel(-1.0)),
+                       qRound(second->yAxis->coordToPixel(0.5)));
+    send_mouse(second, QEvent::MouseButtonPress, Qt::LeftButton, Qt::LeftButton, pixel);
+    send_mouse(second, QEvent::MouseButtonRelease, Qt::LeftButton, Qt::NoButton, pixel);
+    QCOMPARE(f.view.points().size(), size_t{2});
+    QVERIFY(std::abs(f.view.points()[1].x[0] + 1.0) < 0.02);
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.shown()->update.count, int64_t{2});
+    QCOMPARE(f.view.compare_shown()->update.count, int64_t{2});
+    QVERIFY(max_abs_diff(f.view.shown()->prediction.mean, facade_prediction(f.view).mean) < 1e-6);
+    QVERIFY(max_abs_diff(f.view.compare_shown()->prediction.mean,
+                         facade_prediction(f.view, "cnp").mean) < 1e-6);
+    // The plots share the y axis, and the second one draws the compared model's mean.
+    QCOMPARE(second->yAxis->range().lower, f.view.plot()->yAxis->range().lower);
+    QCOMPARE(second->yAxis->range().upper, f.view.plot()->yAxis->range().upper);
+    QVERIFY(max_abs_diff(values_of(graph_named(second, "predictive mean")),
+                         f.view.compare_shown()->prediction.mean) < 1e-9);
+    const QString caption = f.view.findChild<QLabel*>("compareCaption")->text();
+    QVERIFY2(caption.contains("untrained: cnp") && caption.contains("µs"), qPrintable(caption));
+
+    f.view.set_compare_model(-1);
+    QVERIFY(!second->isVisible());
+    click(f.view, 1.0, -0.5);
+    QVERIFY(f.settle());  // no longer waits for a second model
+    QCOMPARE(f.view.shown()->update.count, int64_t{3});
   }
 
   void right_click_removes_a_point() {
