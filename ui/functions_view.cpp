@@ -288,7 +288,8 @@ int FunctionsView::add_model_choice(const ModelChoice& choice) {
 }
 
 void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
-                            const TruthSpec& truth, bool show_truth, bool show_oracle) {
+                            const TruthSpec& truth, bool show_truth, bool show_oracle,
+                            int compare_index) {
   pending_reveals_.clear();
   selected_ = -1;
   truth_panel_->set_spec(truth);
@@ -301,6 +302,7 @@ void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
     model_picker_->setCurrentIndex(model_index);
     untrained_warning_->setVisible(models_[model_index].untrained);
   }
+  set_compare_pane(compare_index);  // the commit below requests for both models
   history_.reset();
   commit(std::move(points), /*record_undo=*/false);
 }
@@ -534,10 +536,15 @@ void FunctionsView::show_compare_result(const PredictionResult& result) {
 // --- Comparing two models ----------------------------------------------------------------------
 
 void FunctionsView::set_compare_model(int index) {
+  set_compare_pane(index);
+  request_prediction();
+}
+
+void FunctionsView::set_compare_pane(int index) {
   if (index < -1 || index >= models_.size()) index = -1;
-  if (compare_picker_->currentIndex() != index + 1) {
-    compare_picker_->setCurrentIndex(index + 1);  // re-enters through currentIndexChanged
-    return;
+  {
+    const QSignalBlocker quiet(compare_picker_);
+    compare_picker_->setCurrentIndex(index + 1);
   }
   compare_shown_.reset();
   compare_plot_->clear_prediction();
@@ -548,7 +555,6 @@ void FunctionsView::set_compare_model(int index) {
   draw_overlays();
   fit_y_ranges();
   update_captions();
-  request_prediction();
 }
 
 int FunctionsView::compare_model() const { return compare_picker_->currentIndex() - 1; }

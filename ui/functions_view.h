@@ -105,9 +105,9 @@ class FunctionsView : public QWidget, public EditableView {
   void set_random_seed(std::uint64_t seed) { random_.seed(seed); }
 
   /// Replaces everything a session holds at once, without undo history (opening a session).
-  /// An out-of-range `model_index` keeps the current model.
+  /// An out-of-range `model_index` keeps the current model; `compare_index` -1 compares nothing.
   void restore(int model_index, std::vector<ContextPoint> points, const TruthSpec& truth,
-               bool show_truth, bool show_oracle);
+               bool show_truth, bool show_oracle, int compare_index = -1);
 
  signals:
   /// The drawn prediction now answers the latest request.
@@ -131,6 +131,8 @@ class FunctionsView : public QWidget, public EditableView {
   /// A point at data coordinates, kept inside the visible plot (both plots show the same range).
   ContextPoint visible_point(double x, double y) const;
   bool comparing() const { return compare_model() >= 0; }
+  /// Shows or hides the second plot for `index` (-1: none) without requesting a prediction.
+  void set_compare_pane(int index);
   /// Fits each plot's y axis, then gives both the union, so side by side they read alike.
   void fit_y_ranges();
   void show_compare_result(const PredictionResult& result);

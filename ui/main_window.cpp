@@ -238,6 +238,15 @@ bool MainWindow::open_session(const QString& path) {
     report_error(title, tr("%1: %2").arg(path, QString::fromStdString(model.error())));
     return false;
   }
+  std::optional<ResolvedModel> compare;
+  if (session.compare) {
+    const auto resolved = resolve_session_model(*session.compare, functions_->models(), path);
+    if (!resolved.ok()) {
+      report_error(title, tr("%1: compare: %2").arg(path, QString::fromStdString(resolved.error())));
+      return false;
+    }
+    compare = resolved.value();
+  }
   const auto problem = functions_points_problem(session.points, FunctionsView::kMinX,
                                                 FunctionsView::kMaxX);
   if (!problem.isEmpty()) {
@@ -265,8 +274,17 @@ bool MainWindow::open_session(const QString& path) {
 
   const int index = model.value().index ? *model.value().index
                                         : functions_->add_model_choice(model.value().choice);
+  // Both the second model and the first may be a checkpoint outside models/; the same file is
+  // offered once.
+  int compare_index = -1;
+  if (compare) {
+    compare_index = compare->index ? *compare->index
+                    : compare->choice.source == model.value().choice.source
+                        ? index
+                        : functions_->add_model_choice(compare->choice);
+  }
   functions_->restore(index, session.points, session.truth, session.settings.show_truth,
-                      session.settings.show_oracle);
+                      session.settings.show_oracle, compare_index);
   if (images) {
     const int images_model = images->model.index ? *images->model.index
                                                  : images_->add_model_choice(images->model.choice);

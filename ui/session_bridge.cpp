@@ -41,6 +41,9 @@ Session capture_functions(const FunctionsView& view) {
   const int index = view.current_model();
   if (index >= 0) session.model = session_model_of(view.models()[index].source);
   session.points = view.points();
+  if (view.compare_model() >= 0) {
+    session.compare = session_model_of(view.models()[view.compare_model()].source);
+  }
   session.truth = view.truth();
   session.settings.show_truth = view.truth_shown();
   session.settings.show_oracle = view.oracle_shown();

@@ -38,6 +38,7 @@ Session example_session() {
   session.view = "functions";
   session.model = {SessionModel::Source::Checkpoint, "", "/models/cmanp.pt", 1, 1};
   session.points = {point_1d(-1.25, 0.1), point_1d(0.3333333333333333, -2.718281828459045)};
+  session.compare = SessionModel{SessionModel::Source::Registry, "tnpd", "", 1, 1};
   session.truth = {TruthKernel::Periodic, 0.55, 0.8, 1.3, 12345678901234567ULL};
   session.settings = {true, false, {"cmanp", "tnpd"}, {64, 256}};
   return session;
@@ -118,6 +119,7 @@ TEST(Session, MissingOptionalPartsTakeDefaults) {
   EXPECT_EQ(loaded.value().model.name, "tnpd");
   EXPECT_EQ(loaded.value().truth, TruthSpec{});
   EXPECT_EQ(loaded.value().settings, SessionSettings{});
+  EXPECT_FALSE(loaded.value().compare.has_value());
 }
 
 TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
@@ -135,6 +137,11 @@ TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
         "seed": 1}})", "lengthscale"},
       {head + R"("points": [], "truth": {"kernel": "rbf", "params": {}, "seed": -3}})",
        "truth.seed"},
+      {head + R"("points": [], "compare": {"source": "registry", "name": "cnp", "dim_x": 2}})",
+       "compare: dim_x/dim_y differ"},
+      {R"({"format": "nplab-session", "version": 1, "view": "functions",
+          "model": {"source": "registry", "name": "cnp", "dim_x": 5}, "points": []})",
+       "model.dim_x: out of range 1..4"},
   };
   for (const auto& [text, expected] : cases) {
     const auto loaded = session_from_json(text, "bad.json");

@@ -135,6 +135,7 @@ class MainWindowTest : public QObject {
       MainWindow window;
       auto& view = *window.functions_view();
       view.select_model(index_of_label(view, "untrained: lbanp"));
+      view.set_compare_model(index_of_label(view, "untrained: cnp"));
       truth = {nplab::TruthKernel::Matern52, 0.35, 0.9, 1.0, 4242};
       view.set_truth(truth);
       view.set_overlays(true, false);
@@ -154,6 +155,7 @@ class MainWindowTest : public QObject {
     const auto& view = *reopened.functions_view();
     QCOMPARE(view.points(), points);
     QCOMPARE(view.models()[view.current_model()].label, QString("untrained: lbanp"));
+    QCOMPARE(view.models()[view.compare_model()].label, QString("untrained: cnp"));
     QVERIFY(view.truth() == truth);
     QVERIFY(view.truth_shown() && !view.oracle_shown());
     QVERIFY(!view.can_undo());  // opening is not an edit
@@ -161,6 +163,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(reopened.memory_view()->sizes(), (std::vector<std::int64_t>{32, 128}));
     QVERIFY(settle(reopened));
     QCOMPARE(view.shown()->update.count, static_cast<std::int64_t>(points.size()));
+    QCOMPARE(view.compare_shown()->update.count, static_cast<std::int64_t>(points.size()));
     QCOMPARE(view.truth_values(), nplab::sample_truth(truth, view.grid()).value());
   }
 
@@ -185,6 +188,9 @@ class MainWindowTest : public QObject {
          "does not exist"},
         {head + R"("model": {"source": "registry", "name": "cmanp"}, "points": [[7.5, 0]]})",
          "outside"},
+        {head + R"("model": {"source": "registry", "name": "cmanp"}, "points": [],
+                   "compare": {"source": "checkpoint", "path": "/nowhere/second.pt"}})",
+         "compare: the session's model checkpoint"},
     };
     for (const auto& [text, expected] : cases) {
       errors.messages.clear();
@@ -193,6 +199,7 @@ class MainWindowTest : public QObject {
       QVERIFY2(errors.messages.front().contains(expected), qPrintable(errors.messages.front()));
       QCOMPARE(view.points(), points);
       QCOMPARE(view.current_model(), model);
+      QCOMPARE(view.compare_model(), -1);
       QVERIFY(view.truth() == truth);
       QVERIFY(window.current_view() == MainWindow::View::Functions);
     }

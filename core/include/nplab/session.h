@@ -8,6 +8,7 @@
 //    "model": {"source": "checkpoint", "path": "/abs/cmanp.pt", "dim_x": 1, "dim_y": 1},
 //             (or {"source": "registry", "name": "cmanp", ...})
 //    "points": [[x.., y..], ...]          one array of dim_x + dim_y numbers per point
+//    "compare": {...as "model"...},       the Functions view's second model, if it compares two
 //    "truth": {"kernel": "rbf", "params": {"lengthscale": .., "scale": .., "period": ..},
 //              "seed": 1},
 //    "settings": {"show_truth": false, "show_oracle": false,
@@ -73,6 +74,7 @@ struct Session {
   std::string view = "functions";  ///< "functions", "images" or "memory"
   SessionModel model;
   std::vector<ContextPoint> points;
+  std::optional<SessionModel> compare;  ///< the Functions view's second model, if any
   TruthSpec truth;
   SessionSettings settings;
   std::optional<ImagesSession> images;  ///< absent: the Images view keeps its own state

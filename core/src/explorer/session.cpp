@@ -291,6 +291,7 @@ std::string session_to_json(const Session& session) {
                 {"points", std::move(points)},
                 {"truth", truth_to_json(session.truth)},
                 {"settings", settings_to_json(session.settings)}};
+  if (session.compare) document["compare"] = model_to_json(*session.compare);
   if (session.images) document["images"] = images_to_json(*session.images);
   return document.dump(2) + "\n";
 }
@@ -320,6 +321,13 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
         model_from_json(reader, reader.member(document, "model", ""), "model", SessionModel{});
     session.points = points_from_json(reader, reader.member(document, "points", ""),
                                       session.model);
+    if (const auto compare = document.find("compare"); compare != document.end()) {
+      session.compare = model_from_json(reader, *compare, "compare", SessionModel{});
+      if (session.compare->dim_x != session.model.dim_x ||
+          session.compare->dim_y != session.model.dim_y) {
+        reader.fail("compare", "dim_x/dim_y differ from the model's: both read the same points");
+      }
+    }
     if (const auto truth = document.find("truth"); truth != document.end()) {
       session.truth = truth_from_json(reader, *truth);
     }
