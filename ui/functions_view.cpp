@@ -46,7 +46,6 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
   plot_ = new FunctionPlot(kMinX, kMaxX, this);
   compare_plot_ = new FunctionPlot(kMinX, kMaxX, this);
   compare_plot_->setObjectName("comparePlot");
-  compare_plot_->hide();
   build_controls();
   for (auto* source : {plot_, compare_plot_}) {
     connect(source, &QCustomPlot::mousePress, this,
@@ -139,16 +138,24 @@ void FunctionsView::build_controls() {
 
   truth_panel_ = new TruthPanel(this);
   auto* centre = new QHBoxLayout;
+  // Each plot under its caption, in a column of its own; the second column is hidden (and then
+  // takes no room) unless two models are compared.
   for (auto [caption, plot] : {std::pair{&main_caption_, plot_}, {&compare_caption_, compare_plot_}}) {
-    *caption = new QLabel(this);
+    auto* column = new QWidget(this);
+    auto* column_layout = new QVBoxLayout(column);
+    column_layout->setContentsMargins(0, 0, 0, 0);
+    *caption = new QLabel(column);
     (*caption)->setObjectName(plot == plot_ ? "mainCaption" : "compareCaption");
     (*caption)->setTextFormat(Qt::RichText);
     (*caption)->hide();
-    auto* column = new QVBoxLayout;
-    column->addWidget(*caption);
-    column->addWidget(plot, 1);
-    centre->addLayout(column, 1);
+    plot->setParent(column);
+    column_layout->addWidget(*caption);
+    column_layout->addWidget(plot, 1);
+    centre->addWidget(column, 1);
+    if (plot == compare_plot_) compare_column_ = column;
   }
+  compare_plot_->show();  // shown and hidden with its column
+  compare_column_->hide();
   centre->addWidget(truth_panel_);
   layout->addLayout(centre, 1);
   connect(truth_panel_, &TruthPanel::spec_changed, this,
@@ -548,7 +555,7 @@ void FunctionsView::set_compare_pane(int index) {
   }
   compare_shown_.reset();
   compare_plot_->clear_prediction();
-  compare_plot_->setVisible(comparing());
+  compare_column_->setVisible(comparing());
   main_caption_->setVisible(comparing());
   compare_caption_->setVisible(comparing());
   draw_points();

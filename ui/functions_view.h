@@ -181,6 +181,7 @@ class FunctionsView : public QWidget, public EditableView {
   FunctionPlot* plot_ = nullptr;
   QComboBox* compare_picker_ = nullptr;  // "none", then models_ in order
   FunctionPlot* compare_plot_ = nullptr;
+  QWidget* compare_column_ = nullptr;  // the second plot and its caption
   QLabel* main_caption_ = nullptr;     // shown while comparing
   QLabel* compare_caption_ = nullptr;
   QAction* undo_ = nullptr;
