@@ -6,7 +6,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include "function_plot.h"
 #include "theme.h"
 #include "truth_panel.h"
+#include "view_controls.h"
 
 namespace nplab::ui {
 namespace {
@@ -40,13 +40,12 @@ QString format_bytes(std::int64_t bytes) {
 FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWidget* parent)
     : QWidget(parent),
       worker_(worker),
-      grid_(linspace(kMinX, kMaxX, kGridSize)),
-      models_(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs)) {
+      grid_(linspace(kMinX, kMaxX, kGridSize)) {
   setObjectName("functionsView");
   plot_ = new FunctionPlot(kMinX, kMaxX, this);
   compare_plot_ = new FunctionPlot(kMinX, kMaxX, this);
   compare_plot_->setObjectName("comparePlot");
-  build_controls();
+  build_controls(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs));
   for (auto* source : {plot_, compare_plot_}) {
     connect(source, &QCustomPlot::mousePress, this,
             [this, source](QMouseEvent* event) { on_mouse_press(source, event); });
@@ -62,39 +61,25 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
   });
   update_actions();
   update_readout();
-  select_model(preferred_model(models_));
+  select_model(preferred_model(models()));
 }
 
-QAction* FunctionsView::make_action(const QString& text, const char* name) {
-  auto* action = new QAction(text, this);
-  action->setObjectName(name);
-  addAction(action);
-  return action;
-}
-
-void FunctionsView::build_controls() {
+void FunctionsView::build_controls(QList<ModelChoice> choices) {
   auto* layout = new QVBoxLayout(this);
   auto* controls = new QHBoxLayout;
   layout->addLayout(controls);
 
-  controls->addWidget(new QLabel(tr("Model:"), this));
-  model_picker_ = new QComboBox(this);
-  model_picker_->setObjectName("modelPicker");
-  model_picker_->setMinimumContentsLength(20);
-  for (const auto& choice : models_) model_picker_->addItem(choice.label);
-  connect(model_picker_, &QComboBox::currentIndexChanged, this, &FunctionsView::select_model);
+  model_picker_ = new ModelPicker(
+      std::move(choices), "modelPicker", 20,
+      {tr("⚠ untrained: random weights"),
+       tr("This model has not been trained, so its curves are not a fit to anything yet. "
+          "Train one with nplab-cli train; checkpoints in models/ appear first in the list.")},
+      this);
+  connect(model_picker_, &ModelPicker::chosen, this, [this] {
+    request_prediction();
+    update_captions();
+  });
   controls->addWidget(model_picker_);
-
-  untrained_warning_ = new QLabel(tr("⚠ untrained: random weights"), this);
-  untrained_warning_->setObjectName("untrainedWarning");
-  untrained_warning_->setToolTip(
-      tr("This model has not been trained, so its curves are not a fit to anything yet. "
-         "Train one with nplab-cli train; checkpoints in models/ appear first in the list."));
-  untrained_warning_->setStyleSheet(
-      "QLabel { background: #fff3cd; color: #7a4f01; border: 1px solid #f0c36d;"
-      " border-radius: 3px; padding: 2px 6px; }");
-  untrained_warning_->hide();
-  controls->addWidget(untrained_warning_);
   controls->addSpacing(12);
   controls->addWidget(new QLabel(tr("Compare with:"), this));
   compare_picker_ = new QComboBox(this);
@@ -103,39 +88,27 @@ void FunctionsView::build_controls() {
   compare_picker_->setToolTip(
       tr("Show a second model's prediction beside the first, on the same context points"));
   compare_picker_->addItem(tr("none"));
-  for (const auto& choice : models_) compare_picker_->addItem(choice.label);
+  for (const auto& choice : models()) compare_picker_->addItem(choice.label);
+  connect(model_picker_, &ModelPicker::added, this,
+          [this](const ModelChoice& choice) { compare_picker_->addItem(choice.label); });
   connect(compare_picker_, &QComboBox::currentIndexChanged, this,
           [this](int item) { set_compare_model(item - 1); });
   controls->addWidget(compare_picker_);
   controls->addStretch(1);
 
-  // The keys live in the window's Edit menu (application-wide, acting on the current view);
-  // these actions drive the buttons.
-  auto* new_session = make_action(tr("New"), "newAction");
-  new_session->setToolTip(tr("Start afresh: a new hidden function, no points, no undo history"));
-  connect(new_session, &QAction::triggered, this, &FunctionsView::new_session);
-  clear_ = make_action(tr("Clear"), "clearAction");
-  clear_->setToolTip(tr("Remove every context point (undoable)"));
-  connect(clear_, &QAction::triggered, this, &FunctionsView::clear_points);
-  undo_ = make_action(tr("Undo"), "undoAction");
-  undo_->setToolTip(tr("Undo (Ctrl+Z)"));
-  connect(undo_, &QAction::triggered, this, &FunctionsView::undo);
-  redo_ = make_action(tr("Redo"), "redoAction");
-  redo_->setToolTip(tr("Redo (Ctrl+Shift+Z)"));
-  connect(redo_, &QAction::triggered, this, &FunctionsView::redo);
-  delete_ = make_action(tr("Delete point"), "deleteAction");
+  edit_buttons_ = new EditButtons(
+      *this, *this, tr("Start afresh: a new hidden function, no points, no undo history"),
+      tr("Remove every context point (undoable)"));
+  controls->addWidget(edit_buttons_);
+  delete_ = new QAction(tr("Delete point"), this);
+  delete_->setObjectName("deleteAction");
+  addAction(delete_);
   delete_->setShortcuts({QKeySequence::Delete, Qt::Key_Backspace});
   // Window-wide, but only while this view is visible (a hidden tab's shortcuts do not fire).
   delete_->setShortcutContext(Qt::WindowShortcut);
   connect(delete_, &QAction::triggered, this, [this] {
     if (selected_ >= 0) remove_point(static_cast<std::size_t>(selected_));
   });
-  for (auto* action : {new_session, clear_, undo_, redo_}) {
-    auto* button = new QToolButton(this);
-    button->setDefaultAction(action);
-    controls->addWidget(button);
-  }
-
   truth_panel_ = new TruthPanel(this);
   auto* centre = new QHBoxLayout;
   // Each plot under its caption, in a column of its own; the second column is hidden (and then
@@ -192,7 +165,7 @@ void FunctionsView::build_controls() {
 
 QCustomPlot* FunctionsView::plot() const { return plot_; }
 
-int FunctionsView::current_model() const { return model_picker_->currentIndex(); }
+int FunctionsView::current_model() const { return model_picker_->current(); }
 
 bool FunctionsView::is_settled() const {
   const bool second_settled =
@@ -276,23 +249,13 @@ void FunctionsView::commit(std::vector<ContextPoint> next, bool record_undo) {
   update_actions();
 }
 
-void FunctionsView::select_model(int index) {
-  if (index < 0 || index >= models_.size()) return;
-  if (model_picker_->currentIndex() != index) {
-    model_picker_->setCurrentIndex(index);  // re-enters through currentIndexChanged
-    return;
-  }
-  untrained_warning_->setVisible(models_[index].untrained);
-  request_prediction();
-  update_captions();
-}
+void FunctionsView::select_model(int index) { model_picker_->select(index); }
 
 int FunctionsView::add_model_choice(const ModelChoice& choice) {
-  models_.append(choice);
-  model_picker_->addItem(choice.label);
-  compare_picker_->addItem(choice.label);
-  return static_cast<int>(models_.size()) - 1;
+  return model_picker_->add(choice);
 }
+
+const QList<ModelChoice>& FunctionsView::models() const { return model_picker_->choices(); }
 
 void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
                             const TruthSpec& truth, bool show_truth, bool show_oracle,
@@ -304,11 +267,7 @@ void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
   truth_values_.clear();
   oracle_.reset();
   draw_overlays();
-  if (model_index >= 0 && model_index < models_.size()) {
-    const QSignalBlocker quiet(model_picker_);  // one request below, not one per change
-    model_picker_->setCurrentIndex(model_index);
-    untrained_warning_->setVisible(models_[model_index].untrained);
-  }
+  model_picker_->select_quietly(model_index);  // one request below, not one per change
   set_compare_pane(compare_index);  // the commit below requests for both models
   history_.reset();
   commit(std::move(points), /*record_undo=*/false);
@@ -320,7 +279,7 @@ void FunctionsView::request_prediction() {
   PredictionRequest request;
   request.channel = Channel::Functions;
   request.generation = ++generation_;
-  request.model = models_[model].source;
+  request.model = models()[model].source;
   request.points = points_;
   request.targets = grid_;
   request.truth = truth();
@@ -330,7 +289,7 @@ void FunctionsView::request_prediction() {
     PredictionRequest second;
     second.channel = Channel::FunctionsCompare;
     second.generation = generation_;
-    second.model = models_[compare_model()].source;
+    second.model = models()[compare_model()].source;
     second.points = points_;
     second.targets = grid_;
     worker_.post(std::move(second));
@@ -548,7 +507,7 @@ void FunctionsView::set_compare_model(int index) {
 }
 
 void FunctionsView::set_compare_pane(int index) {
-  if (index < -1 || index >= models_.size()) index = -1;
+  if (index < -1 || index >= models().size()) index = -1;
   {
     const QSignalBlocker quiet(compare_picker_);
     compare_picker_->setCurrentIndex(index + 1);
@@ -580,9 +539,9 @@ void FunctionsView::fit_y_ranges() {
 }
 
 QString FunctionsView::caption_for(int model, const std::optional<PredictionResult>& shown) const {
-  if (model < 0 || model >= models_.size()) return {};
+  if (model < 0 || model >= models().size()) return {};
   const auto colours = plot_colours();
-  QString text = QStringLiteral("<b>%1</b>").arg(models_[model].label.toHtmlEscaped());
+  QString text = QStringLiteral("<b>%1</b>").arg(models()[model].label.toHtmlEscaped());
   if (!shown) return text + tr(" · waiting for the model…");
   if (!shown->ok()) {
     return text + QStringLiteral(" · <span style='color:%1'>%2</span>")
@@ -638,9 +597,7 @@ void FunctionsView::update_readout() {
 }
 
 void FunctionsView::update_actions() {
-  undo_->setEnabled(history_.can_undo());
-  redo_->setEnabled(history_.can_redo());
-  clear_->setEnabled(!points_.empty());
+  edit_buttons_->refresh();
   emit history_changed();
 }
 

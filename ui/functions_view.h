@@ -31,7 +31,9 @@ class QMouseEvent;
 
 namespace nplab::ui {
 
+class EditButtons;
 class FunctionPlot;
+class ModelPicker;
 class TruthPanel;
 
 class FunctionsView : public QWidget, public EditableView {
@@ -50,7 +52,7 @@ class FunctionsView : public QWidget, public EditableView {
   const std::vector<ContextPoint>& points() const { return points_; }
   /// The dense grid of targets the curves are drawn on.
   const std::vector<double>& grid() const { return grid_; }
-  const QList<ModelChoice>& models() const { return models_; }
+  const QList<ModelChoice>& models() const;
   int current_model() const;
   /// The last prediction drawn, if any.
   const std::optional<PredictionResult>& shown() const { return shown_; }
@@ -118,8 +120,7 @@ class FunctionsView : public QWidget, public EditableView {
  private:
   enum class Reveal { Random, Uncertain };
 
-  void build_controls();
-  QAction* make_action(const QString& text, const char* name);
+  void build_controls(QList<ModelChoice> choices);
 
   // The mouse works on either plot; `source` is the plot the event came from.
   void on_mouse_press(FunctionPlot* source, QMouseEvent* event);
@@ -157,7 +158,6 @@ class FunctionsView : public QWidget, public EditableView {
   EditHistory history_;
   std::vector<ContextPoint> points_;
   std::vector<double> grid_;
-  QList<ModelChoice> models_;
   std::uint64_t generation_ = 0;
   std::optional<PredictionResult> shown_;
   std::optional<PredictionResult> compare_shown_;
@@ -174,19 +174,16 @@ class FunctionsView : public QWidget, public EditableView {
   FunctionPlot* drag_plot_ = nullptr;  // the plot a drag started on
   std::optional<std::vector<ContextPoint>> drag_start_;  // points before a drag, until it moves
 
-  QComboBox* model_picker_ = nullptr;
-  QLabel* untrained_warning_ = nullptr;
+  ModelPicker* model_picker_ = nullptr;
+  EditButtons* edit_buttons_ = nullptr;
   QLabel* readout_ = nullptr;
   TruthPanel* truth_panel_ = nullptr;
   FunctionPlot* plot_ = nullptr;
-  QComboBox* compare_picker_ = nullptr;  // "none", then models_ in order
+  QComboBox* compare_picker_ = nullptr;  // "none", then models() in order
   FunctionPlot* compare_plot_ = nullptr;
   QWidget* compare_column_ = nullptr;  // the second plot and its caption
   QLabel* main_caption_ = nullptr;     // shown while comparing
   QLabel* compare_caption_ = nullptr;
-  QAction* undo_ = nullptr;
-  QAction* redo_ = nullptr;
-  QAction* clear_ = nullptr;
   QAction* delete_ = nullptr;
 };
 

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "image_panels.h"
+#include "view_controls.h"
 
 namespace nplab::ui {
 namespace {
@@ -83,9 +84,7 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
       worker_(worker),
       data_dir_(data_dir),
       order_(kPixels),
-      rank_(kPixels),
-      models_(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs,
-                               /*dim_x=*/2, /*dim_y=*/1)) {
+      rank_(kPixels) {
   setObjectName("imagesView");
   std::iota(order_.begin(), order_.end(), 0);
   std::shuffle(order_.begin(), order_.end(), std::mt19937_64(kFractionOrderSeed));
@@ -102,13 +101,14 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
   }
 
   panels_ = new ImagePanels(kSide, this);
-  build_controls();
+  build_controls(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs,
+                                  /*dim_x=*/2, /*dim_y=*/1));
   connect(panels_, &QCustomPlot::mousePress, this, &ImagesView::on_mouse_press);
   connect(panels_, &QCustomPlot::mouseMove, this, &ImagesView::on_mouse_move);
   connect(panels_, &QCustomPlot::mouseRelease, this, &ImagesView::on_mouse_release);
   connect(&worker_, &ExplorerWorker::finished, this, &ImagesView::show_result);
 
-  select_model(preferred_model(models_));
+  select_model(preferred_model(models()));
   if (test_set_) show_test_image(0);
   update_actions();
   update_titles();
@@ -123,7 +123,9 @@ std::vector<ContextPoint> ImagesView::points() const {
 
 std::int64_t ImagesView::test_image_count() const { return test_set_ ? test_set_->size() : 0; }
 
-int ImagesView::current_model() const { return model_picker_->currentIndex(); }
+int ImagesView::current_model() const { return model_picker_->current(); }
+
+const QList<ModelChoice>& ImagesView::models() const { return model_picker_->choices(); }
 
 bool ImagesView::is_settled() const {
   if (!image_ || current_model() < 0) return true;  // nothing to wait for
@@ -325,11 +327,7 @@ void ImagesView::show_image(ImageSource source, PixelImage image) {
 
 void ImagesView::restore(const ImageSource& source, PixelImage image, int model_index,
                          std::vector<int> revealed, int resolution) {
-  if (model_index >= 0 && model_index < models_.size()) {
-    const QSignalBlocker quiet(model_picker_);  // one request below, not one per change
-    model_picker_->setCurrentIndex(model_index);
-    untrained_warning_->setVisible(models_[model_index].untrained);
-  }
+  model_picker_->select_quietly(model_index);  // one request below, not one per change
   if (query_grids_.contains(resolution)) {
     const QSignalBlocker quiet(resolution_picker_);
     resolution_ = resolution;
@@ -363,20 +361,10 @@ void ImagesView::set_brush_radius(int radius) {
   brush_radius_ = radius;
 }
 
-void ImagesView::select_model(int index) {
-  if (index < 0 || index >= models_.size()) return;
-  if (model_picker_->currentIndex() != index) {
-    model_picker_->setCurrentIndex(index);  // re-enters through currentIndexChanged
-    return;
-  }
-  untrained_warning_->setVisible(models_[index].untrained);
-  request_prediction();
-}
+void ImagesView::select_model(int index) { model_picker_->select(index); }
 
 int ImagesView::add_model_choice(const ModelChoice& choice) {
-  models_.append(choice);
-  model_picker_->addItem(choice.label);
-  return static_cast<int>(models_.size()) - 1;
+  return model_picker_->add(choice);
 }
 
 // --- Mouse -------------------------------------------------------------------------------------
@@ -428,7 +416,7 @@ void ImagesView::post_request() {
   PredictionRequest request;
   request.channel = Channel::Images;
   request.generation = ++generation_;
-  request.model = models_[model].source;
+  request.model = models()[model].source;
   request.points = points();
   request.targets = query_grids_.at(resolution_);
   worker_.post(std::move(request));
@@ -524,9 +512,7 @@ void ImagesView::update_readout() {
 }
 
 void ImagesView::update_actions() {
-  undo_->setEnabled(history_.can_undo());
-  redo_->setEnabled(history_.can_redo());
-  clear_->setEnabled(!revealed_.empty());
+  edit_buttons_->refresh();
   emit history_changed();
 }
 

@@ -36,7 +36,9 @@ class QSpinBox;
 
 namespace nplab::ui {
 
+class EditButtons;
 class ImagePanels;
+class ModelPicker;
 
 /// Where the image on show comes from.
 struct ImageSource {
@@ -82,7 +84,7 @@ class ImagesView : public QWidget, public EditableView {
   /// Test images available (0 when the data could not be read; see data_error()).
   std::int64_t test_image_count() const;
   const QString& data_error() const { return data_error_; }
-  const QList<ModelChoice>& models() const { return models_; }
+  const QList<ModelChoice>& models() const;
   int current_model() const;
   const std::optional<PredictionResult>& shown() const { return shown_; }
   /// Whether what is drawn answers the latest request.
@@ -137,8 +139,7 @@ class ImagesView : public QWidget, public EditableView {
   void status_message(const QString& message);
 
  private:
-  void build_controls();
-  QAction* make_action(const QString& text, const char* name);
+  void build_controls(QList<ModelChoice> choices);
   void show_image(ImageSource source, PixelImage image);
 
   void on_mouse_press(QMouseEvent* event);
@@ -181,7 +182,6 @@ class ImagesView : public QWidget, public EditableView {
   int resolution_ = 1;
   int brush_radius_ = 0;
   std::map<int, std::vector<double>> query_grids_;  // targets per resolution: 1, 2, 4
-  QList<ModelChoice> models_;
   std::uint64_t generation_ = 0;
   bool request_scheduled_ = false;
   std::optional<PredictionResult> shown_;
@@ -189,8 +189,8 @@ class ImagesView : public QWidget, public EditableView {
   std::mt19937_64 random_{std::random_device{}()};
 
   ImagePanels* panels_ = nullptr;
-  QComboBox* model_picker_ = nullptr;
-  QLabel* untrained_warning_ = nullptr;
+  ModelPicker* model_picker_ = nullptr;
+  EditButtons* edit_buttons_ = nullptr;
   QSpinBox* image_index_ = nullptr;
   QComboBox* resolution_picker_ = nullptr;
   QSpinBox* brush_picker_ = nullptr;
@@ -198,9 +198,6 @@ class ImagesView : public QWidget, public EditableView {
   QSlider* fraction_slider_ = nullptr;
   QLabel* fraction_label_ = nullptr;
   QLabel* readout_ = nullptr;
-  QAction* undo_ = nullptr;
-  QAction* redo_ = nullptr;
-  QAction* clear_ = nullptr;
 };
 
 }  // namespace nplab::ui

@@ -9,24 +9,18 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 #include "image_panels.h"
 #include "images_view.h"
+#include "view_controls.h"
 
 namespace nplab::ui {
 
-QAction* ImagesView::make_action(const QString& text, const char* name) {
-  auto* action = new QAction(text, this);
-  action->setObjectName(name);
-  addAction(action);
-  return action;
-}
-
-void ImagesView::build_controls() {
+void ImagesView::build_controls(QList<ModelChoice> choices) {
   auto* layout = new QVBoxLayout(this);
 
   // Row 1: the image, the model and the edit buttons.
@@ -64,24 +58,15 @@ void ImagesView::build_controls() {
   image_row->addWidget(open_image);
   image_row->addSpacing(16);
 
-  image_row->addWidget(new QLabel(tr("Model:"), this));
-  model_picker_ = new QComboBox(this);
-  model_picker_->setObjectName("imageModelPicker");
-  model_picker_->setMinimumContentsLength(12);
-  model_picker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  for (const auto& choice : models_) model_picker_->addItem(choice.label);
-  connect(model_picker_, &QComboBox::currentIndexChanged, this, &ImagesView::select_model);
+  model_picker_ = new ModelPicker(
+      std::move(choices), "imageModelPicker", 12,
+      {tr("⚠ untrained"),
+       tr("Random weights: no trained image model was found, so the mean and std are not a fit "
+          "to anything yet. Image checkpoints (dim_x 2, e.g. models/fmnist-tnpd.pt) appear "
+          "first in the list.")},
+      this);
+  connect(model_picker_, &ModelPicker::chosen, this, [this] { request_prediction(); });
   image_row->addWidget(model_picker_);
-  untrained_warning_ = new QLabel(tr("⚠ untrained"), this);
-  untrained_warning_->setObjectName("untrainedWarning");
-  untrained_warning_->setToolTip(
-      tr("Random weights: no trained image model was found, so the mean and std are not a fit to anything yet. "
-         "Image checkpoints (dim_x 2, e.g. models/fmnist-tnpd.pt) appear first in the list."));
-  untrained_warning_->setStyleSheet(
-      "QLabel { background: #fff3cd; color: #7a4f01; border: 1px solid #f0c36d;"
-      " border-radius: 3px; padding: 2px 6px; }");
-  untrained_warning_->hide();
-  image_row->addWidget(untrained_warning_);
   image_row->addStretch(1);
   edit_buttons_row = image_row;
 
@@ -144,23 +129,10 @@ void ImagesView::build_controls() {
   reveal_row->addWidget(resolution_picker_);
   reveal_row->addStretch(1);
 
-  auto* new_session = make_action(tr("New"), "newAction");
-  new_session->setToolTip(tr("Start afresh: a random test image, nothing revealed, no undo history"));
-  connect(new_session, &QAction::triggered, this, &ImagesView::new_session);
-  clear_ = make_action(tr("Clear"), "clearAction");
-  clear_->setToolTip(tr("Hide every pixel again (undoable)"));
-  connect(clear_, &QAction::triggered, this, &ImagesView::clear_points);
-  undo_ = make_action(tr("Undo"), "undoAction");
-  undo_->setToolTip(tr("Undo (Ctrl+Z)"));
-  connect(undo_, &QAction::triggered, this, &ImagesView::undo);
-  redo_ = make_action(tr("Redo"), "redoAction");
-  redo_->setToolTip(tr("Redo (Ctrl+Shift+Z)"));
-  connect(redo_, &QAction::triggered, this, &ImagesView::redo);
-  for (auto* action : {new_session, clear_, undo_, redo_}) {
-    auto* button = new QToolButton(this);
-    button->setDefaultAction(action);
-    edit_buttons_row->addWidget(button);
-  }
+  edit_buttons_ = new EditButtons(
+      *this, *this, tr("Start afresh: a random test image, nothing revealed, no undo history"),
+      tr("Hide every pixel again (undoable)"));
+  edit_buttons_row->addWidget(edit_buttons_);
 
   layout->addWidget(panels_, 1);
 

@@ -1,0 +1,102 @@
+#include "view_controls.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QToolButton>
+
+#include <utility>
+
+#include "editable_view.h"
+
+namespace nplab::ui {
+
+ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name,
+                         int min_characters, const Texts& texts, QWidget* parent)
+    : QWidget(parent), choices_(std::move(choices)) {
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(new QLabel(tr("Model:"), this));
+  combo_ = new QComboBox(this);
+  combo_->setObjectName(combo_name);
+  combo_->setMinimumContentsLength(min_characters);
+  combo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  for (const auto& choice : choices_) combo_->addItem(choice.label);
+  connect(combo_, &QComboBox::currentIndexChanged, this, [this](int index) {
+    show_warning();
+    if (index >= 0) emit chosen(index);
+  });
+  layout->addWidget(combo_);
+
+  warning_ = new QLabel(texts.warning, this);
+  warning_->setObjectName("untrainedWarning");
+  warning_->setToolTip(texts.warning_tooltip);
+  warning_->setStyleSheet(
+      "QLabel { background: #fff3cd; color: #7a4f01; border: 1px solid #f0c36d;"
+      " border-radius: 3px; padding: 2px 6px; }");
+  warning_->hide();
+  layout->addWidget(warning_);
+}
+
+int ModelPicker::current() const { return combo_->currentIndex(); }
+
+void ModelPicker::select(int index) {
+  if (index < 0 || index >= choices_.size()) return;
+  select_quietly(index);
+  emit chosen(index);
+}
+
+void ModelPicker::select_quietly(int index) {
+  if (index < 0 || index >= choices_.size()) return;
+  const QSignalBlocker quiet(combo_);
+  combo_->setCurrentIndex(index);
+  show_warning();
+}
+
+int ModelPicker::add(const ModelChoice& choice) {
+  choices_.append(choice);
+  {
+    const QSignalBlocker quiet(combo_);  // the first choice of an empty list is not a choice made
+    combo_->addItem(choice.label);
+  }
+  emit added(choice);
+  return static_cast<int>(choices_.size()) - 1;
+}
+
+void ModelPicker::show_warning() {
+  const int index = current();
+  warning_->setVisible(index >= 0 && index < choices_.size() && choices_[index].untrained);
+}
+
+EditButtons::EditButtons(EditableView& view, QWidget& owner, const QString& new_tooltip,
+                         const QString& clear_tooltip)
+    : QWidget(&owner), view_(view) {
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  const auto make = [&](const QString& text, const char* name, const QString& tooltip,
+                        auto&& run) {
+    auto* action = new QAction(text, &owner);
+    action->setObjectName(name);
+    action->setToolTip(tooltip);
+    owner.addAction(action);
+    connect(action, &QAction::triggered, this, run);
+    auto* button = new QToolButton(this);
+    button->setDefaultAction(action);
+    layout->addWidget(button);
+    return action;
+  };
+  make(tr("New"), "newAction", new_tooltip, [this] { view_.new_session(); });
+  clear_ = make(tr("Clear"), "clearAction", clear_tooltip, [this] { view_.clear_points(); });
+  undo_ = make(tr("Undo"), "undoAction", tr("Undo (Ctrl+Z)"), [this] { view_.undo(); });
+  redo_ = make(tr("Redo"), "redoAction", tr("Redo (Ctrl+Shift+Z)"), [this] { view_.redo(); });
+}
+
+void EditButtons::refresh() {
+  undo_->setEnabled(view_.can_undo());
+  redo_->setEnabled(view_.can_redo());
+  clear_->setEnabled(view_.can_clear());
+}
+
+}  // namespace nplab::ui

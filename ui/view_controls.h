@@ -1,0 +1,78 @@
+#pragma once
+// Controls the Functions and Images views share: the model picker with its "untrained" warning,
+// and the New / Clear / Undo / Redo buttons of an editable view.
+
+#include <QList>
+#include <QString>
+#include <QWidget>
+
+#include "model_catalog.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+
+namespace nplab::ui {
+
+class EditableView;
+
+/// "Model:" and a combo box of ModelChoices, with a warning beside it while the chosen model is
+/// untrained (random weights). It owns the list of choices.
+class ModelPicker : public QWidget {
+  Q_OBJECT
+
+ public:
+  struct Texts {
+    QString warning;          ///< the warning's text, e.g. "⚠ untrained"
+    QString warning_tooltip;  ///< what to do about it
+  };
+
+  /// `combo_name` is the combo box's object name (tests and sessions find it by it);
+  /// `min_characters` its minimum width in characters.
+  ModelPicker(QList<ModelChoice> choices, const QString& combo_name, int min_characters,
+              const Texts& texts, QWidget* parent = nullptr);
+
+  const QList<ModelChoice>& choices() const { return choices_; }
+  /// The chosen index into choices(), -1 when there are none.
+  int current() const;
+  /// Chooses `index` and emits chosen(index), also when it was chosen already (the view then
+  /// requests a prediction). An index out of range is ignored.
+  void select(int index);
+  /// Chooses `index` without emitting chosen (restoring a session makes its own request).
+  void select_quietly(int index);
+  /// Offers one more choice; returns its index. Emits added().
+  int add(const ModelChoice& choice);
+
+ signals:
+  /// A choice was made, by the user or by select().
+  void chosen(int index);
+  void added(const nplab::ui::ModelChoice& choice);
+
+ private:
+  void show_warning();
+
+  QList<ModelChoice> choices_;
+  QComboBox* combo_ = nullptr;
+  QLabel* warning_ = nullptr;
+};
+
+/// The New, Clear, Undo and Redo tool buttons of `view`, in a row. Their actions (object names
+/// newAction, clearAction, undoAction, redoAction) are also added to `owner`, the view's widget;
+/// the keys live in the window's Edit menu.
+class EditButtons : public QWidget {
+  Q_OBJECT
+
+ public:
+  EditButtons(EditableView& view, QWidget& owner, const QString& new_tooltip,
+              const QString& clear_tooltip);
+  /// Enables Undo, Redo and Clear as the view can do them now.
+  void refresh();
+
+ private:
+  EditableView& view_;
+  QAction* clear_ = nullptr;
+  QAction* undo_ = nullptr;
+  QAction* redo_ = nullptr;
+};
+
+}  // namespace nplab::ui
