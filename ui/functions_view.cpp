@@ -143,24 +143,10 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   connect(truth_panel_, &TruthPanel::reveal_uncertain_requested, this,
           &FunctionsView::reveal_uncertain);
 
-  readout_ = new QLabel(this);
-  readout_->setObjectName("readout");
-  readout_->setTextFormat(Qt::RichText);
-  QFont readout_font = readout_->font();
-  readout_font.setPointSizeF(readout_font.pointSizeF() * 1.15);
-  readout_->setFont(readout_font);
-  // The text changes on every prediction; the layout must not (nor the window's size hints).
-  readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-  readout_->setMinimumHeight(readout_->fontMetrics().height() + 6);
-  auto* hint = new QLabel(tr("Left click: add a point · drag: move it · right click or Delete: "
-                             "remove it · Ctrl+Z / Ctrl+Shift+Z: undo / redo · F1: all keys"),
-                          this);
-  hint->setForegroundRole(QPalette::PlaceholderText);  // muted, in either theme
-  auto* footer = new QVBoxLayout;
-  footer->setSpacing(2);
-  footer->addWidget(readout_);
-  footer->addWidget(hint);
-  layout->addLayout(footer);
+  readout_ = add_readout_footer(
+      *layout, *this,
+      tr("Left click: add a point · drag: move it · right click or Delete: remove it · "
+         "Ctrl+Z / Ctrl+Shift+Z: undo / redo · F1: all keys"));
 }
 
 QCustomPlot* FunctionsView::plot() const { return plot_; }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "theme.h"
+
 namespace nplab::ui {
 namespace {
 
@@ -92,6 +94,23 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
   connect(replot_timer_, &QTimer::timeout, this, [this] { replot(rpQueuedReplot); });
   setMinimumSize(4 * 40 + kScaleWidth, 80);
   keep_square(size());
+  restyle();
+  connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, &ImagePanels::restyle);
+}
+
+void ImagePanels::restyle() {
+  // The titles are items and the colour bar's axis is not in an axis rect: style_plot() (the
+  // line plots' styling) reaches neither.
+  const auto colours = plot_colours();
+  setBackground(colours.background);
+  for (auto* title : titles_) title->setColor(colours.foreground);
+  auto* axis = stddev_scale_->axis();
+  axis->setTickLabelColor(colours.foreground);
+  axis->setLabelColor(colours.foreground);
+  axis->setBasePen(QPen(colours.foreground));
+  axis->setTickPen(QPen(colours.foreground));
+  axis->setSubTickPen(QPen(colours.foreground));
+  schedule_replot();
 }
 
 void ImagePanels::fill(QCPColorMap& map, int grid_side, const std::vector<double>& values,

@@ -53,6 +53,8 @@ class ImagePanels : public QCustomPlot {
   void resizeEvent(QResizeEvent* event) override;
 
  private:
+  /// Colours what the theme decides (background, titles, the colour bar's axis).
+  void restyle();
   /// Centres a square data area in each panel's cell, whatever the widget's shape.
   void keep_square(const QSize& size);
   static void fill(QCPColorMap& map, int grid_side, const std::vector<double>& values,

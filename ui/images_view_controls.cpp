@@ -136,24 +136,10 @@ void ImagesView::build_controls(QList<ModelChoice> choices) {
 
   layout->addWidget(panels_, 1);
 
-  readout_ = new QLabel(this);
-  readout_->setObjectName("readout");
-  readout_->setTextFormat(Qt::RichText);
-  QFont readout_font = readout_->font();
-  readout_font.setPointSizeF(readout_font.pointSizeF() * 1.15);
-  readout_->setFont(readout_font);
-  readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
-  readout_->setMinimumHeight(readout_->fontMetrics().height() + 6);
-  auto* hint = new QLabel(tr("Left click or drag on the observed or mean image: reveal pixels · "
-                             "right click: hide them · Ctrl+Z / Ctrl+Shift+Z: undo / redo · "
-                             "F1: all keys"),
-                          this);
-  hint->setStyleSheet("color: #666;");
-  auto* footer = new QVBoxLayout;
-  footer->setSpacing(2);
-  footer->addWidget(readout_);
-  footer->addWidget(hint);
-  layout->addLayout(footer);
+  readout_ = add_readout_footer(
+      *layout, *this,
+      tr("Left click or drag on the observed or mean image: reveal pixels · right click: hide "
+         "them · Ctrl+Z / Ctrl+Shift+Z: undo / redo · F1: all keys"));
 }
 
 }  // namespace nplab::ui

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 #include <utility>
 
@@ -91,6 +92,26 @@ EditButtons::EditButtons(EditableView& view, QWidget& owner, const QString& new_
   clear_ = make(tr("Clear"), "clearAction", clear_tooltip, [this] { view_.clear_points(); });
   undo_ = make(tr("Undo"), "undoAction", tr("Undo (Ctrl+Z)"), [this] { view_.undo(); });
   redo_ = make(tr("Redo"), "redoAction", tr("Redo (Ctrl+Shift+Z)"), [this] { view_.redo(); });
+}
+
+QLabel* add_readout_footer(QVBoxLayout& layout, QWidget& owner, const QString& hint) {
+  auto* readout = new QLabel(&owner);
+  readout->setObjectName("readout");
+  readout->setTextFormat(Qt::RichText);
+  QFont readout_font = readout->font();
+  readout_font.setPointSizeF(readout_font.pointSizeF() * 1.15);
+  readout->setFont(readout_font);
+  // The text changes on every prediction; the layout must not (nor the window's size hints).
+  readout->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+  readout->setMinimumHeight(readout->fontMetrics().height() + 6);
+  auto* hint_label = new QLabel(hint, &owner);
+  hint_label->setForegroundRole(QPalette::PlaceholderText);  // muted, in either theme
+  auto* footer = new QVBoxLayout;
+  footer->setSpacing(2);
+  footer->addWidget(readout);
+  footer->addWidget(hint_label);
+  layout.addLayout(footer);
+  return readout;
 }
 
 void EditButtons::refresh() {

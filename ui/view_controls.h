@@ -11,6 +11,7 @@
 class QAction;
 class QComboBox;
 class QLabel;
+class QVBoxLayout;
 
 namespace nplab::ui {
 
@@ -74,5 +75,10 @@ class EditButtons : public QWidget {
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
 };
+
+/// Adds a view's footer to `layout`: the readout (rich text, one line whose changing text never
+/// resizes the window; object name "readout"), and under it `hint`, muted in either theme.
+/// Returns the readout.
+QLabel* add_readout_footer(QVBoxLayout& layout, QWidget& owner, const QString& hint);
 
 }  // namespace nplab::ui
