@@ -9,10 +9,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 
@@ -224,6 +226,10 @@ void run_train(const TrainArgs& args) {
                                         model->tensor_options(), args.fmnist_dir);
   const auto started = std::chrono::steady_clock::now();
   const int64_t first_step = trainer.completed_steps();
+  // The card's final loss is the mean over the last steps: one batch of 16 tasks is too noisy
+  // to say where a run ended (a single step's loss varied by more than 1 nat here).
+  constexpr std::size_t kFinalLossSteps = 100;
+  std::deque<double> recent_losses;
   double last_loss = card.value("final_loss", 0.0);
   const auto save = [&] {
     const double seconds =
@@ -247,7 +253,10 @@ void run_train(const TrainArgs& args) {
   double loss_sum = 0.0;  // losses since the last progress refresh, shown as their mean
   int64_t loss_count = 0;
   trainer.run(batches, [&](const TrainProgress& step) {
-    last_loss = step.loss;
+    recent_losses.push_back(step.loss);
+    if (recent_losses.size() > kFinalLossSteps) recent_losses.pop_front();
+    last_loss = std::accumulate(recent_losses.begin(), recent_losses.end(), 0.0) /
+                static_cast<double>(recent_losses.size());
     loss_sum += step.loss;
     ++loss_count;
     const auto now = std::chrono::steady_clock::now();
