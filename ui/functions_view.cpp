@@ -7,7 +7,6 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <cmath>
 
@@ -38,9 +37,7 @@ QString format_bytes(std::int64_t bytes) {
 }  // namespace
 
 FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWidget* parent)
-    : QWidget(parent),
-      worker_(worker),
-      grid_(linspace(kMinX, kMaxX, kGridSize)) {
+    : QWidget(parent), worker_(worker), grid_(linspace(kMinX, kMaxX, kGridSize)) {
   setObjectName("functionsView");
   plot_ = new FunctionPlot(kMinX, kMaxX, this);
   compare_plot_ = new FunctionPlot(kMinX, kMaxX, this);
@@ -113,7 +110,8 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   auto* centre = new QHBoxLayout;
   // Each plot under its caption, in a column of its own; the second column is hidden (and then
   // takes no room) unless two models are compared.
-  for (auto [caption, plot] : {std::pair{&main_caption_, plot_}, {&compare_caption_, compare_plot_}}) {
+  for (auto [caption, plot] :
+       {std::pair{&main_caption_, plot_}, {&compare_caption_, compare_plot_}}) {
     auto* column = new QWidget(this);
     auto* column_layout = new QVBoxLayout(column);
     column_layout->setContentsMargins(0, 0, 0, 0);
@@ -149,15 +147,18 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
          "Ctrl+Z / Ctrl+Shift+Z: undo / redo · F1: all keys"));
 }
 
-QCustomPlot* FunctionsView::plot() const { return plot_; }
+QCustomPlot* FunctionsView::plot() const {
+  return plot_;
+}
 
-int FunctionsView::current_model() const { return model_picker_->current(); }
+int FunctionsView::current_model() const {
+  return model_picker_->current();
+}
 
 bool FunctionsView::is_settled() const {
   const bool second_settled =
       !comparing() || (compare_shown_ && compare_shown_->generation == generation_);
-  return shown_ && shown_->generation == generation_ && second_settled &&
-         pending_reveals_.empty();
+  return shown_ && shown_->generation == generation_ && second_settled && pending_reveals_.empty();
 }
 
 // --- Edits -------------------------------------------------------------------------------------
@@ -235,13 +236,17 @@ void FunctionsView::commit(std::vector<ContextPoint> next, bool record_undo) {
   update_actions();
 }
 
-void FunctionsView::select_model(int index) { model_picker_->select(index); }
+void FunctionsView::select_model(int index) {
+  model_picker_->select(index);
+}
 
 int FunctionsView::add_model_choice(const ModelChoice& choice) {
   return model_picker_->add(choice);
 }
 
-const QList<ModelChoice>& FunctionsView::models() const { return model_picker_->choices(); }
+const QList<ModelChoice>& FunctionsView::models() const {
+  return model_picker_->choices();
+}
 
 void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
                             const TruthSpec& truth, bool show_truth, bool show_oracle,
@@ -254,7 +259,7 @@ void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
   oracle_.reset();
   draw_overlays();
   model_picker_->select_quietly(model_index);  // one request below, not one per change
-  set_compare_pane(compare_index);  // the commit below requests for both models
+  set_compare_pane(compare_index);             // the commit below requests for both models
   history_.reset();
   commit(std::move(points), /*record_undo=*/false);
 }
@@ -285,7 +290,9 @@ void FunctionsView::request_prediction() {
 
 // --- The hidden function -----------------------------------------------------------------------
 
-const TruthSpec& FunctionsView::truth() const { return truth_panel_->spec(); }
+const TruthSpec& FunctionsView::truth() const {
+  return truth_panel_->spec();
+}
 
 void FunctionsView::set_truth(const TruthSpec& spec) {
   if (spec != truth()) truth_panel_->set_spec(spec);
@@ -295,8 +302,12 @@ void FunctionsView::set_truth(const TruthSpec& spec) {
   request_prediction();
 }
 
-bool FunctionsView::truth_shown() const { return truth_panel_->truth_shown(); }
-bool FunctionsView::oracle_shown() const { return truth_panel_->oracle_shown(); }
+bool FunctionsView::truth_shown() const {
+  return truth_panel_->truth_shown();
+}
+bool FunctionsView::oracle_shown() const {
+  return truth_panel_->oracle_shown();
+}
 
 void FunctionsView::set_overlays(bool truth, bool oracle) {
   truth_panel_->set_overlays(truth, oracle);
@@ -330,8 +341,8 @@ void FunctionsView::run_pending_reveals() {
       // Needs the model's std for exactly the current points.
       if (!shown_ || shown_->generation != generation_ || !shown_->ok()) return;
       const auto& stddev = shown_->prediction.stddev;
-      index = static_cast<std::size_t>(std::max_element(stddev.begin(), stddev.end()) -
-                                       stddev.begin());
+      index =
+          static_cast<std::size_t>(std::max_element(stddev.begin(), stddev.end()) - stddev.begin());
     }
     pending_reveals_.pop_front();
     auto next = points_;
@@ -509,9 +520,13 @@ void FunctionsView::set_compare_pane(int index) {
   update_captions();
 }
 
-int FunctionsView::compare_model() const { return compare_picker_->currentIndex() - 1; }
+int FunctionsView::compare_model() const {
+  return compare_picker_->currentIndex() - 1;
+}
 
-QCustomPlot* FunctionsView::compare_plot() const { return compare_plot_; }
+QCustomPlot* FunctionsView::compare_plot() const {
+  return compare_plot_;
+}
 
 void FunctionsView::fit_y_ranges() {
   plot_->fit_y_range();
@@ -530,9 +545,9 @@ QString FunctionsView::caption_for(int model, const std::optional<PredictionResu
   QString text = QStringLiteral("<b>%1</b>").arg(models()[model].label.toHtmlEscaped());
   if (!shown) return text + tr(" · waiting for the model…");
   if (!shown->ok()) {
-    return text + QStringLiteral(" · <span style='color:%1'>%2</span>")
-                      .arg(css(colours.error_text),
-                           QString::fromStdString(shown->error).toHtmlEscaped());
+    return text +
+           QStringLiteral(" · <span style='color:%1'>%2</span>")
+               .arg(css(colours.error_text), QString::fromStdString(shown->error).toHtmlEscaped());
   }
   const QLocale locale(QLocale::English);
   return text + QStringLiteral(" · update %1 µs (%2) · state %3")

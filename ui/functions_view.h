@@ -11,7 +11,6 @@
 #include <QKeySequence>
 #include <QList>
 #include <QWidget>
-
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -171,7 +170,7 @@ class FunctionsView : public QWidget, public EditableView {
 
   int selected_ = -1;
   bool dragging_ = false;
-  FunctionPlot* drag_plot_ = nullptr;  // the plot a drag started on
+  FunctionPlot* drag_plot_ = nullptr;                    // the plot a drag started on
   std::optional<std::vector<ContextPoint>> drag_start_;  // points before a drag, until it moves
 
   ModelPicker* model_picker_ = nullptr;

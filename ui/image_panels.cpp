@@ -15,8 +15,8 @@ constexpr int kScaleWidth = 64;  // the colour bar and its tick labels
 const QColor kEmptyColor(0xe9, 0xeb, 0xee);
 const QColor kFrameColor(0x9a, 0xa0, 0xa6);
 
-const char* const kDefaultTitles[ImagePanels::kPanelCount] = {
-    "Observed", "Predictive mean", "Predictive std", "Ground truth"};
+const char* const kDefaultTitles[ImagePanels::kPanelCount] = {"Observed", "Predictive mean",
+                                                              "Predictive std", "Ground truth"};
 
 }  // namespace
 
@@ -54,8 +54,8 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
     map->setInterpolate(false);  // pixels are pixels
     map->setTightBoundary(false);
     const bool stddev = panel == static_cast<int>(Panel::Stddev);
-    map->setGradient(QCPColorGradient(stddev ? QCPColorGradient::gpThermal
-                                             : QCPColorGradient::gpGrayscale));
+    map->setGradient(
+        QCPColorGradient(stddev ? QCPColorGradient::gpThermal : QCPColorGradient::gpGrayscale));
     map->setDataRange(QCPRange(0.0, 1.0));
 
     auto* title = new QCPItemText(this);
@@ -160,7 +160,9 @@ void ImagePanels::set_prediction(int grid_side, const std::vector<double>& mean,
   schedule_replot();
 }
 
-void ImagePanels::clear_prediction() { set_prediction(side_, {}, {}); }
+void ImagePanels::clear_prediction() {
+  set_prediction(side_, {}, {});
+}
 
 void ImagePanels::set_title(Panel panel, const QString& title) {
   titles_[static_cast<int>(panel)]->setText(title);
@@ -205,9 +207,9 @@ void ImagePanels::resizeEvent(QResizeEvent* event) {
 void ImagePanels::keep_square(const QSize& size) {
   const int title_height = QFontMetrics(titles_.front()->font()).height() + 8;
   const int spacings = kPanelCount * kColumnSpacing;  // between the five columns
-  const int side = std::max(
-      8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / kPanelCount,
-                  size.height() - 2 * kPadding - title_height));
+  const int side =
+      std::max(8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / kPanelCount,
+                           size.height() - 2 * kPadding - title_height));
   // The panels keep together in the middle; what is left over goes around them.
   const int content_width = kPanelCount * side + kScaleWidth + spacings;
   const int content_height = side + title_height;

@@ -11,7 +11,6 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QTimer>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -58,17 +57,15 @@ Outcome<PixelImage> read_image_file(const QString& path) {
   reader.setAutoTransform(true);  // a photo's EXIF orientation
   const QImage read = reader.read();
   if (read.isNull()) {
-    return Outcome<PixelImage>::failure(
-        QObject::tr("%1: not an image this NPLab can read (%2)")
-            .arg(path, reader.errorString())
-            .toStdString());
+    return Outcome<PixelImage>::failure(QObject::tr("%1: not an image this NPLab can read (%2)")
+                                            .arg(path, reader.errorString())
+                                            .toStdString());
   }
   const int square = std::min(read.width(), read.height());
-  const QImage grey = read.copy((read.width() - square) / 2, (read.height() - square) / 2, square,
-                                square)
-                          .convertToFormat(QImage::Format_Grayscale8)
-                          .scaled(kImageSide, kImageSide, Qt::IgnoreAspectRatio,
-                                  Qt::SmoothTransformation);
+  const QImage grey =
+      read.copy((read.width() - square) / 2, (read.height() - square) / 2, square, square)
+          .convertToFormat(QImage::Format_Grayscale8)
+          .scaled(kImageSide, kImageSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
   std::vector<std::uint8_t> bytes;
   bytes.reserve(static_cast<std::size_t>(kImageSide) * kImageSide);
   for (int row = 0; row < grey.height(); ++row) {
@@ -80,11 +77,7 @@ Outcome<PixelImage> read_image_file(const QString& path) {
 
 ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QString& data_dir,
                        QWidget* parent)
-    : QWidget(parent),
-      worker_(worker),
-      data_dir_(data_dir),
-      order_(kPixels),
-      rank_(kPixels) {
+    : QWidget(parent), worker_(worker), data_dir_(data_dir), order_(kPixels), rank_(kPixels) {
   setObjectName("imagesView");
   std::iota(order_.begin(), order_.end(), 0);
   std::shuffle(order_.begin(), order_.end(), std::mt19937_64(kFractionOrderSeed));
@@ -121,11 +114,17 @@ std::vector<ContextPoint> ImagesView::points() const {
   return image_ ? image_->points(revealed_) : std::vector<ContextPoint>{};
 }
 
-std::int64_t ImagesView::test_image_count() const { return test_set_ ? test_set_->size() : 0; }
+std::int64_t ImagesView::test_image_count() const {
+  return test_set_ ? test_set_->size() : 0;
+}
 
-int ImagesView::current_model() const { return model_picker_->current(); }
+int ImagesView::current_model() const {
+  return model_picker_->current();
+}
 
-const QList<ModelChoice>& ImagesView::models() const { return model_picker_->choices(); }
+const QList<ModelChoice>& ImagesView::models() const {
+  return model_picker_->choices();
+}
 
 bool ImagesView::is_settled() const {
   if (!image_ || current_model() < 0) return true;  // nothing to wait for
@@ -188,8 +187,8 @@ void ImagesView::reveal_random(int count) {
 
 void ImagesView::set_context_fraction(double fraction) {
   if (!image_) return;
-  const auto wanted = static_cast<std::size_t>(
-      std::lround(std::clamp(fraction, 0.0, 1.0) * kPixels));
+  const auto wanted =
+      static_cast<std::size_t>(std::lround(std::clamp(fraction, 0.0, 1.0) * kPixels));
   auto next = revealed_;
   if (wanted > next.size()) {
     auto mask = mask_of(next, kPixels);
@@ -204,9 +203,8 @@ void ImagesView::set_context_fraction(double fraction) {
     // Hide the pixels that come last in the order, so that going back restores the same set.
     auto by_rank = next;
     std::sort(by_rank.begin(), by_rank.end(), [&](int a, int b) { return rank_[a] < rank_[b]; });
-    const auto dropped = mask_of({by_rank.begin() + static_cast<std::ptrdiff_t>(wanted),
-                                  by_rank.end()},
-                                 kPixels);
+    const auto dropped =
+        mask_of({by_rank.begin() + static_cast<std::ptrdiff_t>(wanted), by_rank.end()}, kPixels);
     std::erase_if(next, [&](int pixel) { return dropped[pixel]; });
   }
   if (next != revealed_) edit(std::move(next));
@@ -287,10 +285,10 @@ bool ImagesView::show_test_image(std::int64_t index) {
     return false;
   }
   show_image(source, image.value());
-  emit status_message(tr("Fashion-MNIST test image %1 (%2)")
-                          .arg(index)
-                          .arg(QString::fromUtf8(
-                              fashion_mnist_class_name(test_set_->label(index)))));
+  emit status_message(
+      tr("Fashion-MNIST test image %1 (%2)")
+          .arg(index)
+          .arg(QString::fromUtf8(fashion_mnist_class_name(test_set_->label(index)))));
   return true;
 }
 
@@ -361,7 +359,9 @@ void ImagesView::set_brush_radius(int radius) {
   brush_radius_ = radius;
 }
 
-void ImagesView::select_model(int index) { model_picker_->select(index); }
+void ImagesView::select_model(int index) {
+  model_picker_->select(index);
+}
 
 int ImagesView::add_model_choice(const ModelChoice& choice) {
   return model_picker_->add(choice);
@@ -371,8 +371,8 @@ int ImagesView::add_model_choice(const ModelChoice& choice) {
 
 void ImagesView::paint_at(const QPointF& position, bool reveal) {
   const auto hit = panels_->hit(position);
-  if (!hit || (hit->panel != ImagePanels::Panel::Observed &&
-               hit->panel != ImagePanels::Panel::Mean)) {
+  if (!hit ||
+      (hit->panel != ImagePanels::Panel::Observed && hit->panel != ImagePanels::Panel::Mean)) {
     return;
   }
   const auto pixels = brush(hit->pixel, brush_radius_);
@@ -498,10 +498,10 @@ void ImagesView::update_readout() {
                            .arg(QLatin1String(constant ? "#1b7f3b" : "#a15c00"),
                                 QString::fromUtf8(to_string(update.mode)));
   const QLocale locale(QLocale::English);
-  QString text = QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
-                 QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
-                     .arg(locale.toString(update.micros, 'f', 0), mode,
-                          format_bytes(update.state_bytes));
+  QString text =
+      QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
+      QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
+          .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));
   text += tr(" · predicting %1 targets: %2 ms")
               .arg(locale.toString(static_cast<qlonglong>(shown_->prediction.mean.size())))
               .arg(locale.toString(shown_->prediction.micros / 1000.0, 'f', 1));

@@ -10,7 +10,6 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <utility>
 

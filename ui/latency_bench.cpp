@@ -1,13 +1,13 @@
 #include "latency_bench.h"
 
+#include <qcustomplot.h>
+
 #include <QApplication>
 #include <QEventLoop>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QThread>
 #include <QTimer>
-#include <qcustomplot.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -84,8 +84,8 @@ void send_click(QWidget& target, const QPointF& position) {
   QMouseEvent press(QEvent::MouseButtonPress, position, global, Qt::LeftButton, Qt::LeftButton,
                     Qt::NoModifier);
   QApplication::sendEvent(&target, &press);
-  QMouseEvent release(QEvent::MouseButtonRelease, position, global, Qt::LeftButton,
-                      Qt::NoButton, Qt::NoModifier);
+  QMouseEvent release(QEvent::MouseButtonRelease, position, global, Qt::LeftButton, Qt::NoButton,
+                      Qt::NoModifier);
   QApplication::sendEvent(&target, &release);
 }
 
@@ -102,7 +102,9 @@ std::variant<std::vector<LatencyRun>, QString> run_latency_bench(
   for (const int preload : options.preloads) {
     view.set_points(preload_points(preload, options.seed));  // one batch, one request
     if (!view.is_settled() && !wait_for_replot(view)) {
-      return QStringLiteral("preload %1: no prediction within %2 s").arg(preload).arg(kTimeoutMs / 1000);
+      return QStringLiteral("preload %1: no prediction within %2 s")
+          .arg(preload)
+          .arg(kTimeoutMs / 1000);
     }
     if (const auto error = model_error(view); !error.isEmpty()) return error;
     LatencyRun run;
@@ -119,7 +121,9 @@ std::variant<std::vector<LatencyRun>, QString> run_latency_bench(
             .arg(kTimeoutMs / 1000);
       }
       if (view.points().size() != before + 1) {
-        return QStringLiteral("preload %1, click %2 did not add a point").arg(preload).arg(click + 1);
+        return QStringLiteral("preload %1, click %2 did not add a point")
+            .arg(preload)
+            .arg(click + 1);
       }
       if (const auto error = model_error(view); !error.isEmpty()) return error;
       if (click < options.warmup) continue;
@@ -147,19 +151,23 @@ QString format_latency_report(const std::vector<LatencyRun>& runs, const QString
                               int compute_threads, int warmup) {
   const QLocale c = QLocale::c();
   QString report;
-  report += QStringLiteral("click-to-replot latency, Functions view (1D), model \"%1\"\n").arg(model);
-  report += QStringLiteral("targets: %1 · worker compute threads: %2 · CPU cores: %3 · Qt platform: %4\n")
-                .arg(FunctionsView::kGridSize)
-                .arg(compute_threads)
-                .arg(QThread::idealThreadCount())
-                .arg(QApplication::platformName());
+  report +=
+      QStringLiteral("click-to-replot latency, Functions view (1D), model \"%1\"\n").arg(model);
+  report +=
+      QStringLiteral("targets: %1 · worker compute threads: %2 · CPU cores: %3 · Qt platform: %4\n")
+          .arg(FunctionsView::kGridSize)
+          .arg(compute_threads)
+          .arg(QThread::idealThreadCount())
+          .arg(QApplication::platformName());
   const int clicks = runs.empty() ? 0 : static_cast<int>(runs.front().click_to_replot_ms.size());
-  report += QStringLiteral("clicks per preload: %1 timed (after %2 warm-up); time from the mouse "
-                           "press to the end of the replot\n")
+  report += QStringLiteral(
+                "clicks per preload: %1 timed (after %2 warm-up); time from the mouse "
+                "press to the end of the replot\n")
                 .arg(clicks)
                 .arg(warmup);
-  report += QStringLiteral("medians of the parts: result = press to prediction received; model = "
-                           "the worker's update + predict; draw = QCustomPlot's replot\n");
+  report += QStringLiteral(
+      "medians of the parts: result = press to prediction received; model = "
+      "the worker's update + predict; draw = QCustomPlot's replot\n");
   report += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
                 .arg("preload N", 10)
                 .arg("median ms", 10)

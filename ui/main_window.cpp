@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include <qcustomplot.h>
+
 #include <QAction>
 #include <QApplication>
 #include <QFileDialog>
@@ -11,8 +13,6 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
-#include <qcustomplot.h>
-
 #include <optional>
 
 #include "explorer_worker.h"
@@ -53,8 +53,8 @@ MainWindow::MainWindow(QWidget* parent)
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
   functions_ = new FunctionsView(explorer_thread_->worker(), {}, views_);
-  images_ = new ImagesView(explorer_thread_->worker(), {}, QString::fromUtf8(kFashionMnistDirectory),
-                           views_);
+  images_ = new ImagesView(explorer_thread_->worker(), {},
+                           QString::fromUtf8(kFashionMnistDirectory), views_);
   memory_ = new MemoryView(views_);
   views_->addTab(functions_, tr("&Functions"));
   views_->addTab(images_, tr("&Images"));
@@ -107,8 +107,8 @@ void MainWindow::build_menus() {
   view->addMenu(make_theme_menu(this));
 
   auto* help = menuBar()->addMenu(tr("&Help"));
-  auto* shortcuts = add_action(help, tr("&Keyboard Shortcuts"), "shortcutsAction",
-                               {QKeySequence::HelpContents});
+  auto* shortcuts =
+      add_action(help, tr("&Keyboard Shortcuts"), "shortcutsAction", {QKeySequence::HelpContents});
   connect(shortcuts, &QAction::triggered, this, &MainWindow::show_shortcuts);
   auto* about = help->addAction(tr("&About NPLab"), this, &MainWindow::show_about);
   about->setObjectName("aboutAction");
@@ -135,9 +135,9 @@ void MainWindow::build_file_menu() {
   connect(add_action(file, tr("&Export Plot…"), "exportPlotAction",
                      {QKeySequence(QStringLiteral("Ctrl+E"))}),
           &QAction::triggered, this, [this] {
-            const QString path = ask_save_path(tr("Export Plot"),
-                                               session_view_name(views_->currentIndex()) + ".png",
-                                               plot_file_filter());
+            const QString path =
+                ask_save_path(tr("Export Plot"), session_view_name(views_->currentIndex()) + ".png",
+                              plot_file_filter());
             if (!path.isEmpty()) export_current_plot(path);
           });
   connect(add_action(file, tr("&Import Points CSV…"), "importPointsAction",
@@ -160,9 +160,9 @@ void MainWindow::build_file_menu() {
 void MainWindow::build_edit_menu() {
   auto* edit = menuBar()->addMenu(tr("&Edit"));
   undo_ = add_action(edit, tr("&Undo"), "undoAction", {QKeySequence::Undo});
-  redo_ = add_action(edit, tr("&Redo"), "redoAction",
-                     {QKeySequence(QStringLiteral("Ctrl+Shift+Z")),
-                      QKeySequence(QStringLiteral("Ctrl+Y"))});
+  redo_ = add_action(
+      edit, tr("&Redo"), "redoAction",
+      {QKeySequence(QStringLiteral("Ctrl+Shift+Z")), QKeySequence(QStringLiteral("Ctrl+Y"))});
   edit->addSeparator();
   clear_ = add_action(edit, tr("&Clear Points"), "clearAction",
                       {QKeySequence(QStringLiteral("Ctrl+Shift+Backspace"))});
@@ -190,7 +190,9 @@ void MainWindow::update_edit_actions() {
   new_->setEnabled(view != nullptr);
 }
 
-void MainWindow::show_view(View view) { views_->setCurrentIndex(static_cast<int>(view)); }
+void MainWindow::show_view(View view) {
+  views_->setCurrentIndex(static_cast<int>(view));
+}
 
 MainWindow::View MainWindow::current_view() const {
   return static_cast<View>(views_->currentIndex());
@@ -242,13 +244,14 @@ bool MainWindow::open_session(const QString& path) {
   if (session.compare) {
     const auto resolved = resolve_session_model(*session.compare, functions_->models(), path);
     if (!resolved.ok()) {
-      report_error(title, tr("%1: compare: %2").arg(path, QString::fromStdString(resolved.error())));
+      report_error(title,
+                   tr("%1: compare: %2").arg(path, QString::fromStdString(resolved.error())));
       return false;
     }
     compare = resolved.value();
   }
-  const auto problem = functions_points_problem(session.points, FunctionsView::kMinX,
-                                                FunctionsView::kMaxX);
+  const auto problem =
+      functions_points_problem(session.points, FunctionsView::kMinX, FunctionsView::kMaxX);
   if (!problem.isEmpty()) {
     report_error(title, tr("%1: %2").arg(path, problem));
     return false;

@@ -7,15 +7,14 @@
 #include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
-
 #include <utility>
 
 #include "editable_view.h"
 
 namespace nplab::ui {
 
-ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name,
-                         int min_characters, const Texts& texts, QWidget* parent)
+ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name, int min_characters,
+                         const Texts& texts, QWidget* parent)
     : QWidget(parent), choices_(std::move(choices)) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -41,7 +40,9 @@ ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name,
   layout->addWidget(warning_);
 }
 
-int ModelPicker::current() const { return combo_->currentIndex(); }
+int ModelPicker::current() const {
+  return combo_->currentIndex();
+}
 
 void ModelPicker::select(int index) {
   if (index < 0 || index >= choices_.size()) return;
@@ -76,8 +77,7 @@ EditButtons::EditButtons(EditableView& view, QWidget& owner, const QString& new_
     : QWidget(&owner), view_(view) {
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  const auto make = [&](const QString& text, const char* name, const QString& tooltip,
-                        auto&& run) {
+  const auto make = [&](const QString& text, const char* name, const QString& tooltip, auto&& run) {
     auto* action = new QAction(text, &owner);
     action->setObjectName(name);
     action->setToolTip(tooltip);

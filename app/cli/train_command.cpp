@@ -9,12 +9,10 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <numeric>
 #include <optional>
 #include <string>
 
@@ -40,7 +38,9 @@ constexpr int kDefaultThreads = 2;
 std::atomic<bool> stop_requested{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void request_stop(int) { stop_requested.store(true); }
+extern "C" void request_stop(int) {
+  stop_requested.store(true);
+}
 
 /// Routes SIGINT and SIGTERM to request_stop while alive. SA_RESETHAND makes a second Ctrl-C
 /// kill the process at once, for a save that takes too long.
@@ -108,7 +108,8 @@ std::pair<std::string, nlohmann::json> model_config(const TrainArgs& args, const
   const std::string where = has_file ? "--config " + args.config_file + ": " : "";
   std::string name = args.model;
   if (overrides.contains("model")) {
-    if (!overrides["model"].is_string()) throw InvalidArgument(where + "\"model\" must be a string");
+    if (!overrides["model"].is_string())
+      throw InvalidArgument(where + "\"model\" must be a string");
     const auto named = overrides["model"].get<std::string>();
     const auto known = model_names();
     if (std::find(known.begin(), known.end(), named) == known.end()) {
@@ -145,8 +146,8 @@ std::string checkpoint_path_for(const std::string& out) {
 }
 
 /// A resumed run must be the same run: same model, data, batch, seed, rate and clipping.
-void check_same_run(const nlohmann::json& card, const nlohmann::json& config,
-                    const TrainArgs& args, const std::string& path) {
+void check_same_run(const nlohmann::json& card, const nlohmann::json& config, const TrainArgs& args,
+                    const std::string& path) {
   const auto differs = [&](const char* key, const nlohmann::json& value) {
     return !card.contains(key) || card[key] != value;
   };
@@ -199,8 +200,8 @@ void run_train(const TrainArgs& args) {
     model = make_model(config);
     model->to(device);
   }
-  Trainer trainer(*model, {.steps = args.steps, .learning_rate = args.lr,
-                           .clip_norm = args.clip_norm});
+  Trainer trainer(*model,
+                  {.steps = args.steps, .learning_rate = args.lr, .clip_norm = args.clip_norm});
   if (previous) trainer.restore(*previous->training);
   if (trainer.finished()) {
     std::cerr << "nplab-cli: " << path << " is already trained for " << trainer.completed_steps()
@@ -222,14 +223,10 @@ void run_train(const TrainArgs& args) {
   card["threads"] = at::get_num_threads();
   const double earlier_seconds = card.value("wall_seconds", 0.0);
 
-  const auto batches = training_batches(spec, args.seed, args.batch,
-                                        model->tensor_options(), args.fmnist_dir);
+  const auto batches =
+      training_batches(spec, args.seed, args.batch, model->tensor_options(), args.fmnist_dir);
   const auto started = std::chrono::steady_clock::now();
   const int64_t first_step = trainer.completed_steps();
-  // The card's final loss is the mean over the last steps: one batch of 16 tasks is too noisy
-  // to say where a run ended (a single step's loss varied by more than 1 nat here).
-  constexpr std::size_t kFinalLossSteps = 100;
-  std::deque<double> recent_losses;
   double last_loss = card.value("final_loss", 0.0);
   const auto save = [&] {
     const double seconds =
@@ -243,9 +240,9 @@ void run_train(const TrainArgs& args) {
   };
 
   const StopOnSignals stop_on_signals;
-  std::cerr << "nplab-cli: training " << name << " on " << args.data << " (" << device.str()
-            << ", " << at::get_num_threads() << " threads) from step " << first_step << " to "
-            << args.steps << " -> " << path << "; Ctrl-C saves and stops\n";
+  std::cerr << "nplab-cli: training " << name << " on " << args.data << " (" << device.str() << ", "
+            << at::get_num_threads() << " threads) from step " << first_step << " to " << args.steps
+            << " -> " << path << "; Ctrl-C saves and stops\n";
 
   ProgressLine progress;
   const auto checkpoint_every = std::chrono::duration<double>(args.checkpoint_minutes * 60.0);
@@ -253,10 +250,7 @@ void run_train(const TrainArgs& args) {
   double loss_sum = 0.0;  // losses since the last progress refresh, shown as their mean
   int64_t loss_count = 0;
   trainer.run(batches, [&](const TrainProgress& step) {
-    recent_losses.push_back(step.loss);
-    if (recent_losses.size() > kFinalLossSteps) recent_losses.pop_front();
-    last_loss = std::accumulate(recent_losses.begin(), recent_losses.end(), 0.0) /
-                static_cast<double>(recent_losses.size());
+    last_loss = step.loss;
     loss_sum += step.loss;
     ++loss_count;
     const auto now = std::chrono::steady_clock::now();
@@ -288,8 +282,8 @@ void run_train(const TrainArgs& args) {
     throw CLI::RuntimeError(kInterruptedExitCode);
   }
   if (!trainer.finished()) {
-    std::cerr << "nplab-cli: stopped after step " << trainer.completed_steps() << " (--stop-after); saved "
-              << path << " (--resume continues)\n";
+    std::cerr << "nplab-cli: stopped after step " << trainer.completed_steps()
+              << " (--stop-after); saved " << path << " (--resume continues)\n";
     return;
   }
   std::cerr << "nplab-cli: trained " << name << " for " << trainer.completed_steps() << " steps in "
@@ -307,9 +301,12 @@ void add_train_command(CLI::App& app) {
   train->add_option("--model", args->model, "Registry name or alias (see `nplab-cli info`)");
   train->add_option("--config", args->config_file,
                     "JSON file of model settings over the defaults, e.g. {\"layers\": 2}");
-  train->add_option("--data", args->data, "gp-rbf, gp-matern, gp-periodic, gp-tnoise or image-fmnist")
+  train
+      ->add_option("--data", args->data,
+                   "gp-rbf, gp-matern, gp-periodic, gp-tnoise or image-fmnist")
       ->capture_default_str();
-  train->add_option("--steps", args->steps, "Total optimizer steps (the cosine schedule spans them)")
+  train
+      ->add_option("--steps", args->steps, "Total optimizer steps (the cosine schedule spans them)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   train->add_option("--batch", args->batch, "Tasks per batch")
@@ -326,12 +323,14 @@ void add_train_command(CLI::App& app) {
   train->add_option("--out", args->out, "Checkpoint path; .pt is added (default models/MODEL)");
   train->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
   train->add_flag("--resume", args->resume, "Continue the run saved at --out exactly");
-  train->add_option("--checkpoint-minutes", args->checkpoint_minutes,
-                    "Save a checkpoint this often (0: only at the end)")
+  train
+      ->add_option("--checkpoint-minutes", args->checkpoint_minutes,
+                   "Save a checkpoint this often (0: only at the end)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  train->add_option("--stop-after", args->stop_after,
-                    "Stop and save once this many steps are done (the schedule still spans --steps)")
+  train
+      ->add_option("--stop-after", args->stop_after,
+                   "Stop and save once this many steps are done (the schedule still spans --steps)")
       ->check(CLI::PositiveNumber);
   train->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
       ->capture_default_str();

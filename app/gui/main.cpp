@@ -12,14 +12,13 @@
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
 //   nplab --view memory --demo             start a small memory sweep (cmanp, lbanp, tnpd)
 //   nplab --theme dark                     this time in the dark theme (light, system)
-//   nplab --plot runs.csv --out fig.png    a figure of a `nplab-cli bench ... --csv` file, no window
-//   nplab --bench-latency --model cmanp --clicks 50 --preload 100,10000
+//   nplab --plot runs.csv --out fig.png    a figure of a `nplab-cli bench ... --csv` file, no
+//   window nplab --bench-latency --model cmanp --clicks 50 --preload 100,10000
 //                                          click-to-replot latency of the Functions view
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -207,8 +206,7 @@ int main(int argc, char** argv) {
       "Functions view: show this second model beside the first, on the same points (named as "
       "for --model).",
       "NAME");
-  const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).",
-                                          "FILE");
+  const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).", "FILE");
   const QCommandLineOption size_option(
       "size", "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.", "WxH");
   const QCommandLineOption theme_option(
@@ -231,9 +229,8 @@ int main(int argc, char** argv) {
       "preload", "--bench-latency: context sizes to preload, in one batch each (e.g. 100,10000).",
       "LIST", "100,10000");
   parser.addOptions({screenshot_option, view_option, demo_option, model_option, compare_option,
-                     session_option,
-                     size_option, theme_option, plot_option, out_option, latency_option,
-                     clicks_option, preload_option});
+                     session_option, size_option, theme_option, plot_option, out_option,
+                     latency_option, clicks_option, preload_option});
   parser.process(app);
 
   std::optional<nplab::ui::Theme> theme;
@@ -347,7 +344,8 @@ int main(int argc, char** argv) {
     const QString file = parser.value(screenshot_option);
     window.when_settled([&window, file] {
       const bool saved = window.grab().save(file, "PNG");
-      if (!saved) std::fprintf(stderr, "error: --screenshot %s: could not write\n", qPrintable(file));
+      if (!saved)
+        std::fprintf(stderr, "error: --screenshot %s: could not write\n", qPrintable(file));
       QApplication::exit(saved ? 0 : 1);
     });
     QTimer::singleShot(kScreenshotTimeoutMs, &window, [] {

@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <torch/utils.h>
 #include <unistd.h>
 
@@ -141,8 +140,8 @@ class ExplorerOnEveryModel : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExplorerOnEveryModel, EditsReportTheModelsUpdateKindAndMatchConditioningAfresh) {
   auto explorer = loaded(GetParam());
-  const auto expected_mode = explorer.model().constant_time_updates ? UpdateMode::ConstantTime
-                                                                    : UpdateMode::Recompute;
+  const auto expected_mode =
+      explorer.model().constant_time_updates ? UpdateMode::ConstantTime : UpdateMode::Recompute;
   ASSERT_TRUE(explorer.add(wave(5)).ok());
   const auto added = explorer.add(point_1d(0.25, 0.5));
   ASSERT_TRUE(added.ok()) << added.error();
@@ -155,8 +154,7 @@ TEST_P(ExplorerOnEveryModel, EditsReportTheModelsUpdateKindAndMatchConditioningA
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, ExplorerOnEveryModel,
-                         ::testing::ValuesIn(Explorer::registry_models()),
-                         [](const auto& info) {
+                         ::testing::ValuesIn(Explorer::registry_models()), [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
@@ -277,8 +275,8 @@ TEST(Explorer, PredictsOneMeanAndPositiveStdPerTarget) {
 TEST(Explorer, TwoDimensionalInputsForImages) {
   auto explorer = loaded("cmanp", ModelOptions{.dim_x = 2, .dim_y = 1});
   EXPECT_EQ(explorer.model().dim_x, 2);
-  ASSERT_TRUE(explorer.add({ContextPoint{{-0.5, 0.5}, {0.2}}, ContextPoint{{0.5, 0.0}, {-0.3}}})
-                  .ok());
+  ASSERT_TRUE(
+      explorer.add({ContextPoint{{-0.5, 0.5}, {0.2}}, ContextPoint{{0.5, 0.0}, {-0.3}}}).ok());
   const auto prediction = explorer.predict({0.0, 0.0, 0.5, 0.5, -1.0, 1.0});
   ASSERT_TRUE(prediction.ok()) << prediction.error();
   EXPECT_EQ(prediction.value().mean.size(), 3u);

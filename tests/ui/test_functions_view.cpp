@@ -2,6 +2,8 @@
 // the explorer facade itself (the model is untrained, so "the band narrows" is not a property
 // this test can demand; see band_narrows_at_a_clicked_point_for_a_trained_model).
 
+#include <qcustomplot.h>
+
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -11,8 +13,6 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
-#include <qcustomplot.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -44,8 +44,7 @@ std::vector<double> values_of(QCPGraph* graph) {
 }
 
 QPoint pixel_of(const FunctionsView& view, double x, double y) {
-  return {qRound(view.plot()->xAxis->coordToPixel(x)),
-          qRound(view.plot()->yAxis->coordToPixel(y))};
+  return {qRound(view.plot()->xAxis->coordToPixel(x)), qRound(view.plot()->yAxis->coordToPixel(y))};
 }
 
 void send_mouse(QWidget* widget, QEvent::Type type, Qt::MouseButton button,
@@ -196,8 +195,9 @@ class FunctionsViewTest : public QObject {
     QVERIFY(f.settle());
     QVERIFY(!f.view.compare_plot()->isVisible());
     const auto& models = f.view.models();
-    const auto cnp = std::find_if(models.begin(), models.end(),
-                                  [](const auto& choice) { return choice.label == "untrained: cnp"; });
+    const auto cnp = std::find_if(models.begin(), models.end(), [](const auto& choice) {
+      return choice.label == "untrained: cnp";
+    });
     QVERIFY(cnp != models.end());
     auto* picker = f.view.findChild<QComboBox*>("compareModelPicker");
     QVERIFY(picker != nullptr);
@@ -357,9 +357,10 @@ class FunctionsViewTest : public QObject {
     const qint64 loop_ms = total.elapsed();
     QVERIFY(f.settle());
     const auto dropped = f.thread.worker().dropped();
-    qInfo("1000 additions: loop %lld ms, slowest step %lld ms, %d heartbeats, %llu requests "
-          "dropped as stale",
-          loop_ms, slowest_ms, heartbeats, static_cast<unsigned long long>(dropped));
+    qInfo(
+        "1000 additions: loop %lld ms, slowest step %lld ms, %d heartbeats, %llu requests "
+        "dropped as stale",
+        loop_ms, slowest_ms, heartbeats, static_cast<unsigned long long>(dropped));
 
     // The GUI thread never waits for the model: no step blocks for long (a bound generous
     // enough for a shared, loaded CI machine; steps take milliseconds on an idle one)...
@@ -381,9 +382,9 @@ class FunctionsViewTest : public QObject {
     broken.close();
     Fixture f({models.path()});
     QCOMPARE(f.view.models().front().label, QString("broken.pt"));
-    const auto untrained_cmanp = std::find_if(
-        f.view.models().begin(), f.view.models().end(),
-        [](const auto& choice) { return choice.label == "untrained: cmanp"; });
+    const auto untrained_cmanp =
+        std::find_if(f.view.models().begin(), f.view.models().end(),
+                     [](const auto& choice) { return choice.label == "untrained: cmanp"; });
     QVERIFY(untrained_cmanp != f.view.models().end());
     QCOMPARE(f.view.current_model(), 0);  // a checkpoint is preferred to untrained models
     QVERIFY(f.settle());

@@ -9,12 +9,12 @@
 #include <cmath>
 #include <filesystem>
 
+#include "guarded.h"
 #include "nplab/models/neural_process.h"
 #include "nplab/models/registry.h"
 #include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/checks.h"
-#include "guarded.h"
 
 namespace nplab {
 namespace {
@@ -62,9 +62,12 @@ Difference difference(const std::vector<ContextPoint>& from, const std::vector<C
 
 const char* to_string(UpdateMode mode) {
   switch (mode) {
-    case UpdateMode::ConstantTime: return "constant-time update";
-    case UpdateMode::Recompute: return "recompute";
-    case UpdateMode::None: break;
+    case UpdateMode::ConstantTime:
+      return "constant-time update";
+    case UpdateMode::Recompute:
+      return "recompute";
+    case UpdateMode::None:
+      break;
   }
   return "no change";
 }
@@ -152,8 +155,10 @@ struct Explorer::Impl {
       next_state = state->clone();
       bool exact = true;
       if (!diff.removed.empty()) {
-        exact = model->remove(*next_state, tensor_of(diff.removed, true),
-                              tensor_of(diff.removed, false)).exact;
+        exact =
+            model
+                ->remove(*next_state, tensor_of(diff.removed, true), tensor_of(diff.removed, false))
+                .exact;
       }
       if (exact) {
         if (!diff.added.empty()) {
@@ -222,7 +227,9 @@ Explorer::~Explorer() = default;
 Explorer::Explorer(Explorer&&) noexcept = default;
 Explorer& Explorer::operator=(Explorer&&) noexcept = default;
 
-std::vector<std::string> Explorer::registry_models() { return model_names(); }
+std::vector<std::string> Explorer::registry_models() {
+  return model_names();
+}
 
 Outcome<ModelInfo> Explorer::load_registry_model(const std::string& name,
                                                  const ModelOptions& options) {
@@ -260,10 +267,18 @@ Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std:
   });
 }
 
-bool Explorer::has_model() const { return impl_->model != nullptr; }
-const ModelInfo& Explorer::model() const { return impl_->info; }
-const std::vector<ContextPoint>& Explorer::points() const { return impl_->points; }
-const UpdateStats& Explorer::last_update() const { return impl_->last; }
+bool Explorer::has_model() const {
+  return impl_->model != nullptr;
+}
+const ModelInfo& Explorer::model() const {
+  return impl_->info;
+}
+const std::vector<ContextPoint>& Explorer::points() const {
+  return impl_->points;
+}
+const UpdateStats& Explorer::last_update() const {
+  return impl_->last;
+}
 
 Outcome<UpdateStats> Explorer::add(const ContextPoint& point) {
   return add(std::vector<ContextPoint>{point});
@@ -280,8 +295,8 @@ Outcome<UpdateStats> Explorer::add(const std::vector<ContextPoint>& points) {
 Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
   return guarded<UpdateStats>("moving point " + std::to_string(index), [&] {
     if (index >= impl_->points.size()) {
-      throw InvalidArgument("index " + std::to_string(index) + " is out of range (N = " +
-                            std::to_string(impl_->points.size()) + ")");
+      throw InvalidArgument("index " + std::to_string(index) +
+                            " is out of range (N = " + std::to_string(impl_->points.size()) + ")");
     }
     auto next = impl_->points;
     next[index] = to;
@@ -292,8 +307,8 @@ Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
 Outcome<UpdateStats> Explorer::remove(std::size_t index) {
   return guarded<UpdateStats>("removing point " + std::to_string(index), [&] {
     if (index >= impl_->points.size()) {
-      throw InvalidArgument("index " + std::to_string(index) + " is out of range (N = " +
-                            std::to_string(impl_->points.size()) + ")");
+      throw InvalidArgument("index " + std::to_string(index) +
+                            " is out of range (N = " + std::to_string(impl_->points.size()) + ")");
     }
     auto next = impl_->points;
     next.erase(next.begin() + static_cast<std::ptrdiff_t>(index));
@@ -314,9 +329,9 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
     impl_->require_model();
     const int64_t dim_x = impl_->info.dim_x;
     if (xs.size() % static_cast<size_t>(dim_x) != 0) {
-      throw InvalidArgument("xs: " + std::to_string(xs.size()) +
-                            " values is not a whole number of targets of dim_x = " +
-                            std::to_string(dim_x));
+      throw InvalidArgument(
+          "xs: " + std::to_string(xs.size()) +
+          " values is not a whole number of targets of dim_x = " + std::to_string(dim_x));
     }
     for (size_t i = 0; i < xs.size(); ++i) {
       if (!std::isfinite(xs[i])) {
@@ -326,9 +341,8 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
     }
     const c10::InferenceMode inference;
     const int64_t targets = static_cast<int64_t>(xs.size()) / dim_x;
-    const auto xt = at::tensor(xs, at::kDouble)
-                        .reshape({1, targets, dim_x})
-                        .to(impl_->model->tensor_options());
+    const auto xt =
+        at::tensor(xs, at::kDouble).reshape({1, targets, dim_x}).to(impl_->model->tensor_options());
     const auto start = Clock::now();
     const auto prediction = impl_->model->predict(*impl_->state, xt);
     // Copying to the CPU waits for the device, so the time is the whole prediction.

@@ -1,9 +1,8 @@
 #include "nplab/session.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "atomic_file.h"
@@ -101,15 +100,13 @@ SessionModel model_from_json(const Reader& reader, const json& value, const std:
     model.source = SessionModel::Source::Registry;
     model.name = reader.string(reader.member(value, "name", where), where + ".name");
   } else {
-    reader.fail(where + ".source",
-                "\"" + source + "\" (expected \"registry\" or \"checkpoint\")");
+    reader.fail(where + ".source", "\"" + source + "\" (expected \"registry\" or \"checkpoint\")");
   }
   for (auto [key, dim] : {std::pair{"dim_x", &model.dim_x}, std::pair{"dim_y", &model.dim_y}}) {
     if (const auto found = value.find(key); found != value.end()) {
       const auto size = reader.integer(*found, where + "." + key);
       if (size < 1 || size > static_cast<std::int64_t>(Coordinates::kCapacity)) {
-        reader.fail(where + "." + key,
-                    "out of range 1.." + std::to_string(Coordinates::kCapacity));
+        reader.fail(where + "." + key, "out of range 1.." + std::to_string(Coordinates::kCapacity));
       }
       *dim = static_cast<int>(size);
     }
@@ -237,8 +234,8 @@ ImagesSession images_from_json(const Reader& reader, const json& value) {
       reader.string(reader.member(image, "source", "images.image"), "images.image.source");
   if (source == "fashion-mnist") {
     images.source = ImagesSession::Source::FashionMnist;
-    images.index = reader.integer(reader.member(image, "index", "images.image"),
-                                  "images.image.index");
+    images.index =
+        reader.integer(reader.member(image, "index", "images.image"), "images.image.index");
     if (images.index < 0) reader.fail("images.image.index", "must not be negative");
   } else if (source == "file") {
     images.source = ImagesSession::Source::File;
@@ -248,14 +245,15 @@ ImagesSession images_from_json(const Reader& reader, const json& value) {
     reader.fail("images.image.source",
                 "\"" + source + "\" (expected \"fashion-mnist\" or \"file\")");
   }
-  images.model =
-      model_from_json(reader, reader.member(value, "model", "images"), "images.model", images.model);
+  images.model = model_from_json(reader, reader.member(value, "model", "images"), "images.model",
+                                 images.model);
   if (images.model.dim_x != 2 || images.model.dim_y != 1) {
     reader.fail("images.model", "expected dim_x 2 and dim_y 1 (grey pixels), got " +
                                     std::to_string(images.model.dim_x) + " and " +
                                     std::to_string(images.model.dim_y));
   }
-  const auto& revealed = reader.array(reader.member(value, "revealed", "images"), "images.revealed");
+  const auto& revealed =
+      reader.array(reader.member(value, "revealed", "images"), "images.revealed");
   constexpr int kPixels = kImageSide * kImageSide;
   std::vector<bool> seen(kPixels, false);
   for (size_t i = 0; i < revealed.size(); ++i) {
@@ -304,8 +302,8 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     reader.object(document, "");
     const auto format = reader.member(document, "format", "");
     if (!format.is_string() || format.get<std::string>() != kSessionFormat) {
-      reader.fail("format", std::string("not an NPLab session (expected \"") + kSessionFormat +
-                                "\")");
+      reader.fail("format",
+                  std::string("not an NPLab session (expected \"") + kSessionFormat + "\")");
     }
     const auto version = reader.integer(reader.member(document, "version", ""), "version");
     if (version != kSessionVersion) {
@@ -319,8 +317,7 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     }
     session.model =
         model_from_json(reader, reader.member(document, "model", ""), "model", SessionModel{});
-    session.points = points_from_json(reader, reader.member(document, "points", ""),
-                                      session.model);
+    session.points = points_from_json(reader, reader.member(document, "points", ""), session.model);
     if (const auto compare = document.find("compare"); compare != document.end()) {
       session.compare = model_from_json(reader, *compare, "compare", SessionModel{});
       if (session.compare->dim_x != session.model.dim_x ||
