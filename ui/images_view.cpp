@@ -24,14 +24,6 @@ namespace {
 
 constexpr std::uint64_t kFractionOrderSeed = 20240601;  // any fixed value: a stable order
 
-QString format_bytes(std::int64_t bytes) {
-  const QLocale locale(QLocale::English);
-  if (bytes < 1024) return QStringLiteral("%1 bytes").arg(bytes);
-  return QStringLiteral("%1 bytes (%2)")
-      .arg(locale.toString(static_cast<qlonglong>(bytes)),
-           locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
-}
-
 std::vector<bool> mask_of(const std::vector<int>& pixels, int count) {
   std::vector<bool> mask(static_cast<std::size_t>(count), false);
   for (const int pixel : pixels) mask[static_cast<std::size_t>(pixel)] = true;

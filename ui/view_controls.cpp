@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -92,6 +93,14 @@ EditButtons::EditButtons(EditableView& view, QWidget& owner, const QString& new_
   clear_ = make(tr("Clear"), "clearAction", clear_tooltip, [this] { view_.clear_points(); });
   undo_ = make(tr("Undo"), "undoAction", tr("Undo (Ctrl+Z)"), [this] { view_.undo(); });
   redo_ = make(tr("Redo"), "redoAction", tr("Redo (Ctrl+Shift+Z)"), [this] { view_.redo(); });
+}
+
+QString format_bytes(std::int64_t bytes) {
+  const QLocale locale(QLocale::English);
+  if (bytes < 1024) return QStringLiteral("%1 bytes").arg(bytes);
+  return QStringLiteral("%1 bytes (%2)")
+      .arg(locale.toString(static_cast<qlonglong>(bytes)),
+           locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
 }
 
 QLabel* add_readout_footer(QVBoxLayout& layout, QWidget& owner, const QString& hint) {

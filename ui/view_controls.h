@@ -5,6 +5,7 @@
 #include <QList>
 #include <QString>
 #include <QWidget>
+#include <cstdint>
 
 #include "model_catalog.h"
 
@@ -75,6 +76,9 @@ class EditButtons : public QWidget {
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
 };
+
+/// "812 bytes", or "405,504 bytes (396.0 KiB)": a model state's size for the readouts.
+QString format_bytes(std::int64_t bytes);
 
 /// Adds a view's footer to `layout`: the readout (rich text, one line whose changing text never
 /// resizes the window; object name "readout"), and under it `hint`, muted in either theme.
