@@ -425,6 +425,7 @@ void FunctionsView::draw_points() {
 
 void FunctionsView::draw_overlays() {
   for (auto* target : {plot_, compare_plot_}) {
+    if (target == compare_plot_ && !comparing()) continue;  // drawn when it is shown
     target->set_truth(grid_, truth_values_);
     if (oracle_) {
       target->set_oracle(grid_, oracle_->mean, oracle_->stddev);
