@@ -5,7 +5,9 @@
 
 namespace nplab::ui {
 
-ExplorerWorker::ExplorerWorker() { qRegisterMetaType<PredictionResult>(); }
+ExplorerWorker::ExplorerWorker(std::string device) : requested_device_(std::move(device)) {
+  qRegisterMetaType<PredictionResult>();
+}
 
 ExplorerWorker::~ExplorerWorker() = default;
 
@@ -14,7 +16,7 @@ void ExplorerWorker::post(PredictionRequest request) {
     const std::lock_guard lock(mutex_);
     const auto waiting = pending_.find(request.channel);
     if (waiting != pending_.end()) {
-      ++dropped_;  // one of the two goes
+      ++dropped_;                                                   // one of the two goes
       if (waiting->second.generation > request.generation) return;  // the newcomer is stale
       waiting->second = std::move(request);
     } else {
@@ -62,43 +64,82 @@ void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionRes
   }
 }
 
+void ExplorerWorker::choose_device() {
+  if (device_) return;
+  // On the worker thread: initialising CUDA takes a moment the GUI thread should not wait.
+  const auto resolved = resolve_device_name(requested_device_);
+  if (resolved.ok()) {
+    device_ = resolved.value();
+  } else {
+    device_ = "cpu";
+    device_notice_ = resolved.error() + " — running on the CPU";
+  }
+}
+
 PredictionResult ExplorerWorker::serve(const PredictionRequest& request) {
+  choose_device();
   PredictionResult result;
   result.channel = request.channel;
   result.generation = request.generation;
   serve_truth(request, result);
+  serve_model(request, result);
+  if (!result.ok() && *device_ != "cpu") {
+    // A CUDA failure (out of memory, a lost or busy device) must not end the session: the same
+    // request on the CPU. If the CPU fails too, the request itself was at fault: keep the device.
+    const std::string failed_on = std::exchange(*device_, "cpu");
+    const std::string device_error = result.error;
+    slots_[request.channel].loaded.reset();
+    PredictionResult on_cpu = result;
+    on_cpu.error.clear();
+    serve_model(request, on_cpu);
+    if (on_cpu.ok()) {
+      device_notice_ = failed_on + " failed (" + device_error + ") — running on the CPU";
+      for (auto& [channel, slot] : slots_) {
+        if (channel != request.channel) slot.loaded.reset();  // their models sit on the device
+      }
+      result = std::move(on_cpu);
+    } else {
+      *device_ = failed_on;
+      slots_[request.channel].loaded.reset();  // back to the device at the next request
+    }
+  }
+  result.device_notice = device_notice_;
+  return result;
+}
+
+void ExplorerWorker::serve_model(const PredictionRequest& request, PredictionResult& result) {
   auto& [explorer, loaded] = slots_[request.channel];
   if (!loaded || *loaded != request.model) {
     const auto& source = request.model;
     const auto loading =
         source.kind == ModelSource::Kind::Checkpoint
-            ? explorer.load_checkpoint(source.name_or_path)
-            : explorer.load_registry_model(source.name_or_path,
-                                            ModelOptions{.dim_x = source.dim_x,
-                                                         .dim_y = source.dim_y});
+            ? explorer.load_checkpoint(source.name_or_path, *device_)
+            : explorer.load_registry_model(
+                  source.name_or_path,
+                  ModelOptions{.dim_x = source.dim_x, .dim_y = source.dim_y, .device = *device_});
     if (!loading.ok()) {
       result.error = loading.error();
-      return result;
+      return;
     }
     loaded = source;
   }
   if (const auto update = explorer.set_points(request.points); !update.ok()) {
     result.error = update.error();
-    return result;
+    return;
   }
   auto prediction = explorer.predict(request.targets);
   if (!prediction.ok()) {
     result.error = prediction.error();
-    return result;
+    return;
   }
   result.model = explorer.model();
   result.update = explorer.last_update();
   result.prediction = prediction.value();
   result.dropped_so_far = dropped_.load();
-  return result;
 }
 
-ExplorerThread::ExplorerThread() : worker_(std::make_unique<ExplorerWorker>()) {
+ExplorerThread::ExplorerThread(std::string device)
+    : worker_(std::make_unique<ExplorerWorker>(std::move(device))) {
   thread_.setObjectName("explorer-worker");
   worker_->moveToThread(&thread_);
   // Set on the worker thread itself (LibTorch's OpenMP picks the setting up per thread).

@@ -10,10 +10,9 @@
 
 #include <QObject>
 #include <QThread>
-
 #include <atomic>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,9 +54,9 @@ struct PredictionRequest {
 struct PredictionResult {
   Channel channel = Channel::Functions;
   std::uint64_t generation = 0;
-  std::string error;              ///< non-empty: the request failed and nothing else is set
+  std::string error;  ///< non-empty: the request failed and nothing else is set
   ModelInfo model;
-  UpdateStats update;             ///< the last change of the context that cost anything
+  UpdateStats update;  ///< the last change of the context that cost anything
   GridPrediction prediction;
   std::uint64_t dropped_so_far = 0;  ///< stale requests the worker skipped, in total
   // The hidden function's part, computed even when the model failed.
@@ -65,6 +64,9 @@ struct PredictionResult {
   std::vector<double> truth;            ///< f at the targets; empty when not asked or failed
   std::optional<GridPrediction> oracle;
   std::string truth_error;
+  /// Non-empty once the worker runs on the CPU although another device was asked for: why
+  /// (no such device here, or the device failed and the CPU did the work). Sticky.
+  std::string device_notice;
   bool ok() const { return error.empty(); }
 };
 
@@ -72,7 +74,10 @@ class ExplorerWorker : public QObject {
   Q_OBJECT
 
  public:
-  ExplorerWorker();
+  /// `device`: where the models run, "auto" (CUDA when there is a GPU, else the CPU), "cpu" or
+  /// "cuda[:N]". Resolved at the first request; a device that is missing, or that fails, gives way
+  /// to the CPU with a notice in every later result (a CUDA error never ends the session).
+  explicit ExplorerWorker(std::string device = "auto");
   ~ExplorerWorker() override;
 
   /// Thread-safe. Makes `request` the one to do next on its channel, dropping any request of
@@ -89,6 +94,9 @@ class ExplorerWorker : public QObject {
  private:
   void process_latest();
   PredictionResult serve(const PredictionRequest& request);
+  /// The model's part of `serve`: load if needed, set the points, predict.
+  void serve_model(const PredictionRequest& request, PredictionResult& result);
+  void choose_device();
   void serve_truth(const PredictionRequest& request, PredictionResult& result);
 
   /// A channel's model and context, kept between its requests.
@@ -102,6 +110,9 @@ class ExplorerWorker : public QObject {
   std::atomic<std::uint64_t> dropped_{0};
   // Touched only on the worker thread.
   std::map<Channel, Slot> slots_;
+  std::string requested_device_;
+  std::optional<std::string> device_;  // resolved at the first request: "cpu", "cuda:0", ...
+  std::string device_notice_;
   // The last hidden function sampled, reused while its spec and targets stay the same.
   std::optional<std::pair<TruthSpec, std::vector<double>>> truth_key_;
   std::vector<double> truth_values_;
@@ -111,7 +122,8 @@ class ExplorerWorker : public QObject {
 /// in progress finishes first).
 class ExplorerThread {
  public:
-  ExplorerThread();
+  /// `device` as for ExplorerWorker.
+  explicit ExplorerThread(std::string device = "auto");
   ~ExplorerThread();
   ExplorerThread(const ExplorerThread&) = delete;
   ExplorerThread& operator=(const ExplorerThread&) = delete;

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "image_panels.h"
+#include "theme.h"
 #include "view_controls.h"
 
 namespace nplab::ui {
@@ -92,6 +93,8 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
   connect(panels_, &QCustomPlot::mouseMove, this, &ImagesView::on_mouse_move);
   connect(panels_, &QCustomPlot::mouseRelease, this, &ImagesView::on_mouse_release);
   connect(&worker_, &ExplorerWorker::finished, this, &ImagesView::show_result);
+  // The readout's colours are the theme's.
+  connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] { update_readout(); });
 
   select_model(preferred_model(models()));
   if (test_set_) show_test_image(0);
@@ -469,14 +472,14 @@ void ImagesView::update_titles() {
 
 void ImagesView::update_readout() {
   if (!image_) {
-    readout_->setText(
-        QStringLiteral("<span style='color:#b00020'><b>No image:</b> %1</span> — %2")
-            .arg(data_error_.toHtmlEscaped(), tr("open one of your own with “Open Image…”")));
+    readout_->setText(QStringLiteral("<span style='color:%1'><b>No image:</b> %2</span> — %3")
+                          .arg(css(plot_colours().error_text), data_error_.toHtmlEscaped(),
+                               tr("open one of your own with “Open Image…”")));
     return;
   }
   if (!error_.isEmpty()) {
-    readout_->setText(QStringLiteral("<span style='color:#b00020'><b>Error:</b> %1</span>")
-                          .arg(error_.toHtmlEscaped()));
+    readout_->setText(QStringLiteral("<span style='color:%1'><b>Error:</b> %2</span>")
+                          .arg(css(plot_colours().error_text), error_.toHtmlEscaped()));
     return;
   }
   if (!shown_) {
@@ -487,11 +490,13 @@ void ImagesView::update_readout() {
   const auto& update = shown_->update;
   const bool constant = update.mode == UpdateMode::ConstantTime;
   const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
-                           .arg(QLatin1String(constant ? "#1b7f3b" : "#a15c00"),
+                           .arg(css(constant ? plot_colours().good_text : plot_colours().warn_text),
                                 QString::fromUtf8(to_string(update.mode)));
   const QLocale locale(QLocale::English);
+  readout_->setToolTip(QString::fromStdString(shown_->device_notice));
   QString text =
       QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
+      device_readout(shown_->model.device, shown_->device_notice) +
       QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
           .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));
   text += tr(" · predicting %1 targets: %2 ms")

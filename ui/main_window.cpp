@@ -44,8 +44,8 @@ QAction* add_action(QMenu* menu, const QString& text, const char* name,
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), explorer_thread_(std::make_unique<ExplorerThread>()) {
+MainWindow::MainWindow(QWidget* parent, const std::string& device)
+    : QMainWindow(parent), explorer_thread_(std::make_unique<ExplorerThread>(device)) {
   setWindowTitle(tr("NPLab"));
   setObjectName("MainWindow");
   resize(1200, 760);

@@ -3,9 +3,9 @@
 // export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
 
 #include <QMainWindow>
-
 #include <functional>
 #include <memory>
+#include <string>
 
 class QAction;
 class QTabWidget;
@@ -23,7 +23,8 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  /// `device`: where the views' models run ("auto", "cpu", "cuda[:N]"; see ExplorerWorker).
+  explicit MainWindow(QWidget* parent = nullptr, const std::string& device = "auto");
   ~MainWindow() override;
 
   enum class View { Functions = 0, Images = 1, Memory = 2 };

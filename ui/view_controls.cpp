@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "editable_view.h"
+#include "theme.h"
 
 namespace nplab::ui {
 
@@ -101,6 +102,18 @@ QString format_bytes(std::int64_t bytes) {
   return QStringLiteral("%1 bytes (%2)")
       .arg(locale.toString(static_cast<qlonglong>(bytes)),
            locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
+}
+
+QString device_readout(const std::string& device, const std::string& notice) {
+  if (!notice.empty()) {
+    // The reason is long (it names the device and the error): the readout's tooltip holds it.
+    return QStringLiteral(" · <span style='color:%1'><b>running on the CPU instead</b></span>")
+        .arg(css(plot_colours().warn_text));
+  }
+  if (!device.empty() && device != "cpu") {
+    return QStringLiteral(" · on <b>%1</b>").arg(QString::fromStdString(device).toHtmlEscaped());
+  }
+  return {};
 }
 
 QLabel* add_readout_footer(QVBoxLayout& layout, QWidget& owner, const QString& hint) {

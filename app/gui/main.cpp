@@ -206,6 +206,12 @@ int main(int argc, char** argv) {
       "Functions view: show this second model beside the first, on the same points (named as "
       "for --model).",
       "NAME");
+  const QCommandLineOption device_option(
+      "device",
+      "Where the Functions and Images views' models run: auto (CUDA when there is a GPU, else the "
+      "CPU), cpu or cuda[:N]. A device that is missing or fails gives way to the CPU, with a "
+      "notice in the readout.",
+      "DEVICE", "auto");
   const QCommandLineOption session_option("session", "Open a saved session (.nplab.json).", "FILE");
   const QCommandLineOption size_option(
       "size", "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.", "WxH");
@@ -229,8 +235,8 @@ int main(int argc, char** argv) {
       "preload", "--bench-latency: context sizes to preload, in one batch each (e.g. 100,10000).",
       "LIST", "100,10000");
   parser.addOptions({screenshot_option, view_option, demo_option, model_option, compare_option,
-                     session_option, size_option, theme_option, plot_option, out_option,
-                     latency_option, clicks_option, preload_option});
+                     device_option, session_option, size_option, theme_option, plot_option,
+                     out_option, latency_option, clicks_option, preload_option});
   parser.process(app);
 
   std::optional<nplab::ui::Theme> theme;
@@ -281,7 +287,7 @@ int main(int argc, char** argv) {
   }
   const bool screenshot = parser.isSet(screenshot_option);
 
-  nplab::ui::MainWindow window;
+  nplab::ui::MainWindow window(nullptr, parser.value(device_option).toStdString());
   // Before the window is shown, so that it never flashes in the other theme.
   nplab::ui::apply_theme(theme.value_or(nplab::ui::saved_theme()));
   if (size.isValid()) window.resize(size);

@@ -15,6 +15,8 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "edit_history.h"
 #include "explorer_worker.h"
@@ -77,8 +79,9 @@ struct Fixture {
   nplab::ui::ExplorerThread thread;
   FunctionsView view;
 
-  explicit Fixture(const QStringList& dirs = {})
-      : view(thread.worker(), dirs.isEmpty() ? QStringList{models.path()} : dirs) {
+  explicit Fixture(const QStringList& dirs = {}, std::string device = "auto")
+      : thread(std::move(device)),
+        view(thread.worker(), dirs.isEmpty() ? QStringList{models.path()} : dirs) {
     view.resize(900, 600);
     view.show();
   }
@@ -128,6 +131,40 @@ class FunctionsViewTest : public QObject {
     QVERIFY(f.view.findChild<QLabel*>("untrainedWarning")->isVisible());
     QVERIFY(f.view.shown()->ok());
     QCOMPARE(f.view.shown()->prediction.mean.size(), size_t{FunctionsView::kGridSize});
+  }
+
+  void runs_on_the_device_auto_names_without_a_notice() {
+    Fixture f;
+    QVERIFY(f.settle());
+    QVERIFY(f.view.shown()->ok());
+    const auto expected = nplab::resolve_device_name("auto");
+    QVERIFY(expected.ok());
+    QCOMPARE(f.view.shown()->model.device, expected.value());
+    QVERIFY(f.view.shown()->device_notice.empty());
+    QVERIFY(!f.view.findChild<QLabel*>("readout")->text().contains("running on the CPU"));
+    QVERIFY(f.view.findChild<QLabel*>("readout")->toolTip().isEmpty());
+  }
+
+  void a_device_that_is_not_here_gives_way_to_the_cpu_with_a_notice() {
+    if (nplab::resolve_device_name("cuda").ok()) QSKIP("this machine has a GPU");
+    for (const auto& [device, reason] : {std::pair{"cuda", "no CUDA device is available"},
+                                         std::pair{"tpu", "not a device name"}}) {
+      Fixture f({}, device);
+      QVERIFY(f.settle());
+      QVERIFY2(f.view.shown()->ok(), f.view.shown()->error.c_str());
+      QCOMPARE(f.view.shown()->model.device, std::string("cpu"));
+      const auto& notice = f.view.shown()->device_notice;
+      QVERIFY2(notice.find(reason) != std::string::npos, notice.c_str());
+      QVERIFY2(notice.find("running on the CPU") != std::string::npos, notice.c_str());
+      click(f.view, 0.5, 0.2);  // the session goes on, and the notice stays in the readout
+      QVERIFY(f.settle());
+      QCOMPARE(f.view.points().size(), size_t{1});
+      QVERIFY(f.view.shown()->ok());
+      QCOMPARE(f.view.shown()->update.count, int64_t{1});
+      const auto* readout = f.view.findChild<QLabel*>("readout");
+      QVERIFY(readout->text().contains("running on the CPU instead"));
+      QVERIFY(readout->toolTip().contains(reason));
+    }
   }
 
   void left_click_adds_a_point_and_draws_the_facades_prediction() {

@@ -189,6 +189,11 @@ class Explorer {
 /// "constant-time update" / "recompute" / "no change", for readouts.
 const char* to_string(UpdateMode mode);
 
+/// The device a --device choice ("auto", "cpu", "cuda", "cuda:N") names on this machine, as
+/// "cpu" or "cuda:N"; fails with the reason when there is no such device here (e.g. "cuda" on a
+/// machine without a GPU, or a LibTorch built without CUDA).
+Outcome<std::string> resolve_device_name(const std::string& device);
+
 /// Sets how many threads LibTorch uses inside one operation, process-wide (at::set_num_threads).
 /// Call it on the thread that computes: with OpenMP the setting is picked up per thread. The GUI
 /// leaves one core to its own thread. Throws std::invalid_argument for threads < 1.

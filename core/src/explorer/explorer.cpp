@@ -72,6 +72,14 @@ const char* to_string(UpdateMode mode) {
   return "no change";
 }
 
+Outcome<std::string> resolve_device_name(const std::string& device) {
+  try {
+    return Outcome<std::string>::success(resolve_device(device).str());
+  } catch (const std::exception& error) {
+    return Outcome<std::string>::failure(error.what());  // it names the --device choice itself
+  }
+}
+
 void set_compute_threads(int threads) {
   if (threads < 1) {
     throw InvalidArgument("threads: " + std::to_string(threads) + " (must be at least 1)");
