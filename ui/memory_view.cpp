@@ -1,5 +1,7 @@
 #include "memory_view.h"
 
+#include <qcustomplot.h>
+
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QGridLayout>
@@ -12,8 +14,6 @@
 #include <QSaveFile>
 #include <QTextStream>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
-
 #include <algorithm>
 
 #include "bench_chart.h"
@@ -34,7 +34,7 @@ constexpr int kUpdatePanel = 1;
 }  // namespace
 
 const QStringList& MemoryView::offered_models() {
-  static const QStringList models{"cmanp", "lbanp", "tnpd", "lbanp-128",
+  static const QStringList models{"cmanp",      "lbanp",      "tnpd", "lbanp-128",
                                   "tnpkr-scan", "tnpkr-full", "cnp"};
   return models;
 }
@@ -114,15 +114,15 @@ void MemoryView::build_controls() {
   footer->addWidget(export_csv_button);
   layout->addLayout(footer);
   connect(export_plot_button, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Plot"), "memory.png",
-                                                      plot_file_filter());
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Plot"), "memory.png", plot_file_filter());
     if (path.isEmpty()) return;
     const QString error = export_plot(*plot_, path);
     set_status(error.isEmpty() ? tr("Wrote %1").arg(path) : error, !error.isEmpty());
   });
   connect(export_csv_button, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Data"), "memory.csv",
-                                                      tr("CSV file (*.csv)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Data"), "memory.csv", tr("CSV file (*.csv)"));
     if (path.isEmpty()) return;
     const QString error = export_csv(path);
     set_status(error.isEmpty() ? tr("Wrote %1").arg(path) : error, !error.isEmpty());
@@ -134,10 +134,10 @@ void MemoryView::build_plot() {
   plot_->setObjectName("memoryPlot");
   plot_->setMinimumSize(600, 320);
   chart_ = std::make_unique<BenchChart>(
-      *plot_, QList<BenchChart::Panel>{{tr("Memory of condition + predict"), tr("peak memory (MiB)")},
-                                       {tr("Time to add one point"), tr("time of one update (ms)")}});
+      *plot_,
+      QList<BenchChart::Panel>{{tr("Memory of condition + predict"), tr("peak memory (MiB)")},
+                               {tr("Time to add one point"), tr("time of one update (ms)")}});
 }
-
 
 QStringList MemoryView::selected_models() const {
   QStringList models;
@@ -252,10 +252,12 @@ void MemoryView::on_finished(bool cancelled) {
   const auto failed = std::count_if(results_.begin(), results_.end(), [](const auto& point) {
     return point.status == BenchStatus::Failed;
   });
-  QString text = cancelled ? tr("Cancelled after %1 of %2 measurements.")
-                                 .arg(results_.size())
-                                 .arg(expected_points_)
-                           : tr("Done: %1 measurements.").arg(results_.size());
+  QString text =
+      cancelled
+          ? tr("Cancelled after %1 of %2 measurements.").arg(results_.size()).arg(expected_points_)
+          : tr("Done: %1 measurements on %2.")
+                .arg(results_.size())
+                .arg(QString::fromStdString(options_.device));
   if (skipped > 0) {
     text += tr(" %1 skipped: predicted past the %2 GiB cap (⊗ marks the prediction).")
                 .arg(skipped)
@@ -301,9 +303,9 @@ QString MemoryView::export_csv(const QString& path) const {
   for (const auto& point : results_) {
     QString error = QString::fromStdString(point.error);
     error.replace(',', ';').replace('\n', ' ');
-    out << QString::fromStdString(point.model) << ',' << point.n << ','
-        << to_string(point.status) << ',' << point.peak_bytes << ','
-        << QString::number(point.update_us, 'g', 10) << ',' << error << '\n';
+    out << QString::fromStdString(point.model) << ',' << point.n << ',' << to_string(point.status)
+        << ',' << point.peak_bytes << ',' << QString::number(point.update_us, 'g', 10) << ','
+        << error << '\n';
   }
   out.flush();
   if (!file.commit()) return tr("%1: %2").arg(path, file.errorString());
