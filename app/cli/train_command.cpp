@@ -228,6 +228,13 @@ void run_train(const TrainArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   const int64_t first_step = trainer.completed_steps();
   double last_loss = card.value("final_loss", 0.0);
+  // The last batch's loss alone is noisy: the card also keeps an exponential moving average over
+  // about 100 steps, saved with each checkpoint so that --resume continues it exactly.
+  constexpr double kSmoothing = 0.01;
+  std::optional<double> smoothed_loss;
+  if (card.contains("smoothed_loss") && card["smoothed_loss"].is_number()) {
+    smoothed_loss = card["smoothed_loss"].get<double>();
+  }
   const auto save = [&] {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -236,6 +243,7 @@ void run_train(const TrainArgs& args) {
     card["wall_seconds"] = earlier_seconds + seconds;
     card["steps_per_second"] = trainer.completed_steps() / (earlier_seconds + seconds);
     card["final_loss"] = last_loss;
+    if (smoothed_loss) card["smoothed_loss"] = *smoothed_loss;
     save_checkpoint(*model, card, path, trainer.state());
   };
 
@@ -251,6 +259,8 @@ void run_train(const TrainArgs& args) {
   int64_t loss_count = 0;
   trainer.run(batches, [&](const TrainProgress& step) {
     last_loss = step.loss;
+    smoothed_loss =
+        smoothed_loss ? (1 - kSmoothing) * *smoothed_loss + kSmoothing * step.loss : step.loss;
     loss_sum += step.loss;
     ++loss_count;
     const auto now = std::chrono::steady_clock::now();
@@ -289,6 +299,7 @@ void run_train(const TrainArgs& args) {
   std::cerr << "nplab-cli: trained " << name << " for " << trainer.completed_steps() << " steps in "
             << format_duration(card["wall_seconds"].get<double>()) << " ("
             << card["steps_per_second"].get<double>() << " steps/s), final loss " << last_loss
+            << " (smoothed " << smoothed_loss.value_or(last_loss) << ")"
             << "; saved " << path << " and " << card_path_for(path) << '\n';
 }
 

@@ -1,5 +1,5 @@
 # train --resume continues the same run: 20 steps straight and 10 steps + stop + resume to 20 end
-# with the same final loss and the same weights (same evaluation numbers on the same tasks).
+# with the same final loss, the same smoothed loss and the same weights (same evaluation numbers on the same tasks).
 # cmake -DCLI=nplab-cli -DCONFIG=tiny.json -DWORK=dir -P resume_matches_uninterrupted.cmake
 include(${CMAKE_CURRENT_LIST_DIR}/cli_helpers.cmake)
 fresh_directory("${WORK}")
@@ -23,6 +23,14 @@ json_number_text("${resumed}" steps resumed_steps)
 if(NOT resumed_steps EQUAL 20 OR NOT straight_loss STREQUAL resumed_loss)
   message(FATAL_ERROR "straight run: final loss ${straight_loss}; resumed run: final loss "
                       "${resumed_loss} after ${resumed_steps} steps")
+endif()
+
+# The card's smoothed loss (a moving average kept in the checkpoint) continues exactly too.
+json_number_text("${straight}" smoothed_loss straight_smoothed)
+json_number_text("${resumed}" smoothed_loss resumed_smoothed)
+if(straight_smoothed STREQUAL "" OR NOT straight_smoothed STREQUAL resumed_smoothed)
+  message(FATAL_ERROR "smoothed loss: straight run '${straight_smoothed}', resumed run "
+                      "'${resumed_smoothed}'")
 endif()
 
 set(eval_args eval --data gp-rbf --batches 3 --batch-size 4 --seed 1 --json --device cpu)
