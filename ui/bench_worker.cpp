@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "nplab/explorer.h"
+
 namespace nplab::ui {
 
 BenchWorker::BenchWorker() { qRegisterMetaType<BenchPoint>(); }
@@ -12,7 +14,13 @@ void BenchWorker::start(BenchSweepOptions options) {
       this, [this, options = std::move(options)] { run(options); }, Qt::QueuedConnection);
 }
 
-void BenchWorker::run(const BenchSweepOptions& options) {
+void BenchWorker::run(const BenchSweepOptions& requested) {
+  // A device that is not here leaves the sweep on the CPU, as the explorer's views fall back.
+  auto options = requested;
+  const auto device = resolve_device_name(requested.device);
+  options.device = device.ok() ? device.value() : "cpu";
+  emit device_chosen(QString::fromStdString(options.device),
+                     QString::fromStdString(device.ok() ? std::string() : device.error()));
   BenchSweepCallbacks callbacks;
   callbacks.cancelled = [this] { return cancel_requested_.load(); };
   callbacks.on_point = [this](const BenchPoint& point) { emit point_ready(point); };

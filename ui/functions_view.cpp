@@ -489,9 +489,8 @@ void FunctionsView::update_readout() {
                            .arg(css(constant ? colours.good_text : colours.warn_text),
                                 QString::fromUtf8(to_string(update.mode)));
   const QLocale locale(QLocale::English);
-  readout_->setToolTip(QString::fromStdString(shown_->device_notice));
   QString text =
-      count + device_readout(shown_->model.device, shown_->device_notice) +
+      count + device_readout(*readout_, shown_->model.device, shown_->device_notice) +
       QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
           .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));
   text += tr(" · predicting %1 targets: %2 ms")

@@ -493,10 +493,9 @@ void ImagesView::update_readout() {
                            .arg(css(constant ? plot_colours().good_text : plot_colours().warn_text),
                                 QString::fromUtf8(to_string(update.mode)));
   const QLocale locale(QLocale::English);
-  readout_->setToolTip(QString::fromStdString(shown_->device_notice));
   QString text =
       QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
-      device_readout(shown_->model.device, shown_->device_notice) +
+      device_readout(*readout_, shown_->model.device, shown_->device_notice) +
       QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
           .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));
   text += tr(" · predicting %1 targets: %2 ms")

@@ -56,10 +56,9 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   images_ = new ImagesView(explorer_thread_->worker(), {},
                            QString::fromUtf8(kFashionMnistDirectory), views_);
   memory_ = new MemoryView(views_);
-  // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); a device
-  // that is not here leaves it on the CPU, as the other views fall back.
-  const auto resolved_device = resolve_device_name(device);
-  memory_->sweep_options().device = resolved_device.ok() ? resolved_device.value() : "cpu";
+  // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); its worker
+  // resolves the choice, and measures on the CPU when the device is not here.
+  memory_->sweep_options().device = device;
   views_->addTab(functions_, tr("&Functions"));
   views_->addTab(images_, tr("&Images"));
   views_->addTab(memory_, tr("&Memory"));

@@ -45,6 +45,11 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   build_plot();
   auto* layout = qobject_cast<QVBoxLayout*>(this->layout());
   layout->insertWidget(1, plot_, 1);
+  connect(&thread_.worker(), &BenchWorker::device_chosen, this,
+          [this](const QString& device, const QString& fallback_reason) {
+            measured_device_ = device;
+            device_fallback_reason_ = fallback_reason;
+          });
   connect(&thread_.worker(), &BenchWorker::point_ready, this, &MemoryView::add_point);
   connect(&thread_.worker(), &BenchWorker::finished, this, &MemoryView::on_finished);
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] {
@@ -204,6 +209,8 @@ bool MemoryView::start() {
   progress_->setRange(0, expected_points_);
   progress_->setValue(0);
   running_ = true;
+  measured_device_ = QString::fromStdString(options.device);  // until the worker resolves it
+  device_fallback_reason_.clear();
   run_->setEnabled(false);
   cancel_->setEnabled(true);
   set_status(tr("Measuring %1 over N = %2 …").arg(models.join(", "), sizes_edit_->text()));
@@ -255,9 +262,11 @@ void MemoryView::on_finished(bool cancelled) {
   QString text =
       cancelled
           ? tr("Cancelled after %1 of %2 measurements.").arg(results_.size()).arg(expected_points_)
-          : tr("Done: %1 measurements on %2.")
-                .arg(results_.size())
-                .arg(QString::fromStdString(options_.device));
+          : tr("Done: %1 measurements on %2.").arg(results_.size()).arg(measured_device_);
+  if (!device_fallback_reason_.isEmpty()) {
+    text += tr(" The CPU stood in for %1: %2")
+                .arg(QString::fromStdString(options_.device), device_fallback_reason_);
+  }
   if (skipped > 0) {
     text += tr(" %1 skipped: predicted past the %2 GiB cap (⊗ marks the prediction).")
                 .arg(skipped)

@@ -78,6 +78,8 @@ class MemoryView : public QWidget {
   std::vector<BenchPoint> results_;
   bool running_ = false;
   int expected_points_ = 0;
+  QString measured_device_;         ///< where the sweep in progress (or the last) measures
+  QString device_fallback_reason_;  ///< why that is the CPU, when another device was asked for
 
   std::vector<QCheckBox*> model_boxes_;
   QLineEdit* sizes_edit_ = nullptr;

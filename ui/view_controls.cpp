@@ -104,9 +104,10 @@ QString format_bytes(std::int64_t bytes) {
            locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat));
 }
 
-QString device_readout(const std::string& device, const std::string& notice) {
+QString device_readout(QLabel& readout, const std::string& device, const std::string& notice) {
+  // The reason is long (it names the device and the error): the readout's tooltip holds it.
+  readout.setToolTip(QString::fromStdString(notice));
   if (!notice.empty()) {
-    // The reason is long (it names the device and the error): the readout's tooltip holds it.
     return QStringLiteral(" · <span style='color:%1'><b>running on the CPU instead</b></span>")
         .arg(css(plot_colours().warn_text));
   }

@@ -82,9 +82,9 @@ class EditButtons : public QWidget {
 QString format_bytes(std::int64_t bytes);
 
 /// The readout's device part, to follow N: " · on cuda:0" when the model runs off the CPU,
-/// " · running on the CPU instead" (warning colour) when the worker fell back to the CPU, whose
-/// `notice` (the reason) the caller puts in the readout's tooltip; empty on a plain CPU run.
-QString device_readout(const std::string& device, const std::string& notice);
+/// " · running on the CPU instead" (warning colour) when the worker fell back to the CPU; empty on
+/// a plain CPU run. Sets `readout`'s tooltip to `notice` (the reason for a fallback, or nothing).
+QString device_readout(QLabel& readout, const std::string& device, const std::string& notice);
 
 /// Adds a view's footer to `layout`: the readout (rich text, one line whose changing text never
 /// resizes the window; object name "readout"), and under it `hint`, muted in either theme.

@@ -114,6 +114,18 @@ class MemoryViewTest : public QObject {
     QVERIFY(lines[3].startsWith("tnpd,200000,skipped,"));
   }
 
+  void a_device_that_is_not_here_measures_on_the_cpu_and_says_why() {
+    Fixture f({"cmanp"}, {16, 32});
+    f.view.sweep_options().device = "tpu";  // no such device name, on any machine
+    QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+    QVERIFY(f.view.start());
+    QVERIFY(finished.wait(kSweepTimeoutMs));
+    QCOMPARE(f.view.results().size(), size_t{2});
+    for (const auto& point : f.view.results()) QCOMPARE(point.status, nplab::BenchStatus::Ok);
+    const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
+    QVERIFY2(status.contains("on cpu") && status.contains("stood in for tpu"), qPrintable(status));
+  }
+
   void an_unreadable_size_grid_is_refused_with_a_message() {
     Fixture f({"cmanp"}, {64});
     f.view.findChild<QLineEdit*>("sizesEdit")->setText("64, lots, 256");
