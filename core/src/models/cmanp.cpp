@@ -12,11 +12,18 @@ int64_t CMANPState::bytes() const {
   return total;
 }
 
-CMABState CMANPState::layer(size_t l, int64_t heads) const {
+namespace {
+
+// Layer l's part of a stacked streaming state (views, no copy).
+CMABState layer_of(const StreamingAttentionState& cross, size_t l, int64_t heads) {
   const auto first = static_cast<int64_t>(l) * heads;
   return {{cross.log_normalizer.narrow(1, first, heads), cross.output.narrow(1, first, heads),
            cross.count}};
 }
+
+}  // namespace
+
+CMABState CMANPState::layer(size_t l, int64_t heads) const { return layer_of(cross, l, heads); }
 
 std::unique_ptr<ModelState> CMANPState::clone() const {
   return std::make_unique<CMANPState>(*this);  // tensors are immutable once made: sharing is safe
@@ -135,15 +142,33 @@ StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::Tensor& y) 
   return state;
 }
 
-void CMANP::refresh_latents(const CMANPState& state) {
-  if (!state.latents.empty()) return;
+std::vector<at::Tensor> CMANP::latents_from(const StreamingAttentionState& cross, int64_t batch) {
   std::vector<at::Tensor> latents;
-  auto layer_latents = latents_.unsqueeze(0).expand({state.batch_, -1, -1});
+  auto layer_latents = latents_.unsqueeze(0).expand({batch, -1, -1});
   for (size_t l = 0; l < encoder_.size(); ++l) {
-    layer_latents = encoder_[l]->output(state.layer(l, heads()), layer_latents);
+    layer_latents = encoder_[l]->output(layer_of(cross, l, heads()), layer_latents);
     latents.push_back(layer_latents);
   }
-  state.latents = std::move(latents);  // only once complete: a failure leaves the cache stale
+  return latents;
+}
+
+void CMANP::refresh_latents(const CMANPState& state) {
+  if (!state.latents.empty()) return;
+  // Assigned only once complete: a failure leaves the cache stale.
+  state.latents = latents_from(state.cross, state.batch_);
+}
+
+CMANP::UpdatedTensors CMANP::updated_tensors(const StreamingAttentionState& cross,
+                                             const at::Tensor& xn, const at::Tensor& yn) {
+  if (cross.count < 1) {
+    throw InvalidArgument("cmanp updated_tensors: the state must hold at least one point");
+  }
+  if (at::GradMode::is_enabled()) {
+    throw InvalidArgument("cmanp updated_tensors: inference only (autograd is on)");
+  }
+  auto merged = merge_streaming_states(cross, stream(xn, yn));
+  auto latents = latents_from(merged, xn.size(0));
+  return {std::move(merged), std::move(latents)};
 }
 
 void CMANP::do_prepare(const ModelState& state) {

@@ -44,6 +44,18 @@ class CMANP : public NeuralProcess {
   int64_t chunk_size() const { return chunk_size_; }
   void set_chunk_size(int64_t chunk);
 
+  /// What update(state, xn, yn) followed by prepare(state) computes, as a function of tensors
+  /// alone: `cross` merged with the points, and every layer's output latents from the merged
+  /// state. Fixed-size work whatever N is, with no host synchronisation, so that it can be captured
+  /// as a CUDA graph (CMANPGraphedUpdate). Inference only. `cross.count` must be positive: an
+  /// empty state would take a shortcut that a captured graph could not replay for other states.
+  struct UpdatedTensors {
+    StreamingAttentionState cross;
+    std::vector<at::Tensor> latents;
+  };
+  UpdatedTensors updated_tensors(const StreamingAttentionState& cross, const at::Tensor& xn,
+                                 const at::Tensor& yn);
+
  protected:
   std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
   void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
@@ -61,6 +73,8 @@ class CMANP : public NeuralProcess {
   /// Recomputes every layer's output latents from the streaming states (fixed-size work) if an
   /// edit made them stale.
   void refresh_latents(const CMANPState& state);
+  /// Every layer's output latents [B, Nl, d] from the stacked streaming state.
+  std::vector<at::Tensor> latents_from(const StreamingAttentionState& cross, int64_t batch);
 
   /// Every layer's streaming projection concatenated (what chunk_state multiplies by), and the
   /// per-layer tensors it was made from (held, so their addresses stay theirs): rebuilt only when
