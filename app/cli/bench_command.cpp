@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,13 +54,14 @@ void write_update_row(std::ostream& out, const bench::UpdateRow& row) {
 
 void write_scale_header(std::ostream& out) {
   out << "model,n,condition_s,points_per_s,condition_peak_bytes,state_bytes,update_us,"
-         "update_prepare_us,targets,query_us,update_query_us,status\n";
+         "update_prepare_us,targets,query_us,update_query_us,graph_update_prepare_us,status\n";
 }
 void write_scale_row(std::ostream& out, const bench::ScaleRow& row) {
   out << row.model << ',' << row.n << ',' << row.condition_seconds << ','
       << row.points_per_second << ',' << row.condition_peak_bytes << ',' << row.state_bytes << ','
       << row.update_us << ',' << row.update_prepare_us << ',' << row.targets << ','
-      << row.query_us << ',' << row.update_query_us << ',' << row.status << std::endl;
+      << row.query_us << ',' << row.update_query_us << ',' << row.graph_update_prepare_us << ','
+      << row.status << std::endl;
 }
 
 void write_attention_header(std::ostream& out) {
@@ -191,6 +193,11 @@ void print_scale_row(const bench::ScaleRow& row) {
                 row.points_per_second, static_cast<long long>(row.condition_peak_bytes),
                 row.update_us, row.update_prepare_us, static_cast<long long>(row.targets),
                 row.query_us, row.update_query_us);
+    if (!std::isnan(row.graph_update_prepare_us)) {
+      std::printf("%-8s n=%-9lld update+prepare as a CUDA graph %8.1f us (eager %8.1f us)\n",
+                  row.model.c_str(), static_cast<long long>(row.n), row.graph_update_prepare_us,
+                  row.update_prepare_us);
+    }
   }
   std::fflush(stdout);
 }
@@ -395,6 +402,21 @@ void run_report(const ReportArgs& args) {
             << ratio_line(rows, [](const auto& r) { return static_cast<double>(r.condition_peak_bytes); },
                           "conditioning peak memory (against 1,000 points, one full chunk)", 1000)
             << "\n";
+    const bool graphed = std::any_of(rows.begin(), rows.end(), [](const auto& row) {
+      return row.status == "ok" && !std::isnan(row.graph_update_prepare_us);
+    });
+    if (graphed) {
+      summary << "The same update + prepare replayed as one CUDA graph "
+                 "(`graph_update_prepare_us`), against the eager path:\n\n"
+              << "| N | eager µs | CUDA graph µs | eager / graph |\n|---:|---:|---:|---:|\n";
+      for (const auto& row : rows) {
+        if (row.status != "ok" || std::isnan(row.graph_update_prepare_us)) continue;
+        summary << "| " << row.n << " | " << format("%.1f", row.update_prepare_us) << " | "
+                << format("%.1f", row.graph_update_prepare_us) << " | "
+                << format("%.2f", row.update_prepare_us / row.graph_update_prepare_us) << " |\n";
+      }
+      summary << "\n";
+    }
   }
 
   say("memory per model (3/6)");

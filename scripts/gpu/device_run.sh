@@ -22,4 +22,9 @@ if [[ -x build-gpu/bin/nplab-cli ]]; then
   build-gpu/bin/nplab-cli bench report --out "$out/bench-cuda" --device cuda 2>&1 |
     tee "$out/bench.log"
 fi
+if [[ -x build-gpu/bin/nplab-cli ]]; then
+  # Issue 6's headline: TNP-KR's scan attention, 100,000 context points, 1,000,000 targets.
+  build-gpu/bin/nplab-cli bench attention --modes scan --n 100000 --queries 1000000 \
+    --device cuda --csv 2>&1 | tee "$out/attention_100k_1M.csv"
+fi
 if (($#)); then "$@" 2>&1 | tee "$out/extra.log"; fi

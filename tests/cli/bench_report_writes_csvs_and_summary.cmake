@@ -7,7 +7,7 @@ run_cli(${CLI} bench report --quick --device cpu --out ${WORK}/report)
 
 set(expected_headers
     "cmab.csv=n,update_us,condition_peak_bytes"
-    "scale.csv=model,n,condition_s,points_per_s,condition_peak_bytes,state_bytes,update_us,update_prepare_us,targets,query_us,update_query_us,status"
+    "scale.csv=model,n,condition_s,points_per_s,condition_peak_bytes,state_bytes,update_us,update_prepare_us,targets,query_us,update_query_us,graph_update_prepare_us,status"
     "memory.csv=model,n,targets,peak_bytes,status"
     "update.csv=model,n,new,update_us"
     "attention_cross.csv=mode,n,queries,peak_bytes,output_bytes,seconds,status"

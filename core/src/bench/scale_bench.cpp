@@ -12,6 +12,8 @@
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/bench/timing.h"
+#include "nplab/models/cmanp.h"
+#include "nplab/models/cmanp_graph.h"
 #include "nplab/models/registry.h"
 #include "nplab/runtime.h"
 #include "nplab/util/checks.h"
@@ -62,6 +64,12 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
   const auto device = options.device;
   const auto sync = [&] { synchronize(device); };
   const TimingOptions timing{3, options.repeats};
+  // The single-point edit replayed as one CUDA graph, beside the eager one (CMANP on CUDA only).
+  std::unique_ptr<CMANPGraphedUpdate> graphed_update;
+  auto* const cmanp = dynamic_cast<CMANP*>(model.get());
+  if (cmanp != nullptr && device.is_cuda() && cuda_graphs_compiled()) {
+    graphed_update = std::make_unique<CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
+  }
 
   auto sizes = options.sizes;
   std::sort(sizes.begin(), sizes.end());
@@ -69,7 +77,9 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
   std::vector<ScaleRow> rows;
   for (const auto n : sizes) {
     if (options.cancelled && options.cancelled()) break;
-    ScaleRow row{options.model, n};
+    ScaleRow row;
+    row.model = options.model;
+    row.n = n;
     row.targets = options.targets;
     row.status = "ok";
     const double predicted = predicted_peak(measured, n);
@@ -113,6 +123,14 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
               model->prepare(*edited);
             },
             timing, sync);
+        if (graphed_update) {
+          row.graph_update_prepare_us = median_microseconds(
+              [&] {
+                const auto edited = state->clone();
+                graphed_update->update(dynamic_cast<CMANPState&>(*edited), xn, yn);
+              },
+              timing, sync);
+        }
         row.query_us = median_microseconds(
             [&] { const auto prediction = model->predict(*state, xt); }, timing, sync);
         row.update_query_us = median_microseconds(

@@ -2,9 +2,9 @@
 // each update copies its inputs in, replays, and copies the outputs out (the graph overwrites its
 // outputs on the next replay; a state must own its tensors).
 
-#include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
@@ -57,9 +57,9 @@ CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_
   // Capture needs a stream other than the default one. The warm-up runs there first, so that
   // every lazily built cache (stacked projections, normalised latents, cuBLAS workspaces) exists
   // before capture and the graph only reads it.
-  const auto side_stream = at::cuda::getStreamFromPool(/*isHighPriority=*/false,
+  const auto side_stream = c10::cuda::getStreamFromPool(/*isHighPriority=*/false,
                                                       options.device().index());
-  at::cuda::device_synchronize();
+  c10::cuda::device_synchronize();
   {
     const c10::cuda::CUDAStreamGuard stream_guard(side_stream);
     for (int warmup = 0; warmup < 3; ++warmup) run();
@@ -68,7 +68,7 @@ CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_
     c.result = run();
     c.graph.capture_end();
   }
-  at::cuda::device_synchronize();
+  c10::cuda::device_synchronize();
 }
 
 CMANPGraphedUpdate::~CMANPGraphedUpdate() = default;

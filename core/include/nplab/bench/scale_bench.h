@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct ScaleRow {
   int64_t condition_peak_bytes = 0;   ///< peak LibTorch bytes of condition(N) + prepare
   double update_us = 0;               ///< median: update with one point (the state change only)
   double update_prepare_us = 0;       ///< median: update + prepare (deferred work included)
+  /// median: the same update + prepare replayed as a CUDA graph (CMANP on a CUDA device in a
+  /// build with CUDA); NaN where not measured.
+  double graph_update_prepare_us = std::numeric_limits<double>::quiet_NaN();
   int64_t targets = 0;
   double query_us = 0;                ///< median: predict(targets) from a prepared state
   double update_query_us = 0;         ///< median: update + predict(targets), an edit's full cost
