@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <ostream>
-#include <memory>
 #include <iostream>
+#include <memory>
+#include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,11 +57,11 @@ void write_scale_header(std::ostream& out) {
          "update_prepare_us,targets,query_us,update_query_us,graph_update_prepare_us,status\n";
 }
 void write_scale_row(std::ostream& out, const bench::ScaleRow& row) {
-  out << row.model << ',' << row.n << ',' << row.condition_seconds << ','
-      << row.points_per_second << ',' << row.condition_peak_bytes << ',' << row.state_bytes << ','
-      << row.update_us << ',' << row.update_prepare_us << ',' << row.targets << ','
-      << row.query_us << ',' << row.update_query_us << ',' << row.graph_update_prepare_us << ','
-      << row.status << std::endl;
+  out << row.model << ',' << row.n << ',' << row.condition_seconds << ',' << row.points_per_second
+      << ',' << row.condition_peak_bytes << ',' << row.state_bytes << ',' << row.update_us << ','
+      << row.update_prepare_us << ',' << row.targets << ',' << row.query_us << ','
+      << row.update_query_us << ',' << row.graph_update_prepare_us << ',' << row.status
+      << std::endl;
 }
 
 void write_attention_header(std::ostream& out) {

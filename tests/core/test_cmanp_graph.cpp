@@ -120,8 +120,8 @@ TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
   // Inputs of another shape than captured are refused, naming the expected one.
   const auto [x2, y2] = points(1, 2, 20, cuda);
   const auto state = model->condition(x2, y2);
-  testing::expect_invalid_argument(
-      [&] { graph.update(dynamic_cast<CMANPState&>(*state), x2, y2); }, {"xn must be"});
+  testing::expect_invalid_argument([&] { graph.update(dynamic_cast<CMANPState&>(*state), x2, y2); },
+                                   {"xn must be"});
 }
 
 }  // namespace

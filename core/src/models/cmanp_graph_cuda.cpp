@@ -24,7 +24,9 @@ struct CMANPGraphedUpdate::Captured {
   int64_t batch = 0, new_points = 0;
 };
 
-bool cuda_graphs_compiled() { return true; }
+bool cuda_graphs_compiled() {
+  return true;
+}
 
 CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_points) {
   const auto options = model.tensor_options();
@@ -57,8 +59,8 @@ CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_
   // Capture needs a stream other than the default one. The warm-up runs there first, so that
   // every lazily built cache (stacked projections, normalised latents, cuBLAS workspaces) exists
   // before capture and the graph only reads it.
-  const auto side_stream = c10::cuda::getStreamFromPool(/*isHighPriority=*/false,
-                                                      options.device().index());
+  const auto side_stream =
+      c10::cuda::getStreamFromPool(/*isHighPriority=*/false, options.device().index());
   c10::cuda::device_synchronize();
   {
     const c10::cuda::CUDAStreamGuard stream_guard(side_stream);
@@ -78,14 +80,13 @@ void CMANPGraphedUpdate::update(CMANPState& state, const at::Tensor& xn, const a
   const auto expect = [](const at::Tensor& given, const at::Tensor& like, const char* name) {
     if (!given.defined() || given.sizes() != like.sizes() ||
         given.scalar_type() != like.scalar_type() || given.device() != like.device()) {
-      throw InvalidArgument(std::string("CUDA graph update: ") + name + " must be " +
-                            shape_string(like) + " " +
-                            std::string(c10::toString(like.scalar_type())) + " on " +
-                            like.device().str() + ", got " +
-                            (given.defined() ? shape_string(given) + " " +
-                                                   std::string(c10::toString(given.scalar_type())) +
-                                                   " on " + given.device().str()
-                                             : std::string("nothing")));
+      throw InvalidArgument(
+          std::string("CUDA graph update: ") + name + " must be " + shape_string(like) + " " +
+          std::string(c10::toString(like.scalar_type())) + " on " + like.device().str() + ", got " +
+          (given.defined()
+               ? shape_string(given) + " " + std::string(c10::toString(given.scalar_type())) +
+                     " on " + given.device().str()
+               : std::string("nothing")));
     }
   };
   expect(xn, c.x, "xn");

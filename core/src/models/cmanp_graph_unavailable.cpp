@@ -7,7 +7,9 @@ namespace nplab {
 
 struct CMANPGraphedUpdate::Captured {};
 
-bool cuda_graphs_compiled() { return false; }
+bool cuda_graphs_compiled() {
+  return false;
+}
 
 CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& /*model*/, int64_t /*batch*/,
                                        int64_t /*new_points*/) {
