@@ -193,6 +193,10 @@ void print_scale_row(const bench::ScaleRow& row) {
                 row.points_per_second, static_cast<long long>(row.condition_peak_bytes),
                 row.update_us, row.update_prepare_us, static_cast<long long>(row.targets),
                 row.query_us, row.update_query_us);
+    if (!row.graph_error.empty()) {
+      std::printf("%-8s n=%-9lld %s\n", row.model.c_str(), static_cast<long long>(row.n),
+                  row.graph_error.c_str());
+    }
     if (!std::isnan(row.graph_update_prepare_us)) {
       std::printf("%-8s n=%-9lld update+prepare as a CUDA graph %8.1f us (eager %8.1f us)\n",
                   row.model.c_str(), static_cast<long long>(row.n), row.graph_update_prepare_us,
@@ -405,6 +409,10 @@ void run_report(const ReportArgs& args) {
     const bool graphed = std::any_of(rows.begin(), rows.end(), [](const auto& row) {
       return row.status == "ok" && !std::isnan(row.graph_update_prepare_us);
     });
+    const auto graph_failure = std::find_if(rows.begin(), rows.end(), [](const auto& row) {
+      return !row.graph_error.empty();
+    });
+    if (graph_failure != rows.end()) summary << graph_failure->graph_error << "\n\n";
     if (graphed) {
       summary << "The same update + prepare replayed as one CUDA graph "
                  "(`graph_update_prepare_us`), against the eager path:\n\n"

@@ -65,10 +65,16 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
   const auto sync = [&] { synchronize(device); };
   const TimingOptions timing{3, options.repeats};
   // The single-point edit replayed as one CUDA graph, beside the eager one (CMANP on CUDA only).
+  // A failure there costs only that column, not the rest of the report.
   std::unique_ptr<CMANPGraphedUpdate> graphed_update;
+  std::string graph_error;
   auto* const cmanp = dynamic_cast<CMANP*>(model.get());
   if (cmanp != nullptr && device.is_cuda() && cuda_graphs_compiled()) {
-    graphed_update = std::make_unique<CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
+    try {
+      graphed_update = std::make_unique<CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
+    } catch (const std::exception& error) {
+      graph_error = std::string("CUDA graph capture failed: ") + error.what();
+    }
   }
 
   auto sizes = options.sizes;
@@ -82,6 +88,7 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
     row.n = n;
     row.targets = options.targets;
     row.status = "ok";
+    row.graph_error = graph_error;
     const double predicted = predicted_peak(measured, n);
     if (predicted > options.cap_bytes) {
       row.condition_peak_bytes = static_cast<int64_t>(predicted);
@@ -124,12 +131,16 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
             },
             timing, sync);
         if (graphed_update) {
-          row.graph_update_prepare_us = median_microseconds(
-              [&] {
-                const auto edited = state->clone();
-                graphed_update->update(dynamic_cast<CMANPState&>(*edited), xn, yn);
-              },
-              timing, sync);
+          try {
+            row.graph_update_prepare_us = median_microseconds(
+                [&] {
+                  const auto edited = state->clone();
+                  graphed_update->update(dynamic_cast<CMANPState&>(*edited), xn, yn);
+                },
+                timing, sync);
+          } catch (const std::exception& error) {
+            row.graph_error = std::string("CUDA graph replay failed: ") + error.what();
+          }
         }
         row.query_us = median_microseconds(
             [&] { const auto prediction = model->predict(*state, xt); }, timing, sync);

@@ -38,6 +38,8 @@ struct ScaleRow {
   /// median: the same update + prepare replayed as a CUDA graph (CMANP on a CUDA device in a
   /// build with CUDA); NaN where not measured.
   double graph_update_prepare_us = std::numeric_limits<double>::quiet_NaN();
+  /// Why the CUDA graph could not be captured or replayed, where it was tried; else empty.
+  std::string graph_error;
   int64_t targets = 0;
   double query_us = 0;                ///< median: predict(targets) from a prepared state
   double update_query_us = 0;         ///< median: update + predict(targets), an edit's full cost
