@@ -16,15 +16,11 @@ if [[ ! -x "$venv/bin/python" ]]; then
   "$venv/bin/pip" install --quiet torch==2.14.1
 fi
 torch_prefix=$("$venv/bin/python" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
-# The toolkit here lacks some of what LibTorch's CMake asks for (nvrtc, cuSPARSE headers); the
-# wheel's nvidia/cu13 folder has them.
-nvidia=$("$venv/bin/python" -c 'import nvidia; print(list(nvidia.__path__)[0])')/cu13
+# Where the toolkit and the wheel's nvrtc are (LibTorch's CMake does not find them alone here).
+mapfile -t hints < <(scripts/cuda_cmake_hints.sh "$venv/bin/python")
 mkdir -p "$build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNPLAB_BUILD_GUI=OFF \
-  -DCMAKE_PREFIX_PATH="$torch_prefix" -DCUDA_TOOLKIT_ROOT_DIR=/usr/local/cuda \
-  -DCUDAToolkit_ROOT=/usr/local/cuda -DCUDA_nvrtc_LIBRARY="$nvidia/lib/libnvrtc.so.13" \
-  -DCUDA_NVRTC_LIB="$nvidia/lib/libnvrtc.so.13" -DCMAKE_CXX_FLAGS="-isystem $nvidia/include" |
-  tee "$build/configure.log"
+  -DCMAKE_PREFIX_PATH="$torch_prefix" "${hints[@]}" | tee "$build/configure.log"
 grep -q "CUDA code paths: ON" "$build/configure.log" ||
   { echo "cuda_build_check: the LibTorch found has no CUDA" >&2; exit 1; }
 cmake --build "$build" --target nplab_core_tests nplab-cli

@@ -9,11 +9,12 @@ out=${OUT:-/tmp/out}
 mkdir -p "$out"
 prefix=$PWD/.carry/prefix
 torch_prefix=$(python3 -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
+mapfile -t hints < <(scripts/cuda_cmake_hints.sh python3)  # toolkit and nvrtc of a pip PyTorch
 {
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DNPLAB_BUILD_GUI=OFF \
-    -DCMAKE_PREFIX_PATH="$torch_prefix;$prefix" -DZLIB_ROOT="$prefix" \
+    -DCMAKE_PREFIX_PATH="$torch_prefix;$prefix" -DZLIB_ROOT="$prefix" "${hints[@]}" \
     -DNPLAB_GTEST_SOURCE_DIR="$PWD/.carry/googletest" &&
     cmake --build build-gpu -j "$(nproc)" &&
     (cd build-gpu && OMP_NUM_THREADS=1 ctest -j 8 --timeout 300 --output-on-failure)
