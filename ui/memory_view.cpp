@@ -264,8 +264,8 @@ void MemoryView::on_finished(bool cancelled) {
           ? tr("Cancelled after %1 of %2 measurements.").arg(results_.size()).arg(expected_points_)
           : tr("Done: %1 measurements on %2.").arg(results_.size()).arg(measured_device_);
   if (!device_fallback_reason_.isEmpty()) {
-    text += tr(" The CPU stood in for %1: %2")
-                .arg(QString::fromStdString(options_.device), device_fallback_reason_);
+    // The reason already names the requested device ("--device cuda: …").
+    text += tr(" The CPU stood in: %1").arg(device_fallback_reason_);
   }
   if (skipped > 0) {
     text += tr(" %1 skipped: predicted past the %2 GiB cap (⊗ marks the prediction).")
