@@ -3,73 +3,94 @@
 #
 # A schedule that is longer than one session (CMANP's 100k steps take ~11 core-hours on the
 # development machine) is saved to runs/NAME.pt with its card runs/NAME.json at the end of each
-# session and committed, because the machine does not outlive the session. The card holds the run's
-# model, data, schedule, batch, rate and seed, so this script rebuilds the exact `train --resume`
-# command from it.
+# session and committed, because the machine does not outlive the session. The card holds the
+# run's model config, data, schedule, batch, rate, clipping and seed, so this script rebuilds the
+# exact `train --resume` command from it.
 #
-#   scripts/resume_runs.sh [--threads N] [--dry-run] [--cli PATH] [--into DIR]
+#   scripts/resume_runs.sh [--threads N] [--dry-run] [--wait] [--cli PATH] [--runs DIR]
 #
-# --into DIR trains a copy in DIR (default: in place, runs/); logs go to DIR/NAME.log.
-# Each run gets N intra-op threads (default 1). Stop a run with Ctrl-C / SIGINT: it saves first.
+# --threads N   intra-op threads per run (default 1)
+# --dry-run     print the commands only
+# --wait        wait for the runs to end (default: leave them in the background)
+# --cli PATH    the nplab-cli to use (default: build/bin/nplab-cli of this checkout)
+# --runs DIR    where the runs are (default: runs/ of this checkout); logs go to DIR/NAME.log
+# Stop a run with Ctrl-C / SIGINT: it saves first, and running this script again continues it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 threads=1
 dry_run=0
-cli=build/bin/nplab-cli
-into=runs
+wait_for_runs=0
+cli=$root/build/bin/nplab-cli
+runs=$root/runs
 while (($#)); do
   case "$1" in
     --threads) threads=$2; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
+    --wait) wait_for_runs=1; shift ;;
     --cli) cli=$2; shift 2 ;;
-    --into) into=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     *) echo "resume_runs: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
 
 shopt -s nullglob
-cards=(runs/*.json)
+cards=("$runs"/*.json)
 if ((${#cards[@]} == 0)); then
-  echo "resume_runs: no runs in runs/"
+  echo "resume_runs: no runs in $runs"
   exit 0
 fi
 if ((!dry_run)) && [[ ! -x $cli ]]; then
   echo "resume_runs: $cli not found; build first (make build) or pass --cli" >&2
   exit 1
 fi
-mkdir -p "$into"
 
+config_dir=$(mktemp -d "${TMPDIR:-/tmp}/nplab-resume.XXXXXX")
+pids=()
+names=()
 for card in "${cards[@]}"; do
   name=$(basename "$card" .json)
-  if [[ ! -f runs/$name.pt ]]; then
-    echo "resume_runs: $card has no runs/$name.pt beside it; skipped" >&2
+  checkpoint=$runs/$name.pt
+  if [[ ! -f $checkpoint ]]; then
+    echo "resume_runs: $card has no $name.pt beside it; skipped" >&2
     continue
   fi
-  # One line of shell words from the card, or "finished".
-  args=$(python3 - "$card" <<'EOF'
+  # The card's model config goes to a file of its own (train checks that it is the saved run's);
+  # the other settings become flags. One line of shell words, or "finished".
+  args=$(python3 - "$card" "$config_dir/$name.config.json" <<'EOF'
 import json, shlex, sys
 card = json.load(open(sys.argv[1]))
 if card.get("finished"):
     print("finished")
-else:
-    print(" ".join(shlex.quote(str(word)) for word in [
-        "--model", card["registry_name"], "--data", card["data"],
-        "--steps", card["schedule_steps"], "--batch", card["batch"],
-        "--lr", card["lr"], "--seed", card["seed"], "--device", card.get("device", "cpu")]))
+    sys.exit()
+json.dump(card["config"], open(sys.argv[2], "w"))
+words = ["--config", sys.argv[2], "--data", card["data"], "--steps", card["schedule_steps"],
+         "--batch", card["batch"], "--lr", card["lr"], "--clip-norm", card["clip_norm"],
+         "--seed", card["seed"], "--device", card.get("device", "cpu")]
+print(" ".join(shlex.quote(str(word)) for word in words))
 EOF
 )
   if [[ $args == finished ]]; then
-    echo "resume_runs: $name has finished its schedule; evaluate it and move it to models/ if better"
+    echo "resume_runs: $name has finished its schedule; evaluate it and move it to models/ if it is better"
     continue
   fi
-  if [[ $into != runs ]]; then
-    cp "runs/$name.pt" "runs/$name.json" "$into/"
-  fi
-  command="$cli train $args --out $into/$name --resume"
-  echo "resume_runs: $command  (log: $into/$name.log, $threads thread(s))"
-  if ((!dry_run)); then
-    # shellcheck disable=SC2086  # args is already shell-quoted
-    OMP_NUM_THREADS=$threads nohup nice -n 10 $command >>"$into/$name.log" 2>&1 &
-  fi
+  log=$runs/$name.log
+  echo "resume_runs: $cli train $args --out ${checkpoint%.pt} --resume  (log: $log, $threads thread(s))"
+  ((dry_run)) && continue
+  # args holds shell-quoted words (the config path may hold spaces), hence eval
+  eval "OMP_NUM_THREADS=$threads nohup nice -n 10 \"\$cli\" train $args --out \"\${checkpoint%.pt}\" --resume" \
+    >>"$log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
 done
+
+if ((wait_for_runs)); then
+  status=0
+  for i in "${!pids[@]}"; do
+    if ! wait "${pids[$i]}"; then
+      echo "resume_runs: ${names[$i]} failed: $(tail -n 1 "$runs/${names[$i]}.log")" >&2
+      status=1
+    fi
+  done
+  exit $status
+fi
