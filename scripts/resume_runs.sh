@@ -84,6 +84,9 @@ EOF
   names+=("$name")
 done
 
+# A background run reads its config file at start only; the files are left for those (a few
+# hundred bytes each) and removed when nothing still needs them.
+if ((dry_run)); then rm -rf "$config_dir"; fi
 if ((wait_for_runs)); then
   status=0
   for i in "${!pids[@]}"; do
@@ -92,5 +95,6 @@ if ((wait_for_runs)); then
       status=1
     fi
   done
+  rm -rf "$config_dir"
   exit $status
 fi

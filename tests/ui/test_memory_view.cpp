@@ -123,7 +123,8 @@ class MemoryViewTest : public QObject {
     QCOMPARE(f.view.results().size(), size_t{2});
     for (const auto& point : f.view.results()) QCOMPARE(point.status, nplab::BenchStatus::Ok);
     const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
-    QVERIFY2(status.contains("on cpu") && status.contains("stood in: --device tpu"), qPrintable(status));
+    QVERIFY2(status.contains("on cpu") && status.contains("stood in: --device tpu"),
+             qPrintable(status));
   }
 
   void an_unreadable_size_grid_is_refused_with_a_message() {
