@@ -14,6 +14,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "commands.h"
@@ -82,6 +83,9 @@ struct TrainArgs {
   double checkpoint_minutes = 5.0;
   int64_t stop_after = 0;
   std::string fmnist_dir = data::kFashionMnistDir;
+  std::set<std::string> given;  ///< long names of the options on the command line ("lr", ...)
+
+  bool was_given(const std::string& option) const { return given.count(option) > 0; }
 };
 
 nlohmann::json read_config_file(const std::string& path) {
@@ -145,6 +149,30 @@ std::string checkpoint_path_for(const std::string& out) {
   return path.string();
 }
 
+/// `--resume` needs only --out: every run setting left off the command line is the saved run's
+/// (the card records them), and one that is given must match it (check_same_run).
+void take_unset_settings_from_card(TrainArgs& args, const nlohmann::json& card,
+                                   const std::string& path) {
+  const auto saved = [&](const char* key, const char* option) -> const nlohmann::json& {
+    if (!card.contains(key) || card[key].is_null()) {
+      throw InvalidArgument("--resume " + path + ": the saved run does not record " + option +
+                            "; pass the value it was trained with");
+    }
+    return card[key];
+  };
+  try {
+    if (!args.was_given("data")) args.data = saved("data", "--data").get<std::string>();
+    if (!args.was_given("steps")) args.steps = saved("schedule_steps", "--steps").get<int64_t>();
+    if (!args.was_given("batch")) args.batch = saved("batch", "--batch").get<int64_t>();
+    if (!args.was_given("lr")) args.lr = saved("lr", "--lr").get<double>();
+    if (!args.was_given("clip-norm")) args.clip_norm = saved("clip_norm", "--clip-norm").get<double>();
+    if (!args.was_given("seed")) args.seed = saved("seed", "--seed").get<uint64_t>();
+  } catch (const nlohmann::json::exception& error) {
+    throw InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
+                          error.what() + ")");
+  }
+}
+
 /// A resumed run must be the same run: same model, data, batch, seed, rate and clipping.
 void check_same_run(const nlohmann::json& card, const nlohmann::json& config, const TrainArgs& args,
                     const std::string& path) {
@@ -169,13 +197,21 @@ void check_same_run(const nlohmann::json& card, const nlohmann::json& config, co
   }
 }
 
-void run_train(const TrainArgs& args) {
+void run_train(const TrainArgs& given_args) {
   if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
-  const auto device = resolve_device(args.device);
-  const auto spec = parse_data_spec(args.data, /*evaluation=*/false);
-  const auto [name, config] = model_config(args, spec);
-  const auto path = checkpoint_path_for(args.out.empty() ? "models/" + name : args.out);
+  const auto device = resolve_device(given_args.device);
+  const bool model_given = given_args.was_given("model") || given_args.was_given("config");
+  if (given_args.out.empty() && !model_given) {
+    throw InvalidArgument(given_args.resume
+                              ? "--resume: pass --out, the run to continue (e.g. --out runs/cmanp-100k)"
+                              : "--model: required (or a \"model\" key in --config)");
+  }
+  const auto path = checkpoint_path_for(
+      given_args.out.empty()
+          ? "models/" + model_config(given_args, parse_data_spec(given_args.data, false)).first
+          : given_args.out);
 
+  TrainArgs args = given_args;
   std::optional<Checkpoint> previous;
   if (std::filesystem::exists(path)) {
     if (!args.resume) {
@@ -187,10 +223,21 @@ void run_train(const TrainArgs& args) {
       throw InvalidArgument("--resume " + path +
                             ": the checkpoint holds no training state (optimizer and step)");
     }
-    check_same_run(previous->card, config, args, path);
+    take_unset_settings_from_card(args, previous->card, path);
   } else if (args.resume) {
+    if (!model_given) {
+      throw InvalidArgument("--resume " + path + ": there is no saved run there to continue");
+    }
     std::cerr << "nplab-cli: no checkpoint at " << path << " yet; starting a new run\n";
   }
+  const auto spec = parse_data_spec(args.data, /*evaluation=*/false);
+  // Without --model or --config a resumed run keeps the saved model config (the loaded model's).
+  const auto [name, config] =
+      previous && !model_given
+          ? std::pair{previous->card.value("registry_name", previous->model->name()),
+                      previous->model->config()}
+          : model_config(args, spec);
+  if (previous) check_same_run(previous->card, config, args, path);
 
   std::shared_ptr<NeuralProcess> model;
   if (previous) {
@@ -333,7 +380,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   train->add_option("--out", args->out, "Checkpoint path; .pt is added (default models/MODEL)");
   train->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
-  train->add_flag("--resume", args->resume, "Continue the run saved at --out exactly");
+  train->add_flag("--resume", args->resume,
+                  "Continue the run saved at --out exactly; settings left off come from its card");
   train
       ->add_option("--checkpoint-minutes", args->checkpoint_minutes,
                    "Save a checkpoint this often (0: only at the end)")
@@ -345,7 +393,13 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   train->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
       ->capture_default_str();
-  train->callback([args] { run_train(*args); });
+  train->callback([args, train] {
+    for (const auto* option : train->get_options()) {
+      if (option->count() == 0) continue;
+      for (const auto& long_name : option->get_lnames()) args->given.insert(long_name);
+    }
+    run_train(*args);
+  });
 }
 
 }  // namespace nplab::cli
