@@ -8,6 +8,7 @@
 # takes them from it: this script starts that for each unfinished run.
 #
 #   scripts/resume_runs.sh [--threads N] [--device D] [--dry-run] [--wait] [--cli PATH] [--runs DIR]
+#   scripts/resume_runs.sh --stop [--runs DIR]
 #
 # --threads N   intra-op threads per run (default 1)
 # --device D    auto (default: CUDA when there is a GPU), cpu or cuda[:N]
@@ -15,13 +16,16 @@
 # --wait        wait for the runs to end (default: leave them in the background)
 # --cli PATH    the nplab-cli to use (default: build/bin/nplab-cli of this checkout)
 # --runs DIR    where the runs are (default: runs/ of this checkout); logs go to DIR/NAME.log
-# Stop a run with Ctrl-C / SIGINT: it saves first, and running this script again continues it.
+# --stop        send SIGINT to every training run writing into DIR (whatever nplab-cli binary runs
+#               it) and wait until each has saved and exited: do this, then commit DIR.
+# A run stopped with Ctrl-C / SIGINT saves first, and running this script again continues it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 threads=1
 device=auto
 dry_run=0
+stop=0
 wait_for_runs=0
 cli=$root/build/bin/nplab-cli
 runs=$root/runs
@@ -30,12 +34,49 @@ while (($#)); do
     --threads) threads=$2; shift 2 ;;
     --device) device=$2; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
+    --stop) stop=1; shift ;;
     --wait) wait_for_runs=1; shift ;;
     --cli) cli=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     *) echo "resume_runs: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
+
+if [[ ! -d $runs ]]; then
+  echo "resume_runs: $runs is not a directory" >&2
+  exit 2
+fi
+runs=$(cd "$runs" && pwd)  # absolute: the runs' command lines are matched on it
+
+if ((stop)); then
+  # Training processes whose --out lies in the runs directory, matched on the command line.
+  mapfile -t running < <(pgrep -f -- " train .*--out $runs/" || true)
+  if ((${#running[@]} == 0)); then
+    echo "resume_runs: no training run is writing into $runs"
+    exit 0
+  fi
+  outs=()
+  for pid in "${running[@]}"; do
+    outs+=("$(ps -o args= -p "$pid" | sed -n 's/.*--out \([^ ]*\).*/\1/p')")
+  done
+  kill -INT "${running[@]}" 2>/dev/null || true
+  # The loop notices SIGINT at the end of the step in progress, then saves (a few seconds).
+  for _ in $(seq 1 1200); do
+    alive=0
+    for pid in "${running[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
+  if ((alive)); then
+    echo "resume_runs: a run did not stop within 10 minutes: ${running[*]}" >&2
+    exit 1
+  fi
+  for out in "${outs[@]}"; do
+    log=${out%.pt}.log
+    [[ -f $log ]] && echo "resume_runs: $(grep -a 'saved' "$log" | tail -n 1)"
+  done
+  exit 0
+fi
 
 shopt -s nullglob
 cards=("$runs"/*.json)
