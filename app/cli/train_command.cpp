@@ -165,7 +165,8 @@ void take_unset_settings_from_card(TrainArgs& args, const nlohmann::json& card,
     if (!args.was_given("steps")) args.steps = saved("schedule_steps", "--steps").get<int64_t>();
     if (!args.was_given("batch")) args.batch = saved("batch", "--batch").get<int64_t>();
     if (!args.was_given("lr")) args.lr = saved("lr", "--lr").get<double>();
-    if (!args.was_given("clip-norm")) args.clip_norm = saved("clip_norm", "--clip-norm").get<double>();
+    if (!args.was_given("clip-norm"))
+      args.clip_norm = saved("clip_norm", "--clip-norm").get<double>();
     if (!args.was_given("seed")) args.seed = saved("seed", "--seed").get<uint64_t>();
   } catch (const nlohmann::json::exception& error) {
     throw InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
@@ -180,8 +181,9 @@ void check_same_run(const nlohmann::json& card, const nlohmann::json& config, co
     return !card.contains(key) || card[key] != value;
   };
   const auto refuse = [&](const std::string& what, const nlohmann::json& was) {
-    throw InvalidArgument("--resume " + path + ": the saved run has " + what + " " + was.dump() +
-                          "; continue it with the same settings or choose another --out");
+    throw InvalidArgument(
+        "--resume " + path + ": the saved run has " + what + " " + was.dump() +
+        "; leave the option off to continue with the saved value, or choose another --out");
   };
   if (differs("config", config)) refuse("model config", card.value("config", nlohmann::json()));
   if (differs("data", args.data)) refuse("--data", card.value("data", nlohmann::json()));
@@ -202,9 +204,9 @@ void run_train(const TrainArgs& given_args) {
   const auto device = resolve_device(given_args.device);
   const bool model_given = given_args.was_given("model") || given_args.was_given("config");
   if (given_args.out.empty() && !model_given) {
-    throw InvalidArgument(given_args.resume
-                              ? "--resume: pass --out, the run to continue (e.g. --out runs/cmanp-100k)"
-                              : "--model: required (or a \"model\" key in --config)");
+    throw InvalidArgument(
+        given_args.resume ? "--resume: pass --out, the run to continue (e.g. --out runs/cmanp-100k)"
+                          : "--model: required (or a \"model\" key in --config)");
   }
   const auto path = checkpoint_path_for(
       given_args.out.empty()
