@@ -280,10 +280,17 @@ void run_train(const TrainArgs& given_args) {
   // The last batch's loss alone is noisy: the card also keeps an exponential moving average over
   // about 100 steps, saved with each checkpoint so that --resume continues it exactly.
   constexpr double kSmoothing = 0.01;
+  // The same average of the gradient norm before clipping shows how much clipping acts.
   std::optional<double> smoothed_loss;
-  if (card.contains("smoothed_loss") && card["smoothed_loss"].is_number()) {
-    smoothed_loss = card["smoothed_loss"].get<double>();
-  }
+  std::optional<double> smoothed_gradient_norm;
+  const auto saved_number = [&card](const char* key, std::optional<double>& value) {
+    if (card.contains(key) && card[key].is_number()) value = card[key].get<double>();
+  };
+  saved_number("smoothed_loss", smoothed_loss);
+  saved_number("smoothed_grad_norm", smoothed_gradient_norm);
+  const auto smooth = [](std::optional<double>& average, double value) {
+    average = average ? (1 - kSmoothing) * *average + kSmoothing * value : value;
+  };
   const auto save = [&] {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -293,6 +300,7 @@ void run_train(const TrainArgs& given_args) {
     card["steps_per_second"] = trainer.completed_steps() / (earlier_seconds + seconds);
     card["final_loss"] = last_loss;
     if (smoothed_loss) card["smoothed_loss"] = *smoothed_loss;
+    if (smoothed_gradient_norm) card["smoothed_grad_norm"] = *smoothed_gradient_norm;
     save_checkpoint(*model, card, path, trainer.state());
   };
 
@@ -308,18 +316,19 @@ void run_train(const TrainArgs& given_args) {
   int64_t loss_count = 0;
   trainer.run(batches, [&](const TrainProgress& step) {
     last_loss = step.loss;
-    smoothed_loss =
-        smoothed_loss ? (1 - kSmoothing) * *smoothed_loss + kSmoothing * step.loss : step.loss;
+    smooth(smoothed_loss, step.loss);
+    smooth(smoothed_gradient_norm, step.gradient_norm);
     loss_sum += step.loss;
     ++loss_count;
     const auto now = std::chrono::steady_clock::now();
     if (progress.due() || step.step == step.steps) {
       const double elapsed = std::chrono::duration<double>(now - started).count();
       const double rate = (step.step - first_step) / std::max(elapsed, 1e-9);
-      char line[160];
-      std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  lr %.2e  %.2f steps/s  ETA %s",
+      char line[192];
+      std::snprintf(line, sizeof line,
+                    "step %lld/%lld  loss %.4f  lr %.2e  |grad| %.3g  %.2f steps/s  ETA %s",
                     static_cast<long long>(step.step), static_cast<long long>(step.steps),
-                    loss_sum / loss_count, step.learning_rate, rate,
+                    loss_sum / loss_count, step.learning_rate, *smoothed_gradient_norm, rate,
                     format_duration((step.steps - step.step) / rate).c_str());
       progress.show(line, /*force=*/true);
       loss_sum = 0.0;

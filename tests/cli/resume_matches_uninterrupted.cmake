@@ -60,6 +60,14 @@ if(status EQUAL 0 OR NOT err MATCHES "no saved run there to continue")
   message(FATAL_ERROR "resuming a run that does not exist: exit ${status}, stderr:\n${err}")
 endif()
 
+# So does the moving average of the gradient norm.
+json_number_text("${straight}" smoothed_grad_norm straight_norm)
+json_number_text("${resumed}" smoothed_grad_norm resumed_norm)
+if(NOT straight_norm GREATER 0 OR NOT straight_norm STREQUAL resumed_norm)
+  message(FATAL_ERROR "smoothed gradient norm: straight run '${straight_norm}', resumed run "
+                      "'${resumed_norm}'")
+endif()
+
 set(eval_args eval --data gp-rbf --batches 3 --batch-size 4 --seed 1 --json --device cpu)
 run_cli(${CLI} ${eval_args} --checkpoint ${WORK}/straight.pt)
 set(straight_eval "${CLI_OUTPUT}")

@@ -87,6 +87,37 @@ TEST_P(ResumedTraining, StoppingSavingAndResumingGivesTheUninterruptedRun) {
 INSTANTIATE_TEST_SUITE_P(SomeModels, ResumedTraining, ::testing::Values("cmanp", "tnpd"),
                          test_name);
 
+// --- Gradient norm and clipping ----------------------------------------------------------------
+
+// The reported norm is the gradient's before clipping: the same whatever the bound, and equal to
+// the norm of the gradients a plain backward pass leaves.
+TEST(Trainer, ReportsTheGradientNormBeforeClipping) {
+  const auto batch = gp_training_batches(data::gp_options_for("rbf"), 3, 4)(0);
+  auto measured = make_seeded("lbanp", kTinyConfig, 2);
+  measured->train();
+  measured->loss(batch).backward();
+  double squares = 0.0;
+  for (const auto& parameter : measured->parameters()) {
+    squares += parameter.grad().pow(2).sum().item<double>();
+  }
+  const double expected = std::sqrt(squares);
+  ASSERT_GT(expected, 0.0);
+
+  std::vector<double> reported;
+  std::vector<std::shared_ptr<NeuralProcess>> stepped;
+  for (const double clip : {0.0, 1e-3, 1e6}) {
+    stepped.push_back(make_seeded("lbanp", kTinyConfig, 2));
+    Trainer trainer(*stepped.back(), {.steps = 5, .learning_rate = 1e-3, .clip_norm = clip});
+    EXPECT_EQ(trainer.last_gradient_norm(), 0.0);
+    trainer.step(batch);
+    reported.push_back(trainer.last_gradient_norm());
+    EXPECT_NEAR(reported.back(), expected, 1e-4 * expected) << "clip_norm " << clip;
+  }
+  // Clipping to 1e-3 took a different step than no clipping; a bound above the norm did not.
+  EXPECT_FALSE(at::equal(stepped[0]->parameters()[0], stepped[1]->parameters()[0]));
+  expect_same_parameters(*stepped[0], *stepped[2]);
+}
+
 TEST(TrainingState, CheckpointWithoutTrainingStateLoadsWithoutOne) {
   const testing::TempDir dir;
   auto model = make_seeded("cnp", kTinyConfig, 1);
@@ -232,7 +263,8 @@ TEST_P(TrainingSmoke, TwoHundredStepsOnRBFTasksLowerTheLoss) {
   const auto losses = train(*model, gp_training_batches(data::gp_options_for("rbf"), 0, 8),
                             {.steps = kSteps, .learning_rate = 1e-3});
   ASSERT_EQ(losses.size(), static_cast<size_t>(kSteps));
-  const double first = mean_of(losses, 0, kWindow), last = mean_of(losses, kSteps - kWindow, kWindow);
+  const double first = mean_of(losses, 0, kWindow),
+               last = mean_of(losses, kSteps - kWindow, kWindow);
   EXPECT_LT(last, first) << "mean loss of the first " << kWindow << " steps " << first
                          << ", of the last " << last;
 }

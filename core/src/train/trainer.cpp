@@ -33,15 +33,29 @@ Trainer::Trainer(NeuralProcess& model, const TrainOptions& options)
 
 Trainer::~Trainer() = default;
 
+namespace {
+
+// The 2-norm of all gradients together (what clip_grad_norm_ measures), without touching them.
+double total_gradient_norm(const std::vector<at::Tensor>& parameters) {
+  std::vector<at::Tensor> norms;
+  for (const auto& parameter : parameters) {
+    if (parameter.grad().defined()) norms.push_back(parameter.grad().norm());
+  }
+  return norms.empty() ? 0.0 : at::stack(norms).norm().item<double>();
+}
+
+}  // namespace
+
 double Trainer::step(const Batch& batch) {
-  const double rate = cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
+  const double rate =
+      cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
   optimizer_->zero_grad();
   const auto loss = model_.loss(batch);
   loss.backward();
-  if (options_.clip_norm > 0) {
-    torch::nn::utils::clip_grad_norm_(model_.parameters(), options_.clip_norm);
-  }
+  last_gradient_norm_ = options_.clip_norm > 0 ? torch::nn::utils::clip_grad_norm_(
+                                                     model_.parameters(), options_.clip_norm)
+                                               : total_gradient_norm(model_.parameters());
   optimizer_->step();
   ++completed_steps_;
   return loss.item<double>();
@@ -51,9 +65,13 @@ std::vector<double> Trainer::run(const BatchSource& batches, const ProgressCallb
   model_.train();
   std::vector<double> losses;
   while (!finished()) {
-    const double rate = cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
+    const double rate =
+        cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
     losses.push_back(step(batches(completed_steps_)));
-    if (on_progress && !on_progress({completed_steps_, options_.steps, losses.back(), rate})) break;
+    if (on_progress && !on_progress({completed_steps_, options_.steps, losses.back(), rate,
+                                     last_gradient_norm_})) {
+      break;
+    }
   }
   model_.eval();
   return losses;

@@ -33,6 +33,7 @@ struct TrainProgress {
   int64_t steps = 0;
   double loss = 0.0;
   double learning_rate = 0.0;
+  double gradient_norm = 0.0;  ///< the step's total gradient norm, before clipping
 };
 
 /// Batch for a given step (deterministic in the step keeps runs reproducible).
@@ -54,6 +55,8 @@ class Trainer {
 
   /// Runs step number completed_steps() on `batch` and returns its loss.
   double step(const Batch& batch);
+  /// The total gradient norm of the last step, before clipping (0 before the first step).
+  double last_gradient_norm() const { return last_gradient_norm_; }
   /// Steps from completed_steps() until options.steps or until `on_progress` returns false;
   /// returns the loss of each step run. Leaves the model in eval mode.
   std::vector<double> run(const BatchSource& batches, const ProgressCallback& on_progress = {});
@@ -73,6 +76,7 @@ class Trainer {
   TrainOptions options_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   int64_t completed_steps_ = 0;
+  double last_gradient_norm_ = 0.0;
 };
 
 /// Trains `model` in place and returns the loss of every step run (Trainer(...).run(...)).
