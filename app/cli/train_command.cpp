@@ -16,6 +16,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 #include "commands.h"
 #include "nplab/models/registry.h"
@@ -149,53 +151,43 @@ std::string checkpoint_path_for(const std::string& out) {
   return path.string();
 }
 
-/// `--resume` needs only --out: every run setting left off the command line is the saved run's
-/// (the card records them), and one that is given must match it (check_same_run).
-void take_unset_settings_from_card(TrainArgs& args, const nlohmann::json& card,
-                                   const std::string& path) {
-  const auto saved = [&](const char* key, const char* option) -> const nlohmann::json& {
-    if (!card.contains(key) || card[key].is_null()) {
-      throw InvalidArgument("--resume " + path + ": the saved run does not record " + option +
-                            "; pass the value it was trained with");
+/// `--resume` needs only --out: a run setting left off the command line is the saved run's (the
+/// card records them); one that is given must be the saved one, except --steps, which may
+/// reshape the cosine schedule from here on (with a warning).
+void take_settings_of_saved_run(TrainArgs& args, const nlohmann::json& card,
+                                const std::string& path) {
+  const auto setting = [&](const char* option, const char* key, auto& value) {
+    using Value = std::decay_t<decltype(value)>;
+    const bool recorded = card.contains(key) && !card[key].is_null();
+    if (!args.was_given(option)) {
+      if (!recorded) {
+        throw InvalidArgument("--resume " + path + ": the saved run does not record --" + option +
+                              "; pass the value it was trained with");
+      }
+      value = card[key].template get<Value>();
+    } else if (!recorded || card[key] != nlohmann::json(value)) {
+      if (std::string_view(option) == "steps") {
+        std::cerr << "nplab-cli: warning: --steps " << value << " differs from the saved run's "
+                  << card.value(key, nlohmann::json())
+                  << "; the cosine schedule changes from here on\n";
+        return;
+      }
+      throw InvalidArgument(
+          "--resume " + path + ": the saved run has --" + option + " " +
+          card.value(key, nlohmann::json()).dump() +
+          "; leave the option off to continue with the saved value, or choose another --out");
     }
-    return card[key];
   };
   try {
-    if (!args.was_given("data")) args.data = saved("data", "--data").get<std::string>();
-    if (!args.was_given("steps")) args.steps = saved("schedule_steps", "--steps").get<int64_t>();
-    if (!args.was_given("batch")) args.batch = saved("batch", "--batch").get<int64_t>();
-    if (!args.was_given("lr")) args.lr = saved("lr", "--lr").get<double>();
-    if (!args.was_given("clip-norm"))
-      args.clip_norm = saved("clip_norm", "--clip-norm").get<double>();
-    if (!args.was_given("seed")) args.seed = saved("seed", "--seed").get<uint64_t>();
+    setting("data", "data", args.data);
+    setting("steps", "schedule_steps", args.steps);
+    setting("batch", "batch", args.batch);
+    setting("lr", "lr", args.lr);
+    setting("clip-norm", "clip_norm", args.clip_norm);
+    setting("seed", "seed", args.seed);
   } catch (const nlohmann::json::exception& error) {
     throw InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
                           error.what() + ")");
-  }
-}
-
-/// A resumed run must be the same run: same model, data, batch, seed, rate and clipping.
-void check_same_run(const nlohmann::json& card, const nlohmann::json& config, const TrainArgs& args,
-                    const std::string& path) {
-  const auto differs = [&](const char* key, const nlohmann::json& value) {
-    return !card.contains(key) || card[key] != value;
-  };
-  const auto refuse = [&](const std::string& what, const nlohmann::json& was) {
-    throw InvalidArgument(
-        "--resume " + path + ": the saved run has " + what + " " + was.dump() +
-        "; leave the option off to continue with the saved value, or choose another --out");
-  };
-  if (differs("config", config)) refuse("model config", card.value("config", nlohmann::json()));
-  if (differs("data", args.data)) refuse("--data", card.value("data", nlohmann::json()));
-  if (differs("batch", args.batch)) refuse("--batch", card.value("batch", nlohmann::json()));
-  if (differs("seed", args.seed)) refuse("--seed", card.value("seed", nlohmann::json()));
-  if (differs("lr", args.lr)) refuse("--lr", card.value("lr", nlohmann::json()));
-  if (differs("clip_norm", args.clip_norm)) {
-    refuse("--clip-norm", card.value("clip_norm", nlohmann::json()));
-  }
-  if (card.value("schedule_steps", args.steps) != args.steps) {
-    std::cerr << "nplab-cli: warning: --steps " << args.steps << " differs from the saved run's "
-              << card["schedule_steps"] << "; the cosine schedule changes from here on\n";
   }
 }
 
@@ -225,7 +217,7 @@ void run_train(const TrainArgs& given_args) {
       throw InvalidArgument("--resume " + path +
                             ": the checkpoint holds no training state (optimizer and step)");
     }
-    take_unset_settings_from_card(args, previous->card, path);
+    take_settings_of_saved_run(args, previous->card, path);
   } else if (args.resume) {
     if (!model_given) {
       throw InvalidArgument("--resume " + path + ": there is no saved run there to continue");
@@ -239,7 +231,12 @@ void run_train(const TrainArgs& given_args) {
           ? std::pair{previous->card.value("registry_name", previous->model->name()),
                       previous->model->config()}
           : model_config(args, spec);
-  if (previous) check_same_run(previous->card, config, args, path);
+  if (previous && previous->card.value("config", nlohmann::json()) != config) {
+    throw InvalidArgument(
+        "--resume " + path + ": the saved run has model config " +
+        previous->card.value("config", nlohmann::json()).dump() +
+        "; leave --model and --config off to continue it, or choose another --out");
+  }
 
   std::shared_ptr<NeuralProcess> model;
   if (previous) {
