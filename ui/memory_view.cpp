@@ -96,7 +96,7 @@ void MemoryView::build_controls() {
   progress_->setObjectName("progress");
   progress_->setRange(0, 1);
   progress_->setValue(0);
-  progress_->setFormat(tr("%v of %m"));
+  progress_->setFormat(tr("no sweep yet"));  // "0 of 1" would read as a run that stalled
   controls->addWidget(run_, 1, 2);
   controls->addWidget(cancel_, 1, 3);
   controls->addWidget(progress_, 1, 4);
@@ -208,6 +208,7 @@ bool MemoryView::start() {
   expected_points_ = static_cast<int>(options.models.size() * options.sizes.size());
   progress_->setRange(0, expected_points_);
   progress_->setValue(0);
+  progress_->setFormat(tr("%v of %m measured"));
   running_ = true;
   measured_device_ = QString::fromStdString(options.device);  // until the worker resolves it
   device_fallback_reason_.clear();

@@ -79,6 +79,14 @@ bool has_option(int argc, char** argv, const std::string& name) {
   return false;
 }
 
+/// Whether argv holds exactly FLAG (a short option such as "-h").
+bool has_flag(int argc, char** argv, const std::string& flag) {
+  for (int i = 1; i < argc; ++i) {
+    if (flag == argv[i]) return true;
+  }
+  return false;
+}
+
 /// "100,10000" as sizes ≥ 0, or nothing.
 std::optional<std::vector<int>> parse_counts(const QString& text) {
   std::vector<int> counts;
@@ -172,8 +180,16 @@ std::optional<QString> take_option(int& argc, char** argv, const std::string& na
 
 int main(int argc, char** argv) {
   const auto session_file = take_option(argc, argv, "session");
-  // Figures and the latency benchmark need no screen: draw offscreen unless told otherwise.
-  if ((has_option(argc, argv, "plot") || has_option(argc, argv, "bench-latency")) &&
+  // Figures, the latency benchmark, --help and --version need no screen: offscreen unless told
+  // otherwise (else, over ssh without a display, Qt aborts before the parser could answer). A
+  // screenshot needs none either, so it goes offscreen too when there is no display to use.
+  const bool prints_only = has_option(argc, argv, "help") || has_option(argc, argv, "help-all") ||
+                           has_option(argc, argv, "version") || has_flag(argc, argv, "-h") ||
+                           has_flag(argc, argv, "-v");
+  const bool no_display = qEnvironmentVariableIsEmpty("DISPLAY") &&
+                          qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+  if ((has_option(argc, argv, "plot") || has_option(argc, argv, "bench-latency") || prints_only ||
+       (no_display && has_option(argc, argv, "screenshot"))) &&
       qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
   }

@@ -41,6 +41,8 @@ class MemoryViewTest : public QObject {
   void small_sweep_completes_and_plots_a_curve_per_model() {
     const QStringList models{"cmanp", "lbanp", "tnpd"};
     Fixture f(models, {64, 256, 1024});
+    auto* progress = f.view.findChild<QProgressBar*>("progress");
+    QCOMPARE(progress->text(), QString("no sweep yet"));
     QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
     f.view.findChild<QPushButton*>("runButton")->click();
     QVERIFY(f.view.is_running());
@@ -49,8 +51,8 @@ class MemoryViewTest : public QObject {
     QCOMPARE(finished.front().front().toBool(), false);  // not cancelled
     QVERIFY(!f.view.is_running());
     QCOMPARE(f.view.results().size(), size_t{9});
-    auto* progress = f.view.findChild<QProgressBar*>("progress");
     QCOMPARE(progress->value(), progress->maximum());
+    QCOMPARE(progress->text(), QString("9 of 9 measured"));
     for (const auto& model : models) {
       auto* memory = f.view.memory_curve(model);
       auto* update = f.view.update_curve(model);
