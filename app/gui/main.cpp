@@ -186,8 +186,8 @@ int main(int argc, char** argv) {
   const bool prints_only = has_option(argc, argv, "help") || has_option(argc, argv, "help-all") ||
                            has_option(argc, argv, "version") || has_flag(argc, argv, "-h") ||
                            has_flag(argc, argv, "-v");
-  const bool no_display = qEnvironmentVariableIsEmpty("DISPLAY") &&
-                          qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+  const bool no_display =
+      qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
   if ((has_option(argc, argv, "plot") || has_option(argc, argv, "bench-latency") || prints_only ||
        (no_display && has_option(argc, argv, "screenshot"))) &&
       qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
