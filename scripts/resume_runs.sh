@@ -49,16 +49,22 @@ fi
 runs=$(cd "$runs" && pwd)  # absolute: the runs' command lines are matched on it
 
 if ((stop)); then
-  # Training processes whose --out lies in the runs directory, matched on the command line.
-  mapfile -t running < <(pgrep -f -- " train .*--out $runs/" || true)
+  # Training processes whose --out lies in the runs directory: read from each command line and,
+  # when relative (a run started by hand, `--out runs/NAME`), resolved against the process's cwd.
+  running=()
+  outs=()
+  while read -r pid; do
+    out=$(ps -o args= -p "$pid" | sed -n 's/.*--out \([^ ]*\).*/\1/p')
+    [[ -n $out ]] || continue
+    [[ $out == /* ]] || out=$(readlink -f "/proc/$pid/cwd" 2>/dev/null)/$out
+    [[ $(cd "$(dirname "$out")" 2>/dev/null && pwd) == "$runs" ]] || continue
+    running+=("$pid")
+    outs+=("$out")
+  done < <(pgrep -f -- " train .*--out " || true)
   if ((${#running[@]} == 0)); then
     echo "resume_runs: no training run is writing into $runs"
     exit 0
   fi
-  outs=()
-  for pid in "${running[@]}"; do
-    outs+=("$(ps -o args= -p "$pid" | sed -n 's/.*--out \([^ ]*\).*/\1/p')")
-  done
   kill -INT "${running[@]}" 2>/dev/null || true
   # The loop notices SIGINT at the end of the step in progress, then saves (a few seconds).
   for _ in $(seq 1 1200); do

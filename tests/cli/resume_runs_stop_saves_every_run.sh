@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # scripts/resume_runs.sh --stop: every run the script started in a runs directory gets SIGINT,
-# saves where it is and exits before --stop returns; the next resume_runs.sh continues it.
+# saves where it is and exits before --stop returns; the next resume_runs.sh continues it. A run
+# started by hand with a relative --out into the runs directory is stopped too; one writing
+# elsewhere is left alone.
 # resume_runs_stop_saves_every_run.sh nplab-cli tiny.json resume_runs.sh work-dir
 set -u
 cli=$1 config=$2 script=$3 work=$4
@@ -17,12 +19,30 @@ for _ in $(seq 1 600); do
   grep -q "Ctrl-C saves" "$work/runs/long.log" 2>/dev/null && break
   sleep 0.1
 done
+# By hand, from the runs' parent: `--out runs/byhand`; and a decoy, `--out elsewhere/decoy`.
+mkdir -p "$work/elsewhere"
+for out in runs/byhand elsewhere/decoy; do
+  (cd "$work" && exec "$cli" train --model lbanp --config "$config" --steps 1000000 --batch 4 \
+    --device cpu --out "$out" 2>"$work/$out.log") &
+done
+for log in runs/long runs/byhand elsewhere/decoy; do
+  for _ in $(seq 1 600); do
+    grep -q "Ctrl-C saves" "$work/$log.log" 2>/dev/null && break
+    sleep 0.1
+  done
+done
 sleep 1
 pid=$(pgrep -f -- " train .*--out $work/runs/long") || fail "no run in the background"
+byhand=$(pgrep -f -- " train .*--out runs/byhand") || fail "the run started by hand is not running"
+decoy=$(pgrep -f -- " train .*--out elsewhere/decoy") || fail "the decoy run is not running"
+trap 'kill -INT "$decoy" "$byhand" 2>/dev/null' EXIT
 
 bash "$script" --runs "$work/runs" --stop >"$work/stop.out" || fail "--stop failed: $(cat "$work/stop.out")"
 cat "$work/stop.out"
 kill -0 "$pid" 2>/dev/null && fail "the run is still alive after --stop returned"
+kill -0 "$byhand" 2>/dev/null && fail "the run started by hand (relative --out) is still alive"
+kill -0 "$decoy" 2>/dev/null || fail "--stop stopped a run writing outside the runs directory"
+grep -q "saved runs/byhand.pt" "$work/stop.out" || fail "--stop did not report the hand run's save"
 grep -q "interrupted after step" "$work/stop.out" || fail "--stop did not report the save"
 steps=$(sed -n 's/^ *"steps": \([0-9]*\),*$/\1/p' "$work/runs/long.json")
 ((steps > 2)) || fail "the card says $steps steps: nothing was saved after resuming"
