@@ -20,11 +20,13 @@
 #include <QCommandLineParser>
 #include <QTimer>
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -75,14 +77,6 @@ bool has_option(int argc, char** argv, const std::string& name) {
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     if (argument == flag || argument.starts_with(flag + "=")) return true;
-  }
-  return false;
-}
-
-/// Whether argv holds exactly FLAG (a short option such as "-h").
-bool has_flag(int argc, char** argv, const std::string& flag) {
-  for (int i = 1; i < argc; ++i) {
-    if (flag == argv[i]) return true;
   }
   return false;
 }
@@ -183,9 +177,11 @@ int main(int argc, char** argv) {
   // Figures, the latency benchmark, --help and --version need no screen: offscreen unless told
   // otherwise (else, over ssh without a display, Qt aborts before the parser could answer). A
   // screenshot needs none either, so it goes offscreen too when there is no display to use.
-  const bool prints_only = has_option(argc, argv, "help") || has_option(argc, argv, "help-all") ||
-                           has_option(argc, argv, "version") || has_flag(argc, argv, "-h") ||
-                           has_flag(argc, argv, "-v");
+  constexpr std::array<std::string_view, 5> kPrintOnly{"-h", "--help", "--help-all", "-v",
+                                                       "--version"};
+  const bool prints_only = std::any_of(argv + 1, argv + argc, [&](const char* argument) {
+    return std::find(kPrintOnly.begin(), kPrintOnly.end(), argument) != kPrintOnly.end();
+  });
   const bool no_display =
       qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
   if ((has_option(argc, argv, "plot") || has_option(argc, argv, "bench-latency") || prints_only ||

@@ -14,17 +14,13 @@ fail() { echo "FAIL: $*"; cat "$work/runs/long.log" 2>/dev/null; exit 1; }
   --out "$work/runs/long" --stop-after 2 2>/dev/null || fail "the first 2 steps did not train"
 
 bash "$script" --runs "$work/runs" --cli "$cli" --device cpu || fail "resume_runs.sh failed"
-# Wait until the resumed loop runs (its signal handlers are installed before this line).
-for _ in $(seq 1 600); do
-  grep -q "Ctrl-C saves" "$work/runs/long.log" 2>/dev/null && break
-  sleep 0.1
-done
 # By hand, from the runs' parent: `--out runs/byhand`; and a decoy, `--out elsewhere/decoy`.
 mkdir -p "$work/elsewhere"
 for out in runs/byhand elsewhere/decoy; do
   (cd "$work" && exec "$cli" train --model lbanp --config "$config" --steps 1000000 --batch 4 \
     --device cpu --out "$out" 2>"$work/$out.log") &
 done
+# Wait until each loop runs (its signal handlers are installed before this line).
 for log in runs/long runs/byhand elsewhere/decoy; do
   for _ in $(seq 1 600); do
     grep -q "Ctrl-C saves" "$work/$log.log" 2>/dev/null && break
