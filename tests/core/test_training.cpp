@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <numbers>
 #include <numeric>
+#include <set>
+#include <vector>
 
 #include "nplab/models/registry.h"
 #include "nplab/train/checkpoint.h"
@@ -144,6 +146,31 @@ TEST(TrainingBatches, GPBatchesAreAFunctionOfSeedAndStepAlone) {
   EXPECT_FALSE(at::equal(source(6).yc.narrow(1, 0, 3), step5.yc.narrow(1, 0, 3)));
   EXPECT_FALSE(at::equal(gp_training_batches(options, 4, 4)(5).yc.narrow(1, 0, 3),
                          step5.yc.narrow(1, 0, 3)));
+}
+
+// A run trained with --seed 0 and evaluated with --seed 0 (the protocol) must not be scored on
+// tasks it trained on: the evaluation stream and the per-step training samplers are different
+// streams. A task's first context x (a continuous draw) identifies it.
+TEST(TrainingBatches, EvaluationTasksAtASeedAreNotThatSeedsTrainingTasks) {
+  const auto options = data::gp_options_for("rbf");
+  const auto first_x_of_each_task = [](const Batch& batch) {
+    const auto column = batch.xc.select(2, 0).select(1, 0).contiguous();
+    return std::vector<float>(column.data_ptr<float>(), column.data_ptr<float>() + column.numel());
+  };
+  std::set<float> trained_on;
+  const auto training = gp_training_batches(options, 0, 16);
+  for (int64_t step = 0; step < 500; ++step) {
+    for (const float x : first_x_of_each_task(training(step))) trained_on.insert(x);
+  }
+  ASSERT_GT(trained_on.size(), 7000u);  // distinct draws, or the check below would mean nothing
+  const auto evaluation = eval_task_stream(parse_data_spec("gp-rbf", true), 0, 16);
+  for (int batch = 0; batch < 20; ++batch) {
+    for (const float x : first_x_of_each_task(evaluation->next().batch)) {
+      EXPECT_EQ(trained_on.count(x), 0u) << "evaluation batch " << batch << " x " << x;
+    }
+  }
+  // The check can fail: the same seed's training stream does contain its own tasks.
+  EXPECT_EQ(trained_on.count(first_x_of_each_task(training(123)).front()), 1u);
 }
 
 TEST(TrainingBatches, ImageBatchesAreAFunctionOfSeedAndStepAcrossEpochs) {
