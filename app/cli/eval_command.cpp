@@ -137,6 +137,14 @@ void run_eval(const EvalArgs& args) {
                 static_cast<unsigned long long>(args.seed));
     std::printf("  context log-likelihood  %9.4f ± %.4f\n", result.ctx_ll, result.ctx_ll_se);
     std::printf("  target  log-likelihood  %9.4f ± %.4f\n", result.tar_ll, result.tar_ll_se);
+    std::printf("  (± one standard error over the %lld batch means; over tasks it would read "
+                "± %.4f / %.4f, but the tasks of a batch share their point counts)\n",
+                static_cast<long long>(result.batches), result.ctx_ll_se_tasks,
+                result.tar_ll_se_tasks);
+    if (result.coverage_1sd) {
+      std::printf("  targets inside ±1σ %.1f%% (calibrated: 68.3%%), inside ±2σ %.1f%% (95.4%%)\n",
+                  100.0 * *result.coverage_1sd, 100.0 * *result.coverage_2sd);
+    }
   }
   if (args.write_card) {
     // The card gets the very object printed above, and the .pt is re-saved so both agree. The file
@@ -162,7 +170,8 @@ void run_eval(const EvalArgs& args) {
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   auto* eval = app.add_subcommand(
-      "eval", "Context and target log-likelihood (mean ± standard error over tasks)");
+      "eval", "Context and target log-likelihood (mean ± standard error over batch means) and "
+              "the coverage of the ±1σ/±2σ bands");
   auto* checkpoint = eval->add_option("--checkpoint", args->checkpoint, "Trained model (.pt)")
                          ->check(CLI::ExistingFile);
   eval->add_option("--data", args->data,
@@ -177,7 +186,9 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   eval->add_option("--seed", args->seed, "Seed of the task stream")->capture_default_str();
   eval->add_flag("--json", args->json,
-                 "Print one JSON object: ctx_ll, ctx_ll_se, tar_ll, tar_ll_se, tasks, data, seed");
+                 "Print one JSON object: ctx_ll, ctx_ll_se, tar_ll, tar_ll_se, se (the SE's method: "
+                 "batch_means), ctx_ll_se_tasks, tar_ll_se_tasks, coverage_1sd, coverage_2sd, "
+                 "tasks, data, seed");
   auto* oracle = eval->add_flag("--oracle", args->oracle,
                                 "Score the oracle GP (true kernel and hyperparameters) instead");
   auto* write_card = eval->add_flag("--write-card", args->write_card,

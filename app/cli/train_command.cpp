@@ -369,7 +369,8 @@ void add_train_command(CLI::App& app) {
                     "JSON file of model settings over the defaults, e.g. {\"layers\": 2}");
   train
       ->add_option("--data", args->data,
-                   "gp-rbf, gp-matern, gp-periodic, gp-tnoise or image-fmnist")
+                   "gp-rbf, gp-matern, gp-periodic, gp-tnoise, image-fmnist or image-fmnist-wide "
+                   "(a quarter of the batches reveal up to every pixel)")
       ->capture_default_str();
   train
       ->add_option("--steps", args->steps, "Total optimizer steps (the cosine schedule spans them)")

@@ -119,6 +119,42 @@ TEST(ImageTasks, SamplerIsReproducibleFromItsSeed) {
   }
 }
 
+TEST(ImageTasks, WholeImageTasksRevealUpToEveryPixelWithTargetsFromTheWholeImage) {
+  const auto images = at::randint(0, 256, {3, 8, 8}, at::kByte);
+  const TaskCountOptions counts{40, 3, 3};
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(11);
+  int64_t largest_context = 0;
+  bool targets_met_context = false;
+  for (int draw = 0; draw < 60; ++draw) {
+    const auto batch = images_to_whole_image_tasks(images, counts, generator);
+    const int64_t context = batch.xc.size(1), target = batch.xt.size(1);
+    ASSERT_GE(context, 3);
+    ASSERT_LE(context, 64);
+    ASSERT_GE(target, 3);
+    ASSERT_LE(target, 40);
+    largest_context = std::max(largest_context, context);
+    for (int64_t task = 0; task < 3; ++task) {
+      // Every point is its image's pixel: y = byte/255 − 0.5 at x = (2r/7 − 1, 2c/7 − 1).
+      for (const auto& [x, y] : {std::pair{batch.xc[task], batch.yc[task]},
+                                 std::pair{batch.xt[task], batch.yt[task]}}) {
+        const auto rows = ((x.select(-1, 0) + 1.0) * 3.5).round().to(at::kLong);
+        const auto cols = ((x.select(-1, 1) + 1.0) * 3.5).round().to(at::kLong);
+        const auto expected = images[task].index({rows, cols}).to(at::kFloat) / 255.0 - 0.5;
+        ASSERT_TRUE(at::allclose(y.squeeze(-1), expected, 0.0, 1e-6));
+      }
+      // Context pixels are distinct.
+      const auto keys = ((batch.xc[task].select(-1, 0) + 1.0) * 3.5 * 8 +
+                         (batch.xc[task].select(-1, 1) + 1.0) * 3.5).round().to(at::kLong);
+      ASSERT_EQ(std::get<0>(at::_unique(keys)).numel(), context);
+      const auto target_keys = ((batch.xt[task].select(-1, 0) + 1.0) * 3.5 * 8 +
+                                (batch.xt[task].select(-1, 1) + 1.0) * 3.5).round().to(at::kLong);
+      if (at::isin(target_keys, keys).any().item<bool>()) targets_met_context = true;
+    }
+  }
+  EXPECT_GT(largest_context, 40) << "context should reach beyond the protocol's cap";
+  EXPECT_TRUE(targets_met_context) << "targets are drawn from the whole image, context included";
+}
+
 TEST(ImageTasks, SamplerRejectsMorePointsThanPixels) {
   testing::expect_invalid_argument(
       [] { ImageTaskSampler(at::zeros({2, 10, 10}, at::kByte), {}, 0); },

@@ -202,21 +202,63 @@ TEST(TrainingBatches, ImageDataFixesTheModelDimensionsAndBoundsTheStd) {
   EXPECT_EQ(spec.split, data::Split::Train);
   EXPECT_EQ(spec.classes, data::ClassSubset::Seen);
   EXPECT_EQ(parse_data_spec("image-fmnist-unseen", true).classes, data::ClassSubset::Unseen);
+  EXPECT_EQ(spec.images.whole_image_fraction, 0.0);
+  EXPECT_EQ(parse_data_spec("image-fmnist-wide", false).images.whole_image_fraction, 0.25);
+  EXPECT_EQ(parse_data_spec("image-fmnist-wide", false).model_overrides(), spec.model_overrides());
+}
+
+TEST(TrainingBatches, WideImageDataMixesWholeImageBatchesIntoTheProtocolsOnes) {
+  const auto images = at::randint(0, 256, {64, 28, 28}, at::kByte);
+  data::ImageTaskOptions wide;
+  wide.whole_image_fraction = 0.25;
+  const auto mixed = image_training_batches(images, 3, 4, at::kFloat, wide);
+  int beyond_the_protocol = 0;
+  const int steps = 400;
+  for (int step = 0; step < steps; ++step) {
+    const auto batch = mixed(step);
+    if (batch.xc.size(1) + batch.xt.size(1) > 200 || batch.xc.size(1) > 197) ++beyond_the_protocol;
+    ASSERT_LE(batch.xt.size(1), 200);
+  }
+  // A whole-image batch exceeds the protocol's 200 points with probability ~0.87, so ~22% of
+  // batches should (binomial sd ~2%).
+  EXPECT_GT(beyond_the_protocol, steps * 12 / 100);
+  EXPECT_LT(beyond_the_protocol, steps * 32 / 100);
 }
 
 // --- Evaluation -------------------------------------------------------------------------------
 
-TEST(ScoreAccumulator, ReportsTheMeanAndItsStandardErrorOverTasks) {
+TEST(ScoreAccumulator, ReportsTheStandardErrorOverBatchMeansAndOverTasks) {
   ScoreAccumulator accumulator;
   accumulator.add({at::tensor({1.0, 2.0}), at::tensor({-1.0, 0.0})});
   accumulator.add({at::tensor({3.0, 4.0}), at::tensor({1.0, 2.0})});
   const auto result = accumulator.result();
   EXPECT_EQ(result.tasks, 4);
+  EXPECT_EQ(result.batches, 2);
   EXPECT_DOUBLE_EQ(result.ctx_ll, 2.5);
   EXPECT_DOUBLE_EQ(result.tar_ll, 0.5);
-  // Sample variance 5/3 over 4 tasks: se = sqrt(5/3 / 4).
-  EXPECT_NEAR(result.ctx_ll_se, std::sqrt(5.0 / 12.0), 1e-12);
-  EXPECT_NEAR(result.tar_ll_se, std::sqrt(5.0 / 12.0), 1e-12);
+  // Batch means 1.5, 3.5 (and -0.5, 1.5): sample variance 2 over 2 batches, se = sqrt(2 / 2).
+  EXPECT_NEAR(result.ctx_ll_se, 1.0, 1e-12);
+  EXPECT_NEAR(result.tar_ll_se, 1.0, 1e-12);
+  // Over tasks as if independent: sample variance 5/3 over 4 tasks, se = sqrt(5/3 / 4).
+  EXPECT_NEAR(result.ctx_ll_se_tasks, std::sqrt(5.0 / 12.0), 1e-12);
+  EXPECT_NEAR(result.tar_ll_se_tasks, std::sqrt(5.0 / 12.0), 1e-12);
+  EXPECT_FALSE(result.coverage_1sd.has_value()) << "no scorer reported band coverage";
+  EXPECT_EQ(result.to_json()["se"], "batch_means");
+}
+
+TEST(Evaluation, CoverageCountsTargetsInsideTheOneAndTwoSigmaBands) {
+  // Context {0, 2}: the baseline predicts N(1, 1). Targets 1.5 (inside ±1σ), 2.5 (inside ±2σ
+  // only) and 4 (outside both).
+  const Batch batch{at::zeros({1, 2, 1}, at::kDouble), at::tensor({0.0, 2.0}, at::kDouble).view({1, 2, 1}),
+                    at::zeros({1, 3, 1}, at::kDouble),
+                    at::tensor({1.5, 2.5, 4.0}, at::kDouble).view({1, 3, 1})};
+  ScoreAccumulator accumulator;
+  accumulator.add(score_context_gaussian(batch));
+  const auto result = accumulator.result();
+  ASSERT_TRUE(result.coverage_1sd.has_value());
+  EXPECT_NEAR(*result.coverage_1sd, 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(*result.coverage_2sd, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(result.to_json()["coverage_2sd"].get<double>(), 2.0 / 3.0, 1e-12);
 }
 
 TEST(Evaluation, ContextGaussianBaselineUsesTheContextMeanAndStd) {

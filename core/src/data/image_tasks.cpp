@@ -135,6 +135,32 @@ Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator
           take(x, counts.context, counts.target), take(y, counts.context, counts.target)};
 }
 
+Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptions& counts,
+                                  at::Generator& generator, const at::TensorOptions& output) {
+  counts.validate();
+  const auto batch = channels_last(images, "images");
+  const int64_t tasks = batch.size(0);
+  const int64_t pixels = batch.size(1) * batch.size(2);
+  const int64_t channels = batch.size(3);
+  const int64_t context = uniform_int(std::min(counts.min_context, pixels), pixels, generator);
+  const int64_t target =
+      uniform_int(std::min(counts.min_target, pixels), std::min(counts.max_points, pixels),
+                  generator);
+  const auto values = unit_intensities(batch.cpu()).reshape({tasks, pixels, channels}) - 0.5;
+  const auto coordinates = pixel_coordinates(batch.size(1), batch.size(2));
+  // Context and targets are two independent draws of distinct pixels.
+  const auto pick = [&](int64_t count) {
+    const auto chosen =
+        at::rand({tasks, pixels}, generator, at::kDouble).argsort(int64_t{-1}).narrow(1, 0, count);
+    const auto x = coordinates.index_select(0, chosen.flatten()).view({tasks, count, 2});
+    const auto y = values.gather(1, chosen.unsqueeze(-1).expand({tasks, count, channels}));
+    return std::pair{x.to(output).contiguous(), y.to(output).contiguous()};
+  };
+  auto [xc, yc] = pick(context);
+  auto [xt, yt] = pick(target);
+  return {std::move(xc), std::move(yc), std::move(xt), std::move(yt)};
+}
+
 ImageTaskSampler::ImageTaskSampler(at::Tensor images, ImageTaskOptions options, uint64_t seed)
     : images_(channels_last(images, "images").cpu()),
       options_(std::move(options)),

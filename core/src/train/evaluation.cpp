@@ -20,6 +20,18 @@ at::Tensor gaussian_log_likelihood(const at::Tensor& y, const Prediction& predic
   return log_density.sum(-1).mean(-1);
 }
 
+// Per-task fraction of values of y within k predictive standard deviations: [B].
+at::Tensor fraction_within(const at::Tensor& y, const Prediction& prediction, double k) {
+  const auto inside = ((y - prediction.mean).abs() <= k * prediction.stddev).to(y.scalar_type());
+  return inside.flatten(1).mean(-1);
+}
+
+TaskScores gaussian_scores(const Batch& batch, const Prediction& at_context,
+                           const Prediction& at_target) {
+  return {gaussian_log_likelihood(batch.yc, at_context), gaussian_log_likelihood(batch.yt, at_target),
+          fraction_within(batch.yt, at_target, 1.0), fraction_within(batch.yt, at_target, 2.0)};
+}
+
 std::vector<double> to_doubles(const at::Tensor& scores) {
   const auto values = scores.detach().to(at::kCPU, at::kDouble).contiguous().flatten();
   return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
@@ -36,30 +48,62 @@ std::pair<double, double> mean_and_standard_error(const std::vector<double>& val
   return {mean, std::sqrt(squares / (n - 1.0) / n)};
 }
 
+double mean_of(const std::vector<double>& values) {
+  return values.empty() ? 0.0
+                        : std::accumulate(values.begin(), values.end(), 0.0) /
+                              static_cast<double>(values.size());
+}
+
 }  // namespace
 
 nlohmann::json EvalResult::to_json() const {
-  return {{"ctx_ll", ctx_ll},       {"ctx_ll_se", ctx_ll_se}, {"tar_ll", tar_ll},
-          {"tar_ll_se", tar_ll_se}, {"tasks", tasks}};
+  nlohmann::json json{{"ctx_ll", ctx_ll},
+                      {"ctx_ll_se", ctx_ll_se},
+                      {"tar_ll", tar_ll},
+                      {"tar_ll_se", tar_ll_se},
+                      {"se", kStandardErrorMethod},
+                      {"ctx_ll_se_tasks", ctx_ll_se_tasks},
+                      {"tar_ll_se_tasks", tar_ll_se_tasks},
+                      {"tasks", tasks}};
+  if (coverage_1sd) json["coverage_1sd"] = *coverage_1sd;
+  if (coverage_2sd) json["coverage_2sd"] = *coverage_2sd;
+  return json;
 }
 
 void ScoreAccumulator::add(const TaskScores& scores) {
   auto context = to_doubles(scores.context);
   auto target = to_doubles(scores.target);
-  if (context.size() != target.size()) {
+  if (context.size() != target.size() || target.empty()) {
     throw InvalidArgument("task scores: " + std::to_string(context.size()) +
                           " context scores but " + std::to_string(target.size()) +
                           " target scores");
   }
+  context_batches_.push_back(mean_of(context));
+  target_batches_.push_back(mean_of(target));
   context_.insert(context_.end(), context.begin(), context.end());
   target_.insert(target_.end(), target.begin(), target.end());
+  if (scores.target_within_1sd.defined() && scores.target_within_2sd.defined()) {
+    const auto one = to_doubles(scores.target_within_1sd);
+    const auto two = to_doubles(scores.target_within_2sd);
+    within_1sd_.insert(within_1sd_.end(), one.begin(), one.end());
+    within_2sd_.insert(within_2sd_.end(), two.begin(), two.end());
+  }
 }
 
 EvalResult ScoreAccumulator::result() const {
   EvalResult result;
-  std::tie(result.ctx_ll, result.ctx_ll_se) = mean_and_standard_error(context_);
-  std::tie(result.tar_ll, result.tar_ll_se) = mean_and_standard_error(target_);
+  // The overall means are over tasks; with equal batch sizes they equal the mean of batch means.
+  std::tie(result.ctx_ll, result.ctx_ll_se_tasks) = mean_and_standard_error(context_);
+  std::tie(result.tar_ll, result.tar_ll_se_tasks) = mean_and_standard_error(target_);
+  result.ctx_ll_se = mean_and_standard_error(context_batches_).second;
+  result.tar_ll_se = mean_and_standard_error(target_batches_).second;
   result.tasks = static_cast<int64_t>(target_.size());
+  result.batches = static_cast<int64_t>(target_batches_.size());
+  // Coverage only when every batch reported it.
+  if (!within_1sd_.empty() && within_1sd_.size() == target_.size()) {
+    result.coverage_1sd = mean_of(within_1sd_);
+    result.coverage_2sd = mean_of(within_2sd_);
+  }
   return result;
 }
 
@@ -79,12 +123,14 @@ TaskScores score_model(NeuralProcess& model, const Batch& batch) {
   const auto state = model.condition(batch.xc, batch.yc);
   const auto context = model.predict(*state, batch.xc);
   const auto target = model.predict(*state, batch.xt);
-  return {gaussian_log_likelihood(batch.yc, context), gaussian_log_likelihood(batch.yt, target)};
+  return gaussian_scores(batch, context, target);
 }
 
 TaskScores score_oracle(const Batch& batch, const data::GPPrior& prior) {
   const auto scores = data::oracle_log_likelihood(batch, prior);
-  return {scores.context, scores.target};
+  const auto target = data::oracle_predict(batch.xc, batch.yc, batch.xt, prior);
+  return {scores.context, scores.target, fraction_within(batch.yt, target, 1.0),
+          fraction_within(batch.yt, target, 2.0)};
 }
 
 TaskScores score_context_gaussian(const Batch& batch) {
@@ -99,8 +145,7 @@ TaskScores score_context_gaussian(const Batch& batch) {
   const auto predict_at = [&](const at::Tensor& y) {
     return Prediction{mean.expand_as(y), stddev.expand_as(y)};
   };
-  return {gaussian_log_likelihood(batch.yc, predict_at(batch.yc)),
-          gaussian_log_likelihood(batch.yt, predict_at(batch.yt))};
+  return gaussian_scores(batch, predict_at(batch.yc), predict_at(batch.yt));
 }
 
 TaskScorer model_scorer(NeuralProcess& model) {

@@ -11,6 +11,9 @@ namespace {
 
 constexpr std::string_view kGPPrefix = "gp-";
 constexpr std::string_view kTrainImages = "image-fmnist";
+constexpr std::string_view kWholeImageTrainImages = "image-fmnist-wide";
+// image-fmnist-wide: a quarter of the batches are whole-image tasks.
+constexpr double kWideWholeImageFraction = 0.25;
 constexpr std::string_view kSeenImages = "image-fmnist-seen";
 constexpr std::string_view kUnseenImages = "image-fmnist-unseen";
 
@@ -81,6 +84,7 @@ std::vector<std::string> training_data_names() {
   std::vector<std::string> names;
   for (const auto& gp : data::gp_task_names()) names.push_back(std::string(kGPPrefix) + gp);
   names.emplace_back(kTrainImages);
+  names.emplace_back(kWholeImageTrainImages);
   return names;
 }
 
@@ -106,9 +110,10 @@ DataSpec parse_data_spec(std::string_view name, bool evaluation, std::string_vie
     return spec;
   }
   spec.family = TaskFamily::Image;
-  if (name == kTrainImages) {
+  if (name == kTrainImages || name == kWholeImageTrainImages) {
     spec.split = data::Split::Train;
     spec.classes = data::ClassSubset::Seen;
+    if (name == kWholeImageTrainImages) spec.images.whole_image_fraction = kWideWholeImageFraction;
   } else {
     spec.split = data::Split::Test;
     spec.classes = name == kSeenImages ? data::ClassSubset::Seen : data::ClassSubset::Unseen;
@@ -170,8 +175,14 @@ BatchSource image_training_batches(at::Tensor images, uint64_t seed, int64_t bat
     }
     const auto indices = order.narrow(0, (step % batches_per_epoch) * batch_size, batch_size);
     auto generator = at::make_generator<at::CPUGeneratorImpl>(step_seed(seed, step));
+    const auto batch_images = images.index_select(0, indices);
+    // Drawn only when whole-image tasks are on, so the protocol's stream stays as it was.
+    if (options.whole_image_fraction > 0.0 &&
+        at::rand({1}, generator, at::kDouble).item<double>() < options.whole_image_fraction) {
+      return data::images_to_whole_image_tasks(batch_images, options.counts, generator, output);
+    }
     const auto counts = data::sample_task_counts(options.counts, generator);
-    return data::images_to_tasks(images.index_select(0, indices), counts, generator, output);
+    return data::images_to_tasks(batch_images, counts, generator, output);
   };
 }
 
@@ -180,7 +191,7 @@ BatchSource training_batches(const DataSpec& spec, uint64_t seed, int64_t batch_
                              const std::filesystem::path& directory) {
   if (spec.family == TaskFamily::GP) return gp_training_batches(spec.gp, seed, batch_size, output);
   return image_training_batches(load_fashion_mnist_images(spec, directory), seed, batch_size,
-                                output);
+                                output, spec.images);
 }
 
 std::unique_ptr<EvalTaskStream> eval_task_stream(const DataSpec& spec, uint64_t seed,

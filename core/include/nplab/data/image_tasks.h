@@ -22,6 +22,10 @@ namespace nplab::data {
 
 struct ImageTaskOptions {
   TaskCountOptions counts{200, 3, 3};
+  /// The fraction of batches drawn as whole-image tasks (see images_to_whole_image_tasks): a
+  /// user of the Images view reveals up to every pixel, far beyond counts.max_points. 0 keeps
+  /// the protocol's tasks (and its random stream) exactly.
+  double whole_image_fraction = 0.0;
 };
 
 /// Fashion-MNIST protocol: train on classes 0–4 ("seen"), evaluate also on 5–9 ("unseen").
@@ -65,6 +69,16 @@ at::Tensor points_to_image(const at::Tensor& values, int64_t height, int64_t wid
 /// its image uniformly (a CPU `generator`); the first counts.context are the context.
 Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator& generator,
                       const at::TensorOptions& output = at::kFloat);
+
+/// Whole-image tasks: N_ctx ~ U{counts.min_context, H·W} distinct context pixels, and
+/// N_tar ~ U{counts.min_target, counts.max_points} distinct target pixels drawn from the whole
+/// image, so targets may coincide with context pixels (often, when most of the image is
+/// revealed). They teach a model what the Images view asks of it: given (almost) every pixel,
+/// reproduce the image, with a small std on what it has seen. The counts are drawn here, from
+/// `generator`, and shared across the batch.
+Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptions& counts,
+                                  at::Generator& generator,
+                                  const at::TensorOptions& output = at::kFloat);
 
 /// Draws batches of image tasks from a data set, walking it in shuffled epochs (each image once
 /// per epoch; a final partial batch is skipped, as a DataLoader with drop_last would).

@@ -1,6 +1,15 @@
 #pragma once
 // Evaluation (DESIGN.md §5): context and target log-likelihood per task, averaged over a fixed
-// stream of task batches, with the standard error of the mean over tasks.
+// stream of task batches, with the standard error of that mean.
+//
+// The tasks of one batch share their context and target counts (and, for images, nothing else),
+// so they are not independent draws: the spread of batch means is ~2.7x what the per-task
+// standard error suggests. The reported standard error is therefore the one over batch means
+// (a cluster-robust SE with the batch as cluster, equal cluster sizes): sample std of the batch
+// means / sqrt(batches). The per-task SE stays in the result as `*_se_tasks` for comparison.
+//
+// Calibration: the fraction of target values (over points and output dimensions) inside the
+// predictive ±1σ and ±2σ bands, to compare with 68.3% / 95.4% for a calibrated Gaussian.
 //
 // A task's target log-likelihood is the mean over its targets of sum over dim_y of
 // log N(y | mean, std), the prediction conditioned on the task's context; its context
@@ -12,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,30 +35,45 @@ namespace nplab {
 struct TaskScores {
   at::Tensor context;
   at::Tensor target;
+  /// Per task, the fraction of target values within ±1σ and ±2σ of the predictive mean; undefined
+  /// when the scorer has no Gaussian predictive to offer.
+  at::Tensor target_within_1sd;
+  at::Tensor target_within_2sd;
 };
 
 /// Scores one batch of tasks (a model, the oracle, a baseline).
 using TaskScorer = std::function<TaskScores(const EvalTasks& tasks)>;
 
+/// The name `--json` and the cards give the standard error's method.
+inline constexpr const char* kStandardErrorMethod = "batch_means";
+
 struct EvalResult {
   double ctx_ll = 0.0;
-  double ctx_ll_se = 0.0;
+  double ctx_ll_se = 0.0;  ///< over batch means (see the file comment)
   double tar_ll = 0.0;
-  double tar_ll_se = 0.0;
+  double tar_ll_se = 0.0;  ///< over batch means
+  double ctx_ll_se_tasks = 0.0;  ///< over tasks, as if independent (smaller, for comparison)
+  double tar_ll_se_tasks = 0.0;
   int64_t tasks = 0;
+  int64_t batches = 0;
+  /// Band coverage of the targets (mean over tasks); absent when no scorer gave it.
+  std::optional<double> coverage_1sd, coverage_2sd;
 
-  /// {"ctx_ll", "ctx_ll_se", "tar_ll", "tar_ll_se", "tasks"}.
+  /// {"ctx_ll", "ctx_ll_se", "tar_ll", "tar_ll_se", "se": "batch_means", "ctx_ll_se_tasks",
+  ///  "tar_ll_se_tasks", "tasks", and "coverage_1sd", "coverage_2sd" when known}.
   nlohmann::json to_json() const;
 };
 
-/// Mean and standard error (sample std / sqrt(n)) of per-task scores.
+/// Means and standard errors of scores added one batch at a time.
 class ScoreAccumulator {
  public:
   void add(const TaskScores& scores);
   EvalResult result() const;
 
  private:
-  std::vector<double> context_, target_;
+  std::vector<double> context_, target_;                 // per task
+  std::vector<double> context_batches_, target_batches_;  // per batch
+  std::vector<double> within_1sd_, within_2sd_;           // per task
 };
 
 /// Called after each batch with the number of batches done; return false to stop early.

@@ -4,6 +4,8 @@
 //
 //   gp-rbf, gp-matern, gp-periodic, gp-tnoise   1D GP tasks (DESIGN.md §5)
 //   image-fmnist                                Fashion-MNIST train split, classes 0–4 (training)
+//   image-fmnist-wide                           the same, a quarter of the batches whole-image
+//                                               tasks (context up to every pixel; training)
 //   image-fmnist-seen, image-fmnist-unseen      test split, classes 0–4 / 5–9 (evaluation)
 //
 // Training batches are a pure function of (seed, step): batch k of a run is the same whether the
@@ -37,6 +39,7 @@ struct DataSpec {
   data::GPSamplerOptions gp{};                        ///< GP tasks
   data::Split split = data::Split::Train;             ///< image tasks
   data::ClassSubset classes = data::ClassSubset::Seen;  ///< image tasks
+  data::ImageTaskOptions images{};                    ///< image training tasks
 
   int64_t dim_x() const { return family == TaskFamily::Image ? 2 : gp.dim_x; }
   int64_t dim_y() const { return 1; }
