@@ -8,6 +8,7 @@
 
 #include "nplab/models/registry.h"
 #include "nplab/train/checkpoint.h"
+#include "nplab/util/atomic_file.h"
 #include "test_support.h"
 
 namespace nplab {
@@ -159,6 +160,27 @@ TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
   const auto too_big = dir_.file("too-big.pt");
   archive_big.save_to(too_big);
   expect_checkpoint_error([&] { load_checkpoint(too_big); }, {too_big, "weights do not fit"});
+}
+
+TEST_F(CheckpointErrors, CrashBetweenArchiveAndCardIsRepairedOnTheNextLoad) {
+  const auto card_file = card_path_for(path_);
+  // A save that dies after the archive is in place but before the card beside it is.
+  util::set_before_rename_hook([&](const fs::path& target) {
+    if (target.string() == card_file) throw std::runtime_error("killed between the two renames");
+  });
+  EXPECT_THROW(save_checkpoint(*model_, {{"steps", 361}}, path_), std::runtime_error);
+  util::set_before_rename_hook({});
+  std::ifstream stale(card_file);
+  EXPECT_FALSE(nlohmann::json::parse(stale).contains("steps")) << "the card beside it is stale";
+
+  const auto loaded = load_checkpoint(path_);
+  EXPECT_EQ(loaded.card["steps"], 361) << "the archive's own card is what loads";
+  std::ifstream repaired(card_file);
+  EXPECT_EQ(nlohmann::json::parse(repaired), loaded.card) << "and the file beside it is rewritten";
+  EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(path_).parent_path()),
+                          fs::directory_iterator()),
+            2)
+      << "no temporary file is left";
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "nplab/benchmarks.h"
 #include "nplab/ground_truth.h"
 #include "nplab/session.h"
+#include "nplab/util/atomic_file.h"
 #include "temp_dir.h"
 
 namespace nplab {
@@ -151,12 +152,25 @@ TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
   }
 }
 
-TEST(Session, FailedSaveLeavesTheOldFileAsItWas) {
+TEST(Session, FailedSaveOverAnExistingFileLeavesItAsItWasAndNoTemporary) {
   const testing::TempDir dir;
   const auto path = dir.write("kept.json", "old");
-  const auto saved = save_session(dir.path() / "no-such-folder" / "x.json", example_session());
+  // The save fails after the new content is written, just before it would replace the file.
+  util::set_before_rename_hook([](const std::filesystem::path&) {
+    throw std::runtime_error("disk went away");
+  });
+  const auto saved = save_session(path, example_session());
+  util::set_before_rename_hook({});
   EXPECT_FALSE(saved.ok());
   EXPECT_EQ(read_text(path), "old");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1)
+      << "only kept.json: the temporary file is removed";
+  // And a save into a folder that does not exist says which.
+  const auto missing = save_session(dir.path() / "no-such-folder" / "x.json", example_session());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.error(), HasSubstr("no-such-folder"));
 }
 
 TEST(PointsCsv, WriteThenReadGivesTheSamePoints) {

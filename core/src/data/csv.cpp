@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"
 
 namespace nplab::data {
@@ -203,11 +204,11 @@ void write_prediction_csv(std::ostream& out, const at::Tensor& x, const Predicti
 void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
                           const Prediction& prediction) {
   const auto text = format_prediction_csv(x, prediction);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw DataError(path.string() + ": cannot open for writing");
-  out << text;
-  out.close();
-  if (!out) throw DataError(path.string() + ": write failed");
+  try {
+    util::write_file_atomically(path, text);
+  } catch (const InvalidArgument& error) {
+    throw DataError(error.what());
+  }
 }
 
 }  // namespace nplab::data

@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "atomic_file.h"
+#include "nplab/util/atomic_file.h"
 #include "guarded.h"
 #include "nplab/data/csv.h"
 #include "nplab/session.h"
@@ -69,7 +69,7 @@ Status write_points_csv(const std::filesystem::path& path, const std::vector<Con
       }
       out << '\n';
     }
-    detail::write_file_atomically(path, out.str());
+    util::write_file_atomically(path, out.str());
     return std::monostate{};
   });
 }

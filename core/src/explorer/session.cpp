@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "atomic_file.h"
+#include "nplab/util/atomic_file.h"
 #include "guarded.h"
 #include "nplab/util/checks.h"
 
@@ -340,7 +340,7 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
 
 Status save_session(const std::filesystem::path& path, const Session& session) {
   return guarded<std::monostate>("saving the session", [&] {
-    detail::write_file_atomically(path, session_to_json(session));
+    util::write_file_atomically(path, session_to_json(session));
     return std::monostate{};
   });
 }

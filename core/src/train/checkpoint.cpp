@@ -14,6 +14,8 @@
 #include <sstream>
 
 #include "nplab/models/registry.h"
+#include "nplab/util/atomic_file.h"
+#include "nplab/util/checks.h"
 
 namespace nplab {
 namespace {
@@ -56,6 +58,24 @@ std::string tensor_to_bytes(const at::Tensor& tensor) {
   const auto contiguous = tensor.to(at::kByte).contiguous();
   return {reinterpret_cast<const char*>(contiguous.data_ptr<uint8_t>()),
           static_cast<size_t>(contiguous.numel())};
+}
+
+std::string card_text(const nlohmann::json& card) { return card.dump(2) + "\n"; }
+
+/// Rewrites the card file beside a checkpoint when it is missing or disagrees with the card the
+/// archive holds (a save interrupted between its two renames). Best effort: a read-only models
+/// folder keeps its file, and the loaded card is the archive's either way.
+void repair_card_file(const std::string& path, const nlohmann::json& card) {
+  const auto card_file = card_path_for(path);
+  std::ifstream in(card_file);
+  if (in) {
+    const auto outside = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (outside == card) return;
+  }
+  try {
+    util::write_file_atomically(card_file, card_text(card));
+  } catch (const InvalidArgument&) {
+  }
 }
 
 std::optional<TrainingState> read_training_state(torch::serialize::InputArchive& archive,
@@ -101,23 +121,23 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
     archive.write("training_optimizer", bytes_to_tensor(training->optimizer));
   }
 
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
-  const auto temporary = path + ".tmp";
+  std::ostringstream bytes;
   try {
-    archive.save_to(temporary);
+    archive.save_to(bytes);
   } catch (const c10::Error& error) {
-    fail(path, "cannot write: " + first_line(error.what()));
+    fail(path, "cannot serialize: " + first_line(error.what()));
   }
-  std::filesystem::rename(temporary, path);
-
-  const auto card_file = card_path_for(path);
-  {
-    std::ofstream out(card_file + ".tmp");
-    out << full_card.dump(2) << '\n';
-    if (!out) fail(path, "cannot write the model card " + card_file);
+  const auto parent = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  // The archive first, then the card beside it. A crash between the two leaves a stale .json
+  // beside a new .pt; the archive holds the card too, and loading rewrites the stale one.
+  try {
+    util::write_file_atomically(path, bytes.view());
+    util::write_file_atomically(card_path_for(path), card_text(full_card));
+  } catch (const InvalidArgument& write_error) {
+    fail(path, std::string("cannot save: ") + write_error.what());
   }
-  std::filesystem::rename(card_file + ".tmp", card_file);
 }
 
 Checkpoint load_checkpoint(const std::string& path, c10::Device device,
@@ -167,6 +187,7 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
     fail(path, std::string("cannot build the model: ") + error.what());
   }
   auto training = read_training_state(archive, path);
+  repair_card_file(path, card);
   model->to(device);
   model->eval();
   return {std::move(model), std::move(card), path, std::move(training)};
