@@ -1,20 +1,10 @@
 // nplab-cli eval: context and target log-likelihood of a checkpoint (or of the oracle GP) over a
 // fixed, seeded stream of tasks; --write-card stores the result in the checkpoint's model card.
 
-#include <ATen/Parallel.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "commands.h"
@@ -27,44 +17,6 @@
 
 namespace nplab::cli {
 namespace {
-
-constexpr int kDefaultThreads = 2;
-
-/// Holds an exclusive advisory lock (flock) on the directory that holds `file` while alive, so
-/// that nplab-cli processes writing model cards there take turns. A directory, not a lock file
-/// beside the checkpoint: nothing is left behind in models/.
-class DirectoryLock {
- public:
-  explicit DirectoryLock(const std::string& file) {
-    const auto directory = std::filesystem::absolute(file).parent_path();
-    descriptor_ = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (descriptor_ < 0 || ::flock(descriptor_, LOCK_EX) != 0) {
-      const std::string reason = std::strerror(errno);
-      if (descriptor_ >= 0) ::close(descriptor_);
-      throw std::runtime_error("cannot lock " + directory.string() + ": " + reason);
-    }
-  }
-  ~DirectoryLock() { ::close(descriptor_); }  // closing releases the lock
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
-
- private:
-  int descriptor_ = -1;
-};
-
-/// Whether two models hold bit-identical parameters (compared on the CPU).
-bool same_parameters(const NeuralProcess& a, const NeuralProcess& b) {
-  const auto left = a.named_parameters();
-  const auto right = b.named_parameters();
-  if (left.size() != right.size()) return false;
-  for (const auto& entry : left) {
-    const auto* other = right.find(entry.key());
-    if (other == nullptr) return false;
-    const auto& mine = entry.value();
-    if (mine.sizes() != other->sizes() || !mine.cpu().equal(other->cpu())) return false;
-  }
-  return true;
-}
 
 struct EvalArgs {
   std::string checkpoint;
@@ -80,7 +32,7 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& args) {
-  if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
+  use_default_threads();
   const auto device = resolve_device(args.device);
   const auto spec = parse_data_spec(args.data, /*evaluation=*/true);
 
@@ -147,19 +99,8 @@ void run_eval(const EvalArgs& args) {
     }
   }
   if (args.write_card) {
-    // The card gets the very object printed above, and the .pt is re-saved so both agree. The file
-    // is read again under a lock rather than saved from the copy loaded at the start: another eval
-    // of the same checkpoint may have stored its result meanwhile (it must not be lost), and a
-    // training run may have saved new weights over it (this result is not theirs).
-    const DirectoryLock lock(args.checkpoint);
-    auto current = load_checkpoint(args.checkpoint, c10::Device(c10::kCPU));
-    if (!same_parameters(*current.model, *checkpoint->model)) {
-      throw std::runtime_error("--write-card: " + args.checkpoint +
-                               " changed while it was evaluated (new weights were saved over it); "
-                               "the result was not stored. Evaluate it again.");
-    }
-    current.card["eval"][args.data] = report;
-    save_checkpoint(*current.model, current.card, args.checkpoint, current.training);
+    // The card gets the very object printed above.
+    record_evaluation(args.checkpoint, args.data, report, *checkpoint->model);
     std::cerr << "nplab-cli: wrote the result to " << card_path_for(args.checkpoint) << " and "
               << args.checkpoint << '\n';
   }

@@ -1,52 +1,56 @@
-// nplab-cli train: Adam with a cosine schedule and gradient clipping on GP or image tasks, a live
-// progress line, a checkpoint every few minutes and on Ctrl-C, and an exact --resume.
+// nplab-cli train: parses the options of a training run (nplab/train/run.h does the run) and
+// shows its progress line; Ctrl-C saves and stops (exit 130), a second Ctrl-C waits for a save in
+// progress or, outside one, stops without saving (exit 131).
 
 #include <ATen/Parallel.h>
-#include <torch/utils.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
-#include <string_view>
-#include <type_traits>
 
 #include "commands.h"
-#include "nplab/models/registry.h"
 #include "nplab/runtime.h"
-#include "nplab/train/checkpoint.h"
-#include "nplab/train/task_data.h"
-#include "nplab/train/trainer.h"
+#include "nplab/train/run.h"
 #include "nplab/util/checks.h"
 #include "progress_line.h"
 
 namespace nplab::cli {
 namespace {
 
-// Exit status of a run stopped by SIGINT/SIGTERM (after saving), as shells report Ctrl-C.
+// Exit statuses of a run stopped by SIGINT/SIGTERM: after saving (as shells report Ctrl-C), and
+// by a second signal outside a save, without saving what the steps since the last save did.
 constexpr int kInterruptedExitCode = 130;
-// Both cores of the reference machine, unless the user sets OMP_NUM_THREADS.
-constexpr int kDefaultThreads = 2;
+constexpr int kStoppedWithoutSavingExitCode = 131;
 
 // Set by the signal handler, polled by the training loop at the end of each step: the handler
-// itself only stores a lock-free atomic (async-signal-safe); saving happens in the loop.
+// only touches lock-free atomics and write(2) (async-signal-safe); saving happens in the loop.
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> saving{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void request_stop(int) {
-  stop_requested.store(true);
+void say(const char* text) {
+  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, text, std::strlen(text));
 }
 
-/// Routes SIGINT and SIGTERM to request_stop while alive. SA_RESETHAND makes a second Ctrl-C
-/// kill the process at once, for a save that takes too long.
+extern "C" void request_stop(int) {
+  if (!stop_requested.exchange(true)) return;  // the first signal: stop after this step, save
+  if (saving.load()) {
+    say("\nnplab-cli: saving the checkpoint; it stops once the save is complete\n");
+    return;
+  }
+  say("\nnplab-cli: stopped without saving; the last checkpoint written is kept\n");
+  ::_exit(kStoppedWithoutSavingExitCode);
+}
+
+/// Routes SIGINT and SIGTERM to request_stop while alive.
 class StopOnSignals {
  public:
   StopOnSignals() {
@@ -54,7 +58,6 @@ class StopOnSignals {
     struct sigaction action {};
     action.sa_handler = request_stop;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &action, &previous_interrupt_);
     sigaction(SIGTERM, &action, &previous_terminate_);
   }
@@ -93,269 +96,102 @@ struct TrainArgs {
 nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InvalidArgument("--config " + path + ": cannot open the file");
-  nlohmann::json config;
   try {
-    config = nlohmann::json::parse(in);
+    return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& error) {
     throw InvalidArgument("--config " + path + ": not valid JSON (" + error.what() + ")");
   }
-  if (!config.is_object()) {
-    throw InvalidArgument("--config " + path + ": expected a JSON object of model settings, e.g. " +
-                          R"({"layers": 2, "d_model": 32})");
-  }
-  return config;
 }
 
-/// The registry name (--model, or the config file's "model") and the full model config, with the
-/// keys the data fixes (dim_x, dim_y, bound_std for images) set.
-std::pair<std::string, nlohmann::json> model_config(const TrainArgs& args, const DataSpec& spec) {
-  const bool has_file = !args.config_file.empty();
-  auto overrides = has_file ? read_config_file(args.config_file) : nlohmann::json::object();
-  const std::string where = has_file ? "--config " + args.config_file + ": " : "";
-  std::string name = args.model;
-  if (overrides.contains("model")) {
-    if (!overrides["model"].is_string())
-      throw InvalidArgument(where + "\"model\" must be a string");
-    const auto named = overrides["model"].get<std::string>();
-    const auto known = model_names();
-    if (std::find(known.begin(), known.end(), named) == known.end()) {
-      std::string list;
-      for (const auto& known_name : known) list += (list.empty() ? "" : ", ") + known_name;
-      throw InvalidArgument(where + "unknown model \"" + named + "\" (known: " + list + ")");
-    }
-    if (!name.empty() && name != named) {
-      throw InvalidArgument(where + "names model \"" + named + "\", but --model is " + name);
-    }
-    name = named;
-    overrides.erase("model");
+/// The run's settings: an option left off the command line stays unset (a resumed run then
+/// takes the saved value, a new one the default).
+TrainRunSettings run_settings(const TrainArgs& args) {
+  TrainRunSettings settings;
+  settings.model = args.model;
+  if (!args.config_file.empty()) {
+    settings.model_overrides = read_config_file(args.config_file);
+    settings.overrides_source = "--config " + args.config_file;
   }
-  if (name.empty()) throw InvalidArgument("--model: required (or a \"model\" key in --config)");
-  const auto fixed_by_data = spec.model_overrides();
-  for (const auto& [key, value] : fixed_by_data.items()) {
-    if (overrides.contains(key) && overrides[key] != value) {
-      throw InvalidArgument(where + key + " " + overrides[key].dump() + " contradicts --data " +
-                            spec.name + ", which needs " + value.dump());
-    }
-    overrides[key] = value;
-  }
-  try {
-    return {name, default_config(name, overrides)};
-  } catch (const InvalidArgument& error) {
-    throw InvalidArgument(where + error.what());
-  }
+  const auto given = [&](const char* option, const auto& value, auto& into) {
+    if (args.was_given(option)) into = value;
+  };
+  given("data", args.data, settings.data);
+  given("steps", args.steps, settings.steps);
+  given("batch", args.batch, settings.batch);
+  given("lr", args.lr, settings.lr);
+  given("clip-norm", args.clip_norm, settings.clip_norm);
+  given("seed", args.seed, settings.seed);
+  settings.out = args.out;
+  settings.resume = args.resume;
+  settings.device = resolve_device(args.device);
+  settings.checkpoint_minutes = args.checkpoint_minutes;
+  settings.stop_after = args.stop_after;
+  settings.fmnist_dir = args.fmnist_dir;
+  return settings;
 }
 
-std::string checkpoint_path_for(const std::string& out) {
-  std::filesystem::path path(out);
-  if (!path.has_extension()) path += ".pt";
-  return path.string();
-}
-
-/// `--resume` needs only --out: a run setting left off the command line is the saved run's (the
-/// card records them); one that is given must be the saved one, except --steps, which may
-/// reshape the cosine schedule from here on (with a warning).
-void take_settings_of_saved_run(TrainArgs& args, const nlohmann::json& card,
-                                const std::string& path) {
-  const auto setting = [&](const char* option, const char* key, auto& value) {
-    using Value = std::decay_t<decltype(value)>;
-    const bool recorded = card.contains(key) && !card[key].is_null();
-    if (!args.was_given(option)) {
-      if (!recorded) {
-        throw InvalidArgument("--resume " + path + ": the saved run does not record --" + option +
-                              "; pass the value it was trained with");
-      }
-      value = card[key].template get<Value>();
-    } else if (!recorded || card[key] != nlohmann::json(value)) {
-      if (std::string_view(option) == "steps") {
-        std::cerr << "nplab-cli: warning: --steps " << value << " differs from the saved run's "
-                  << card.value(key, nlohmann::json())
-                  << "; the cosine schedule changes from here on\n";
-        return;
-      }
-      throw InvalidArgument(
-          "--resume " + path + ": the saved run has --" + option + " " +
-          card.value(key, nlohmann::json()).dump() +
-          "; leave the option off to continue with the saved value, or choose another --out");
-    }
-  };
-  try {
-    setting("data", "data", args.data);
-    setting("steps", "schedule_steps", args.steps);
-    setting("batch", "batch", args.batch);
-    setting("lr", "lr", args.lr);
-    setting("clip-norm", "clip_norm", args.clip_norm);
-    setting("seed", "seed", args.seed);
-  } catch (const nlohmann::json::exception& error) {
-    throw InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
-                          error.what() + ")");
-  }
-}
-
-void run_train(const TrainArgs& given_args) {
-  if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
-  const auto device = resolve_device(given_args.device);
-  const bool model_given = given_args.was_given("model") || given_args.was_given("config");
-  if (given_args.out.empty() && !model_given) {
-    throw InvalidArgument(
-        given_args.resume ? "--resume: pass --out, the run to continue (e.g. --out runs/cmanp-100k)"
-                          : "--model: required (or a \"model\" key in --config)");
-  }
-  const auto path = checkpoint_path_for(
-      given_args.out.empty()
-          ? "models/" + model_config(given_args, parse_data_spec(given_args.data, false)).first
-          : given_args.out);
-
-  TrainArgs args = given_args;
-  std::optional<Checkpoint> previous;
-  if (std::filesystem::exists(path)) {
-    if (!args.resume) {
-      throw InvalidArgument("--out " + path +
-                            " exists; pass --resume to continue its run or choose another --out");
-    }
-    previous = load_checkpoint(path, device);
-    if (!previous->training) {
-      throw InvalidArgument("--resume " + path +
-                            ": the checkpoint holds no training state (optimizer and step)");
-    }
-    take_settings_of_saved_run(args, previous->card, path);
-  } else if (args.resume) {
-    if (!model_given) {
-      throw InvalidArgument("--resume " + path + ": there is no saved run there to continue");
-    }
-    std::cerr << "nplab-cli: no checkpoint at " << path << " yet; starting a new run\n";
-  }
-  const auto spec = parse_data_spec(args.data, /*evaluation=*/false);
-  // Without --model or --config a resumed run keeps the saved model config (the loaded model's).
-  const auto [name, config] =
-      previous && !model_given
-          ? std::pair{previous->card.value("registry_name", previous->model->name()),
-                      previous->model->config()}
-          : model_config(args, spec);
-  if (previous && previous->card.value("config", nlohmann::json()) != config) {
-    throw InvalidArgument(
-        "--resume " + path + ": the saved run has model config " +
-        previous->card.value("config", nlohmann::json()).dump() +
-        "; leave --model and --config off to continue it, or choose another --out");
-  }
-
-  std::shared_ptr<NeuralProcess> model;
-  if (previous) {
-    model = previous->model;
-  } else {
-    torch::manual_seed(args.seed);
-    model = make_model(config);
-    model->to(device);
-  }
-  Trainer trainer(*model,
-                  {.steps = args.steps, .learning_rate = args.lr, .clip_norm = args.clip_norm});
-  if (previous) trainer.restore(*previous->training);
-  if (trainer.finished()) {
-    std::cerr << "nplab-cli: " << path << " is already trained for " << trainer.completed_steps()
-              << " steps; nothing to do\n";
-    return;
-  }
-
-  nlohmann::json card = previous ? previous->card : nlohmann::json::object();
-  card.erase("eval");  // the weights change: earlier evaluation results no longer apply
-  card.erase("date");  // save_checkpoint stamps the time of this save
-  card["registry_name"] = name;
-  card["data"] = args.data;
-  card["batch"] = args.batch;
-  card["lr"] = args.lr;
-  card["clip_norm"] = args.clip_norm;
-  card["seed"] = args.seed;
-  card["schedule_steps"] = args.steps;
-  card["device"] = device.str();
-  card["threads"] = at::get_num_threads();
-  const double earlier_seconds = card.value("wall_seconds", 0.0);
-
-  const auto batches =
-      training_batches(spec, args.seed, args.batch, model->tensor_options(), args.fmnist_dir);
-  const auto started = std::chrono::steady_clock::now();
-  const int64_t first_step = trainer.completed_steps();
-  double last_loss = card.value("final_loss", 0.0);
-  // The last batch's loss alone is noisy: the card also keeps an exponential moving average over
-  // about 100 steps, saved with each checkpoint so that --resume continues it exactly.
-  constexpr double kSmoothing = 0.01;
-  // The same average of the gradient norm before clipping shows how much clipping acts.
-  std::optional<double> smoothed_loss;
-  std::optional<double> smoothed_gradient_norm;
-  const auto saved_number = [&card](const char* key, std::optional<double>& value) {
-    if (card.contains(key) && card[key].is_number()) value = card[key].get<double>();
-  };
-  saved_number("smoothed_loss", smoothed_loss);
-  saved_number("smoothed_grad_norm", smoothed_gradient_norm);
-  const auto smooth = [](std::optional<double>& average, double value) {
-    average = average ? (1 - kSmoothing) * *average + kSmoothing * value : value;
-  };
-  const auto save = [&] {
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    card["steps"] = trainer.completed_steps();
-    card["finished"] = trainer.finished();
-    card["wall_seconds"] = earlier_seconds + seconds;
-    card["steps_per_second"] = trainer.completed_steps() / (earlier_seconds + seconds);
-    card["final_loss"] = last_loss;
-    if (smoothed_loss) card["smoothed_loss"] = *smoothed_loss;
-    if (smoothed_gradient_norm) card["smoothed_grad_norm"] = *smoothed_gradient_norm;
-    save_checkpoint(*model, card, path, trainer.state());
-  };
-
+void run_train(const TrainArgs& args) {
+  use_default_threads();
+  const auto settings = run_settings(args);
   const StopOnSignals stop_on_signals;
-  std::cerr << "nplab-cli: training " << name << " on " << args.data << " (" << device.str() << ", "
-            << at::get_num_threads() << " threads) from step " << first_step << " to " << args.steps
-            << " -> " << path << "; Ctrl-C saves and stops\n";
-
   ProgressLine progress;
-  const auto checkpoint_every = std::chrono::duration<double>(args.checkpoint_minutes * 60.0);
-  auto last_save = started;
   double loss_sum = 0.0;  // losses since the last progress refresh, shown as their mean
   int64_t loss_count = 0;
-  trainer.run(batches, [&](const TrainProgress& step) {
-    last_loss = step.loss;
-    smooth(smoothed_loss, step.loss);
-    smooth(smoothed_gradient_norm, step.gradient_norm);
+  TrainRunCallbacks callbacks;
+  callbacks.on_notice = [](const std::string& text) { std::cerr << "nplab-cli: " << text << '\n'; };
+  callbacks.on_start = [&](const TrainRunResult& run) {
+    std::cerr << "nplab-cli: training " << run.model << " on " << run.data << " ("
+              << settings.device.str() << ", " << at::get_num_threads() << " threads) from step "
+              << run.first_step << " to " << run.schedule_steps << " -> " << run.path
+              << "; Ctrl-C saves and stops\n";
+  };
+  callbacks.on_progress = [&](const TrainRunProgress& step) {
     loss_sum += step.loss;
     ++loss_count;
-    const auto now = std::chrono::steady_clock::now();
-    if (progress.due() || step.step == step.steps) {
-      const double elapsed = std::chrono::duration<double>(now - started).count();
-      const double rate = (step.step - first_step) / std::max(elapsed, 1e-9);
-      char line[192];
-      std::snprintf(line, sizeof line,
-                    "step %lld/%lld  loss %.4f  lr %.2e  |grad| %.3g  %.2f steps/s  ETA %s",
-                    static_cast<long long>(step.step), static_cast<long long>(step.steps),
-                    loss_sum / loss_count, step.learning_rate, *smoothed_gradient_norm, rate,
-                    format_duration((step.steps - step.step) / rate).c_str());
-      progress.show(line, /*force=*/true);
-      loss_sum = 0.0;
-      loss_count = 0;
-    }
-    if (args.checkpoint_minutes > 0 && now - last_save >= checkpoint_every) {
-      save();
-      last_save = std::chrono::steady_clock::now();
-    }
-    if (args.stop_after > 0 && step.step >= args.stop_after) return false;
-    return !stop_requested.load();
-  });
-  progress.finish();
-  save();
+    if (!progress.due() && step.step != step.steps) return;
+    const double rate = (step.step - step.first_step) / std::max(step.seconds, 1e-9);
+    char line[192];
+    std::snprintf(line, sizeof line,
+                  "step %lld/%lld  loss %.4f  lr %.2e  |grad| %.3g  %.2f steps/s  ETA %s",
+                  static_cast<long long>(step.step), static_cast<long long>(step.steps),
+                  loss_sum / loss_count, step.learning_rate, step.smoothed_grad_norm, rate,
+                  format_duration((step.steps - step.step) / rate).c_str());
+    progress.show(line, /*force=*/true);
+    loss_sum = 0.0;
+    loss_count = 0;
+  };
+  callbacks.should_stop = [] { return stop_requested.load(); };
+  callbacks.on_saving = [](bool now) { saving.store(now); };
 
-  if (stop_requested.load()) {
-    std::cerr << "nplab-cli: interrupted after step " << trainer.completed_steps() << "; saved "
-              << path << " (--resume continues)\n";
-    throw CLI::RuntimeError(kInterruptedExitCode);
+  const auto result = run_training(settings, callbacks);
+  progress.finish();
+  using Outcome = TrainRunResult::Outcome;
+  switch (result.outcome) {
+    case Outcome::AlreadyFinished:
+      std::cerr << "nplab-cli: " << result.path << " is already trained for " << result.steps
+                << " steps; nothing to do\n";
+      return;
+    case Outcome::Stopped:
+      std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved "
+                << result.path << " (--resume continues)\n";
+      throw CLI::RuntimeError(kInterruptedExitCode);
+    case Outcome::StoppedAfter:
+      if (result.steps == result.first_step) {
+        std::cerr << "nplab-cli: " << result.path << " is already at step " << result.steps
+                  << " (--stop-after " << settings.stop_after << "); nothing to do\n";
+      } else {
+        std::cerr << "nplab-cli: stopped after step " << result.steps << " (--stop-after); saved "
+                  << result.path << " (--resume continues)\n";
+      }
+      return;
+    case Outcome::Finished:
+      std::cerr << "nplab-cli: trained " << result.model << " for " << result.steps
+                << " steps in " << format_duration(result.wall_seconds) << " ("
+                << result.steps_per_second << " steps/s), final loss " << result.final_loss
+                << " (smoothed " << result.smoothed_loss << "); saved " << result.path << " and "
+                << result.card_path << '\n';
+      return;
   }
-  if (!trainer.finished()) {
-    std::cerr << "nplab-cli: stopped after step " << trainer.completed_steps()
-              << " (--stop-after); saved " << path << " (--resume continues)\n";
-    return;
-  }
-  std::cerr << "nplab-cli: trained " << name << " for " << trainer.completed_steps() << " steps in "
-            << format_duration(card["wall_seconds"].get<double>()) << " ("
-            << card["steps_per_second"].get<double>() << " steps/s), final loss " << last_loss
-            << " (smoothed " << smoothed_loss.value_or(last_loss) << ")"
-            << "; saved " << path << " and " << card_path_for(path) << '\n';
 }
 
 }  // namespace

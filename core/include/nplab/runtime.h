@@ -24,6 +24,11 @@ RuntimeInfo runtime_info();
 /// none throws nplab::InvalidArgument with a message that says so.
 c10::Device resolve_device(const std::string& name);
 
+/// Intra-op threads for the command-line tools: both cores of the reference machine (2), unless
+/// the user set OMP_NUM_THREADS, which LibTorch then follows.
+inline constexpr int kDefaultThreads = 2;
+void use_default_threads();
+
 /// Waits for queued work on `device` (a no-op on the CPU).
 void synchronize(const c10::Device& device);
 

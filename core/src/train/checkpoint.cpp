@@ -15,6 +15,7 @@
 
 #include "nplab/models/registry.h"
 #include "nplab/util/atomic_file.h"
+#include "nplab/util/directory_lock.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -191,6 +192,31 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
   model->to(device);
   model->eval();
   return {std::move(model), std::move(card), path, std::move(training)};
+}
+
+bool same_parameters(const NeuralProcess& a, const NeuralProcess& b) {
+  const auto left = a.named_parameters();
+  const auto right = b.named_parameters();
+  if (left.size() != right.size()) return false;
+  for (const auto& entry : left) {
+    const auto* other = right.find(entry.key());
+    if (other == nullptr) return false;
+    const auto& mine = entry.value();
+    if (mine.sizes() != other->sizes() || !mine.cpu().equal(other->cpu())) return false;
+  }
+  return true;
+}
+
+void record_evaluation(const std::string& path, const std::string& key, const nlohmann::json& result,
+                       const NeuralProcess& evaluated) {
+  const util::DirectoryLock lock(path);
+  auto current = load_checkpoint(path, c10::Device(c10::kCPU));
+  if (!same_parameters(*current.model, evaluated)) {
+    fail(path, "changed while it was evaluated (new weights were saved over it); the result was "
+               "not stored. Evaluate it again.");
+  }
+  current.card["eval"][key] = result;
+  save_checkpoint(*current.model, current.card, path, current.training);
 }
 
 }  // namespace nplab

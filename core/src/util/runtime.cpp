@@ -4,6 +4,8 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cstdlib>
+
 #include "nplab/build_info.h"
 #include "nplab/util/checks.h"
 
@@ -13,6 +15,10 @@
 #endif
 
 namespace nplab {
+
+void use_default_threads() {
+  if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
+}
 
 RuntimeInfo runtime_info() {
   RuntimeInfo info;

@@ -53,6 +53,17 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
 Checkpoint load_checkpoint(const std::string& path, c10::Device device = c10::Device(c10::kCPU),
                            const std::optional<std::string>& expected_model = std::nullopt);
 
+/// Stores an evaluation result under card["eval"][key] in the checkpoint at `path` (the archive
+/// and the card beside it). The file is read again under a lock on its folder, not saved from the
+/// copy `evaluated` came from: another eval of the same checkpoint may have stored its result
+/// meanwhile (it is kept), and a training run may have saved new weights over it, in which case
+/// this result is not theirs and CheckpointError says so.
+void record_evaluation(const std::string& path, const std::string& key, const nlohmann::json& result,
+                       const NeuralProcess& evaluated);
+
+/// Whether two models hold bit-identical parameters (compared on the CPU).
+bool same_parameters(const NeuralProcess& a, const NeuralProcess& b);
+
 /// The card file that goes with a checkpoint path ("models/cmanp.pt" -> "models/cmanp.json").
 std::string card_path_for(const std::string& checkpoint_path);
 
