@@ -37,7 +37,7 @@ constexpr int kPoolingEncoders = 2;
 }  // namespace
 
 CNP::CNP(const nlohmann::json& config)
-    : NeuralProcess("cnp", dims_from_json(config)),
+    : StoredContextModel("cnp", dims_from_json(config)),
       hidden_(config.value("hidden", int64_t{128})),
       encoder_depth_(read_depth(config, "encoder_depth", 4)),
       post_depth_(read_depth(config, "post_depth", 2)),
@@ -81,31 +81,11 @@ at::Tensor CNP::represent(const StoredContextState& state) {
   return at::cat(parts, -1);
 }
 
-void CNP::cache_representation(StoredContextState& state) { state.cache = {represent(state)}; }
-
-std::unique_ptr<ModelState> CNP::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
-  auto state = std::make_unique<StoredContextState>(xc, yc);
-  // The mean over zero points is undefined; predict() answers the prior for an empty context.
-  if (state->count() > 0) cache_representation(*state);
-  return state;
-}
-
-void CNP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
-  auto& stored = dynamic_cast<StoredContextState&>(state);
-  stored.append(xn, yn);
-  cache_representation(stored);
-}
-
-RemoveResult CNP::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
-  auto& stored = dynamic_cast<StoredContextState&>(state);
-  stored.erase(xr, yr);
-  if (stored.count() > 0) cache_representation(stored);
-  return {true};
-}
+void CNP::encode_context(StoredContextState& state) { state.cache = {represent(state)}; }
 
 Prediction CNP::do_predict(const ModelState& state, const at::Tensor& xt) {
-  const auto& stored = dynamic_cast<const StoredContextState&>(state);
-  const auto representation = stored.cache.size() == 1 ? stored.cache.front() : represent(stored);
+  const auto& context = stored(state);
+  const auto representation = context.cache.size() == 1 ? context.cache.front() : represent(context);
   const auto per_target = representation.unsqueeze(1).expand({-1, xt.size(1), -1});
   return split_head_output(decoder_->forward(at::cat({per_target, xt}, -1)));
 }

@@ -5,7 +5,7 @@
 namespace nplab {
 
 LBANP::LBANP(const nlohmann::json& config)
-    : NeuralProcess("lbanp", dims_from_json(config)),
+    : StoredContextModel("lbanp", dims_from_json(config)),
       num_latents_(config.value("latents", int64_t{8})) {
   if (num_latents_ < 1) {
     throw InvalidArgument("lbanp config: latents must be positive, got " +
@@ -57,32 +57,12 @@ std::vector<at::Tensor> LBANP::encode(const StoredContextState& state) {
   return outputs;
 }
 
-void LBANP::cache_latents(StoredContextState& state) { state.cache = encode(state); }
-
-std::unique_ptr<ModelState> LBANP::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
-  auto state = std::make_unique<StoredContextState>(xc, yc);
-  // Attention over zero points is undefined; predict() answers the prior for an empty context.
-  if (state->count() > 0) cache_latents(*state);
-  return state;
-}
-
-void LBANP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
-  auto& stored = dynamic_cast<StoredContextState&>(state);
-  stored.append(xn, yn);
-  cache_latents(stored);
-}
-
-RemoveResult LBANP::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
-  auto& stored = dynamic_cast<StoredContextState&>(state);
-  stored.erase(xr, yr);
-  if (stored.count() > 0) cache_latents(stored);
-  return {true};
-}
+void LBANP::encode_context(StoredContextState& state) { state.cache = encode(state); }
 
 Prediction LBANP::do_predict(const ModelState& state, const at::Tensor& xt) {
-  const auto& stored = dynamic_cast<const StoredContextState&>(state);
+  const auto& context = stored(state);
   // A state whose cache was cleared (or never filled) is encoded afresh for this call.
-  const auto latents = stored.cache.size() == encoder_.size() ? stored.cache : encode(stored);
+  const auto latents = context.cache.size() == encoder_.size() ? context.cache : encode(context);
   auto x = query_embedder_->forward(xt);
   for (size_t l = 0; l < decoder_attention_.size(); ++l) {
     x = decoder_feedforward_[l](decoder_attention_[l](x, latents[l]));

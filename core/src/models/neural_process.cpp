@@ -130,6 +130,36 @@ at::Tensor NeuralProcess::target_log_likelihood(const Batch& batch) {
 
 at::Tensor NeuralProcess::loss(const Batch& batch) { return -target_log_likelihood(batch).mean(); }
 
+const StoredContextState& StoredContextModel::stored(const ModelState& state) {
+  return dynamic_cast<const StoredContextState&>(state);
+}
+
+void StoredContextModel::reencode(StoredContextState& state) {
+  state.cache.clear();
+  if (state.count() > 0) encode_context(state);
+}
+
+std::unique_ptr<ModelState> StoredContextModel::do_condition(const at::Tensor& xc,
+                                                             const at::Tensor& yc) {
+  auto state = std::make_unique<StoredContextState>(xc, yc);
+  reencode(*state);
+  return state;
+}
+
+void StoredContextModel::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
+  auto& context = dynamic_cast<StoredContextState&>(state);
+  context.append(xn, yn);
+  reencode(context);
+}
+
+RemoveResult StoredContextModel::do_remove(ModelState& state, const at::Tensor& xr,
+                                           const at::Tensor& yr) {
+  auto& context = dynamic_cast<StoredContextState&>(state);
+  context.erase(xr, yr);
+  reencode(context);
+  return {true};
+}
+
 int64_t StoredContextState::bytes() const {
   int64_t total = xc_.numel() * xc_.element_size() + yc_.numel() * yc_.element_size();
   for (const auto& t : cache) {

@@ -60,7 +60,7 @@ at::Tensor TransformerEncoderLayerImpl::forward(const at::Tensor& x, const at::T
                            feedforward_out_(at::relu(feedforward_in_(attended))));
 }
 
-TNPD::TNPD(const nlohmann::json& config) : NeuralProcess("tnpd", dims_from_json(config)) {
+TNPD::TNPD(const nlohmann::json& config) : StoredContextModel("tnpd", dims_from_json(config)) {
   const auto& d = dims();
   embedder_ = register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model,
                                                              d.emb_depth));
@@ -77,26 +77,13 @@ nlohmann::json TNPD::config() const {
   return config;
 }
 
-std::unique_ptr<ModelState> TNPD::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
-  return std::make_unique<StoredContextState>(xc, yc);
-}
-
-void TNPD::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
-  dynamic_cast<StoredContextState&>(state).append(xn, yn);
-}
-
-RemoveResult TNPD::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
-  dynamic_cast<StoredContextState&>(state).erase(xr, yr);
-  return {true};
-}
-
 Prediction TNPD::do_predict(const ModelState& state, const at::Tensor& xt) {
-  const auto& stored = dynamic_cast<const StoredContextState&>(state);
-  const int64_t contexts = stored.count(), targets = xt.size(1);
+  const auto& context = stored(state);
+  const int64_t contexts = context.count(), targets = xt.size(1);
   const auto target_tokens = at::cat(
       {xt, at::zeros({xt.size(0), targets, dims().dim_y}, xt.options())}, -1);
   auto tokens = embedder_->forward(
-      at::cat({at::cat({stored.xc(), stored.yc()}, -1), target_tokens}, 1));
+      at::cat({at::cat({context.xc(), context.yc()}, -1), target_tokens}, 1));
   // Every token (context or target) attends to the context tokens only, so targets never see
   // each other and the context encoding never sees the targets.
   const auto key_is_context =

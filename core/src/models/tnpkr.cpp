@@ -51,7 +51,7 @@ at::Tensor KRBlockImpl::target_forward(const at::Tensor& targets, const at::Tens
 }
 
 TNPKR::TNPKR(const nlohmann::json& config)
-    : NeuralProcess("tnpkr", dims_from_json(config)),
+    : StoredContextModel("tnpkr", dims_from_json(config)),
       attention_(attention_options(config, dims())) {
   const auto& d = dims();
   embedder_ = register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model,
@@ -84,8 +84,6 @@ void TNPKR::set_attention_mode(AttentionMode mode) {
 }
 
 void TNPKR::encode_context(StoredContextState& state) {
-  state.cache.clear();
-  if (state.count() == 0) return;
   const auto& xc = state.xc();
   auto context = embedder_->forward(at::cat({xc, state.yc()}, -1));
   for (auto& block : blocks_) {
@@ -95,39 +93,20 @@ void TNPKR::encode_context(StoredContextState& state) {
   }
 }
 
-std::unique_ptr<ModelState> TNPKR::do_condition(const at::Tensor& xc, const at::Tensor& yc) {
-  auto state = std::make_unique<StoredContextState>(xc, yc);
-  encode_context(*state);
-  return state;
-}
-
-void TNPKR::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
-  auto& stored = dynamic_cast<StoredContextState&>(state);
-  stored.append(xn, yn);
-  encode_context(stored);
-}
-
-RemoveResult TNPKR::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
-  auto& stored = dynamic_cast<StoredContextState&>(state);
-  stored.erase(xr, yr);
-  encode_context(stored);
-  return {true};
-}
-
 Prediction TNPKR::do_predict(const ModelState& state, const at::Tensor& xt) {
-  const auto& stored = dynamic_cast<const StoredContextState&>(state);
-  if (stored.count() == 0) {  // attention over no points is undefined: the standardised prior
+  const auto& context = stored(state);
+  if (context.count() == 0) {  // attention over no points is undefined: the standardised prior
     const std::vector<int64_t> shape{xt.size(0), xt.size(1), dims().dim_y};
     return {at::zeros(shape, xt.options()), at::ones(shape, xt.options())};
   }
-  if (stored.cache.size() != blocks_.size()) {
+  if (context.cache.size() != blocks_.size()) {
     throw InvalidArgument("state: not a TNP-KR state of this model (" +
-                          std::to_string(stored.cache.size()) + " encoded layers, expected " +
+                          std::to_string(context.cache.size()) + " encoded layers, expected " +
                           std::to_string(blocks_.size()) + ")");
   }
   auto targets = query_embedder_->forward(xt);
   for (size_t l = 0; l < blocks_.size(); ++l) {
-    targets = blocks_[l]->target_forward(targets, xt, stored.cache[l], stored.xc());
+    targets = blocks_[l]->target_forward(targets, xt, context.cache[l], context.xc());
   }
   return split_head_output(head_->forward(norm_(targets)));
 }

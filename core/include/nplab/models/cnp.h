@@ -10,16 +10,14 @@
 
 namespace nplab {
 
-class CNP : public NeuralProcess {
+class CNP : public StoredContextModel {
  public:
   explicit CNP(const nlohmann::json& config = nlohmann::json::object());
 
   nlohmann::json config() const override;
 
  protected:
-  std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
-  void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
-  RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) override;
+  void encode_context(StoredContextState& state) override;  ///< caches represent(state)
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
 
  private:
@@ -31,8 +29,7 @@ class CNP : public NeuralProcess {
 
   /// The representation r [B, 2 hidden] of the stored context.
   at::Tensor represent(const StoredContextState& state);
-  /// Fills state.cache with represent(state) (cleared again by every change to the context).
-  void cache_representation(StoredContextState& state);
+
 
   int64_t hidden_;
   int64_t encoder_depth_;

@@ -11,7 +11,7 @@
 
 namespace nplab {
 
-class LBANP : public NeuralProcess {
+class LBANP : public StoredContextModel {
  public:
   explicit LBANP(const nlohmann::json& config = nlohmann::json::object());
 
@@ -20,9 +20,7 @@ class LBANP : public NeuralProcess {
   int64_t num_latents() const { return num_latents_; }
 
  protected:
-  std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
-  void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
-  RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) override;
+  void encode_context(StoredContextState& state) override;  ///< caches encode(state)
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
 
  private:
@@ -36,8 +34,7 @@ class LBANP : public NeuralProcess {
 
   /// Every encoder layer's output latents [B, latents, d] for the stored context.
   std::vector<at::Tensor> encode(const StoredContextState& state);
-  /// Fills state.cache with encode(state) (cleared again by every change to the context).
-  void cache_latents(StoredContextState& state);
+
 
   int64_t num_latents_;
   at::Tensor latents_;

@@ -151,6 +151,29 @@ class StoredContextState : public ModelState {
   at::Tensor xc_, yc_;
 };
 
+/// The base of the recompute models (TNP-D, LBANP, TNP-KR, CNP): condition, update and remove
+/// keep the raw context in a StoredContextState, once for all of them; after every change the
+/// model re-encodes what it caches (encode_context), and do_predict reads the cache. A model
+/// writes its encoder and do_predict only.
+class StoredContextModel : public NeuralProcess {
+ public:
+  using NeuralProcess::NeuralProcess;
+
+ protected:
+  /// Fills state.cache from the stored context. Called after every change with count() > 0 (the
+  /// cache is empty for an empty context); the default caches nothing (TNP-D encodes per query).
+  virtual void encode_context(StoredContextState& /*state*/) {}
+  /// The state as the stored-context state it is.
+  static const StoredContextState& stored(const ModelState& state);
+
+  std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) final;
+  void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) final;
+  RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) final;
+
+ private:
+  void reencode(StoredContextState& state);
+};
+
 /// The embedding MLP of the reference code: Linear(in, d), ReLU, (depth-2) x [Linear(d, d), ReLU],
 /// Linear(d, d).
 torch::nn::Sequential make_embedding_mlp(int64_t in_dim, int64_t d_model, int64_t depth);

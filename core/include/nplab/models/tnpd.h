@@ -39,16 +39,13 @@ class TransformerEncoderLayerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TransformerEncoderLayer);
 
-class TNPD : public NeuralProcess {
+class TNPD : public StoredContextModel {
  public:
   explicit TNPD(const nlohmann::json& config = nlohmann::json::object());
 
   nlohmann::json config() const override;
 
  protected:
-  std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
-  void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
-  RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) override;
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
 
  private:

@@ -42,7 +42,7 @@ class KRBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(KRBlock);
 
-class TNPKR : public NeuralProcess {
+class TNPKR : public StoredContextModel {
  public:
   explicit TNPKR(const nlohmann::json& config = nlohmann::json::object());
 
@@ -54,14 +54,11 @@ class TNPKR : public NeuralProcess {
   std::vector<KRBlock>& blocks() { return blocks_; }
 
  protected:
-  std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
-  void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) override;
-  RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) override;
+  /// The context tokens entering each block (what the targets attend to), kept in the state.
+  void encode_context(StoredContextState& state) override;
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
 
  private:
-  /// The context tokens entering each block (what the targets attend to), kept in the state.
-  void encode_context(StoredContextState& state);
 
   KernelAttentionOptions attention_;
   torch::nn::Sequential embedder_{nullptr};
