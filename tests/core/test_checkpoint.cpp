@@ -1,10 +1,12 @@
 // Checkpoints round-trip exactly; anything else raises an error naming the file and the reason.
 
+#include <torch/cuda.h>
 #include <torch/serialize/output-archive.h>
 #include <torch/utils.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "nplab/models/registry.h"
 #include "nplab/train/checkpoint.h"
@@ -79,6 +81,34 @@ INSTANTIATE_TEST_SUITE_P(EveryModel, CheckpointRoundTrip, ::testing::ValuesIn(mo
                            }
                            return name;
                          });
+
+// A GPU user's checkpoint must open on a machine without one: the archive holds CPU storages only,
+// the model saved stays on its GPU, and the loaded model predicts what the saved one did.
+TEST(CheckpointOnCuda, SavedFromAModelOnTheGpuLoadsOnTheCpu) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine";
+  const torch::NoGradGuard no_grad;
+  const TempDir dir;
+  torch::manual_seed(12);
+  const c10::Device cuda(c10::kCUDA, 0);
+  auto model = make_model(default_config("cmanp"));
+  model->eval();
+  model->to(cuda);
+  const auto path = dir.file("gpu.pt");
+  save_checkpoint(*model, {{"data", "gp-rbf"}}, path);
+  EXPECT_TRUE(model->tensor_options().device().is_cuda());
+
+  std::ifstream file(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find("cuda:0"), std::string::npos) << "the archive holds CUDA storages";
+
+  const auto loaded = load_checkpoint(path, c10::Device(c10::kCPU));
+  const auto xc = at::rand({1, 10, 1}) * 4 - 2, yc = at::randn({1, 10, 1});
+  const auto xt = at::rand({1, 7, 1}) * 4 - 2;
+  const auto on_gpu = model->predict(*model->condition(xc.to(cuda), yc.to(cuda)), xt.to(cuda));
+  const auto on_cpu = loaded.model->predict(*loaded.model->condition(xc, yc), xt);
+  EXPECT_TRUE(at::allclose(on_gpu.mean.cpu(), on_cpu.mean, 1e-4, 1e-5));
+  EXPECT_TRUE(at::allclose(on_gpu.stddev.cpu(), on_cpu.stddev, 1e-4, 1e-5));
+}
 
 class CheckpointErrors : public ::testing::Test {
  protected:

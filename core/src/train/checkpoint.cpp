@@ -90,6 +90,30 @@ std::optional<TrainingState> read_training_state(torch::serialize::InputArchive&
   return TrainingState{step.toInt(), tensor_to_bytes(optimizer)};
 }
 
+// torch::nn::Module::save's layout (parameters, then buffers, then each child as a nested
+// archive), but with CPU copies, so a checkpoint made on a GPU loads anywhere. The archive keeps
+// references to the tensors it is given until it is written, so moving the model to the CPU and
+// back around Module::save would serialize the tensors on the GPU again.
+void write_weights_on_cpu(const torch::nn::Module& module, torch::serialize::OutputArchive& archive) {
+  const auto cpu_copy = [](const at::Tensor& tensor) {
+    auto copy = tensor.detach().to(c10::Device(c10::kCPU), /*non_blocking=*/false, /*copy=*/true);
+    copy.set_requires_grad(tensor.requires_grad());
+    return copy;
+  };
+  for (const auto& parameter : module.named_parameters(/*recurse=*/false)) {
+    archive.write(parameter.key(), cpu_copy(parameter.value()));
+  }
+  for (const auto& buffer : module.named_buffers(/*recurse=*/false)) {
+    archive.write(buffer.key(), cpu_copy(buffer.value()), /*is_buffer=*/true);
+  }
+  for (const auto& child : module.named_children()) {
+    if (!child.value()->is_serializable()) continue;
+    torch::serialize::OutputArchive child_archive(archive.compilation_unit());
+    write_weights_on_cpu(*child.value(), child_archive);
+    archive.write(child.key(), child_archive);
+  }
+}
+
 }  // namespace
 
 std::string card_path_for(const std::string& checkpoint_path) {
@@ -110,13 +134,9 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
   archive.write("config", c10::IValue(model.config().dump()));
   archive.write("card", c10::IValue(full_card.dump()));
-  // Weights are stored on the CPU so a checkpoint made on a GPU loads anywhere.
-  const auto device = model.tensor_options().device();
-  model.to(c10::Device(c10::kCPU));
   torch::serialize::OutputArchive weights;
-  model.save(weights);
+  write_weights_on_cpu(model, weights);
   archive.write("model", weights);
-  model.to(device);
   if (training) {
     archive.write("training_step", c10::IValue(training->step));
     archive.write("training_optimizer", bytes_to_tensor(training->optimizer));
@@ -147,7 +167,9 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
   if (!std::filesystem::is_regular_file(path)) fail(path, "not a regular file");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    // Mapped to the CPU: an archive holding CUDA storages (what Module::save writes for a model on
+    // a GPU) must still load in a LibTorch without CUDA, which cannot even allocate them.
+    archive.load_from(path, c10::Device(c10::kCPU));
   } catch (const c10::Error& error) {
     fail(path, "not a readable checkpoint archive (truncated, corrupt or another format): " +
                    first_line(error.what()));
