@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Prints the README's tables of shipped checkpoints from their model cards (models/*.json).
 
+Standard errors are over batch means (`"se": "batch_means"` in the card): the tasks of a batch
+share their point counts, so the per-task SE would understate the uncertainty ~2.5x.
 Every number comes from a card: the training run's steps and wall time as `nplab-cli train`
 wrote them, and the evaluations exactly as `nplab-cli eval --write-card` stored them. Standard
 library only, so it runs without the project's venv:
@@ -24,7 +26,26 @@ def cell(card, data):
     result = card.get("eval", {}).get(data)
     if result is None:
         return "—"
-    return f"{result['tar_ll']:.3f} ± {result['tar_ll_se']:.3f}"
+    # Cards evaluated before the SE over batch means carry the (too small) per-task SE: say so.
+    marker = "" if result.get("se") == "batch_means" else " (per-task SE)"
+    return f"{result['tar_ll']:.3f} ± {result['tar_ll_se']:.3f}{marker}"
+
+
+def coverage(card, data):
+    result = card.get("eval", {}).get(data, {})
+    if "coverage_1sd" not in result:
+        return "—"
+    return f"{100 * result['coverage_1sd']:.1f}% / {100 * result['coverage_2sd']:.1f}%"
+
+
+def calibration_table(cards, data_sets, first_column):
+    lines = [f"| {first_column} | " + " | ".join(f"{name}: ±1σ / ±2σ" for _, name in data_sets) + " |",
+             "|---|" + "---:|" * len(data_sets)]
+    for path, card in cards:
+        model = NAMES.get(card.get("registry_name", card["model"]), card["model"])
+        lines.append(f"| `models/{path.stem}.pt` ({model}) | " +
+                     " | ".join(coverage(card, data) for data, _ in data_sets) + " |")
+    return "\n".join(lines)
 
 
 def steps(card):
@@ -58,6 +79,12 @@ def main():
     print(table(gp, GP_DATA, "checkpoint"))
     print()
     print(table(images, IMAGE_DATA, "image checkpoint"))
+    print()
+    print("Coverage of the target values by the predictive bands (calibrated: 68.3% / 95.4%):")
+    print()
+    print(calibration_table(gp, GP_DATA[:2], "checkpoint"))
+    print()
+    print(calibration_table(images, IMAGE_DATA, "image checkpoint"))
 
 
 if __name__ == "__main__":
