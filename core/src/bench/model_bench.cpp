@@ -21,12 +21,13 @@ struct Points {
 };
 
 // Function-like data on the model's input domain: x ~ U(-2, 2)^dim_x, y = sin-ish of x + noise.
+// Drawn on the CPU (the generator is a CPU one, so every device sees the same points), then moved.
 Points random_points(const NeuralProcess& model, int64_t count, at::Generator& generator) {
   const auto options = model.tensor_options();
-  const auto x = at::rand({1, count, model.dims().dim_x}, generator, options) * 4 - 2;
+  const auto x = at::rand({1, count, model.dims().dim_x}, generator) * 4 - 2;
   auto y = at::sin(3 * x.sum(-1, true)).expand({1, count, model.dims().dim_y}).contiguous();
-  y = y + 0.1 * at::randn({1, count, model.dims().dim_y}, generator, options);
-  return {x, y};
+  y = y + 0.1 * at::randn({1, count, model.dims().dim_y}, generator);
+  return {x.to(options), y.to(options)};
 }
 
 std::shared_ptr<NeuralProcess> make_bench_model(const std::string& name,
