@@ -1,6 +1,7 @@
 // nplab-cli eval: context and target log-likelihood of a checkpoint (or of the oracle GP) over a
 // fixed, seeded stream of tasks; --write-card stores the result in the checkpoint's model card.
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -29,6 +30,7 @@ struct EvalArgs {
   bool write_card = false;
   std::string device = "auto";
   std::string fmnist_dir = data::kFashionMnistDir;
+  int64_t whole_images = -1;  // -1: 100 for image data, none for GP data
 };
 
 void run_eval(const EvalArgs& args) {
@@ -64,6 +66,15 @@ void run_eval(const EvalArgs& args) {
     scored = model.name() + " (" + args.checkpoint + ")";
   }
 
+  const bool images = spec.family == TaskFamily::Image;
+  if (args.whole_images > 0 && !images) {
+    throw InvalidArgument("--whole-images: needs image data, got --data " + args.data);
+  }
+  if (args.whole_images > 0 && args.oracle) {
+    throw InvalidArgument("--whole-images: scores a model, not the oracle");
+  }
+  const int64_t whole_images = args.whole_images >= 0 ? args.whole_images : (images ? 100 : 0);
+
   const auto stream =
       eval_task_stream(spec, args.seed, args.batch_size, task_options, args.fmnist_dir);
   ProgressLine progress;
@@ -76,6 +87,13 @@ void run_eval(const EvalArgs& args) {
   progress.finish();
 
   auto report = result.to_json();
+  std::optional<WholeImageResult> whole;
+  if (whole_images > 0 && checkpoint) {
+    const auto eval_images = load_fashion_mnist_images(spec, args.fmnist_dir);
+    whole = evaluate_whole_images(*checkpoint->model, eval_images,
+                                  std::min<int64_t>(whole_images, eval_images.size(0)));
+    report["whole_image"] = whole->to_json();
+  }
   report["data"] = args.data;
   report["seed"] = args.seed;
   report["batches"] = args.batches;
@@ -96,6 +114,13 @@ void run_eval(const EvalArgs& args) {
     if (result.coverage_1sd) {
       std::printf("  targets inside ±1σ %.1f%% (calibrated: 68.3%%), inside ±2σ %.1f%% (95.4%%)\n",
                   100.0 * *result.coverage_1sd, 100.0 * *result.coverage_2sd);
+    }
+    if (whole) {
+      std::printf("  every pixel revealed (first %lld images): RMSE %.4f, mean std %.4f, "
+                  "log-likelihood %.4f ± %.4f, inside ±1σ %.1f%%, ±2σ %.1f%%\n",
+                  static_cast<long long>(whole->images), whole->rmse, whole->mean_std,
+                  whole->tar_ll, whole->tar_ll_se, 100.0 * whole->coverage_1sd,
+                  100.0 * whole->coverage_2sd);
     }
   }
   if (args.write_card) {
@@ -126,6 +151,11 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   eval->add_option("--seed", args->seed, "Seed of the task stream")->capture_default_str();
+  eval->add_option("--whole-images", args->whole_images,
+                   "Image data: also condition on every pixel of the first N images and report "
+                   "the per-pixel RMSE, mean std, log-likelihood and coverage (default 100; 0: "
+                   "skip)")
+      ->check(CLI::NonNegativeNumber);
   eval->add_flag("--json", args->json,
                  "Print one JSON object: ctx_ll, ctx_ll_se, tar_ll, tar_ll_se, se (the SE's method: "
                  "batch_means), ctx_ll_se_tasks, tar_ll_se_tasks, coverage_1sd, coverage_2sd, "

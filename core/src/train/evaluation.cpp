@@ -2,10 +2,12 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <numeric>
 
+#include "nplab/data/image_tasks.h"
 #include "nplab/data/oracle_gp.h"
 #include "nplab/util/checks.h"
 
@@ -146,6 +148,66 @@ TaskScores score_context_gaussian(const Batch& batch) {
     return Prediction{mean.expand_as(y), stddev.expand_as(y)};
   };
   return gaussian_scores(batch, predict_at(batch.yc), predict_at(batch.yt));
+}
+
+nlohmann::json WholeImageResult::to_json() const {
+  return {{"images", images},     {"rmse", rmse},
+          {"mean_std", mean_std}, {"tar_ll", tar_ll},
+          {"tar_ll_se", tar_ll_se}, {"coverage_1sd", coverage_1sd},
+          {"coverage_2sd", coverage_2sd}};
+}
+
+WholeImageResult evaluate_whole_images(NeuralProcess& model, const at::Tensor& images,
+                                       int64_t count, int64_t batch_size) {
+  if (images.dim() != 3 && images.dim() != 4) {
+    throw InvalidArgument("whole-image evaluation: images must be [N, H, W] or [N, H, W, C], got " +
+                          shape_string(images));
+  }
+  if (count < 1 || count > images.size(0)) {
+    throw InvalidArgument("whole-image evaluation: " + std::to_string(count) +
+                          " images asked for, but there are " + std::to_string(images.size(0)));
+  }
+  if (batch_size < 1) throw InvalidArgument("whole-image evaluation: batch size must be positive");
+  const at::InferenceMode inference;
+  const auto options = model.tensor_options();
+  double squared_error = 0.0, std_sum = 0.0, within_1 = 0.0, within_2 = 0.0;
+  int64_t values = 0;
+  std::vector<double> per_image_ll;
+  for (int64_t start = 0; start < count; start += batch_size) {
+    const auto end = std::min(count, start + batch_size);
+    std::vector<at::Tensor> xs, ys;
+    for (int64_t i = start; i < end; ++i) {
+      auto points = data::image_to_points(images[i], options);
+      xs.push_back(points.x);
+      ys.push_back(points.y);
+    }
+    const auto x = at::cat(xs, 0), y = at::cat(ys, 0);
+    const auto state = model.condition(x, y);
+    const auto prediction = model.predict(*state, x);
+    const auto error = (prediction.mean - y).to(at::kDouble);
+    const auto z = error.abs() / prediction.stddev.to(at::kDouble);
+    squared_error += error.square().sum().item<double>();
+    std_sum += prediction.stddev.to(at::kDouble).sum().item<double>();
+    within_1 += (z <= 1.0).sum().item<double>();
+    within_2 += (z <= 2.0).sum().item<double>();
+    values += error.numel();
+    // Per image: the mean over pixels of the sum over channels, as a task's target score.
+    const auto per_image =
+        gaussian_log_likelihood(y.to(at::kDouble), {prediction.mean.to(at::kDouble),
+                                                    prediction.stddev.to(at::kDouble)})
+            .cpu();
+    for (int64_t i = 0; i < per_image.size(0); ++i) per_image_ll.push_back(per_image[i].item<double>());
+  }
+  WholeImageResult result;
+  result.images = count;
+  result.rmse = std::sqrt(squared_error / static_cast<double>(values));
+  result.mean_std = std_sum / static_cast<double>(values);
+  result.coverage_1sd = within_1 / static_cast<double>(values);
+  result.coverage_2sd = within_2 / static_cast<double>(values);
+  const auto [mean, se] = mean_and_standard_error(per_image_ll);
+  result.tar_ll = mean;
+  result.tar_ll_se = se;
+  return result;
 }
 
 TaskScorer model_scorer(NeuralProcess& model) {

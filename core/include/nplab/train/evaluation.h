@@ -91,6 +91,25 @@ TaskScores score_oracle(const Batch& batch, const data::GPPrior& prior);
 /// output dimension (the std floored at 1e-3 so a constant context does not give -inf).
 TaskScores score_context_gaussian(const Batch& batch);
 
+/// How well a model reproduces images it is given in full: every pixel of each image is the
+/// context and the target. A model that has seen every pixel should return the image, with a
+/// predictive std near its floor.
+struct WholeImageResult {
+  int64_t images = 0;
+  double rmse = 0.0;      ///< per-pixel RMSE of the mean, intensity units (0–1), over all pixels
+  double mean_std = 0.0;  ///< mean predictive std over all pixels, same units
+  double tar_ll = 0.0;    ///< mean per-pixel log-likelihood (per image, then averaged)
+  double tar_ll_se = 0.0; ///< over images
+  double coverage_1sd = 0.0, coverage_2sd = 0.0;
+  /// {"images", "rmse", "mean_std", "tar_ll", "tar_ll_se", "coverage_1sd", "coverage_2sd"}.
+  nlohmann::json to_json() const;
+};
+
+/// The first `count` of `images` [N, H, W(, C)] (uint8, as loaded) conditioned on all their
+/// pixels, `batch_size` images at a time, in InferenceMode, on the model's device.
+WholeImageResult evaluate_whole_images(NeuralProcess& model, const at::Tensor& images, int64_t count,
+                                       int64_t batch_size = 8);
+
 /// Scorers over EvalTasks: the oracle needs GP tasks (throws InvalidArgument otherwise).
 TaskScorer model_scorer(NeuralProcess& model);
 TaskScorer oracle_scorer();
