@@ -53,10 +53,15 @@ if ((stop)); then
   # when relative (a run started by hand, `--out runs/NAME`), resolved against the process's cwd.
   running=()
   outs=()
+  # A process that pgrep listed may be gone a moment later (another short run ending): every
+  # lookup below tolerates that instead of letting `set -e` end the script without a word.
   while read -r pid; do
-    out=$(ps -o args= -p "$pid" | sed -n 's/.*--out \([^ ]*\).*/\1/p')
+    out=$(ps -o args= -p "$pid" 2>/dev/null | sed -n 's/.*--out \([^ ]*\).*/\1/p') || continue
     [[ -n $out ]] || continue
-    [[ $out == /* ]] || out=$(readlink -f "/proc/$pid/cwd" 2>/dev/null)/$out
+    if [[ $out != /* ]]; then
+      cwd=$(readlink -f "/proc/$pid/cwd" 2>/dev/null) || continue
+      out=$cwd/$out
+    fi
     [[ $(cd "$(dirname "$out")" 2>/dev/null && pwd) == "$runs" ]] || continue
     running+=("$pid")
     outs+=("$out")
