@@ -177,18 +177,88 @@ void BenchChart::add_point(int panel, const QString& series, double n, double va
 
 void BenchChart::add_predicted(int panel, const QString& series, double n, double value) {
   auto& curves = curves_for(panel, series);
+  auto* rect = panels_.at(panel);
+  const QColor colour = colour_of(series);
+  QPen dashed(colour, 1.6, Qt::DashLine);
   if (!curves.predicted) {
-    auto* rect = panels_.at(panel);
     curves.predicted =
         plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     curves.predicted->setName(series + QObject::tr(" (predicted)"));
     curves.predicted->removeFromLegend();
-    curves.predicted->setLineStyle(QCPGraph::lsNone);
-    curves.predicted->setScatterStyle(predicted_style(colour_of(series)));
+    curves.predicted->setPen(dashed);
+    curves.predicted->setScatterStyle(predicted_style(colour));
+    if (!curves.measured->data()->isEmpty()) {
+      const auto last = curves.measured->data()->constEnd() - 1;
+      curves.bridge = plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+      curves.bridge->setName(series + QObject::tr(" (extrapolated)"));
+      curves.bridge->removeFromLegend();
+      curves.bridge->setPen(dashed);
+      curves.bridge->addData(last->key, last->value);
+      curves.bridge->addData(n, value);
+    }
   }
   curves.predicted->addData(n, value);
   predicted_legend_->removeFromLegend();  // last in the legend, after the series
   predicted_legend_->addToLegend(plot_.legend);
+}
+
+void BenchChart::add_note(int panel, const QString& series, double n, double value,
+                          const QString& text) {
+  auto* rect = panels_.at(panel);
+  auto* note = new QCPItemText(&plot_);
+  note->setClipAxisRect(rect);
+  note->position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+  note->position->setCoords(n, value);
+  note->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+  note->setPadding(QMargins(4, 6, 10, 2));
+  note->setColor(colour_of(series).darker(115));
+  note->setText(text);
+  items_.push_back(note);
+}
+
+void BenchChart::add_marker(int panel, const QString& series, double n, const QString& text) {
+  auto* rect = panels_.at(panel);
+  const QColor colour = colour_of(series);
+  auto* line = new QCPItemStraightLine(&plot_);
+  line->setClipAxisRect(rect);
+  for (auto* position : {line->point1, line->point2}) {
+    position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    position->setAxisRect(rect);
+    position->setTypeX(QCPItemPosition::ptPlotCoords);
+    position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  }
+  line->point1->setCoords(n, 0);
+  line->point2->setCoords(n, 1);
+  line->setPen(QPen(colour, 1.2, Qt::DotLine));
+  auto* label = new QCPItemText(&plot_);
+  label->setClipAxisRect(rect);
+  label->position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+  label->position->setAxisRect(rect);
+  label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+  label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  // Stacked from the top, one line per marker already in this panel.
+  const auto in_panel = std::count_if(items_.begin(), items_.end(), [&](const auto* item) {
+    return item->clipAxisRect() == rect && qobject_cast<const QCPItemStraightLine*>(item);
+  });
+  label->position->setCoords(n, 0.02 + 0.06 * static_cast<double>(in_panel));
+  // Right of the line in the left half of the panel, left of it in the right half.
+  const auto range = rect->axis(QCPAxis::atBottom)->range();
+  const bool right_half =
+      range.lower > 0 && n > 0 && std::log(n / range.lower) > 0.5 * std::log(range.upper / range.lower);
+  label->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+  label->setPadding(QMargins(3, 0, 3, 0));
+  label->setColor(colour.darker(115));
+  label->setText(text);
+  items_.push_back(line);
+  items_.push_back(label);
+}
+
+QStringList BenchChart::annotations() const {
+  QStringList texts;
+  for (const auto* item : items_) {
+    if (const auto* text = qobject_cast<const QCPItemText*>(item)) texts << text->text();
+  }
+  return texts;
 }
 
 QCPGraph* BenchChart::curve(int panel, const QString& series) const {
@@ -200,8 +270,11 @@ void BenchChart::clear() {
   for (const auto& [key, curves] : curves_) {
     plot_.removeGraph(curves.measured);
     if (curves.predicted) plot_.removeGraph(curves.predicted);
+    if (curves.bridge) plot_.removeGraph(curves.bridge);
   }
   curves_.clear();
+  for (auto* item : items_) plot_.removeItem(item);
+  items_.clear();
   predicted_legend_->removeFromLegend();
 }
 

@@ -1,16 +1,20 @@
 #pragma once
 // Benchmark curves against the context size N on log–log axes: one or more panels side by side,
 // one curve per model (series) in a colour of its own, a shared legend underneath. Values that
-// were predicted rather than measured (sizes too large to run) are drawn as ⊗ without a line.
+// were predicted rather than measured (sizes too large to run) are drawn as ⊗ on a dashed line
+// that continues the measured curve; notes and vertical markers (a crossover N) can be added.
 // The Memory view draws its sweeps with it, and `nplab --plot` its figures of benchmark CSVs.
 
 #include <QColor>
 #include <QList>
+#include <QStringList>
 #include <QString>
 
 #include <map>
 #include <utility>
+#include <vector>
 
+class QCPAbstractItem;
 class QCPAxisRect;
 class QCPGraph;
 class QCustomPlot;
@@ -33,8 +37,15 @@ class BenchChart {
 
   /// A measured value of `series` at context size `n` in `panel`, joined to the series' others.
   void add_point(int panel, const QString& series, double n, double value);
-  /// A predicted value, drawn as ⊗ and explained in the legend.
+  /// A predicted value, drawn as ⊗ on a dashed line from the last measured value (add the
+  /// measured ones first), and explained in the legend.
   void add_predicted(int panel, const QString& series, double n, double value);
+  /// `text` beside the point (n, value) of `panel`, in the series' colour, to its lower left.
+  void add_note(int panel, const QString& series, double n, double value, const QString& text);
+  /// A dashed vertical line at N = n across `panel`, `text` at its top, in the series' colour.
+  void add_marker(int panel, const QString& series, double n, const QString& text);
+  /// The notes' and markers' texts, in the order added (for tests).
+  QStringList annotations() const;
   /// The measured curve of `series` in `panel`, or nullptr before it has data.
   QCPGraph* curve(int panel, const QString& series) const;
   /// Removes every curve.
@@ -48,6 +59,7 @@ class BenchChart {
   struct Curves {
     QCPGraph* measured = nullptr;
     QCPGraph* predicted = nullptr;
+    QCPGraph* bridge = nullptr;  // dashed, from the last measured value to the first predicted
   };
 
   Curves& curves_for(int panel, const QString& series);
@@ -58,6 +70,7 @@ class BenchChart {
   std::map<std::pair<int, QString>, Curves> curves_;
   std::map<QString, QColor> extra_colours_;  // series without a colour of their own
   QCPGraph* predicted_legend_ = nullptr;     // a legend entry only
+  std::vector<QCPAbstractItem*> items_;      // notes and markers, owned by plot_
 };
 
 }  // namespace nplab::ui

@@ -15,6 +15,8 @@
 #include <QTextStream>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "bench_chart.h"
 #include "plot_export.h"
@@ -23,18 +25,34 @@
 namespace nplab::ui {
 namespace {
 
-constexpr int kDefaultTicked = 3;  // cmanp, lbanp, tnpd: the paper's comparison
+constexpr int kDefaultTicked = 4;  // cmanp, lbanp, lbanp-128, tnpd: the paper's comparison
 constexpr std::int64_t kMaxSize = 10'000'000;
 constexpr double kBytesPerMiB = 1024.0 * 1024.0;
+constexpr double kBytesPerGiB = 1024.0 * kBytesPerMiB;
+// A run (one condition + predict, or one update) predicted to take longer is predicted, not run:
+// the default sweep then ends in about a minute on two cores. Cancel stops at once regardless.
+constexpr double kMaxRunSeconds = 10.0;
+constexpr double kUpdateBudgetSeconds = 0.5;
+const QString kReference = QStringLiteral("cmanp");
 
 // The chart's panels.
 constexpr int kMemoryPanel = 0;
 constexpr int kUpdatePanel = 1;
+constexpr int kStatePanel = 2;
+
+QString size_text(double bytes) {
+  return bytes >= kBytesPerGiB ? QString::number(bytes / kBytesPerGiB, 'f', bytes >= 100 * kBytesPerGiB ? 0 : 1) + " GiB"
+                               : QString::number(bytes / kBytesPerMiB, 'f', 1) + " MiB";
+}
+
+QString n_text(std::int64_t n) {
+  return n >= 1024 && n % 1024 == 0 ? QStringLiteral("%1k").arg(n / 1024) : QString::number(n);
+}
 
 }  // namespace
 
 const QStringList& MemoryView::offered_models() {
-  static const QStringList models{"cmanp",      "lbanp",      "tnpd", "lbanp-128",
+  static const QStringList models{"cmanp",      "lbanp",      "lbanp-128", "tnpd",
                                   "tnpkr-scan", "tnpkr-full", "cnp"};
   return models;
 }
@@ -45,19 +63,18 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   build_plot();
   auto* layout = qobject_cast<QVBoxLayout*>(this->layout());
   layout->insertWidget(1, plot_, 1);
-  connect(&thread_.worker(), &BenchWorker::device_chosen, this,
-          [this](const QString& device, const QString& fallback_reason) {
-            measured_device_ = device;
-            device_fallback_reason_ = fallback_reason;
-          });
-  connect(&thread_.worker(), &BenchWorker::point_ready, this, &MemoryView::add_point);
-  connect(&thread_.worker(), &BenchWorker::finished, this, &MemoryView::on_finished);
+  options_.cap_bytes = default_memory_cap_bytes();
+  options_.max_run_seconds = kMaxRunSeconds;
+  options_.update_budget_seconds = kUpdateBudgetSeconds;
+  connect(&sweep_, &SweepProcess::point_ready, this, &MemoryView::add_point);
+  connect(&sweep_, &SweepProcess::finished, this, &MemoryView::on_finished);
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] {
     chart_->restyle();
     set_status(status_->text(), status_is_error_);  // the error red of the new theme
   });
-  set_status(tr("Choose models and sizes, then Run. Each size runs one condition + predict "
-                "(%1 targets) and times one update.")
+  set_status(tr("Run measures, for each model and N, one condition + predict (%1 targets), "
+                "one update and the model's state. CMANP's memory and update stay flat as N "
+                "grows; the others' grow, and the marks show where CMANP passes them.")
                  .arg(options_.targets));
 }
 
@@ -74,6 +91,7 @@ void MemoryView::build_controls() {
     auto* box = new QCheckBox(offered_models()[i], this);
     box->setObjectName(QStringLiteral("model_%1").arg(offered_models()[i]));
     box->setChecked(i < kDefaultTicked);
+    box->setToolTip(tr("Measure %1").arg(offered_models()[i]));
     model_boxes_.push_back(box);
     boxes->addWidget(box);
   }
@@ -83,7 +101,10 @@ void MemoryView::build_controls() {
   controls->addWidget(new QLabel(tr("Context sizes N:"), this), 1, 0);
   sizes_edit_ = new QLineEdit(this);
   sizes_edit_->setObjectName("sizesEdit");
-  sizes_edit_->setToolTip(tr("Comma-separated context sizes, e.g. 64,256,1024,4096"));
+  sizes_edit_->setToolTip(tr("Comma-separated context sizes, e.g. 64,256,1024,4096. Sizes "
+                              "predicted to pass the memory cap or to take over %1 s per run are "
+                              "drawn at their prediction instead of run.")
+                               .arg(kMaxRunSeconds));
   set_sizes(default_sizes());
   controls->addWidget(sizes_edit_, 1, 1);
 
@@ -92,6 +113,8 @@ void MemoryView::build_controls() {
   cancel_ = new QPushButton(tr("Cancel"), this);
   cancel_->setObjectName("cancelButton");
   cancel_->setEnabled(false);
+  run_->setToolTip(tr("Measure the ticked models at every N (about a minute for the defaults)"));
+  cancel_->setToolTip(tr("Stop the sweep now; the points measured so far stay"));
   progress_ = new QProgressBar(this);
   progress_->setObjectName("progress");
   progress_->setRange(0, 1);
@@ -141,7 +164,8 @@ void MemoryView::build_plot() {
   chart_ = std::make_unique<BenchChart>(
       *plot_,
       QList<BenchChart::Panel>{{tr("Memory of condition + predict"), tr("peak memory (MiB)")},
-                               {tr("Time to add one point"), tr("time of one update (ms)")}});
+                               {tr("Time to add one point"), tr("time of one update (ms)")},
+                               {tr("The model's state"), tr("state (KiB)")}});
 }
 
 QStringList MemoryView::selected_models() const {
@@ -210,20 +234,28 @@ bool MemoryView::start() {
   progress_->setValue(0);
   progress_->setFormat(tr("%v of %m measured"));
   running_ = true;
-  measured_device_ = QString::fromStdString(options.device);  // until the worker resolves it
-  device_fallback_reason_.clear();
+  // A device that is not here leaves the sweep on the CPU, as the explorer's views fall back.
+  const auto device = resolve_device_name(options.device);
+  options.device = device.ok() ? device.value() : "cpu";
+  measured_device_ = QString::fromStdString(options.device);
+  device_fallback_reason_ = device.ok() ? QString() : QString::fromStdString(device.error());
+  if (const auto why = sweep_.start(options); !why.isEmpty()) {
+    running_ = false;
+    progress_->setFormat(tr("not started"));
+    set_status(tr("Cannot measure: %1").arg(why), true);
+    return false;
+  }
+  clock_.start();
   run_->setEnabled(false);
   cancel_->setEnabled(true);
   set_status(tr("Measuring %1 over N = %2 …").arg(models.join(", "), sizes_edit_->text()));
-  thread_.worker().start(std::move(options));
   return true;
 }
 
 void MemoryView::cancel() {
   if (!running_) return;
-  thread_.worker().cancel();
   cancel_->setEnabled(false);
-  set_status(tr("Cancelling after the run in progress…"));
+  sweep_.cancel();
 }
 
 void MemoryView::add_point(const BenchPoint& point) {
@@ -242,16 +274,20 @@ void MemoryView::add_point(const BenchPoint& point) {
   const double mib = point.peak_bytes / kBytesPerMiB;
   if (point.status == BenchStatus::Skipped) {
     chart_->add_predicted(kMemoryPanel, model, n, mib);
+    if (point.update_us > 0) chart_->add_predicted(kUpdatePanel, model, n, point.update_us / 1000.0);
   } else {
     chart_->add_point(kMemoryPanel, model, n, mib);
     chart_->add_point(kUpdatePanel, model, n, point.update_us / 1000.0);
+    chart_->add_point(kStatePanel, model, n, point.state_bytes / 1024.0);
   }
   chart_->rescale();
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void MemoryView::on_finished(bool cancelled) {
+void MemoryView::on_finished(bool cancelled, const QString& error) {
   running_ = false;
+  annotate();
+  plot_->replot();
   run_->setEnabled(true);
   cancel_->setEnabled(false);
   const auto skipped = std::count_if(results_.begin(), results_.end(), [](const auto& point) {
@@ -263,15 +299,20 @@ void MemoryView::on_finished(bool cancelled) {
   QString text =
       cancelled
           ? tr("Cancelled after %1 of %2 measurements.").arg(results_.size()).arg(expected_points_)
-          : tr("Done: %1 measurements on %2.").arg(results_.size()).arg(measured_device_);
+          : tr("Done: %1 points on %2 in %3 s.")
+                .arg(results_.size())
+                .arg(measured_device_)
+                .arg(clock_.elapsed() / 1000.0, 0, 'f', 0);
+  if (!cancelled) text += " " + QString::fromStdString(sweep_conclusion(results_));
   if (!device_fallback_reason_.isEmpty()) {
     // The reason already names the requested device ("--device cuda: …").
     text += tr(" The CPU stood in: %1").arg(device_fallback_reason_);
   }
   if (skipped > 0) {
-    text += tr(" %1 skipped: predicted past the %2 GiB cap (⊗ marks the prediction).")
+    text += tr(" %1 not run: predicted past the %2 memory cap or %3 s per run (⊗, dashed).")
                 .arg(skipped)
-                .arg(options_.cap_bytes / (1024.0 * 1024.0 * 1024.0), 0, 'g', 3);
+                .arg(size_text(options_.cap_bytes))
+                .arg(options_.max_run_seconds, 0, 'g', 3);
   }
   if (failed > 0) {
     const auto first = std::find_if(results_.begin(), results_.end(), [](const auto& point) {
@@ -283,7 +324,8 @@ void MemoryView::on_finished(bool cancelled) {
                 .arg(first->n)
                 .arg(QString::fromStdString(first->error));
   }
-  set_status(text, failed > 0);
+  if (!error.isEmpty()) text += tr(" The sweep stopped: %1").arg(error);
+  set_status(text, failed > 0 || !error.isEmpty());
   emit sweep_finished(cancelled);
 }
 
@@ -301,6 +343,63 @@ QCPGraph* MemoryView::memory_curve(const QString& model) const {
 
 QCPGraph* MemoryView::update_curve(const QString& model) const {
   return chart_->curve(kUpdatePanel, model);
+}
+
+QCPGraph* MemoryView::state_curve(const QString& model) const {
+  return chart_->curve(kStatePanel, model);
+}
+
+QStringList MemoryView::annotations() const { return chart_->annotations(); }
+
+void MemoryView::annotate() {
+  // Each baseline's largest prediction: what running it would have needed. Predictions that
+  // would be drawn on top of each other (same N, within 2x) share one note.
+  std::map<std::string, const BenchPoint*> largest_prediction;
+  for (const auto& point : results_) {
+    if (point.status == BenchStatus::Skipped) largest_prediction[point.model] = &point;
+  }
+  std::vector<std::pair<QStringList, const BenchPoint*>> notes;
+  for (const auto& [model, point] : largest_prediction) {
+    const auto near = std::find_if(notes.begin(), notes.end(), [&](const auto& note) {
+      const double ratio = static_cast<double>(point->peak_bytes) / note.second->peak_bytes;
+      return note.second->n == point->n && ratio < 2 && ratio > 0.5;
+    });
+    if (near != notes.end()) {
+      near->first << QString::fromStdString(model);
+    } else {
+      notes.push_back({{QString::fromStdString(model)}, point});
+    }
+  }
+  for (const auto& [models, point] : notes) {
+    chart_->add_note(kMemoryPanel, models.front(), static_cast<double>(point->n),
+                     point->peak_bytes / kBytesPerMiB,
+                     tr("%1: predicted (would need %2)")
+                         .arg(models.join(", "), size_text(point->peak_bytes)));
+  }
+  // Where CMANP passes each baseline, in memory and in update time; baselines passed at the
+  // same N share one marker.
+  QStringList baselines;
+  for (const auto& point : results_) {
+    const auto model = QString::fromStdString(point.model);
+    if (model != kReference && !model.isEmpty() && !baselines.contains(model)) baselines << model;
+  }
+  for (const auto& [panel, metric] : {std::pair{kMemoryPanel, BenchMetric::Memory},
+                                      std::pair{kUpdatePanel, BenchMetric::Update}}) {
+    std::map<std::int64_t, QStringList> passed_at;
+    for (const auto& baseline : baselines) {
+      const auto from = crossover_n(results_, kReference.toStdString(), baseline.toStdString(),
+                                    metric);
+      const auto first = std::find_if(results_.begin(), results_.end(), [&](const auto& point) {
+        return point.model == baseline.toStdString();
+      });
+      if (!from || first == results_.end() || *from <= first->n) continue;  // no crossing
+      passed_at[*from] << baseline;
+    }
+    for (const auto& [n, passed] : passed_at) {
+      chart_->add_marker(panel, passed.front(), static_cast<double>(n),
+                         tr("cmanp below %1 from N = %2").arg(passed.join(", "), n_text(n)));
+    }
+  }
 }
 
 QString MemoryView::export_csv(const QString& path) const {

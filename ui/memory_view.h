@@ -1,8 +1,10 @@
 #pragma once
 // The Memory view: why CMANP can update in constant memory. For the chosen models and context
-// sizes N it measures (on its own worker thread) the peak memory of one condition + predict and
-// the time of one update, and plots both against N on log–log axes, one curve per model.
-// Sizes predicted to pass the memory cap are not run; they are marked at their predicted peak.
+// sizes N it measures (in a child process, `nplab-cli bench sweep`) the peak memory of one
+// condition + predict, the time of one update and the bytes of the model's state, and plots the
+// three against N on log–log axes, one curve per model, with the N where CMANP passes each
+// baseline marked. Sizes predicted past the memory cap or the run-time limit are not run; they
+// are drawn dashed at their prediction. When the sweep ends, the status line says what it shows.
 
 #include <QStringList>
 #include <QWidget>
@@ -12,7 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "bench_worker.h"
+#include <QElapsedTimer>
+
+#include "sweep_process.h"
 
 class QCheckBox;
 class QCPGraph;
@@ -30,9 +34,12 @@ class MemoryView : public QWidget {
   Q_OBJECT
 
  public:
-  /// The models offered, in this order; the first three are ticked at start.
+  /// The models offered, in this order; the first four (the paper's comparison) are ticked.
   static const QStringList& offered_models();
-  static std::vector<std::int64_t> default_sizes() { return {64, 256, 1024, 4096}; }
+  /// From small contexts to where CMANP passes every baseline.
+  static std::vector<std::int64_t> default_sizes() {
+    return {64, 256, 1024, 4096, 16384, 65536, 262144};
+  }
 
   explicit MemoryView(QWidget* parent = nullptr);
   ~MemoryView() override;
@@ -45,7 +52,8 @@ class MemoryView : public QWidget {
   void set_sizes(const std::vector<std::int64_t>& sizes);
   /// Why the typed N grid cannot be used, or "".
   QString sizes_problem() const;
-  /// Options the next sweep will use, beside the models and sizes (targets, repeats, cap).
+  /// Options the next sweep will use, beside the models and sizes (targets, repeats, cap,
+  /// run-time limit).
   BenchSweepOptions& sweep_options() { return options_; }
 
   /// Starts a sweep of the selected models over sizes(); false (and a message) when they are
@@ -59,6 +67,9 @@ class MemoryView : public QWidget {
   /// The measured curves (memory, update time) of `model`, or nullptr before it has data.
   QCPGraph* memory_curve(const QString& model) const;
   QCPGraph* update_curve(const QString& model) const;
+  QCPGraph* state_curve(const QString& model) const;
+  /// The texts drawn on the plots: crossover markers and predictions' notes.
+  QStringList annotations() const;
 
   /// Writes results() as CSV: model,n,status,peak_bytes,update_us,error. Returns why not, or "".
   QString export_csv(const QString& path) const;
@@ -70,10 +81,12 @@ class MemoryView : public QWidget {
   void build_controls();
   void build_plot();
   void add_point(const BenchPoint& point);
-  void on_finished(bool cancelled);
+  void on_finished(bool cancelled, const QString& error);
+  void annotate();
   void set_status(const QString& text, bool error = false);
 
-  BenchThread thread_;
+  SweepProcess sweep_;
+  QElapsedTimer clock_;
   BenchSweepOptions options_;
   std::vector<BenchPoint> results_;
   bool running_ = false;

@@ -264,6 +264,8 @@ void add_bench_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   memory->callback([memory_args] { run_memory(*memory_args); });
 
+  add_bench_sweep_command(*bench);
+
   auto update_args = std::make_shared<ModelArgs>();
   auto* update = bench->add_subcommand(
       "update", "Median time of one update per model and context size N");

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "nplab/benchmarks.h"
 #include "nplab/ground_truth.h"
 #include "nplab/session.h"
 #include "nplab/util/atomic_file.h"
@@ -194,51 +193,6 @@ TEST(PointsCsv, BadRowIsReportedWithItsLineNumber) {
   const auto wrong_width = read_points_csv(dir.write("wide.csv", "1,2,3\n"));
   ASSERT_FALSE(wrong_width.ok());
   EXPECT_THAT(wrong_width.error(), HasSubstr("wide.csv:1"));
-}
-
-TEST(BenchSweep, MeasuresEachModelAndSizeAndStopsWhenCancelled) {
-  BenchSweepOptions options;
-  options.models = {"cmanp", "tnpd"};
-  options.sizes = {32, 16};
-  options.targets = 8;
-  options.repeats = 1;
-  std::vector<std::string> seen;
-  const auto points = run_bench_sweep(options, {{}, [&](const BenchPoint& point) {
-                                                  seen.push_back(point.model + "@" +
-                                                                 std::to_string(point.n));
-                                                }});
-  EXPECT_EQ(seen, (std::vector<std::string>{"cmanp@16", "cmanp@32", "tnpd@16", "tnpd@32"}));
-  for (const auto& point : points) {
-    EXPECT_EQ(point.status, BenchStatus::Ok) << point.error;
-    EXPECT_GT(point.peak_bytes, 0);
-    EXPECT_GT(point.update_us, 0);
-  }
-  int calls = 0;
-  const auto cancelled = run_bench_sweep(options, {[&] { return ++calls > 1; }, {}});
-  EXPECT_LT(cancelled.size(), points.size());
-}
-
-TEST(BenchSweep, SizesPredictedPastTheCapAreSkippedNotRun) {
-  BenchSweepOptions options;
-  options.models = {"tnpd"};
-  options.sizes = {16, 32, 100000};
-  options.targets = 8;
-  options.repeats = 1;
-  options.cap_bytes = 1e7;
-  const auto points = run_bench_sweep(options);
-  ASSERT_EQ(points.size(), 3u);
-  EXPECT_EQ(points[2].status, BenchStatus::Skipped);
-  EXPECT_GT(points[2].peak_bytes, 1e7);  // the prediction
-  EXPECT_EQ(points[2].update_us, 0);
-}
-
-TEST(BenchSweep, UnknownModelIsOneFailedPointNamingIt) {
-  BenchSweepOptions options;
-  options.models = {"nosuchmodel"};
-  const auto points = run_bench_sweep(options);
-  ASSERT_EQ(points.size(), 1u);
-  EXPECT_EQ(points[0].status, BenchStatus::Failed);
-  EXPECT_THAT(points[0].error, HasSubstr("nosuchmodel"));
 }
 
 }  // namespace

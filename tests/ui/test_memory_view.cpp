@@ -1,6 +1,9 @@
-// The Memory view: a small sweep runs on its own thread and plots one curve per model on log–log
-// axes; it can be cancelled; bad size grids are refused; results export as CSV.
+// The Memory view: a small sweep runs in a child process (nplab-cli bench sweep) and plots one
+// curve per model on log–log axes for memory, update time and state; Cancel stops it at once;
+// predictions are drawn and labelled; the status line says what the plot shows; bad size grids
+// are refused; results export as CSV.
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -41,6 +44,7 @@ class MemoryViewTest : public QObject {
   void small_sweep_completes_and_plots_a_curve_per_model() {
     const QStringList models{"cmanp", "lbanp", "tnpd"};
     Fixture f(models, {64, 256, 1024});
+    f.view.sweep_options().max_run_seconds = 1e300;
     auto* progress = f.view.findChild<QProgressBar*>("progress");
     QCOMPARE(progress->text(), QString("no sweep yet"));
     QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
@@ -75,16 +79,48 @@ class MemoryViewTest : public QObject {
     };
     QVERIFY2(growth("tnpd") > growth("cmanp"),
              qPrintable(QString("%1 vs %2").arg(growth("tnpd")).arg(growth("cmanp"))));
+    // The state: CMANP's latents are the same bytes at every N; TNP-D's stored context grows.
+    const auto state_growth = [&](const QString& model) {
+      const auto data = f.view.state_curve(model)->data();
+      return (data->constEnd() - 1)->value / data->constBegin()->value;
+    };
+    QCOMPARE(state_growth("cmanp"), 1.0);
+    QCOMPARE(state_growth("tnpd"), 16.0);
   }
 
-  void cancel_stops_the_sweep_early() {
-    Fixture f({"cmanp", "lbanp", "tnpd"}, {64, 128, 256, 512, 1024});
+  void the_default_grid_reaches_past_the_crossover_with_the_papers_models() {
+    MemoryView view;
+    QVERIFY(view.sizes().back() >= 262144);
+    QCOMPARE(view.selected_models(), (QStringList{"cmanp", "lbanp", "lbanp-128", "tnpd"}));
+  }
+
+  void the_status_line_states_the_conclusion_and_the_plot_marks_the_crossover() {
+    // TNP-D updates faster than CMANP at N = 64 and far slower at 1,024 (it recomputes).
+    Fixture f({"cmanp", "tnpd"}, {64, 1024});
     QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
     QVERIFY(f.view.start());
+    QVERIFY(finished.wait(kSweepTimeoutMs));
+    const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
+    QVERIFY2(status.contains("update is faster than tnpd's from N = 1,024"), qPrintable(status));
+    QVERIFY2(f.view.annotations().contains("cmanp below tnpd from N = 1k"),
+             qPrintable(f.view.annotations().join(" | ")));
+  }
+
+  void cancel_stops_a_run_in_progress_at_once() {
+    // N = 4,096 keeps TNP-D busy for seconds (a condition, then timed updates that recompute).
+    Fixture f({"tnpd"}, {64, 4096});
+    f.view.sweep_options().max_run_seconds = 1e300;
+    f.view.sweep_options().cap_bytes = 1e12;
+    QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+    QVERIFY(f.view.start());
+    QTRY_VERIFY_WITH_TIMEOUT(f.view.results().size() == 1, kSweepTimeoutMs);
+    QElapsedTimer clock;
+    clock.start();
     f.view.findChild<QPushButton*>("cancelButton")->click();
     QVERIFY(finished.wait(kSweepTimeoutMs));
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString("%1 ms").arg(clock.elapsed())));
     QCOMPARE(finished.front().front().toBool(), true);
-    QVERIFY(f.view.results().size() < size_t{15});
+    QCOMPARE(f.view.results().size(), size_t{1});
     QVERIFY(f.view.findChild<QPushButton*>("runButton")->isEnabled());
   }
 
@@ -103,7 +139,11 @@ class MemoryViewTest : public QObject {
     }
     QVERIFY(skipped && skipped->dataCount() == 1);
     QVERIFY(skipped->scatterStyle().shape() != f.view.memory_curve("tnpd")->scatterStyle().shape());
-    QVERIFY(f.view.findChild<QLabel*>("memoryStatus")->text().contains("skipped"));
+    const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
+    QVERIFY2(status.contains("1 not run") && status.contains("tnpd would need ~"),
+             qPrintable(status));
+    QVERIFY2(f.view.annotations().filter("predicted (would need").size() == 1,
+             qPrintable(f.view.annotations().join(" | ")));
 
     QTemporaryDir dir;
     const QString csv = dir.filePath("memory.csv");
@@ -127,6 +167,35 @@ class MemoryViewTest : public QObject {
     const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
     QVERIFY2(status.contains("on cpu") && status.contains("stood in: --device tpu"),
              qPrintable(status));
+  }
+
+  void a_missing_or_failing_measuring_program_is_reported() {
+    const QByteArray configured = qgetenv("NPLAB_CLI");
+    QTemporaryDir dir;
+    qputenv("NPLAB_CLI", dir.filePath("no-such-cli").toUtf8());
+    {
+      Fixture f({"cmanp"}, {16});
+      QVERIFY(!f.view.start());
+      QVERIFY(!f.view.is_running());
+      QVERIFY(f.view.findChild<QLabel*>("memoryStatus")->text().contains("nplab-cli was not found"));
+    }
+    const QString script = dir.filePath("failing-cli");
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#!/bin/sh\necho 'nplab-cli: error: out of luck' >&2\nexit 2\n");
+    file.close();
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    qputenv("NPLAB_CLI", script.toUtf8());
+    {
+      Fixture f({"cmanp"}, {16});
+      QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+      QVERIFY(f.view.start());
+      QVERIFY(finished.wait(kSweepTimeoutMs));
+      const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
+      QVERIFY2(status.contains("exit 2") && status.contains("out of luck"), qPrintable(status));
+      QVERIFY(f.view.findChild<QPushButton*>("runButton")->isEnabled());
+    }
+    qputenv("NPLAB_CLI", configured);
   }
 
   void an_unreadable_size_grid_is_refused_with_a_message() {

@@ -4,6 +4,7 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -58,23 +59,95 @@ std::string error_status(const std::exception& error) {
   return "error: " + message;
 }
 
-double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n) {
+double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n,
+                        double min_exponent) {
   if (n1 == n0 || bytes0 <= 0 || bytes1 <= 0) return bytes1;
   const double exponent = std::log(bytes1 / bytes0) / std::log(static_cast<double>(n1) / n0);
-  return bytes1 * std::pow(static_cast<double>(n) / n1, std::max(exponent, 0.0));
+  return bytes1 * std::pow(static_cast<double>(n) / n1, std::max({exponent, min_exponent, 0.0}));
+}
+
+GrowthExponents growth_exponents(const std::string& model) {
+  if (model == "cmanp") return {0.0, 0.0};
+  if (model == "tnpd" || model == "tnpkr-full" || model == "tnpkr") return {2.0, 2.0};
+  // Scan and deep-kernel attention keep memory linear; the context still attends to itself.
+  if (model.starts_with("tnpkr")) return {1.0, 2.0};
+  if (model == "cnp" || model.starts_with("lbanp")) return {1.0, 1.0};
+  return {};
+}
+
+ModelProbe::ModelProbe(const std::string& name, const ModelBenchOptions& options)
+    : options_(options),
+      model_(make_bench_model(name, options)),
+      generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed)) {}
+
+ModelProbe::~ModelProbe() = default;
+
+ConditionMeasurement ModelProbe::condition_and_predict(int64_t n) {
+  const c10::InferenceMode inference;
+  // Inputs are made on the CPU, then moved: the probe counts only the model's work.
+  auto context = random_points(*model_, n, generator_);
+  const auto targets = random_points(*model_, options_.targets, generator_);
+  synchronize(options_.device);
+  ConditionMeasurement measurement;
+  const auto start = std::chrono::steady_clock::now();
+  const PeakMemoryScope scope(options_.device);
+  {
+    const auto state = model_->condition(context.x, context.y);
+    const auto prediction = model_->predict(*state, targets.x);
+    synchronize(options_.device);
+    measurement.state_bytes = state->bytes();
+  }
+  measurement.peak_bytes = scope.peak_bytes();
+  measurement.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return measurement;
+}
+
+double ModelProbe::update_microseconds(int64_t n, const TimingOptions& timing,
+                                       double budget_seconds,
+                                       const std::function<bool()>& cancelled) {
+  const c10::InferenceMode inference;
+  const auto context = random_points(*model_, n, generator_);
+  const auto fresh = random_points(*model_, options_.new_points, generator_);
+  const auto probe = fresh.x.narrow(1, 0, 1);
+  const auto base = model_->condition(context.x, context.y);
+  // Update, then predict one target: models that recompute lazily pay for it here too.
+  const auto run_once = [&] {
+    const auto state = base->clone();
+    model_->update(*state, fresh.x, fresh.y);
+    const auto prediction = model_->predict(*state, probe);
+    synchronize(options_.device);
+  };
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  for (int i = 0; i < timing.warmup; ++i) {
+    if (cancelled && cancelled()) return 0.0;
+    const auto before = Clock::now();
+    run_once();
+    // A run slower than the whole budget is timed once: the warm-up is the measurement.
+    const double seconds = std::chrono::duration<double>(Clock::now() - before).count();
+    if (seconds > budget_seconds) return seconds * 1e6;
+  }
+  std::vector<double> micros;
+  while (static_cast<int>(micros.size()) < std::max(timing.repeats, 1)) {
+    if (cancelled && cancelled()) return 0.0;
+    const auto before = Clock::now();
+    run_once();
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - before).count());
+    if (std::chrono::duration<double>(Clock::now() - start).count() > budget_seconds) break;
+  }
+  return median(std::move(micros));
 }
 
 std::vector<MemoryRow> run_memory_bench(const ModelBenchOptions& options,
                                         const std::function<void(const MemoryRow&)>& on_row) {
   validate(options);
   install_cpu_memory_probe();
-  const c10::InferenceMode inference;
   auto sizes = options.sizes;
   std::sort(sizes.begin(), sizes.end());
   std::vector<MemoryRow> rows;
   for (const auto& name : options.models) {
-    auto model = make_bench_model(name, options);
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    ModelProbe probe(name, options);
     std::vector<std::pair<int64_t, double>> measured;
     for (const auto n : sizes) {
       if (options.cancelled && options.cancelled()) return rows;
@@ -90,19 +163,7 @@ std::vector<MemoryRow> run_memory_bench(const ModelBenchOptions& options,
       }
       if (row.status == "ok") {
         try {
-          // Inputs are made on the CPU, then moved: the probe counts only the model's work.
-          auto context = random_points(*model, n, generator);
-          auto targets = random_points(*model, options.targets, generator);
-          context = {context.x.to(options.device), context.y.to(options.device)};
-          const auto xt = targets.x.to(options.device);
-          synchronize(options.device);
-          const PeakMemoryScope scope(options.device);
-          {
-            const auto state = model->condition(context.x, context.y);
-            const auto prediction = model->predict(*state, xt);
-            synchronize(options.device);
-          }
-          row.peak_bytes = scope.peak_bytes();
+          row.peak_bytes = probe.condition_and_predict(n).peak_bytes;
           measured.emplace_back(n, static_cast<double>(row.peak_bytes));
         } catch (const std::exception& error) {
           row.status = error_status(error);
@@ -118,29 +179,14 @@ std::vector<MemoryRow> run_memory_bench(const ModelBenchOptions& options,
 std::vector<UpdateRow> run_update_bench(const ModelBenchOptions& options,
                                         const std::function<void(const UpdateRow&)>& on_row) {
   validate(options);
-  const c10::InferenceMode inference;
   std::vector<UpdateRow> rows;
   for (const auto& name : options.models) {
-    auto model = make_bench_model(name, options);
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    ModelProbe probe(name, options);
     for (const auto n : options.sizes) {
       if (options.cancelled && options.cancelled()) return rows;
       UpdateRow row{name, n, options.new_points, 0.0, "ok"};
       try {
-        const auto context = random_points(*model, n, generator);
-        const auto fresh = random_points(*model, options.new_points, generator);
-        const auto xn = fresh.x.to(options.device), yn = fresh.y.to(options.device);
-        const auto probe = fresh.x.narrow(1, 0, 1).to(options.device);
-        const auto base = model->condition(context.x.to(options.device),
-                                           context.y.to(options.device));
-        // Update, then predict one target: models that recompute lazily pay for it here too.
-        row.update_us = median_microseconds(
-            [&] {
-              const auto state = base->clone();
-              model->update(*state, xn, yn);
-              const auto prediction = model->predict(*state, probe);
-            },
-            TimingOptions{3, options.repeats}, [&] { synchronize(options.device); });
+        row.update_us = probe.update_microseconds(n, TimingOptions{3, options.repeats});
       } catch (const std::exception& error) {
         row.status = error_status(error);
       }

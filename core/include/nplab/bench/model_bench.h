@@ -2,13 +2,21 @@
 // `nplab-cli bench memory` and `bench update`: peak bytes of one condition + predict, and the
 // median time of one update, per model and context size N (DESIGN.md §6).
 
+#include <ATen/core/Generator.h>
 #include <c10/core/Device.h>
 
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "nplab/bench/timing.h"
+
+namespace nplab {
+class NeuralProcess;
+}
 
 namespace nplab::bench {
 
@@ -54,10 +62,53 @@ std::vector<MemoryRow> run_memory_bench(const ModelBenchOptions& options,
 std::vector<UpdateRow> run_update_bench(const ModelBenchOptions& options,
                                         const std::function<void(const UpdateRow&)>& on_row = {});
 
+/// One condition(N) + predict(targets): its peak bytes, the state's bytes, and its wall time.
+struct ConditionMeasurement {
+  int64_t peak_bytes = 0;
+  int64_t state_bytes = 0;
+  double seconds = 0.0;
+};
+
+/// One untrained registry model on one device with its own seeded stream of function-like
+/// points: the single measurements the memory and update benchmarks (and the Memory view's
+/// sweep) are made of. Throws for an unknown model.
+class ModelProbe {
+ public:
+  ModelProbe(const std::string& name, const ModelBenchOptions& options);
+  ~ModelProbe();
+  ModelProbe(const ModelProbe&) = delete;
+  ModelProbe& operator=(const ModelProbe&) = delete;
+
+  ConditionMeasurement condition_and_predict(int64_t n);
+  /// Median microseconds of update(new_points) + predict(1 target) on an N-point state. After the
+  /// warm-up runs, timed runs repeat until `timing.repeats` are done or `budget_seconds` have
+  /// passed, counting the warm-up (at least one; a warm-up run longer than the budget is itself
+  /// the one measurement); `cancelled` is polled between runs (0 comes back when it says stop).
+  double update_microseconds(int64_t n, const TimingOptions& timing,
+                             double budget_seconds = 1e300,
+                             const std::function<bool()>& cancelled = {});
+
+ private:
+  ModelBenchOptions options_;
+  std::shared_ptr<NeuralProcess> model_;
+  at::Generator generator_;
+};
+
+/// How a model's peak memory and update time grow with N at large N, as powers of N: CMANP 0
+/// (constant), LBANP and CNP 1 (the stored context), TNP-D and TNP-KR-full 2 (attention over
+/// all pairs). Predictions past the measured sizes never grow slower than this.
+struct GrowthExponents {
+  double memory = 0.0;
+  double update = 0.0;
+};
+GrowthExponents growth_exponents(const std::string& model);
+
 /// "error: " and the first line of the message, commas made semicolons: a CSV row's status.
 std::string error_status(const std::exception& error);
 
-/// Peak bytes predicted at `n` from two measured (n, bytes) points by a power law.
-double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n);
+/// Peak bytes predicted at `n` from two measured (n, bytes) points by a power law whose exponent
+/// is at least `min_exponent`.
+double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n,
+                        double min_exponent = 0.0);
 
 }  // namespace nplab::bench
