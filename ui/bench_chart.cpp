@@ -210,7 +210,8 @@ void BenchChart::add_note(int panel, const QString& series, double n, double val
   note->position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
   note->position->setCoords(n, value);
   note->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
-  note->setPadding(QMargins(4, 6, 10, 2));
+  // Below the point by two lines: a point at the top would put it on the markers' labels.
+  note->setPadding(QMargins(4, 40, 10, 2));
   note->setColor(colour_of(series).darker(115));
   note->setText(text);
   items_.push_back(note);
@@ -240,7 +241,7 @@ void BenchChart::add_marker(int panel, const QString& series, double n, const QS
   const auto in_panel = std::count_if(items_.begin(), items_.end(), [&](const auto* item) {
     return item->clipAxisRect() == rect && qobject_cast<const QCPItemStraightLine*>(item);
   });
-  label->position->setCoords(n, 0.02 + 0.06 * static_cast<double>(in_panel));
+  label->position->setCoords(n, 0.02 + 0.11 * static_cast<double>(in_panel));
   // Right of the line in the left half of the panel, left of it in the right half.
   const auto range = rect->axis(QCPAxis::atBottom)->range();
   const bool right_half =

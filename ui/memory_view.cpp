@@ -397,7 +397,7 @@ void MemoryView::annotate() {
     }
     for (const auto& [n, passed] : passed_at) {
       chart_->add_marker(panel, passed.front(), static_cast<double>(n),
-                         tr("cmanp below %1 from N = %2").arg(passed.join(", "), n_text(n)));
+                         tr("cmanp below %1\nfrom N = %2").arg(passed.join(", "), n_text(n)));
     }
   }
 }

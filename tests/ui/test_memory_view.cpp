@@ -102,7 +102,7 @@ class MemoryViewTest : public QObject {
     QVERIFY(finished.wait(kSweepTimeoutMs));
     const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
     QVERIFY2(status.contains("update is faster than tnpd's from N = 1,024"), qPrintable(status));
-    QVERIFY2(f.view.annotations().contains("cmanp below tnpd from N = 1k"),
+    QVERIFY2(f.view.annotations().contains("cmanp below tnpd\nfrom N = 1k"),
              qPrintable(f.view.annotations().join(" | ")));
   }
 
