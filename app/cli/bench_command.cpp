@@ -265,6 +265,7 @@ void add_bench_command(CLI::App& app) {
   memory->callback([memory_args] { run_memory(*memory_args); });
 
   add_bench_sweep_command(*bench);
+  add_bench_stream_command(*bench);
 
   auto update_args = std::make_shared<ModelArgs>();
   auto* update = bench->add_subcommand(

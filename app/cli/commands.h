@@ -12,5 +12,7 @@ void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 /// `bench sweep`, a subcommand of `bench`.
 void add_bench_sweep_command(CLI::App& bench);
+/// `bench stream`, a subcommand of `bench`.
+void add_bench_stream_command(CLI::App& bench);
 
 }  // namespace nplab::cli
