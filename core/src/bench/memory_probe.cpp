@@ -161,14 +161,6 @@ int64_t cpu_peak_bytes() { return g_peak_bytes; }
 void reset_cpu_peak() { g_peak_bytes = g_live_bytes.load(); }
 int64_t cpu_thread_live_bytes() { return own_account().live; }
 
-bool memory_probe_available(const c10::Device& device) {
-  if (device.is_cpu()) return cpu_memory_probe_installed();
-#ifdef NPLAB_WITH_CUDA
-  if (device.is_cuda()) return c10::cuda::device_count() > 0;
-#endif
-  return false;
-}
-
 #ifdef NPLAB_WITH_CUDA
 namespace {
 auto cuda_allocated(const c10::Device& device) {

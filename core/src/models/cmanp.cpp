@@ -23,10 +23,6 @@ CMABState layer_of(const StreamingAttentionState& cross, size_t l, int64_t heads
 
 }  // namespace
 
-CMABState CMANPState::layer(size_t l, int64_t heads) const {
-  return layer_of(cross, l, heads);
-}
-
 std::unique_ptr<ModelState> CMANPState::clone() const {
   return std::make_unique<CMANPState>(*this);  // tensors are immutable once made: sharing is safe
 }

@@ -32,8 +32,6 @@ namespace detail {
 struct ThreadAccount;
 }
 
-/// Whether peak statistics exist for `device` (CPU: probe installed; CUDA: CUDA build + device).
-bool memory_probe_available(const c10::Device& device);
 int64_t live_bytes(const c10::Device& device);
 int64_t peak_bytes(const c10::Device& device);
 void reset_peak(const c10::Device& device);

@@ -23,8 +23,6 @@ class CMANPState : public ModelState {
   /// L [B, layers·H, Nl], o [B, layers·H, Nl, d_head]. One tensor pair, so that an update merges
   /// all layers in a handful of operations.
   StreamingAttentionState cross;
-  /// Layer l's part of `cross` (views, no copy).
-  CMABState layer(size_t l, int64_t heads) const;
   /// Each layer's output latents [B, Nl, d]: a function of `cross`, recomputed on the first
   /// predict() after an edit (empty = stale). A cache, hence mutable: predicting from a const
   /// state may fill it.

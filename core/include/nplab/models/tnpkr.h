@@ -48,7 +48,6 @@ class TNPKR : public StoredContextModel {
 
   nlohmann::json config() const override;
 
-  AttentionMode attention_mode() const { return attention_.mode; }
   /// Switches every block between "full" and "scan" (same weights); "dka" only if built with it.
   void set_attention_mode(AttentionMode mode);
   std::vector<KRBlock>& blocks() { return blocks_; }
