@@ -33,7 +33,7 @@ struct EvalArgs {
   std::string device = "auto";
   std::string fmnist_dir = data::kFashionMnistDir;
   int64_t whole_images = -1;  // -1: 100 for image data, none for GP data
-  int64_t sequences = 1000;      // point processes: sequences scored
+  int64_t sequences = 1000;   // point processes: sequences scored
   int64_t sequence_length = 64;  // point processes: events per synthetic sequence
   int64_t marks = 3;             // point processes: K of the oracle's processes
 };

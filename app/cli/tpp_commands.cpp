@@ -1,8 +1,8 @@
 #include "tpp_commands.h"
 
 #include <ATen/Parallel.h>
-#include <CLI/CLI.hpp>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -81,9 +81,9 @@ void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& 
   settings.checkpoint_minutes = request.checkpoint_minutes;
 
   std::cerr << "nplab-cli: training " << settings.model << " on " << settings.data.name() << " ("
-            << settings.data.length << " events per sequence, " << settings.data.marks
-            << " marks; " << settings.device.str() << ", " << at::get_num_threads()
-            << " threads) for " << settings.steps << " steps; Ctrl-C saves and stops\n";
+            << settings.data.length << " events per sequence, " << settings.data.marks << " marks; "
+            << settings.device.str() << ", " << at::get_num_threads() << " threads) for "
+            << settings.steps << " steps; Ctrl-C saves and stops\n";
   ProgressLine progress;
   tpp::TppTrainCallbacks callbacks;
   callbacks.should_stop = should_stop;
@@ -121,8 +121,9 @@ void run_tpp_eval(const TppEvalRequest& request) {
   std::string scored;
   if (request.oracle) {
     if (csv) {
-      throw InvalidArgument("--oracle: needs synthetic data (tpp-hawkes, tpp-selfcorrecting, "
-                            "tpp-poisson); an event CSV has no known intensity");
+      throw InvalidArgument(
+          "--oracle: needs synthetic data (tpp-hawkes, tpp-selfcorrecting, "
+          "tpp-poisson); an event CSV has no known intensity");
     }
     const auto spec = tpp::parse_tpp_data(request.data, request.sequence_length, request.marks);
     result = tpp::evaluate_oracle(tpp::evaluation_sequences(spec, request.seed, request.sequences));

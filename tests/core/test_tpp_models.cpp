@@ -2,10 +2,9 @@
 // contract suite does, CMHP's prefix scan and constant-size state, and the TPP training and
 // evaluation helpers.
 
-#include <torch/utils.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "nplab/tpp/cmhp.h"
 #include "nplab/tpp/evaluation.h"
@@ -98,8 +97,7 @@ TEST_P(PointProcessContract, LossIsTheMeanNllOfTimeAndMark) {
   double total = 0.0;
   for (int64_t j = 0; j < events.length(); ++j) {
     const auto next = model->predict(*model->condition(events.slice(0, j)));
-    const auto previous =
-        j == 0 ? at::zeros({2}, at::kDouble) : events.times.select(1, j - 1);
+    const auto previous = j == 0 ? at::zeros({2}, at::kDouble) : events.times.select(1, j - 1);
     const auto tau = events.times.select(1, j) - previous;
     const auto mark = events.marks.select(1, j).unsqueeze(-1);
     total += (next.time.log_density(tau) + next.mark_log_probs.gather(-1, mark).squeeze(-1))
@@ -148,12 +146,18 @@ TEST_P(PointProcessContract, RejectsEventsThatBreakTheOrderOrTheMarks) {
                                    {"is not after the state's last event"});
   auto bad_marks = events.marks.clone();
   bad_marks[0][3] = 3;
-  testing::expect_invalid_argument([&] { model->condition({events.times, bad_marks}); },
-                                   {"outside 0..2"});
+  testing::expect_invalid_argument(
+      [&] {
+        model->condition({events.times, bad_marks});
+      },
+      {"outside 0..2"});
   auto unsorted = events.times.clone();
   unsorted[0][2] = unsorted[0][1];
-  testing::expect_invalid_argument([&] { model->condition({unsorted, events.marks}); },
-                                   {"times must increase"});
+  testing::expect_invalid_argument(
+      [&] {
+        model->condition({unsorted, events.marks});
+      },
+      {"times must increase"});
 }
 
 TEST_P(PointProcessContract, CheckpointRoundTripPredictsTheSame) {
@@ -242,8 +246,11 @@ TEST(TppRegistry, BuildsEveryModelAndRejectsUnknownNames) {
     EXPECT_TRUE(is_point_process_name(name));
   }
   EXPECT_FALSE(is_point_process_name("cmanp"));
-  testing::expect_invalid_argument([] { make_point_process({{"model", "rnn"}}); },
-                                   {"unknown (known: cmhp, thp)"});
+  testing::expect_invalid_argument(
+      [] {
+        make_point_process({{"model", "rnn"}});
+      },
+      {"unknown (known: cmhp, thp)"});
   const auto small = make_point_process({{"model", "thp"}, {"marks", 5}, {"layers", 1}});
   EXPECT_EQ(small->marks(), 5);
   EXPECT_EQ(small->config()["layers"], 1);
@@ -260,6 +267,17 @@ TEST(TppSequences, TrainingBatchesAreAFunctionOfSeedAndStepAndEvaluationIsApart)
   }
   EXPECT_EQ(parse_tpp_data("tpp-selfcorrecting").kind, ProcessKind::SelfCorrecting);
   testing::expect_invalid_argument([] { parse_tpp_data("gp-rbf"); }, {"tpp-hawkes"});
+}
+
+TEST(TppSequences, TimesThatRoundTogetherInFloatStayIncreasing) {
+  // 30 and 30 + 1e-7 are one float32; 1e-50 rounds to 0.
+  const std::vector<EventList> lists{{{1e-50, 30.0, 30.0 + 1e-7, 31.0}, {0, 1, 2, 0}}};
+  const auto times = to_event_sequence(lists, at::TensorOptions(at::kFloat)).times;
+  EXPECT_GT(times[0][0].item<float>(), 0.0f);
+  EXPECT_TRUE((times.narrow(1, 1, 3) > times.narrow(1, 0, 3)).all().item<bool>()) << times;
+  EXPECT_EQ(times[0][3].item<float>(), 31.0f);
+  const auto exact = to_event_sequence(lists, at::TensorOptions(at::kDouble)).times;
+  EXPECT_EQ(exact[0][2].item<double>(), 30.0 + 1e-7);
 }
 
 TEST(TppEvaluation, RatioEstimatorAndItsStandardError) {

@@ -81,7 +81,9 @@ TEST(TppThinning, DrawnHawkesParametersAreStationaryWithinTheirRanges) {
 
 TEST(TppThinning, HawkesRejectsANonStationaryBranchingMatrix) {
   testing::expect_invalid_argument(
-      [] { HawkesProcess({{0.5, 0.5}, {{0.6, 0.5}, {0.5, 0.6}}, {{1, 1}, {1, 1}}}); },
+      [] {
+        HawkesProcess({{0.5, 0.5}, {{0.6, 0.5}, {0.5, 0.6}}, {{1, 1}, {1, 1}}});
+      },
       {"spectral radius", "not below 1"});
 }
 
@@ -166,7 +168,8 @@ TEST(TppLogNormalMixture, DensityIntegratesToOneAndMatchesCdfAndMean) {
   const auto integral = (integrand.sum(0) - 0.5 * (integrand[0] + integrand[-1])) * h;
   EXPECT_NEAR(integral[0].item<double>(), 1.0, 1e-8);
   EXPECT_NEAR(integral[1].item<double>(), 1.0, 1e-8);
-  const auto mean = ((integrand * tau).sum(0) - 0.5 * (integrand[0] * tau[0] + integrand[-1] * tau[-1])) * h;
+  const auto mean =
+      ((integrand * tau).sum(0) - 0.5 * (integrand[0] * tau[0] + integrand[-1] * tau[-1])) * h;
   EXPECT_LE(testing::max_abs_diff(mean, mixture.mean()), 1e-6);
   // CDF at τ = 1: the integral over x < 0.
   const auto below = integrand.narrow(0, 0, 100001);
@@ -226,7 +229,8 @@ TEST_F(EventCsvErrors, WrongColumnCountAndInterleavedSequences) {
 
 TEST(EventCsv, ReadsWhatItWrites) {
   TempDir dir;
-  EventCsv events{{"first", "second"}, {EventList{{0.1, 1.0 / 3.0}, {0, 2}}, EventList{{2.5}, {1}}}};
+  EventCsv events{{"first", "second"},
+                  {EventList{{0.1, 1.0 / 3.0}, {0, 2}}, EventList{{2.5}, {1}}}};
   write_event_csv(dir.path() / "out.csv", events);
   const auto back = read_event_csv(dir.path() / "out.csv", 3);
   EXPECT_EQ(back.sequence_names, events.sequence_names);

@@ -45,8 +45,8 @@ std::unique_ptr<PointProcessState> CMHPState::clone() const {
 }
 
 CMHP::CMHP(const CMHPConfig& config) : PointProcessModel("cmhp", config.marks), config_(config) {
-  if (config.blocks < 1 || config.latents < 1 || config.feedforward < 1 ||
-      config.components < 1 || config.decoder_hidden < 1 || config.scan_chunk < 1) {
+  if (config.blocks < 1 || config.latents < 1 || config.feedforward < 1 || config.components < 1 ||
+      config.decoder_hidden < 1 || config.scan_chunk < 1) {
     throw InvalidArgument(
         "cmhp config: blocks, latents, feedforward, components, decoder_hidden and scan_chunk "
         "must be positive");
@@ -67,7 +67,9 @@ CMHP::CMHP(const CMHPConfig& config) : PointProcessModel("cmhp", config.marks), 
                                                          config.components, config.marks));
 }
 
-nlohmann::json CMHP::config() const { return config_.to_json(); }
+nlohmann::json CMHP::config() const {
+  return config_.to_json();
+}
 
 std::unique_ptr<PointProcessState> CMHP::do_condition(const EventSequence& history) {
   const auto tokens = embedding_->with_start(history);
@@ -109,9 +111,8 @@ NextEvent CMHP::do_predict(const PointProcessState& state) {
   const auto& cmhp_state = dynamic_cast<const CMHPState&>(state);
   const int64_t batch = cmhp_state.batch();
   const auto latents = latents_from(cmhp_state.blocks, batch).reshape({batch, -1});
-  const auto last_event = embedding_(cmhp_state.last_time_.unsqueeze(1),
-                                     cmhp_state.last_mark_.unsqueeze(1))
-                              .squeeze(1);
+  const auto last_event =
+      embedding_(cmhp_state.last_time_.unsqueeze(1), cmhp_state.last_mark_.unsqueeze(1)).squeeze(1);
   return decode(latents, last_event);
 }
 

@@ -78,9 +78,9 @@ TppEvaluation evaluate_point_process(PointProcessModel& model,
                                        sequences.begin() + static_cast<std::ptrdiff_t>(end));
     const auto batch = to_event_sequence(group, options);
     const auto next = model.predict_every_prefix(batch);
-    const auto previous = at::cat({at::zeros_like(batch.times.narrow(1, 0, 1)),
-                                   batch.times.narrow(1, 0, batch.length() - 1)},
-                                  1);
+    const auto previous = at::cat(
+        {at::zeros_like(batch.times.narrow(1, 0, 1)), batch.times.narrow(1, 0, batch.length() - 1)},
+        1);
     const auto tau = batch.times - previous;
     const auto log_likelihood =
         next.time.log_density(tau) +
@@ -93,8 +93,8 @@ TppEvaluation evaluate_point_process(PointProcessModel& model,
     const auto se = per_sequence(squared_error), nll = per_sequence(-log_likelihood),
                right = per_sequence(correct);
     for (int64_t b = 0; b < batch.batch(); ++b) {
-      scores.push_back({se[b].item<double>(), nll[b].item<double>(), right[b].item<double>(),
-                        batch.length()});
+      scores.push_back(
+          {se[b].item<double>(), nll[b].item<double>(), right[b].item<double>(), batch.length()});
     }
     start = end;
   }

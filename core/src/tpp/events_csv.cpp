@@ -62,13 +62,14 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
     if (content.empty() || content.starts_with('#')) continue;
     const auto fields = split_fields(content);
     if (fields.size() != 3) {
-      fail(line_number, "expected 3 columns (sequence,time,mark), got " +
-                            std::to_string(fields.size()));
+      fail(line_number,
+           "expected 3 columns (sequence,time,mark), got " + std::to_string(fields.size()));
     }
     const auto time = parse_double(fields[1]);
     if (!seen_content) {
       seen_content = true;
-      if (!time && !std::isdigit(static_cast<unsigned char>(fields[1].empty() ? 'x' : fields[1][0]))) {
+      if (!time &&
+          !std::isdigit(static_cast<unsigned char>(fields[1].empty() ? 'x' : fields[1][0]))) {
         continue;  // the header line
       }
     }
@@ -83,8 +84,8 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
       fail(line_number, "mark '" + std::string(fields[2]) + "' is not an integer");
     }
     if (mark < 0 || mark >= marks) {
-      fail(line_number, "mark " + std::to_string(mark) + " is outside 0.." +
-                            std::to_string(marks - 1));
+      fail(line_number,
+           "mark " + std::to_string(mark) + " is outside 0.." + std::to_string(marks - 1));
     }
     const std::string name(fields[0]);
     if (result.sequence_names.empty() || result.sequence_names.back() != name) {
@@ -97,8 +98,10 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
     }
     auto& events = result.sequences.back();
     if (!events.times.empty() && !(*time > events.times.back())) {
-      fail(line_number, "time " + std::string(fields[1]) + " is not after the previous event of "
-                        "sequence '" + name + "' (times must increase)");
+      fail(line_number, "time " + std::string(fields[1]) +
+                            " is not after the previous event of "
+                            "sequence '" +
+                            name + "' (times must increase)");
     }
     events.times.push_back(*time);
     events.marks.push_back(mark);

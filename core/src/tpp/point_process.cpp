@@ -49,8 +49,9 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
   const auto options = tensor_options();
   if (events.times.scalar_type() != options.dtype().toScalarType() ||
       events.times.device() != options.device()) {
-    throw InvalidArgument(times_name + ": " + std::string(c10::toString(events.times.scalar_type())) +
-                          " on " + events.times.device().str() + ", but the model is " +
+    throw InvalidArgument(times_name + ": " +
+                          std::string(c10::toString(events.times.scalar_type())) + " on " +
+                          events.times.device().str() + ", but the model is " +
                           std::string(c10::toString(options.dtype().toScalarType())) + " on " +
                           options.device().str());
   }
@@ -88,9 +89,8 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
   if (const auto bad = (events.marks < 0) | (events.marks >= marks_); bad.any().item<bool>()) {
     const auto index = bad.nonzero()[0].cpu();
     const auto value = events.marks[index[0].item<int64_t>()][index[1].item<int64_t>()];
-    throw InvalidArgument(marks_name + ": mark " + std::to_string(value.item<int64_t>()) +
-                          " at " + first_index(bad) + " is outside 0.." +
-                          std::to_string(marks_ - 1));
+    throw InvalidArgument(marks_name + ": mark " + std::to_string(value.item<int64_t>()) + " at " +
+                          first_index(bad) + " is outside 0.." + std::to_string(marks_ - 1));
   }
 }
 
@@ -111,15 +111,16 @@ void PointProcessModel::update(PointProcessState& state, const EventSequence& ev
     const int64_t b = bad.nonzero()[0][0].item<int64_t>();
     std::ostringstream message;
     message.precision(17);
-    message << "events.times: sequence " << b << "'s first new event at "
-            << first[b].item<double>() << " is not after the state's last event at "
-            << state.last_time()[b].item<double>();
+    message << "events.times: sequence " << b << "'s first new event at " << first[b].item<double>()
+            << " is not after the state's last event at " << state.last_time()[b].item<double>();
     throw InvalidArgument(message.str());
   }
   do_update(state, events);
 }
 
-NextEvent PointProcessModel::predict(const PointProcessState& state) { return do_predict(state); }
+NextEvent PointProcessModel::predict(const PointProcessState& state) {
+  return do_predict(state);
+}
 
 NextEvent PointProcessModel::predict_every_prefix(const EventSequence& sequence) {
   check_events(sequence, "sequence", 1);
@@ -156,15 +157,16 @@ EventSequence PointProcessModel::sample(const PointProcessState& state, int64_t 
     const auto last = walk->last_time();
     // A τ below the resolution of t (float32 at large t) must still move time forward.
     const auto time = at::maximum(
-        last + tau, at::nextafter(last, at::full_like(last, std::numeric_limits<double>::infinity())));
+        last + tau,
+        at::nextafter(last, at::full_like(last, std::numeric_limits<double>::infinity())));
     EventSequence event{time.unsqueeze(1), mark};
     update(*walk, event);
     times.push_back(event.times);
     marks.push_back(event.marks);
   }
   if (count == 0) {
-    return {at::empty({state.batch(), 0}, options), at::empty({state.batch(), 0},
-                                                              options.dtype(at::kLong))};
+    return {at::empty({state.batch(), 0}, options),
+            at::empty({state.batch(), 0}, options.dtype(at::kLong))};
   }
   return {at::cat(times, 1), at::cat(marks, 1)};
 }

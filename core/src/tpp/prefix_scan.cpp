@@ -31,7 +31,8 @@ PrefixStreamingStates prefix_streaming_states(const at::Tensor& queries, const a
   const double minus_infinity = -std::numeric_limits<double>::infinity();
 
   std::vector<at::Tensor> normalizers, outputs;
-  at::Tensor carry_normalizer, carry_output;  // the state of all earlier chunks: [.., 1], [.., 1, dh]
+  at::Tensor carry_normalizer,
+      carry_output;  // the state of all earlier chunks: [.., 1], [.., 1, dh]
   for (int64_t start = 0; start < n; start += chunk_size) {
     const int64_t c = std::min(chunk_size, n - start);
     const auto chunk_values = values.narrow(2, start, c);

@@ -14,7 +14,9 @@ double Rng::uniform() {
   return static_cast<double>((engine_() >> 11) + 1) * 0x1.0p-53;
 }
 
-double Rng::exponential(double rate) { return -std::log(uniform()) / rate; }
+double Rng::exponential(double rate) {
+  return -std::log(uniform()) / rate;
+}
 
 int64_t Rng::categorical(std::span<const double> weights) {
   double total = 0.0;
@@ -100,7 +102,8 @@ class HawkesTracker : public IntensityTracker {
     const size_t k_count = p_->mu.size();
     const double gap = time - last_time_;
     for (size_t k = 0; k < k_count; ++k) {
-      for (size_t j = 0; j < k_count; ++j) excitation_[k * k_count + j] *= std::exp(-p_->beta[k][j] * gap);
+      for (size_t j = 0; j < k_count; ++j)
+        excitation_[k * k_count + j] *= std::exp(-p_->beta[k][j] * gap);
       const auto j = static_cast<size_t>(mark);
       excitation_[k * k_count + j] += p_->alpha[k][j] * p_->beta[k][j];
     }
@@ -223,9 +226,9 @@ class SinusoidalPoissonTracker : public IntensityTracker {
     double total = 0.0;
     for (size_t k = 0; k < p_->rate.size(); ++k) {
       const double phase = p_->phase[k];
-      total += p_->rate[k] * ((time - last_time_) -
-                              p_->amplitude[k] / omega *
-                                  (std::cos(omega * time + phase) - std::cos(omega * last_time_ + phase)));
+      total += p_->rate[k] * ((time - last_time_) - p_->amplitude[k] / omega *
+                                                        (std::cos(omega * time + phase) -
+                                                         std::cos(omega * last_time_ + phase)));
     }
     return total;
   }
@@ -242,7 +245,8 @@ class SinusoidalPoissonTracker : public IntensityTracker {
 
 void check_positive(const std::vector<double>& values, const char* name) {
   for (const double v : values) {
-    if (!(v > 0) || !std::isfinite(v)) throw InvalidArgument(std::string(name) + ": must be positive");
+    if (!(v > 0) || !std::isfinite(v))
+      throw InvalidArgument(std::string(name) + ": must be positive");
   }
 }
 
@@ -271,7 +275,9 @@ std::unique_ptr<IntensityTracker> HawkesProcess::tracker() const {
   return std::make_unique<HawkesTracker>(std::make_shared<const HawkesParameters>(parameters_));
 }
 
-double HawkesProcess::spectral_radius() const { return spectral_radius_of(parameters_.alpha); }
+double HawkesProcess::spectral_radius() const {
+  return spectral_radius_of(parameters_.alpha);
+}
 
 std::vector<double> HawkesProcess::stationary_rates() const {
   // Solve (I − α) x = μ by Gaussian elimination with partial pivoting (K is small).
@@ -370,7 +376,8 @@ SinusoidalPoissonParameters draw_sinusoidal_poisson_parameters(
     Rng& rng, int64_t marks, const SinusoidalPoissonRanges& ranges) {
   if (marks < 1) throw InvalidArgument("poisson: marks must be at least 1");
   SinusoidalPoissonParameters p;
-  for (int64_t k = 0; k < marks; ++k) p.rate.push_back(rng.uniform(ranges.rate_low, ranges.rate_high));
+  for (int64_t k = 0; k < marks; ++k)
+    p.rate.push_back(rng.uniform(ranges.rate_low, ranges.rate_high));
   for (int64_t k = 0; k < marks; ++k) {
     p.amplitude.push_back(rng.uniform(ranges.amplitude_low, ranges.amplitude_high));
   }
@@ -390,9 +397,12 @@ ProcessKind parse_process_kind(std::string_view name) {
 
 std::string process_kind_name(ProcessKind kind) {
   switch (kind) {
-    case ProcessKind::Hawkes: return "hawkes";
-    case ProcessKind::SelfCorrecting: return "self-correcting";
-    case ProcessKind::Poisson: return "poisson";
+    case ProcessKind::Hawkes:
+      return "hawkes";
+    case ProcessKind::SelfCorrecting:
+      return "self-correcting";
+    case ProcessKind::Poisson:
+      return "poisson";
   }
   throw std::logic_error("process_kind_name: unknown kind");
 }
@@ -451,88 +461,6 @@ std::unique_ptr<IntensityTracker> track(const TemporalProcess& process, const Ev
   const size_t n = std::min(count, events.size());
   for (size_t i = 0; i < n; ++i) tracker->observe(events.times[i], events.marks[i]);
   return tracker;
-}
-
-std::vector<double> event_log_likelihoods(const TemporalProcess& process,
-                                          const EventList& events) {
-  auto tracker = process.tracker();
-  std::vector<double> lambda(static_cast<size_t>(process.marks()));
-  std::vector<double> result;
-  result.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const double t = events.times[i];
-    const auto mark = static_cast<size_t>(events.marks[i]);
-    if (t <= tracker->last_time() && tracker->observed() > 0) {
-      throw InvalidArgument("event_log_likelihoods: times must increase (event " +
-                            std::to_string(i) + ")");
-    }
-    if (mark >= lambda.size()) throw InvalidArgument("event_log_likelihoods: mark out of range");
-    tracker->intensities(t, lambda);  // the left limit λ(t−): the event itself not yet observed
-    result.push_back(std::log(lambda[mark]) - tracker->compensator(t));
-    tracker->observe(t, events.marks[i]);
-  }
-  return result;
-}
-
-double log_likelihood(const TemporalProcess& process, const EventList& events, double horizon) {
-  double total = 0.0;
-  for (const double ll : event_log_likelihoods(process, events)) total += ll;
-  const auto tracker = track(process, events);
-  if (horizon < tracker->last_time()) {
-    throw InvalidArgument("log_likelihood: horizon is before the last event");
-  }
-  return total - tracker->compensator(horizon);
-}
-
-OracleNextEvent::OracleNextEvent(const IntensityTracker& history, int64_t marks,
-                                 int64_t quadrature_intervals)
-    : history_(history.clone()), marks_(marks), mark_probabilities_(static_cast<size_t>(marks)) {
-  if (quadrature_intervals < 2) throw InvalidArgument("oracle: quadrature_intervals must be >= 2");
-  const int64_t intervals = quadrature_intervals + quadrature_intervals % 2;  // Simpson: even
-  const double t0 = history_->last_time();
-  std::vector<double> lambda(static_cast<size_t>(marks));
-  history_->intensities(t0, lambda);
-  double lambda0 = 0.0;
-  for (const double l : lambda) lambda0 += l;
-  // Bracket the survival: up to where Λ reaches 40 (S < 5e-18), down to where S is still 1 to
-  // ~1e-8; [0, τ_lo] contributes τ_lo to the mean and λ_k(t0) τ_lo to mark k.
-  double tau_high = 1.0 / std::max(lambda0, 1e-300);
-  for (int i = 0; i < 200 && history_->compensator(t0 + tau_high) < 40.0; ++i) tau_high *= 2.0;
-  const double tau_low = std::min(1e-8 / std::max(lambda0, 1e-300), 1e-8 * tau_high);
-  mean_ = tau_low;
-  for (size_t k = 0; k < lambda.size(); ++k) mark_probabilities_[k] = lambda[k] * tau_low;
-  // Simpson's rule in x = log τ: ∫ f(τ) dτ = ∫ f(e^x) e^x dx, smooth on a log scale.
-  const double x_low = std::log(tau_low), x_high = std::log(tau_high);
-  const double h = (x_high - x_low) / static_cast<double>(intervals);
-  for (int64_t i = 0; i <= intervals; ++i) {
-    const double weight = (i == 0 || i == intervals) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-    const double tau = std::exp(x_low + h * static_cast<double>(i));
-    const double survival = std::exp(-history_->compensator(t0 + tau));
-    history_->intensities(t0 + tau, lambda);
-    const double factor = weight * h / 3.0 * tau * survival;
-    mean_ += factor;
-    for (size_t k = 0; k < lambda.size(); ++k) mark_probabilities_[k] += factor * lambda[k];
-  }
-}
-
-double OracleNextEvent::log_density(double tau) const {
-  std::vector<double> lambda(static_cast<size_t>(marks_));
-  const double t = history_->last_time() + tau;
-  history_->intensities(t, lambda);
-  double total = 0.0;
-  for (const double l : lambda) total += l;
-  return std::log(total) - history_->compensator(t);
-}
-
-double OracleNextEvent::log_density(double tau, int64_t mark) const {
-  std::vector<double> lambda(static_cast<size_t>(marks_));
-  const double t = history_->last_time() + tau;
-  history_->intensities(t, lambda);
-  return std::log(lambda.at(static_cast<size_t>(mark))) - history_->compensator(t);
-}
-
-double OracleNextEvent::cdf(double tau) const {
-  return -std::expm1(-history_->compensator(history_->last_time() + tau));
 }
 
 }  // namespace nplab::tpp

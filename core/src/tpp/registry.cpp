@@ -6,9 +6,13 @@
 
 namespace nplab::tpp {
 
-std::vector<std::string> point_process_names() { return {"cmhp", "thp"}; }
+std::vector<std::string> point_process_names() {
+  return {"cmhp", "thp"};
+}
 
-bool is_point_process_name(const std::string& name) { return name == "cmhp" || name == "thp"; }
+bool is_point_process_name(const std::string& name) {
+  return name == "cmhp" || name == "thp";
+}
 
 std::shared_ptr<PointProcessModel> make_point_process(const nlohmann::json& config) {
   if (!config.is_object() || !config.contains("model") || !config["model"].is_string()) {

@@ -1,5 +1,8 @@
 #include "nplab/tpp/sequences.h"
 
+#include <cmath>
+#include <limits>
+
 #include "nplab/util/checks.h"
 
 namespace nplab::tpp {
@@ -15,13 +18,31 @@ uint64_t mix(uint64_t seed, uint64_t tag) {
 
 constexpr uint64_t kEvaluationTag = 0xE7A1ull << 40;
 
+// Two events closer than float32's resolution at their time (Hawkes bursts do that) would round
+// onto one time, which no model accepts (τ = 0 has no density): each such time moves up to the
+// next representable float after its predecessor, and the first stays above 0.
+void keep_increasing(at::Tensor& times) {
+  auto view = times.accessor<float, 2>();
+  constexpr float infinity = std::numeric_limits<float>::infinity();
+  for (int64_t b = 0; b < times.size(0); ++b) {
+    float previous = 0.0f;
+    for (int64_t i = 0; i < times.size(1); ++i) {
+      if (!(view[b][i] > previous)) view[b][i] = std::nextafter(previous, infinity);
+      previous = view[b][i];
+    }
+  }
+}
+
 }  // namespace
 
 std::string TppDataSpec::name() const {
   switch (kind) {
-    case ProcessKind::Hawkes: return "tpp-hawkes";
-    case ProcessKind::SelfCorrecting: return "tpp-selfcorrecting";
-    case ProcessKind::Poisson: return "tpp-poisson";
+    case ProcessKind::Hawkes:
+      return "tpp-hawkes";
+    case ProcessKind::SelfCorrecting:
+      return "tpp-selfcorrecting";
+    case ProcessKind::Poisson:
+      return "tpp-poisson";
   }
   throw std::logic_error("TppDataSpec::name: unknown kind");
 }
@@ -89,8 +110,10 @@ EventSequence to_event_sequence(const std::vector<EventList>& lists,
       marks_view[b][i] = list.marks[static_cast<size_t>(i)];
     }
   }
-  return {times.to(options.device(), options.dtype().toScalarType()),
-          marks.to(options.device())};
+  const auto dtype = options.dtype().toScalarType();
+  auto rounded = times.to(dtype);
+  if (dtype == at::kFloat) keep_increasing(rounded);
+  return {rounded.to(options.device()), marks.to(options.device())};
 }
 
 EventSequence to_event_sequence(const std::vector<SyntheticSequence>& sequences,

@@ -16,8 +16,8 @@ THPConfig THPConfig::from_json(const nlohmann::json& config) {
 }
 
 nlohmann::json THPConfig::to_json() const {
-  return {{"model", "thp"},          {"marks", marks},     {"d_model", d_model},
-          {"heads", heads},          {"layers", layers},   {"feedforward", feedforward},
+  return {{"model", "thp"},          {"marks", marks},   {"d_model", d_model},
+          {"heads", heads},          {"layers", layers}, {"feedforward", feedforward},
           {"components", components}};
 }
 
@@ -27,7 +27,8 @@ int64_t THPState::bytes() const {
 }
 
 std::unique_ptr<PointProcessState> THPState::clone() const {
-  return std::make_unique<THPState>(history_);  // tensors are never written in place: sharing is safe
+  return std::make_unique<THPState>(
+      history_);  // tensors are never written in place: sharing is safe
 }
 
 at::Tensor THPState::last_time() const {
@@ -36,7 +37,8 @@ at::Tensor THPState::last_time() const {
 }
 
 void THPState::append(const EventSequence& events) {
-  history_ = {at::cat({history_.times, events.times}, 1), at::cat({history_.marks, events.marks}, 1)};
+  history_ = {at::cat({history_.times, events.times}, 1),
+              at::cat({history_.marks, events.marks}, 1)};
 }
 
 THPLayerImpl::THPLayerImpl(int64_t d_model, int64_t heads, int64_t feedforward) {
@@ -66,11 +68,13 @@ THP::THP(const THPConfig& config) : PointProcessModel("thp", config.marks), conf
     layers_.push_back(register_module("layer" + std::to_string(l),
                                       THPLayer(config.d_model, config.heads, config.feedforward)));
   }
-  decoder_ = register_module("decoder", NextEventDecoder(config.d_model, config.d_model,
-                                                         config.components, config.marks));
+  decoder_ = register_module(
+      "decoder", NextEventDecoder(config.d_model, config.d_model, config.components, config.marks));
 }
 
-nlohmann::json THP::config() const { return config_.to_json(); }
+nlohmann::json THP::config() const {
+  return config_.to_json();
+}
 
 at::Tensor THP::encode(const EventSequence& events) {
   const auto tokens = embedding_->with_start(events);

@@ -41,7 +41,9 @@ std::string utc_now() {
   throw CheckpointError("checkpoint " + path + ": " + reason);
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
 
 std::string checkpoint_path(const std::string& out) {
   if (out.empty()) throw InvalidArgument("--out: required for a point-process model");
@@ -146,7 +148,8 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
                                 const TppTrainCallbacks& callbacks) {
   const auto path = checkpoint_path(settings.out);
   if (std::filesystem::exists(path)) {
-    throw InvalidArgument("--out " + path + " exists; choose another --out (point-process runs "
+    throw InvalidArgument("--out " + path +
+                          " exists; choose another --out (point-process runs "
                           "cannot be resumed yet)");
   }
   if (settings.steps < 1) throw InvalidArgument("--steps: must be positive");

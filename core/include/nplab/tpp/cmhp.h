@@ -36,7 +36,7 @@ struct CMHPConfig {
   int64_t feedforward = 128;  ///< GEGLU hidden width inside the CMABs
   int64_t components = 8;     ///< log-normal mixture components
   int64_t decoder_hidden = 64;
-  int64_t scan_chunk = 32;    ///< chunk of the training prefix scan (memory O(chunk²·latents))
+  int64_t scan_chunk = 32;  ///< chunk of the training prefix scan (memory O(chunk²·latents))
   bool last_event_to_decoder = true;
 
   static CMHPConfig from_json(const nlohmann::json& config);  ///< missing keys keep defaults

@@ -8,9 +8,8 @@
 // Each comes with a standard error over sequences (events of one sequence are not independent):
 // the ratio estimator's Σ x_s / Σ n_s with its delta-method error; RMSE's through √MSE.
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "nplab/tpp/point_process.h"
@@ -46,7 +45,8 @@ TppEvaluation summarize(const std::vector<SequenceScores>& scores);
 
 /// Scores `model` on every event of every sequence (each event predicted from the ones before
 /// it), in batches of up to `batch_size` consecutive sequences of equal length. No gradients.
-TppEvaluation evaluate_point_process(PointProcessModel& model, const std::vector<EventList>& sequences,
+TppEvaluation evaluate_point_process(PointProcessModel& model,
+                                     const std::vector<EventList>& sequences,
                                      int64_t batch_size = 16);
 
 /// The oracle on the same events: exact NLL, the true next-event mean (by quadrature) and the

@@ -36,8 +36,8 @@ struct LogNormalMixture {
 
 /// Everything a model predicts about the next event.
 struct NextEvent {
-  LogNormalMixture time;       ///< the inter-event time τ = t_next − t_last
-  at::Tensor mark_log_probs;   ///< log p(k), [..., K], normalised over the last dimension
+  LogNormalMixture time;      ///< the inter-event time τ = t_next − t_last
+  at::Tensor mark_log_probs;  ///< log p(k), [..., K], normalised over the last dimension
 
   at::Tensor mark_probabilities() const { return mark_log_probs.exp(); }
   NextEvent select(int64_t dim, int64_t index) const;

@@ -15,11 +15,11 @@
 // Every model honours update(condition(A), B) == condition(A then B).
 
 #include <ATen/ATen.h>
-#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "nplab/models/neural_process.h"  // UpdateKind

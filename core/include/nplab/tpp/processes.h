@@ -81,14 +81,14 @@ class TemporalProcess {
 };
 
 struct HawkesParameters {
-  std::vector<double> mu;                 ///< [K] background rates
+  std::vector<double> mu;                  ///< [K] background rates
   std::vector<std::vector<double>> alpha;  ///< [K][K] branching matrix, α[k][j]: j excites k
   std::vector<std::vector<double>> beta;   ///< [K][K] decay rates
 };
 
 struct HawkesRanges {
   double mu_low = 0.2, mu_high = 0.6;
-  double alpha_low = 0.0, alpha_high = 1.0;  ///< raw entries, then rescaled to ρ
+  double alpha_low = 0.0, alpha_high = 1.0;    ///< raw entries, then rescaled to ρ
   double radius_low = 0.4, radius_high = 0.8;  ///< spectral radius ρ(α) of the drawn matrix
   double beta_low = 1.0, beta_high = 3.0;
 };

@@ -52,6 +52,8 @@ std::vector<SyntheticSequence> evaluation_sequences(const TppDataSpec& spec, uin
                                                     int64_t count);
 
 /// Stacks event lists of equal length into [B, L] tensors (times in `options`' dtype and device).
+/// In float32, a time that rounds onto (or below) its predecessor moves up to the next float:
+/// the sequence stays strictly increasing, as the models require.
 EventSequence to_event_sequence(const std::vector<EventList>& lists,
                                 const at::TensorOptions& options);
 EventSequence to_event_sequence(const std::vector<SyntheticSequence>& sequences,

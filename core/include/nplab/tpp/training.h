@@ -11,11 +11,11 @@
 // format of its own, not train/checkpoint.h's: that one holds a NeuralProcess.
 
 #include <c10/core/Device.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "nplab/tpp/point_process.h"
