@@ -10,11 +10,13 @@
 
 #include "commands.h"
 #include "nplab/runtime.h"
+#include "nplab/tpp/training.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/train/evaluation.h"
 #include "nplab/train/task_data.h"
 #include "nplab/util/checks.h"
 #include "progress_line.h"
+#include "tpp_commands.h"
 
 namespace nplab::cli {
 namespace {
@@ -31,9 +33,32 @@ struct EvalArgs {
   std::string device = "auto";
   std::string fmnist_dir = data::kFashionMnistDir;
   int64_t whole_images = -1;  // -1: 100 for image data, none for GP data
+  int64_t sequences = 1000;   // point processes: sequences scored
+  int64_t sequence_length = 64;  // point processes: events per synthetic sequence
+  int64_t marks = 3;             // point processes: K of the oracle's processes
 };
 
+void run_tpp_eval(const EvalArgs& args) {
+  TppEvalRequest request;
+  request.checkpoint = args.checkpoint;
+  request.data = args.data;
+  request.sequences = args.sequences;
+  request.sequence_length = args.sequence_length;
+  request.batch_size = args.batch_size;
+  request.marks = args.marks;
+  request.seed = args.seed;
+  request.oracle = args.oracle;
+  request.json = args.json;
+  request.write_card = args.write_card;
+  request.device = args.device;
+  cli::run_tpp_eval(request);
+}
+
 void run_eval(const EvalArgs& args) {
+  if (is_point_process_data(args.data)) {
+    run_tpp_eval(args);
+    return;
+  }
   use_default_threads();
   const auto device = resolve_device(args.device);
   const auto spec = parse_data_spec(args.data, /*evaluation=*/true);
@@ -52,6 +77,11 @@ void run_eval(const EvalArgs& args) {
     task_options = at::TensorOptions().dtype(at::kDouble).device(device);
     scored = "oracle GP";
   } else {
+    if (tpp::is_point_process_checkpoint(args.checkpoint)) {
+      throw InvalidArgument("--checkpoint " + args.checkpoint +
+                            " holds a point-process model: evaluate it on --data tpp-hawkes, "
+                            "tpp-selfcorrecting, tpp-poisson or an event CSV");
+    }
     checkpoint = load_checkpoint(args.checkpoint, device);
     auto& model = *checkpoint->model;
     if (model.dims().dim_x != spec.dim_x() || model.dims().dim_y != spec.dim_y()) {
@@ -142,7 +172,9 @@ void add_eval_command(CLI::App& app) {
                          ->check(CLI::ExistingFile);
   eval->add_option("--data", args->data,
                    "gp-rbf, gp-matern, gp-periodic, gp-tnoise, image-fmnist-seen or "
-                   "image-fmnist-unseen")
+                   "image-fmnist-unseen; for cmhp/thp checkpoints and the TPP oracle "
+                   "tpp-hawkes, tpp-selfcorrecting, tpp-poisson or an event CSV "
+                   "(sequence,time,mark)")
       ->required();
   eval->add_option("--batches", args->batches, "Batches of tasks")
       ->check(CLI::PositiveNumber)
@@ -166,6 +198,18 @@ void add_eval_command(CLI::App& app) {
                                     "Store the result under card[\"eval\"][DATA] in the checkpoint");
   eval->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
   eval->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
+      ->capture_default_str();
+  eval->add_option("--sequences", args->sequences,
+                   "Point processes (--data tpp-*): sequences to score (RMSE of the next event "
+                   "time, NLL per event, mark accuracy, each ± SE over sequences)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  eval->add_option("--sequence-length", args->sequence_length,
+                   "Point processes: events per synthetic sequence")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  eval->add_option("--marks", args->marks, "Point processes: marks K of the oracle's processes")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   oracle->excludes(checkpoint);
   write_card->needs(checkpoint);

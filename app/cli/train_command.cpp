@@ -18,9 +18,11 @@
 
 #include "commands.h"
 #include "nplab/runtime.h"
+#include "nplab/tpp/registry.h"
 #include "nplab/train/run.h"
 #include "nplab/util/checks.h"
 #include "progress_line.h"
+#include "tpp_commands.h"
 
 namespace nplab::cli {
 namespace {
@@ -88,6 +90,8 @@ struct TrainArgs {
   double checkpoint_minutes = 5.0;
   int64_t stop_after = 0;
   std::string fmnist_dir = data::kFashionMnistDir;
+  int64_t sequence_length = 64;  ///< point processes: events per training sequence
+  int64_t marks = 3;             ///< point processes: K
   std::set<std::string> given;  ///< long names of the options on the command line ("lr", ...)
 
   bool was_given(const std::string& option) const { return given.count(option) > 0; }
@@ -130,7 +134,37 @@ TrainRunSettings run_settings(const TrainArgs& args) {
   return settings;
 }
 
+/// CMHP and THP train on event sequences (tpp_commands.cpp).
+bool trains_a_point_process(const TrainArgs& args) {
+  return tpp::is_point_process_name(args.model) ||
+         (args.was_given("data") && is_point_process_data(args.data));
+}
+
+void run_tpp_train(const TrainArgs& args) {
+  if (args.resume) throw InvalidArgument("--resume: point-process runs cannot be resumed yet");
+  TppTrainRequest request;
+  request.model = args.model;
+  request.config_file = args.config_file;
+  request.data = args.was_given("data") ? args.data : "tpp-hawkes";
+  request.steps = args.steps;
+  request.batch = args.batch;
+  request.lr = args.lr;
+  request.clip_norm = args.clip_norm;
+  request.seed = args.seed;
+  request.out = args.out;
+  request.device = args.device;
+  request.checkpoint_minutes = args.checkpoint_minutes;
+  request.sequence_length = args.sequence_length;
+  request.marks = args.marks;
+  const StopOnSignals stop_on_signals;
+  cli::run_tpp_train(request, [] { return stop_requested.load(); });
+}
+
 void run_train(const TrainArgs& args) {
+  if (trains_a_point_process(args)) {
+    run_tpp_train(args);
+    return;
+  }
   use_default_threads();
   const auto settings = run_settings(args);
   const StopOnSignals stop_on_signals;
@@ -206,7 +240,8 @@ void add_train_command(CLI::App& app) {
   train
       ->add_option("--data", args->data,
                    "gp-rbf, gp-matern, gp-periodic, gp-tnoise, image-fmnist or image-fmnist-wide "
-                   "(a quarter of the batches reveal up to every pixel)")
+                   "(a quarter of the batches reveal up to every pixel); for cmhp and thp "
+                   "tpp-hawkes (their default), tpp-selfcorrecting or tpp-poisson")
       ->capture_default_str();
   train
       ->add_option("--steps", args->steps, "Total optimizer steps (the cosine schedule spans them)")
@@ -237,6 +272,14 @@ void add_train_command(CLI::App& app) {
                    "Stop and save once this many steps are done (the schedule still spans --steps)")
       ->check(CLI::PositiveNumber);
   train->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
+      ->capture_default_str();
+  train
+      ->add_option("--sequence-length", args->sequence_length,
+                   "Point processes (cmhp, thp; --data tpp-*): events per training sequence")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  train->add_option("--marks", args->marks, "Point processes: number of marks K")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   train->callback([args, train] {
     for (const auto* option : train->get_options()) {

@@ -69,6 +69,10 @@ class CMABImpl : public torch::nn::Module {
   };
   StreamingProjection streaming_projection();
 
+  /// The first cross-attention CA(L_B, D), the one that streams: CMHP computes its state for
+  /// every prefix of a sequence at once, with autograd (tpp/prefix_scan.h).
+  PreNormAttention& first_cross_attention() { return layer_cross_attn_; }
+
   const CMABOptions& options() const { return options_; }
   const at::Tensor& latents() const { return latents_; }
 

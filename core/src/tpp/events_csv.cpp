@@ -1,0 +1,132 @@
+#include "nplab/tpp/events_csv.h"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <string_view>
+#include <unordered_set>
+
+namespace nplab::tpp {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::vector<std::string_view> split_fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  while (true) {
+    const auto comma = line.find(',', start);
+    fields.push_back(trim(line.substr(start, comma - start)));
+    if (comma == std::string_view::npos) return fields;
+    start = comma + 1;
+  }
+}
+
+// from_chars parses "nan" and "inf" too: they are caught by the callers' finiteness checks.
+std::optional<double> parse_double(std::string_view field) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+  if (error != std::errc() || end != field.data() + field.size() || field.empty()) return {};
+  return value;
+}
+
+}  // namespace
+
+EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
+  if (marks < 1) throw InvalidArgument("read_event_csv: marks must be at least 1");
+  std::ifstream in(path);
+  if (!std::filesystem::exists(path)) throw data::DataError(path.string() + ": no such file");
+  if (!in) throw data::DataError(path.string() + ": cannot open for reading");
+  const auto fail = [&](int64_t line_number, const std::string& reason) {
+    throw data::DataError(path.string() + ":" + std::to_string(line_number) + ": " + reason);
+  };
+  EventCsv result;
+  std::unordered_set<std::string> finished;  // sequences whose rows ended: they may not resume
+  std::string line;
+  int64_t line_number = 0;
+  bool seen_content = false;
+  while (std::getline(in, line)) {
+    ++line_number;
+    std::string_view content = trim(line);
+    if (line_number == 1 && content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
+    if (content.empty() || content.starts_with('#')) continue;
+    const auto fields = split_fields(content);
+    if (fields.size() != 3) {
+      fail(line_number,
+           "expected 3 columns (sequence,time,mark), got " + std::to_string(fields.size()));
+    }
+    const auto time = parse_double(fields[1]);
+    if (!seen_content) {
+      seen_content = true;
+      if (!time &&
+          !std::isdigit(static_cast<unsigned char>(fields[1].empty() ? 'x' : fields[1][0]))) {
+        continue;  // the header line
+      }
+    }
+    if (!time) fail(line_number, "time '" + std::string(fields[1]) + "' is not a number");
+    if (!std::isfinite(*time)) fail(line_number, "time is NaN or Inf");
+    if (!(*time > 0)) fail(line_number, "time " + std::string(fields[1]) + " is not positive");
+    int64_t mark = -1;
+    const auto [mark_end, mark_error] =
+        std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), mark);
+    if (mark_error != std::errc() || mark_end != fields[2].data() + fields[2].size() ||
+        fields[2].empty()) {
+      fail(line_number, "mark '" + std::string(fields[2]) + "' is not an integer");
+    }
+    if (mark < 0 || mark >= marks) {
+      fail(line_number,
+           "mark " + std::to_string(mark) + " is outside 0.." + std::to_string(marks - 1));
+    }
+    const std::string name(fields[0]);
+    if (result.sequence_names.empty() || result.sequence_names.back() != name) {
+      if (finished.count(name) != 0 || (!result.sequence_names.empty() && name.empty())) {
+        fail(line_number, "rows of sequence '" + name + "' are not contiguous");
+      }
+      if (!result.sequence_names.empty()) finished.insert(result.sequence_names.back());
+      result.sequence_names.push_back(name);
+      result.sequences.emplace_back();
+    }
+    auto& events = result.sequences.back();
+    if (!events.times.empty() && !(*time > events.times.back())) {
+      fail(line_number, "time " + std::string(fields[1]) +
+                            " is not after the previous event of "
+                            "sequence '" +
+                            name + "' (times must increase)");
+    }
+    events.times.push_back(*time);
+    events.marks.push_back(mark);
+  }
+  if (in.bad()) throw data::DataError(path.string() + ": read error");
+  if (result.sequences.empty()) throw data::DataError(path.string() + ": no events");
+  return result;
+}
+
+void write_event_csv(const std::filesystem::path& path, const EventCsv& events) {
+  if (events.sequence_names.size() != events.sequences.size()) {
+    throw InvalidArgument("write_event_csv: one name per sequence");
+  }
+  std::ofstream out(path);
+  if (!out) throw data::DataError(path.string() + ": cannot open for writing");
+  out.precision(17);
+  out << "sequence,time,mark\n";
+  for (size_t s = 0; s < events.sequences.size(); ++s) {
+    const auto& sequence = events.sequences[s];
+    for (size_t i = 0; i < sequence.size(); ++i) {
+      out << events.sequence_names[s] << ',' << sequence.times[i] << ',' << sequence.marks[i]
+          << '\n';
+    }
+  }
+  if (!out) throw data::DataError(path.string() + ": write error");
+}
+
+}  // namespace nplab::tpp
