@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
@@ -23,6 +26,18 @@ int main(int argc, char** argv) {
     return app.exit(error);
   } catch (const std::exception& error) {
     std::cerr << "nplab-cli: error: " << error.what() << '\n';
+    return 1;
+  }
+  // Output lost to a full disk or a closed file is an error, never a silent success: both
+  // streams are flushed here and their error states checked (they are sticky).
+  std::cout.flush();
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int flush_errno = errno;
+  if (!flushed || !std::cout || std::ferror(stdout)) {
+    std::cerr << "nplab-cli: error: writing the output failed"
+              << (flush_errno != 0 ? std::string(": ") + std::strerror(flush_errno) : std::string())
+              << '\n';
     return 1;
   }
   return 0;
