@@ -277,7 +277,7 @@ void FunctionPlot::set_oracle(const std::vector<double>& grid, const std::vector
   oracle_lower_->setData(keys, down, true);
 }
 
-void FunctionPlot::fit_y_range() {
+void FunctionPlot::fit_y_range(YFit mode) {
   Extent content;
   content.low = -kMinHalfHeight;
   content.high = kMinHalfHeight;
@@ -300,7 +300,19 @@ void FunctionPlot::fit_y_range() {
   const QCPRange current = yAxis->range();
   const bool outside = wanted.lower < current.lower || wanted.upper > current.upper;
   const bool far_too_tall = current.size() > kShrinkFactor * wanted.size();
-  if (outside || far_too_tall) yAxis->setRange(wanted);
+  switch (mode) {
+    case YFit::Grow:
+      if (outside) {
+        yAxis->setRange(std::min(wanted.lower, current.lower), std::max(wanted.upper, current.upper));
+      }
+      break;
+    case YFit::Settle:
+      if (outside || far_too_tall) yAxis->setRange(wanted);
+      break;
+    case YFit::Tight:
+      yAxis->setRange(wanted);
+      break;
+  }
 }
 
 void FunctionPlot::schedule_replot() {

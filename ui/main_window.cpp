@@ -376,6 +376,7 @@ void MainWindow::show_shortcuts() {
       if (auto* menu = entry->menu()) actions += menu->actions();
     }
     actions += functions_->findChild<QAction*>("deleteAction");
+    actions += functions_->findChild<QAction*>("fitAction");
     const QList<ShortcutRow> mouse{
         {tr("Left click"), tr("Add a context point (hold and drag to place it)")},
         {tr("Drag a point"), tr("Move it")},

@@ -117,6 +117,13 @@ QString device_readout(QLabel& readout, const std::string& device, const std::st
   return {};
 }
 
+QString busy_readout(std::size_t pending_count, const PlotColours& colours) {
+  return QStringLiteral("<span style='color:%1'><b>computing N = %2…</b></span> · ")
+             .arg(css(colours.warn_text))
+             .arg(pending_count) +
+         QObject::tr("<i>shown:</i> ");
+}
+
 QLabel* add_readout_footer(QVBoxLayout& layout, QWidget& owner, const QString& hint) {
   auto* readout = new QLabel(&owner);
   readout->setObjectName("readout");
