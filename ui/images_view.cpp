@@ -24,6 +24,7 @@
 namespace nplab::ui {
 namespace {
 
+constexpr std::int64_t kFirstImage = 2;
 constexpr std::uint64_t kFractionOrderSeed = 20240601;  // any fixed value: a stable order
 
 std::vector<bool> mask_of(const std::vector<int>& pixels, int count) {
@@ -99,8 +100,10 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
   // The readout's colours are the theme's.
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] { update_readout(); });
 
-  select_model(preferred_model(models()));
-  if (test_set_) show_test_image(0);
+  select_model(preferred_constant_time_model(models()));
+  // Test image #2, a trouser: a class the image models were trained on (0–4), unlike #0, an
+  // ankle boot (class 9).
+  if (test_set_) show_test_image(std::min<std::int64_t>(kFirstImage, test_set_->size() - 1));
   update_actions();
   update_titles();
   update_readout();
