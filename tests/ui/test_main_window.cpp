@@ -68,6 +68,21 @@ class MainWindowTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void every_menu_shortcut_works_from_any_window_of_the_app() {
+    nplab::ui::MainWindow window;
+    int checked = 0;
+    for (auto* entry : window.menuBar()->actions()) {
+      if (!entry->menu()) continue;
+      for (const auto* action : entry->menu()->actions()) {
+        if (action->shortcuts().isEmpty()) continue;
+        QVERIFY2(action->shortcutContext() == Qt::ApplicationShortcut,
+                 qPrintable(action->text()));
+        ++checked;
+      }
+    }
+    QVERIFY(checked >= 10);
+  }
+
   void has_three_views_and_switches_between_them() {
     MainWindow window;
     auto* views = window.findChild<QTabWidget*>("views");
