@@ -63,7 +63,7 @@ struct Extent {
 
 FunctionPlot::FunctionPlot(double min_x, double max_x, QWidget* parent) : QCustomPlot(parent) {
   setObjectName("functionsPlot");
-  setMinimumSize(480, 320);
+  setMinimumSize(240, 200);  // two of them side by side still fit a 1200 px window
   // Antialiased translucent band fills were 40% of a replot (5.0 -> 3.1 ms per click in
   // `nplab --bench-latency`); their edges are soft already, so plain fills look the same.
   setNotAntialiasedElements(QCP::aeFills);

@@ -124,6 +124,8 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
     *caption = new QLabel(column);
     (*caption)->setObjectName(plot == plot_ ? "mainCaption" : "compareCaption");
     (*caption)->setTextFormat(Qt::RichText);
+    // A long caption is cut at the column's edge rather than widening the window.
+    (*caption)->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     (*caption)->hide();
     plot->setParent(column);
     column_layout->addWidget(*caption);

@@ -68,6 +68,19 @@ class MainWindowTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void comparing_two_models_never_widens_the_window() {
+    nplab::ui::MainWindow window(nullptr, "cpu");
+    window.resize(1000, 700);  // a projector's window
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& functions = *window.functions_view();
+    functions.set_compare_model(functions.models().size() - 1);
+    functions.add_point(0.0, 0.5);
+    QVERIFY(QTest::qWaitFor([&] { return functions.is_settled(); }, 30'000));
+    QCoreApplication::processEvents();
+    QCOMPARE(window.width(), 1000);
+  }
+
   void every_menu_shortcut_works_from_any_window_of_the_app() {
     nplab::ui::MainWindow window;
     int checked = 0;
