@@ -8,6 +8,7 @@
 #include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <utility>
 
 #include "editable_view.h"
@@ -23,7 +24,10 @@ ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name, 
   layout->addWidget(new QLabel(tr("Model:"), this));
   combo_ = new QComboBox(this);
   combo_->setObjectName(combo_name);
-  combo_->setMinimumContentsLength(min_characters);
+  // Wide enough for the longest label ("untrained: tnpkr-dka"), so that none is cut off.
+  qsizetype longest = min_characters;
+  for (const auto& choice : choices_) longest = std::max(longest, choice.label.size());
+  combo_->setMinimumContentsLength(static_cast<int>(longest));
   combo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   for (const auto& choice : choices_) combo_->addItem(choice.label);
   connect(combo_, &QComboBox::currentIndexChanged, this, [this](int index) {

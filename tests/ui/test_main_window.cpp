@@ -68,6 +68,31 @@ class MainWindowTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void shortcuts_dialog_and_model_pickers_show_their_texts_whole() {
+    nplab::ui::MainWindow window(nullptr, "cpu");
+    window.show();
+    window.show_shortcuts();
+    auto* dialog = window.findChild<QDialog*>("shortcutsDialog");
+    QVERIFY(dialog && QTest::qWaitForWindowExposed(dialog));
+    for (auto* table : dialog->findChildren<QTableWidget*>()) {
+      for (int row = 0; row < table->rowCount(); ++row) {
+        const auto* item = table->item(row, 1);
+        const int needed = table->fontMetrics().horizontalAdvance(item->text());
+        const int shown = table->viewport()->width() - table->columnWidth(0);
+        QVERIFY2(needed <= shown, qPrintable(item->text()));
+      }
+    }
+    for (auto* combo : {window.images_view()->findChild<QComboBox*>("imageModelPicker"),
+                        window.functions_view()->findChild<QComboBox*>("modelPicker")}) {
+      if (!combo) continue;
+      for (int i = 0; i < combo->count(); ++i) {
+        QVERIFY2(combo->fontMetrics().horizontalAdvance(combo->itemText(i)) <
+                     combo->minimumSizeHint().width() - 20,
+                 qPrintable(combo->itemText(i)));
+      }
+    }
+  }
+
   void comparing_two_models_never_widens_the_window() {
     nplab::ui::MainWindow window(nullptr, "cpu");
     window.resize(1000, 700);  // a projector's window
