@@ -1,7 +1,7 @@
 #pragma once
 // Undo/redo of context edits as a capped stack of snapshots (the PlotJuggler way): record() the
 // state before each edit; undo()/redo() hand back the state to show. The Functions view keeps
-// point lists, the Images view lists of revealed pixels.
+// points with their hidden function, the Images view lists of revealed pixels.
 
 #include <cstddef>
 #include <deque>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nplab/explorer.h"
+#include "nplab/ground_truth.h"
 
 namespace nplab::ui {
 
@@ -60,7 +61,14 @@ class SnapshotHistory {
   std::deque<Snapshot> redo_;
 };
 
-/// The Functions view's history of context point lists.
+/// A history of context point lists.
 using EditHistory = SnapshotHistory<std::vector<ContextPoint>>;
+
+/// One undo step of the Functions view: the points and the hidden function they were placed on
+/// ("New function" and the kernel's settings change the second).
+struct FunctionsSnapshot {
+  std::vector<ContextPoint> points;
+  TruthSpec truth;
+};
 
 }  // namespace nplab::ui

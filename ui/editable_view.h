@@ -12,7 +12,8 @@ class EditableView {
   virtual void redo() = 0;
   /// Removes every point, as one undoable edit.
   virtual void clear_points() = 0;
-  /// A fresh start without undo history.
+  /// A fresh start: the Functions view's is undoable, the Images view's (a new image) starts a
+  /// new history.
   virtual void new_session() = 0;
   virtual bool can_undo() const = 0;
   virtual bool can_redo() const = 0;

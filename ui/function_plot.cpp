@@ -63,7 +63,7 @@ struct Extent {
 
 FunctionPlot::FunctionPlot(double min_x, double max_x, QWidget* parent) : QCustomPlot(parent) {
   setObjectName("functionsPlot");
-  setMinimumSize(480, 320);
+  setMinimumSize(240, 200);  // two of them side by side still fit a 1200 px window
   // Antialiased translucent band fills were 40% of a replot (5.0 -> 3.1 ms per click in
   // `nplab --bench-latency`); their edges are soft already, so plain fills look the same.
   setNotAntialiasedElements(QCP::aeFills);
@@ -277,7 +277,7 @@ void FunctionPlot::set_oracle(const std::vector<double>& grid, const std::vector
   oracle_lower_->setData(keys, down, true);
 }
 
-void FunctionPlot::fit_y_range() {
+void FunctionPlot::fit_y_range(YFit mode) {
   Extent content;
   content.low = -kMinHalfHeight;
   content.high = kMinHalfHeight;
@@ -300,7 +300,19 @@ void FunctionPlot::fit_y_range() {
   const QCPRange current = yAxis->range();
   const bool outside = wanted.lower < current.lower || wanted.upper > current.upper;
   const bool far_too_tall = current.size() > kShrinkFactor * wanted.size();
-  if (outside || far_too_tall) yAxis->setRange(wanted);
+  switch (mode) {
+    case YFit::Grow:
+      if (outside) {
+        yAxis->setRange(std::min(wanted.lower, current.lower), std::max(wanted.upper, current.upper));
+      }
+      break;
+    case YFit::Settle:
+      if (outside || far_too_tall) yAxis->setRange(wanted);
+      break;
+    case YFit::Tight:
+      yAxis->setRange(wanted);
+      break;
+  }
 }
 
 void FunctionPlot::schedule_replot() {

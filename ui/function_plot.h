@@ -27,11 +27,16 @@ class FunctionPlot : public QCustomPlot {
   /// Which overlays are drawn (their data is kept while hidden). Call fit_y_range() after.
   void show_overlays(bool truth, bool oracle);
 
+  /// How fit_y_range() may move the y axis.
+  enum class YFit {
+    Grow,    ///< only outwards: while the user edits, a click lands where its pixel says
+    Settle,  ///< grows, and shrinks when the range is much larger than needed (no twitching)
+    Tight,   ///< exactly what is drawn (the Fit action)
+  };
   /// Fits the y axis to what is drawn: the points, the curves, and the ±2σ bands, though never
   /// letting a band (an untrained model's can be huge) stretch the axis past twice the height of
-  /// the rest. It grows at once when something leaves the range but shrinks only when the range
-  /// is much larger than needed, so the axis does not twitch with every click.
-  void fit_y_range();
+  /// the rest.
+  void fit_y_range(YFit mode = YFit::Settle);
 
   /// Replots at most once per frame however many updates arrive (PlotJuggler's way).
   void schedule_replot();

@@ -6,10 +6,12 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 
+#include "busy_indicator.h"
 #include "function_plot.h"
 #include "theme.h"
 #include "truth_panel.h"
@@ -17,8 +19,6 @@
 
 namespace nplab::ui {
 namespace {
-
-constexpr double kHitRadiusPixels = 10.0;
 
 std::vector<double> linspace(double from, double to, int count) {
   std::vector<double> values(static_cast<size_t>(count));
@@ -35,13 +35,17 @@ FunctionsView::FunctionsView(ExplorerWorker& worker, QStringList model_dirs, QWi
   compare_plot_ = new FunctionPlot(kMinX, kMaxX, this);
   compare_plot_->setObjectName("comparePlot");
   build_controls(available_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs));
+  applied_truth_ = truth();
   for (auto* source : {plot_, compare_plot_}) {
     connect(source, &QCustomPlot::mousePress, this,
             [this, source](QMouseEvent* event) { on_mouse_press(source, event); });
     connect(source, &QCustomPlot::mouseMove, this, &FunctionsView::on_mouse_move);
     connect(source, &QCustomPlot::mouseRelease, this, &FunctionsView::on_mouse_release);
+    source->installEventFilter(this);
   }
 
+  busy_ = new BusyIndicator(*plot_);
+  connect(busy_, &BusyIndicator::changed, this, &FunctionsView::update_readout);
   connect(&worker_, &ExplorerWorker::finished, this, &FunctionsView::show_result);
   // The readout's colours are the theme's.
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] {
@@ -86,7 +90,7 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   controls->addStretch(1);
 
   edit_buttons_ = new EditButtons(
-      *this, *this, tr("Start afresh: a new hidden function, no points, no undo history"),
+      *this, *this, tr("Start afresh: a new hidden function and no points (Undo brings them back)"),
       tr("Remove every context point (undoable)"));
   controls->addWidget(edit_buttons_);
   delete_ = new QAction(tr("Delete point"), this);
@@ -98,6 +102,16 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   connect(delete_, &QAction::triggered, this, [this] {
     if (selected_ >= 0) remove_point(static_cast<std::size_t>(selected_));
   });
+  auto* fit = new QAction(tr("Fit"), this);
+  fit->setObjectName("fitAction");
+  fit->setToolTip(tr("Fit the y axis to what is drawn (Ctrl+0); while you click, it only grows"));
+  fit->setShortcut(QKeySequence(QStringLiteral("Ctrl+0")));
+  fit->setShortcutContext(Qt::WindowShortcut);  // only while this view is on screen
+  addAction(fit);
+  connect(fit, &QAction::triggered, this, &FunctionsView::fit_axes);
+  auto* fit_button = new QToolButton(this);
+  fit_button->setDefaultAction(fit);
+  controls->addWidget(fit_button);
   truth_panel_ = new TruthPanel(this);
   auto* centre = new QHBoxLayout;
   // Each plot under its caption, in a column of its own; the second column is hidden (and then
@@ -110,6 +124,8 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
     *caption = new QLabel(column);
     (*caption)->setObjectName(plot == plot_ ? "mainCaption" : "compareCaption");
     (*caption)->setTextFormat(Qt::RichText);
+    // A long caption is cut at the column's edge rather than widening the window.
+    (*caption)->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     (*caption)->hide();
     plot->setParent(column);
     column_layout->addWidget(*caption);
@@ -145,6 +161,10 @@ QCustomPlot* FunctionsView::plot() const {
 
 int FunctionsView::current_model() const {
   return model_picker_->current();
+}
+
+bool FunctionsView::shows_busy() const {
+  return busy_->shown();
 }
 
 bool FunctionsView::is_settled() const {
@@ -193,34 +213,32 @@ void FunctionsView::clear_points() {
 }
 
 void FunctionsView::new_session() {
+  history_.record(snapshot());
   auto spec = truth();
   spec.seed = random_() >> 1;  // fits a JSON integer of any reader
   selected_ = -1;
   pending_reveals_.clear();
-  truth_panel_->set_spec(spec);
-  truth_values_.clear();
-  oracle_.reset();
+  apply_truth(spec);
   commit({}, /*record_undo=*/false);
-  history_.reset();
-  update_actions();
 }
 
 void FunctionsView::undo() {
-  if (auto previous = history_.undo(points_)) {
-    selected_ = -1;
-    commit(std::move(*previous), /*record_undo=*/false);
-  }
+  if (auto previous = history_.undo(snapshot())) restore_snapshot(std::move(*previous));
 }
 
 void FunctionsView::redo() {
-  if (auto next = history_.redo(points_)) {
-    selected_ = -1;
-    commit(std::move(*next), /*record_undo=*/false);
-  }
+  if (auto next = history_.redo(snapshot())) restore_snapshot(std::move(*next));
+}
+
+void FunctionsView::restore_snapshot(FunctionsSnapshot snapshot) {
+  selected_ = -1;
+  pending_reveals_.clear();
+  if (snapshot.truth != applied_truth_) apply_truth(snapshot.truth);
+  commit(std::move(snapshot.points), /*record_undo=*/false);
 }
 
 void FunctionsView::commit(std::vector<ContextPoint> next, bool record_undo) {
-  if (record_undo) history_.record(points_);
+  if (record_undo) history_.record(snapshot());
   points_ = std::move(next);
   if (selected_ >= static_cast<int>(points_.size())) selected_ = -1;
   request_prediction();  // first: the worker computes while this thread redraws the points
@@ -245,11 +263,8 @@ void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
                             int compare_index) {
   pending_reveals_.clear();
   selected_ = -1;
-  truth_panel_->set_spec(truth);
   truth_panel_->set_overlays(show_truth, show_oracle);
-  truth_values_.clear();
-  oracle_.reset();
-  draw_overlays();
+  apply_truth(truth);
   model_picker_->select_quietly(model_index);  // one request below, not one per change
   set_compare_pane(compare_index);             // the commit below requests for both models
   history_.reset();
@@ -278,6 +293,7 @@ void FunctionsView::request_prediction() {
     worker_.post(std::move(second));
   }
   worker_.post(std::move(request));
+  busy_->start();
 }
 
 // --- The hidden function -----------------------------------------------------------------------
@@ -287,11 +303,19 @@ const TruthSpec& FunctionsView::truth() const {
 }
 
 void FunctionsView::set_truth(const TruthSpec& spec) {
+  if (spec == applied_truth_) return;
+  history_.record(snapshot());
+  apply_truth(spec);
+  request_prediction();
+  update_actions();
+}
+
+void FunctionsView::apply_truth(const TruthSpec& spec) {
   if (spec != truth()) truth_panel_->set_spec(spec);
+  applied_truth_ = spec;
   truth_values_.clear();  // they were for the old spec; the next result brings the new ones
   oracle_.reset();
   draw_overlays();
-  request_prediction();
 }
 
 bool FunctionsView::truth_shown() const {
@@ -341,72 +365,6 @@ void FunctionsView::run_pending_reveals() {
     next.push_back(observe(index));
     commit(std::move(next));
   }
-}
-
-// --- Mouse -------------------------------------------------------------------------------------
-
-QPointF FunctionsView::to_data(const FunctionPlot& source, const QPointF& pixel) const {
-  return {source.xAxis->pixelToCoord(pixel.x()), source.yAxis->pixelToCoord(pixel.y())};
-}
-
-int FunctionsView::point_near(const FunctionPlot& source, const QPointF& pixel) const {
-  int nearest = -1;
-  double nearest_distance = kHitRadiusPixels;
-  for (size_t i = 0; i < points_.size(); ++i) {
-    const QPointF drawn(source.xAxis->coordToPixel(points_[i].x[0]),
-                        source.yAxis->coordToPixel(points_[i].y[0]));
-    const double distance = std::hypot(drawn.x() - pixel.x(), drawn.y() - pixel.y());
-    if (distance <= nearest_distance) {
-      nearest = static_cast<int>(i);
-      nearest_distance = distance;
-    }
-  }
-  return nearest;
-}
-
-void FunctionsView::on_mouse_press(FunctionPlot* source, QMouseEvent* event) {
-  const QPointF pixel = event->position();
-  if (!source->axisRect()->rect().contains(pixel.toPoint())) return;
-  const int hit = point_near(*source, pixel);
-  if (event->button() == Qt::RightButton) {
-    if (hit >= 0) remove_point(static_cast<std::size_t>(hit));
-    return;
-  }
-  if (event->button() != Qt::LeftButton) return;
-  if (hit >= 0) {
-    selected_ = hit;
-    drag_start_ = points_;  // recorded for undo only once the point actually moves
-    draw_points();
-  } else {
-    const QPointF data = to_data(*source, pixel);
-    add_point(data.x(), data.y());  // holding the button drags the new point: one undo step
-    drag_start_.reset();
-  }
-  dragging_ = true;
-  drag_plot_ = source;
-}
-
-void FunctionsView::on_mouse_move(QMouseEvent* event) {
-  if (!dragging_ || !drag_plot_ || selected_ < 0 || !(event->buttons() & Qt::LeftButton)) {
-    return;
-  }
-  if (drag_start_) {
-    history_.record(std::move(*drag_start_));
-    drag_start_.reset();
-  }
-  const QPointF data = to_data(*drag_plot_, event->position());
-  auto next = points_;
-  next[static_cast<size_t>(selected_)] = visible_point(data.x(), data.y());
-  commit(std::move(next), /*record_undo=*/false);
-}
-
-void FunctionsView::on_mouse_release(QMouseEvent* /*event*/) {
-  dragging_ = false;
-  drag_plot_ = nullptr;
-  drag_start_.reset();
-  fit_y_ranges();  // held back while dragging, so the axis did not move under the mouse
-  plot_->schedule_replot();
-  compare_plot_->schedule_replot();
 }
 
 // --- Drawing -----------------------------------------------------------------------------------
@@ -464,6 +422,9 @@ void FunctionsView::show_result(const PredictionResult& result) {
   } else {
     plot_->schedule_replot();
   }
+  if (latest && (!comparing() || (compare_shown_ && compare_shown_->generation == generation_))) {
+    busy_->finish();
+  }
   update_readout();
   update_captions();
   run_pending_reveals();
@@ -503,6 +464,7 @@ void FunctionsView::update_readout() {
     text += QStringLiteral(" · <span style='color:%1'>%2</span>")
                 .arg(css(colours.error_text), truth_error_.toHtmlEscaped());
   }
+  if (busy_->shown()) text = busy_readout(points_.size(), colours) + text;
   readout_->setText(text);
 }
 

@@ -20,6 +20,7 @@
 #include "edit_history.h"
 #include "editable_view.h"
 #include "explorer_worker.h"
+#include "function_plot.h"
 #include "model_catalog.h"
 
 class QAction;
@@ -30,8 +31,8 @@ class QMouseEvent;
 
 namespace nplab::ui {
 
+class BusyIndicator;
 class EditButtons;
-class FunctionPlot;
 class ModelPicker;
 class TruthPanel;
 
@@ -55,6 +56,8 @@ class FunctionsView : public QWidget, public EditableView {
   int current_model() const;
   /// The last prediction drawn, if any.
   const std::optional<PredictionResult>& shown() const { return shown_; }
+  /// Whether the view says it is computing (a request unanswered for BusyIndicator::kDelayMs).
+  bool shows_busy() const;
   /// Whether what is drawn answers the latest request and no reveal is waiting to happen.
   bool is_settled() const;
   QCustomPlot* plot() const;
@@ -66,7 +69,7 @@ class FunctionsView : public QWidget, public EditableView {
   void remove_point(std::size_t index);
   void set_points(std::vector<ContextPoint> points);
   void clear_points() override;
-  /// A fresh start: a new hidden function, no points and no undo history.
+  /// A fresh start: a new hidden function and no points, as one undoable edit.
   void new_session() override;
   void undo() override;
   void redo() override;
@@ -110,11 +113,17 @@ class FunctionsView : public QWidget, public EditableView {
   void restore(int model_index, std::vector<ContextPoint> points, const TruthSpec& truth,
                bool show_truth, bool show_oracle, int compare_index = -1);
 
+  /// Fits the y axis to what is drawn now, shrinking it too (the Fit button, Ctrl+0).
+  void fit_axes();
+
  signals:
   /// The drawn prediction now answers the latest request.
   void settled();
   /// can_undo(), can_redo() or can_clear() may have changed.
   void history_changed();
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   enum class Reveal { Random, Uncertain };
@@ -133,8 +142,9 @@ class FunctionsView : public QWidget, public EditableView {
   bool comparing() const { return compare_model() >= 0; }
   /// Shows or hides the second plot for `index` (-1: none) without requesting a prediction.
   void set_compare_pane(int index);
-  /// Fits each plot's y axis, then gives both the union, so side by side they read alike.
-  void fit_y_ranges();
+  /// Fits each plot's y axis, then gives both the union, so side by side they read alike. By
+  /// default only growing while the pointer is over a plot, else settling (FunctionPlot::YFit).
+  void fit_y_ranges(std::optional<FunctionPlot::YFit> mode = std::nullopt);
   void show_compare_result(const PredictionResult& result);
   /// "model · N · update µs (mode) · state", or the error, for one plot's caption.
   QString caption_for(int model, const std::optional<PredictionResult>& shown) const;
@@ -142,6 +152,12 @@ class FunctionsView : public QWidget, public EditableView {
 
   /// Makes `next` the context; records the current list for undo unless told not to.
   void commit(std::vector<ContextPoint> next, bool record_undo = true);
+  /// What undo would come back to now.
+  FunctionsSnapshot snapshot() const { return {points_, applied_truth_}; }
+  /// Shows `spec` as the hidden function (not an edit: no undo record, points unchanged).
+  void apply_truth(const TruthSpec& spec);
+  /// Undo and redo: the snapshot's function, then its points.
+  void restore_snapshot(FunctionsSnapshot snapshot);
   void request_prediction();
   void show_result(const PredictionResult& result);
   /// Runs the reveals that can run now, in order; stops at one that must wait.
@@ -154,7 +170,7 @@ class FunctionsView : public QWidget, public EditableView {
   void update_actions();
 
   ExplorerWorker& worker_;
-  EditHistory history_;
+  SnapshotHistory<FunctionsSnapshot> history_;
   std::vector<ContextPoint> points_;
   std::vector<double> grid_;
   std::uint64_t generation_ = 0;
@@ -162,6 +178,7 @@ class FunctionsView : public QWidget, public EditableView {
   std::optional<PredictionResult> compare_shown_;
   QString error_;
 
+  TruthSpec applied_truth_;  // truth() as last applied: the panel's spec is new by the time it says
   std::vector<double> truth_values_;  // for truth(); cleared when it changes
   std::optional<GridPrediction> oracle_;
   QString truth_error_;
@@ -170,9 +187,11 @@ class FunctionsView : public QWidget, public EditableView {
 
   int selected_ = -1;
   bool dragging_ = false;
+  bool pointer_in_plot_ = false;  // the y axis then only grows (fit_y_ranges)
   FunctionPlot* drag_plot_ = nullptr;                    // the plot a drag started on
   std::optional<std::vector<ContextPoint>> drag_start_;  // points before a drag, until it moves
 
+  BusyIndicator* busy_ = nullptr;  // "computing…" over the plot while a request is slow
   ModelPicker* model_picker_ = nullptr;
   EditButtons* edit_buttons_ = nullptr;
   QLabel* readout_ = nullptr;

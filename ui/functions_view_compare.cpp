@@ -7,6 +7,7 @@
 #include <QSignalBlocker>
 #include <algorithm>
 
+#include "busy_indicator.h"
 #include "function_plot.h"
 #include "functions_view.h"
 #include "theme.h"
@@ -28,6 +29,9 @@ void FunctionsView::show_compare_result(const PredictionResult& result) {
     compare_plot_->replot_now();
   } else {
     compare_plot_->schedule_replot();
+  }
+  if (result.generation == generation_ && shown_ && shown_->generation == generation_) {
+    busy_->finish();
   }
   update_captions();
   if (is_settled()) emit settled();
@@ -65,15 +69,23 @@ QCustomPlot* FunctionsView::compare_plot() const {
   return compare_plot_;
 }
 
-void FunctionsView::fit_y_ranges() {
-  plot_->fit_y_range();
+void FunctionsView::fit_y_ranges(std::optional<FunctionPlot::YFit> mode) {
+  const auto fit = mode.value_or(pointer_in_plot_ ? FunctionPlot::YFit::Grow
+                                                  : FunctionPlot::YFit::Settle);
+  plot_->fit_y_range(fit);
   if (!comparing()) return;
-  compare_plot_->fit_y_range();
+  compare_plot_->fit_y_range(fit);
   const QCPRange first = plot_->yAxis->range();
   const QCPRange second = compare_plot_->yAxis->range();
   const QCPRange both(std::min(first.lower, second.lower), std::max(first.upper, second.upper));
   plot_->yAxis->setRange(both);
   compare_plot_->yAxis->setRange(both);
+}
+
+void FunctionsView::fit_axes() {
+  fit_y_ranges(FunctionPlot::YFit::Tight);
+  plot_->replot_now();
+  if (comparing()) compare_plot_->replot_now();
 }
 
 QString FunctionsView::caption_for(int model, const std::optional<PredictionResult>& shown) const {

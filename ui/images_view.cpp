@@ -16,6 +16,7 @@
 #include <numeric>
 #include <utility>
 
+#include "busy_indicator.h"
 #include "image_panels.h"
 #include "theme.h"
 #include "view_controls.h"
@@ -23,6 +24,7 @@
 namespace nplab::ui {
 namespace {
 
+constexpr std::int64_t kFirstImage = 2;
 constexpr std::uint64_t kFractionOrderSeed = 20240601;  // any fixed value: a stable order
 
 std::vector<bool> mask_of(const std::vector<int>& pixels, int count) {
@@ -92,12 +94,16 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
   connect(panels_, &QCustomPlot::mousePress, this, &ImagesView::on_mouse_press);
   connect(panels_, &QCustomPlot::mouseMove, this, &ImagesView::on_mouse_move);
   connect(panels_, &QCustomPlot::mouseRelease, this, &ImagesView::on_mouse_release);
+  busy_ = new BusyIndicator(*panels_);
+  connect(busy_, &BusyIndicator::changed, this, &ImagesView::update_readout);
   connect(&worker_, &ExplorerWorker::finished, this, &ImagesView::show_result);
   // The readout's colours are the theme's.
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] { update_readout(); });
 
-  select_model(preferred_model(models()));
-  if (test_set_) show_test_image(0);
+  select_model(preferred_constant_time_model(models()));
+  // Test image #2, a trouser: a class the image models were trained on (0–4), unlike #0, an
+  // ankle boot (class 9).
+  if (test_set_) show_test_image(std::min<std::int64_t>(kFirstImage, test_set_->size() - 1));
   update_actions();
   update_titles();
   update_readout();
@@ -124,6 +130,10 @@ const QList<ModelChoice>& ImagesView::models() const {
 bool ImagesView::is_settled() const {
   if (!image_ || current_model() < 0) return true;  // nothing to wait for
   return !request_scheduled_ && shown_ && shown_->generation == generation_;
+}
+
+bool ImagesView::shows_busy() const {
+  return busy_->shown();
 }
 
 // --- Edits -------------------------------------------------------------------------------------
@@ -415,6 +425,7 @@ void ImagesView::post_request() {
   request.points = points();
   request.targets = query_grids_.at(resolution_);
   worker_.post(std::move(request));
+  busy_->start();
 }
 
 void ImagesView::show_result(const PredictionResult& result) {
@@ -436,6 +447,7 @@ void ImagesView::show_result(const PredictionResult& result) {
   }
   if (result.generation == generation_) {
     panels_->replot_now();  // the final picture: draw it now rather than a frame later
+    if (!request_scheduled_) busy_->finish();
   }
   update_readout();
   if (is_settled()) emit settled();
@@ -451,60 +463,6 @@ void ImagesView::draw_observed() {
       static_cast<int>(std::lround(100.0 * static_cast<double>(revealed_.size()) / kPixels));
   fraction_slider_->setValue(percent);
   fraction_label_->setText(QStringLiteral("%1 %").arg(percent));
-}
-
-void ImagesView::update_titles() {
-  panels_->set_title(ImagePanels::Panel::Observed,
-                     tr("Observed: %1 of %2").arg(revealed_.size()).arg(kPixels));
-  const QString grid = QStringLiteral("%1×%1").arg(grid_side());
-  panels_->set_title(ImagePanels::Panel::Mean, tr("Predictive mean (%1)").arg(grid));
-  panels_->set_title(ImagePanels::Panel::Stddev, tr("Predictive std (%1)").arg(grid));
-  QString truth = tr("Ground truth");
-  if (image_ && source_.kind == ImageSource::Kind::FashionMnist && test_set_) {
-    truth = tr("Truth: #%1 %2")
-                .arg(source_.index)
-                .arg(QString::fromUtf8(fashion_mnist_class_name(test_set_->label(source_.index))));
-  } else if (image_) {
-    truth = tr("Truth: %1").arg(QFileInfo(source_.path).fileName());
-  }
-  panels_->set_title(ImagePanels::Panel::Truth, truth);
-}
-
-void ImagesView::update_readout() {
-  if (!image_) {
-    readout_->setText(QStringLiteral("<span style='color:%1'><b>No image:</b> %2</span> — %3")
-                          .arg(css(plot_colours().error_text), data_error_.toHtmlEscaped(),
-                               tr("open one of your own with “Open Image…”")));
-    return;
-  }
-  if (!error_.isEmpty()) {
-    readout_->setText(QStringLiteral("<span style='color:%1'><b>Error:</b> %2</span>")
-                          .arg(css(plot_colours().error_text), error_.toHtmlEscaped()));
-    return;
-  }
-  if (!shown_) {
-    readout_->setText(QStringLiteral("<b>N = %1</b>").arg(revealed_.size()) +
-                      tr(" · waiting for the model…"));
-    return;
-  }
-  const auto& update = shown_->update;
-  const bool constant = update.mode == UpdateMode::ConstantTime;
-  const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
-                           .arg(css(constant ? plot_colours().good_text : plot_colours().warn_text),
-                                QString::fromUtf8(to_string(update.mode)));
-  const QLocale locale(QLocale::English);
-  QString text =
-      QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
-      device_readout(*readout_, shown_->model.device, shown_->device_notice) +
-      QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
-          .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));
-  text += tr(" · predicting %1 targets: %2 ms")
-              .arg(locale.toString(static_cast<qlonglong>(shown_->prediction.mean.size())))
-              .arg(locale.toString(shown_->prediction.micros / 1000.0, 'f', 1));
-  if (!update.note.empty()) {
-    text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
-  }
-  readout_->setText(text);
 }
 
 void ImagesView::update_actions() {

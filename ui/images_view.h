@@ -36,6 +36,7 @@ class QSpinBox;
 
 namespace nplab::ui {
 
+class BusyIndicator;
 class EditButtons;
 class ImagePanels;
 class ModelPicker;
@@ -89,6 +90,8 @@ class ImagesView : public QWidget, public EditableView {
   const std::optional<PredictionResult>& shown() const { return shown_; }
   /// Whether what is drawn answers the latest request.
   bool is_settled() const;
+  /// Whether the view says it is computing (a request unanswered for BusyIndicator::kDelayMs).
+  bool shows_busy() const;
   ImagePanels* panels() const { return panels_; }
 
   // Context edits, each undoable.
@@ -189,6 +192,7 @@ class ImagesView : public QWidget, public EditableView {
   std::mt19937_64 random_{std::random_device{}()};
 
   ImagePanels* panels_ = nullptr;
+  BusyIndicator* busy_ = nullptr;  // "computing…" over the panels while a request is slow
   ModelPicker* model_picker_ = nullptr;
   EditButtons* edit_buttons_ = nullptr;
   QSpinBox* image_index_ = nullptr;

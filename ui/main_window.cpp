@@ -105,6 +105,7 @@ void MainWindow::build_menus() {
   for (const auto& [label, which] : views) {
     auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });
     action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(index++)));
+    action->setShortcutContext(Qt::ApplicationShortcut);
   }
   view->addSeparator();
   view->addMenu(make_theme_menu(this));
@@ -124,6 +125,7 @@ void MainWindow::build_file_menu() {
           &QAction::triggered, this, [this] {
             const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"),
                                                               last_session_, kSessionFilter);
+            take_back_focus();
             if (!path.isEmpty()) open_session(path);
           });
   connect(add_action(file, tr("&Save Session…"), "saveSessionAction", {QKeySequence::Save}),
@@ -148,6 +150,7 @@ void MainWindow::build_file_menu() {
           &QAction::triggered, this, [this] {
             const QString path =
                 QFileDialog::getOpenFileName(this, tr("Import Points"), {}, kCsvFilter);
+            take_back_focus();
             if (!path.isEmpty()) import_points(path);
           });
   connect(add_action(file, tr("E&xport Points CSV…"), "exportPointsAction"), &QAction::triggered,
@@ -179,6 +182,13 @@ void MainWindow::build_edit_menu() {
   connect(redo_, &QAction::triggered, this, on_current(&EditableView::redo));
   connect(clear_, &QAction::triggered, this, on_current(&EditableView::clear_points));
   connect(new_, &QAction::triggered, this, on_current(&EditableView::new_session));
+}
+
+void MainWindow::take_back_focus() {
+  // Without a window manager nobody activates the window again once a dialog has closed, and
+  // with no active window not even an application-wide shortcut fires.
+  activateWindow();
+  raise();
 }
 
 EditableView* MainWindow::current_editable() const {
@@ -220,6 +230,7 @@ QString MainWindow::ask_save_path(const QString& title, const QString& suggested
                                   const QString& filters) {
   QString chosen_filter;
   QString path = QFileDialog::getSaveFileName(this, title, suggested, filters, &chosen_filter);
+  take_back_focus();
   if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty()) return path;
   // "PNG image (*.png)" -> ".png"
   const auto star = chosen_filter.indexOf("*.");
@@ -376,6 +387,7 @@ void MainWindow::show_shortcuts() {
       if (auto* menu = entry->menu()) actions += menu->actions();
     }
     actions += functions_->findChild<QAction*>("deleteAction");
+    actions += functions_->findChild<QAction*>("fitAction");
     const QList<ShortcutRow> mouse{
         {tr("Left click"), tr("Add a context point (hold and drag to place it)")},
         {tr("Drag a point"), tr("Move it")},

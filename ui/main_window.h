@@ -62,6 +62,8 @@ class MainWindow : public QMainWindow {
   EditableView* current_editable() const;
   void update_edit_actions();
   void report_error(const QString& title, const QString& message);
+  /// Activates the window again after a file dialog.
+  void take_back_focus();
   /// Asks for a file name to save to, adding the chosen filter's suffix when none was typed.
   QString ask_save_path(const QString& title, const QString& suggested, const QString& filters);
 

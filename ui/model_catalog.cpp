@@ -61,4 +61,11 @@ int preferred_model(const QList<ModelChoice>& choices) {
   return choices.isEmpty() ? -1 : 0;
 }
 
+int preferred_constant_time_model(const QList<ModelChoice>& choices) {
+  for (int i = 0; i < choices.size(); ++i) {
+    if (!choices[i].untrained && choices[i].label.contains(QStringLiteral("cmanp"))) return i;
+  }
+  return preferred_model(choices);
+}
+
 }  // namespace nplab::ui

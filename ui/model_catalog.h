@@ -35,4 +35,8 @@ QPair<int, int> checkpoint_dims(const QString& checkpoint_path);
 /// is about), else the first choice; -1 when there is none.
 int preferred_model(const QList<ModelChoice>& choices);
 
+/// The model a view opens with: the first trained CMANP checkpoint (the constant-time model;
+/// its file is replaced by better ones under the same name), else preferred_model().
+int preferred_constant_time_model(const QList<ModelChoice>& choices);
+
 }  // namespace nplab::ui

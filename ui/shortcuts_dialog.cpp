@@ -32,6 +32,8 @@ QTableWidget* make_table(const QList<ShortcutRow>& rows, QWidget* parent) {
   int height = table->horizontalHeader()->height() + 2 * table->frameWidth();
   for (int row = 0; row < rows.size(); ++row) height += table->rowHeight(row);
   table->setMinimumHeight(height);
+  // Wide enough for every text, so that none is cut off ("Add a context point (hold and…").
+  table->setMinimumWidth(table->horizontalHeader()->length() + 2 * table->frameWidth() + 4);
   table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   return table;
 }

@@ -8,6 +8,7 @@
 #include <QSignalBlocker>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <utility>
 
 #include "editable_view.h"
@@ -23,7 +24,10 @@ ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name, 
   layout->addWidget(new QLabel(tr("Model:"), this));
   combo_ = new QComboBox(this);
   combo_->setObjectName(combo_name);
-  combo_->setMinimumContentsLength(min_characters);
+  // Wide enough for the longest label ("untrained: tnpkr-dka"), so that none is cut off.
+  qsizetype longest = min_characters;
+  for (const auto& choice : choices_) longest = std::max(longest, choice.label.size());
+  combo_->setMinimumContentsLength(static_cast<int>(longest));
   combo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   for (const auto& choice : choices_) combo_->addItem(choice.label);
   connect(combo_, &QComboBox::currentIndexChanged, this, [this](int index) {
@@ -115,6 +119,13 @@ QString device_readout(QLabel& readout, const std::string& device, const std::st
     return QStringLiteral(" · on <b>%1</b>").arg(QString::fromStdString(device).toHtmlEscaped());
   }
   return {};
+}
+
+QString busy_readout(std::size_t pending_count, const PlotColours& colours) {
+  return QStringLiteral("<span style='color:%1'><b>computing N = %2…</b></span> · ")
+             .arg(css(colours.warn_text))
+             .arg(pending_count) +
+         QObject::tr("<i>shown:</i> ");
 }
 
 QLabel* add_readout_footer(QVBoxLayout& layout, QWidget& owner, const QString& hint) {

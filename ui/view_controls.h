@@ -9,6 +9,7 @@
 #include <string>
 
 #include "model_catalog.h"
+#include "theme.h"
 
 class QAction;
 class QComboBox;
@@ -85,6 +86,10 @@ QString format_bytes(std::int64_t bytes);
 /// " · running on the CPU instead" (warning colour) when the worker fell back to the CPU; empty on
 /// a plain CPU run. Sets `readout`'s tooltip to `notice` (the reason for a fallback, or nothing).
 QString device_readout(QLabel& readout, const std::string& device, const std::string& notice);
+
+/// The readout's head while a request is pending: "computing N = 12… · shown:", so that the
+/// figures after it read as the previous answer's.
+QString busy_readout(std::size_t pending_count, const PlotColours& colours);
 
 /// Adds a view's footer to `layout`: the readout (rich text, one line whose changing text never
 /// resizes the window; object name "readout"), and under it `hint`, muted in either theme.

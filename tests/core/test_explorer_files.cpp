@@ -89,6 +89,28 @@ TEST(GroundTruth, OracleInterpolatesRevealedPointsAndIsPriorWidthFarAway) {
   EXPECT_NEAR(prior.value().stddev[0], std::sqrt(1.0 + kRevealNoiseStd * kRevealNoiseStd), 1e-9);
 }
 
+TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
+  // Periodic truth (period 1): x = −1, 0 and 1 are one input; three y stacked at x = −1, one a
+  // hair beside it, and a point one period away, as 50 rapid clicks on a rescaling axis left them.
+  TruthSpec spec;
+  spec.kernel = TruthKernel::Periodic;
+  const std::vector<ContextPoint> context{point_1d(-1.0, 0.5),   point_1d(-1.0, 1.0),
+                                          point_1d(-1.0, 1.5),   point_1d(-0.999, 2.0),
+                                          point_1d(0.0, -1.0),   point_1d(0.4, 0.3)};
+  std::vector<double> grid(201);
+  for (size_t i = 0; i < grid.size(); ++i) grid[i] = -2.0 + 4.0 * i / 200.0;
+  const auto oracle = oracle_prediction(spec, context, grid);
+  ASSERT_TRUE(oracle.ok()) << oracle.error();
+  const auto [low, high] = std::minmax_element(oracle.value().mean.begin(),
+                                               oracle.value().mean.end());
+  EXPECT_GE(*low, -1.0 - 0.5);
+  EXPECT_LE(*high, 2.0 + 0.5);
+  for (const double stddev : oracle.value().stddev) {
+    EXPECT_TRUE(std::isfinite(stddev));
+    EXPECT_LT(stddev, 3.0);
+  }
+}
+
 TEST(GroundTruth, KernelNamesRoundTrip) {
   for (const auto kernel : {TruthKernel::RBF, TruthKernel::Matern52, TruthKernel::Periodic}) {
     EXPECT_EQ(truth_kernel_from_name(truth_kernel_name(kernel)), kernel);

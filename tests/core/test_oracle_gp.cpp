@@ -1,6 +1,8 @@
 // The oracle GP: exact posterior predictive with the true kernel, checked against the 1x1 closed
 // form, the prior, and the level it scores on the reference RBF tasks.
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
 #include <cstdio>
 
@@ -75,6 +77,31 @@ TEST(OracleGP, StudentTNoiseLowersItsGaussianScore) {
   const auto clean = oracle_log_likelihood(gaussian.sample(16, TaskCounts{20, 20}));
   const auto noisy = oracle_log_likelihood(heavy.sample(16, TaskCounts{20, 20}));
   EXPECT_LT(noisy.target.mean().item<double>(), clean.target.mean().item<double>());
+}
+
+TEST(OracleGP, DuplicateInputsWithoutNoiseStillGiveAFinitePrediction) {
+  // Without noise, three copies of one input make the covariance singular: the jitter decides.
+  GPPrior prior{KernelKind::Periodic, KernelHyperparameters::constant({0.4, 1.0, 1.0}), 0.0};
+  const auto xc = at::tensor({-1.0, -1.0, 0.0}, at::kDouble).view({1, 3, 1});
+  const auto yc = at::tensor({0.5, 0.5, 0.5}, at::kDouble).view({1, 3, 1});
+  const auto xt = at::linspace(-2, 2, 41, at::kDouble).view({1, 41, 1});
+  const auto prediction = oracle_predict(xc, yc, xt, prior);
+  EXPECT_TRUE(prediction.mean.isfinite().all().item<bool>());
+  EXPECT_TRUE(prediction.stddev.isfinite().all().item<bool>());
+  EXPECT_NEAR(prediction.mean[0][10][0].item<double>(), 0.5, 1e-3);  // x = −1
+}
+
+TEST(OracleGP, EvidenceRaisesTheNoiseOnlyForContradictingPoints) {
+  GPPrior prior{KernelKind::Periodic, KernelHyperparameters::constant({0.4, 1.0, 0.7}), 0.02};
+  // Two points a thousandth apart whose y differ by 1: no smooth f with noise 0.02 does that.
+  const auto xc = at::tensor({-1.0, -0.999, -0.5, 0.1, 0.6, 1.3}, at::kDouble).view({1, 6, 1});
+  const auto contradicting =
+      at::tensor({0.5, 1.5, -0.3, 0.8, 0.2, -0.9}, at::kDouble).view({1, 6, 1});
+  EXPECT_GT(evidence_noise_std(xc, contradicting, prior), 0.2);
+  // Values of one function (the prior's own draw) keep the protocol's noise.
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(3);
+  const auto drawn = sample_gp_values(prior.kernel, xc, prior.hyper, prior.noise_std, generator);
+  EXPECT_EQ(evidence_noise_std(xc, drawn, prior), 0.02);
 }
 
 TEST(OracleGP, MismatchedShapesAreRejected) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "busy_indicator.h"
 #include "edit_history.h"
 #include "explorer_worker.h"
 #include "functions_view.h"
@@ -366,9 +367,13 @@ class FunctionsViewTest : public QObject {
     QCOMPARE(f.view.shown()->update.count, static_cast<int64_t>(f.view.points().size()));
     QVERIFY(max_abs_diff(f.view.shown()->prediction.mean, facade_prediction(f.view).mean) < 1e-5);
 
+    // A new session is one more undoable edit, not a wipe of the history.
+    const auto before_new = f.view.points();
     f.view.new_session();
     QVERIFY(f.view.points().empty());
-    QVERIFY(!f.view.can_undo() && !f.view.can_redo());
+    QVERIFY(f.view.can_undo() && !f.view.can_redo());
+    f.view.undo();
+    QCOMPARE(f.view.points(), before_new);
   }
 
   void stays_responsive_while_a_thousand_points_are_added() {
@@ -434,6 +439,71 @@ class FunctionsViewTest : public QObject {
     QVERIFY(f.settle());
     QVERIFY(f.view.shown()->ok());
     QCOMPARE(f.view.shown()->update.count, int64_t{1});
+  }
+
+  void y_axis_does_not_shrink_under_the_cursor_and_fit_shrinks_it() {
+    Fixture f;
+    f.view.set_points({nplab::point_1d(-1.0, 7.5), nplab::point_1d(1.0, 0.5)});
+    QVERIFY(f.settle());
+    const auto grown = f.view.plot()->yAxis->range();
+    QVERIFY(grown.upper > 7.5);
+    // Removing the high point by mouse: the axis stays, so the next click lands where it looks.
+    click(f.view, -1.0, 7.5, Qt::RightButton);
+    QCOMPARE(f.view.points().size(), size_t{1});
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.plot()->yAxis->range(), grown);
+    click(f.view, 0.0, 5.0);
+    QVERIFY(f.settle());
+    QVERIFY(std::abs(f.view.points().back().y[0] - 5.0) < grown.size() / 100);
+    click(f.view, 0.0, 5.0, Qt::RightButton);
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.plot()->yAxis->range(), grown);
+    // Once the pointer leaves, the axis settles to what is drawn.
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(f.view.plot(), &leave);
+    const auto settled = f.view.plot()->yAxis->range();
+    QVERIFY(settled.size() < grown.size() / 1.5);
+    // Fit: exactly what is drawn, at once.
+    f.view.set_points({nplab::point_1d(-1.0, 7.5), nplab::point_1d(1.0, 0.5)});
+    QVERIFY(f.settle());
+    f.view.set_points({nplab::point_1d(1.0, 0.5)});
+    QVERIFY(f.settle());
+    f.view.findChild<QAction*>("fitAction")->trigger();
+    QVERIFY(f.view.plot()->yAxis->range().upper < 3.0);
+  }
+
+  void a_slow_request_shows_computing_with_the_new_count_until_it_is_answered() {
+    Fixture f;
+    QVERIFY(f.settle());
+    auto* readout = f.view.findChild<QLabel*>("readout");
+    auto* badge = f.view.plot()->findChild<QLabel*>("busyBadge");
+    QVERIFY(badge && !badge->isVisible());
+    // 100,000 points: seconds for the untrained CMANP on the CPU, far past the 150 ms delay.
+    std::vector<ContextPoint> many;
+    for (int i = 0; i < 100'000; ++i) many.push_back(nplab::point_1d(-2.0 + 4e-5 * i, 0.1));
+    f.view.set_points(std::move(many));
+    QVERIFY(QTest::qWaitFor([&] { return f.view.shows_busy(); }, 5'000));
+    QVERIFY(badge->isVisible());
+    QVERIFY2(readout->text().contains("computing N = 100000"), qPrintable(readout->text()));
+    QVERIFY(f.settle());
+    QVERIFY(!f.view.shows_busy() && !badge->isVisible());
+    QVERIFY(!readout->text().contains("computing"));
+  }
+
+  void a_quick_answer_never_shows_computing() {
+    QWidget covered;
+    nplab::ui::BusyIndicator busy(covered);
+    bool ever_shown = false;
+    QObject::connect(&busy, &nplab::ui::BusyIndicator::changed,
+                     [&](bool shown) { ever_shown = ever_shown || shown; });
+    busy.start();
+    QTest::qWait(nplab::ui::BusyIndicator::kDelayMs / 3);
+    busy.finish();
+    QTest::qWait(2 * nplab::ui::BusyIndicator::kDelayMs);
+    QVERIFY(!ever_shown && !busy.shown());
+    busy.start();
+    QTest::qWait(2 * nplab::ui::BusyIndicator::kDelayMs);
+    QVERIFY(busy.shown());
   }
 
   void history_forgets_the_oldest_snapshot_past_its_capacity() {

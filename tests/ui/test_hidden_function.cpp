@@ -134,7 +134,7 @@ class HiddenFunctionTest : public QObject {
     }
   }
 
-  void new_function_resamples_and_starts_afresh_while_kernel_changes_keep_the_points() {
+  void new_function_resamples_undoably_while_kernel_changes_keep_the_points() {
     Fixture f;
     f.view.reveal_random(3);
     QVERIFY(f.settle());
@@ -148,11 +148,29 @@ class HiddenFunctionTest : public QObject {
     QCOMPARE(f.view.truth_values(), nplab::sample_truth(spec, f.view.grid()).value());
 
     const auto seed = f.view.truth().seed;
+    const auto points = f.view.points();
     f.view.findChild<QPushButton*>("newFunctionButton")->click();
     QVERIFY(f.settle());
-    QVERIFY(f.view.truth().seed != seed);
+    const auto new_seed = f.view.truth().seed;
+    QVERIFY(new_seed != seed);
     QVERIFY(f.view.points().empty());
-    QVERIFY(!f.view.can_undo());
+    // Not a silent wipe: Undo brings back the points and the function they were placed on.
+    QVERIFY(f.view.can_undo());
+    f.view.undo();
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.truth().seed, seed);
+    QCOMPARE(f.view.points(), points);
+    QCOMPARE(f.view.truth_values(), nplab::sample_truth(f.view.truth(), f.view.grid()).value());
+    f.view.redo();
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.truth().seed, new_seed);
+    QVERIFY(f.view.points().empty());
+    // The kernel change before it is one undo step too; the points stay.
+    f.view.undo();
+    f.view.undo();
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.truth().kernel, nplab::TruthKernel::RBF);
+    QCOMPARE(f.view.points(), points);
   }
 
   void y_axis_grows_to_show_every_point_and_shrinks_back() {

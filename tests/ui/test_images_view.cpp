@@ -128,12 +128,24 @@ class ImagesViewTest : public QObject {
   Q_OBJECT
 
  private slots:
-  void starts_on_the_first_test_image_with_nothing_revealed_and_an_untrained_warning() {
+  void opens_with_the_cmanp_checkpoint_on_a_seen_class_image() {
+    const auto choice = [](const QString& label, bool untrained) {
+      return nplab::ui::ModelChoice{label, {}, untrained};
+    };
+    const QList<nplab::ui::ModelChoice> choices{
+        choice("fmnist-lbanp.pt", false), choice("fmnist-cmanp.pt", false),
+        choice("fmnist-tnpd.pt", false), choice("untrained: cmanp", true)};
+    QCOMPARE(nplab::ui::preferred_constant_time_model(choices), 1);
+    Fixture f;
+    QCOMPARE(f.view->source().index, std::int64_t{2});  // label 2 in the fixture: seen (0–4)
+  }
+
+  void starts_on_test_image_2_with_nothing_revealed_and_an_untrained_warning() {
     Fixture f;
     QVERIFY2(f.view->data_error().isEmpty(), qPrintable(f.view->data_error()));
     QCOMPARE(f.view->test_image_count(), std::int64_t{kFixtureImages});
     QVERIFY(f.view->image().has_value());
-    QCOMPARE(f.view->image()->intensities()[10], ((3 * 10) % 256) / 255.0);
+    QCOMPARE(f.view->image()->intensities()[10], ((5 * 2 + 3 * 10) % 256) / 255.0);
     QVERIFY(f.view->revealed().empty());
     QCOMPARE(f.view->models()[f.view->current_model()].label, QString("untrained: cmanp"));
     QVERIFY(f.view->findChild<QLabel*>("untrainedWarning")->isVisible());
@@ -152,7 +164,7 @@ class ImagesViewTest : public QObject {
     QCOMPARE(points.size(), std::size_t{1});
     QVERIFY(std::abs(points[0].x[0] - (2.0 * 5 / (kSide - 1) - 1.0)) < 1e-6);  // row
     QVERIFY(std::abs(points[0].x[1] - (2.0 * 7 / (kSide - 1) - 1.0)) < 1e-6);  // column
-    QCOMPARE(points[0].y[0], ((3 * pixel) % 256) / 255.0 - 0.5);
+    QCOMPARE(points[0].y[0], ((5 * 2 + 3 * pixel) % 256) / 255.0 - 0.5);  // image #2
 
     // A brush of radius 1 on the mean panel: the pixel and its four neighbours.
     f.view->set_brush_radius(1);

@@ -68,6 +68,59 @@ class MainWindowTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void shortcuts_dialog_and_model_pickers_show_their_texts_whole() {
+    nplab::ui::MainWindow window(nullptr, "cpu");
+    window.show();
+    window.show_shortcuts();
+    auto* dialog = window.findChild<QDialog*>("shortcutsDialog");
+    QVERIFY(dialog && QTest::qWaitForWindowExposed(dialog));
+    for (auto* table : dialog->findChildren<QTableWidget*>()) {
+      for (int row = 0; row < table->rowCount(); ++row) {
+        const auto* item = table->item(row, 1);
+        const int needed = table->fontMetrics().horizontalAdvance(item->text());
+        const int shown = table->viewport()->width() - table->columnWidth(0);
+        QVERIFY2(needed <= shown, qPrintable(item->text()));
+      }
+    }
+    for (auto* combo : {window.images_view()->findChild<QComboBox*>("imageModelPicker"),
+                        window.functions_view()->findChild<QComboBox*>("modelPicker")}) {
+      if (!combo) continue;
+      for (int i = 0; i < combo->count(); ++i) {
+        QVERIFY2(combo->fontMetrics().horizontalAdvance(combo->itemText(i)) <
+                     combo->minimumSizeHint().width() - 20,
+                 qPrintable(combo->itemText(i)));
+      }
+    }
+  }
+
+  void comparing_two_models_never_widens_the_window() {
+    nplab::ui::MainWindow window(nullptr, "cpu");
+    window.resize(1000, 700);  // a projector's window
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& functions = *window.functions_view();
+    functions.set_compare_model(functions.models().size() - 1);
+    functions.add_point(0.0, 0.5);
+    QVERIFY(QTest::qWaitFor([&] { return functions.is_settled(); }, 30'000));
+    QCoreApplication::processEvents();
+    QCOMPARE(window.width(), 1000);
+  }
+
+  void every_menu_shortcut_works_from_any_window_of_the_app() {
+    nplab::ui::MainWindow window;
+    int checked = 0;
+    for (auto* entry : window.menuBar()->actions()) {
+      if (!entry->menu()) continue;
+      for (const auto* action : entry->menu()->actions()) {
+        if (action->shortcuts().isEmpty()) continue;
+        QVERIFY2(action->shortcutContext() == Qt::ApplicationShortcut,
+                 qPrintable(action->text()));
+        ++checked;
+      }
+    }
+    QVERIFY(checked >= 10);
+  }
+
   void has_three_views_and_switches_between_them() {
     MainWindow window;
     auto* views = window.findChild<QTabWidget*>("views");

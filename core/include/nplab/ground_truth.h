@@ -44,7 +44,8 @@ std::string truth_spec_problem(const TruthSpec& spec);
 Outcome<std::vector<double>> sample_truth(const TruthSpec& spec, const std::vector<double>& grid);
 
 /// The oracle's posterior predictive (mean, std of a noisy observation) at the 1D `targets`,
-/// given 1D context points.
+/// given 1D context points. Its noise is kRevealNoiseStd unless the points contradict it (the
+/// same x with different y): then the one the evidence favours (data::evidence_noise_std).
 Outcome<GridPrediction> oracle_prediction(const TruthSpec& spec,
                                           const std::vector<ContextPoint>& context,
                                           const std::vector<double>& targets);

@@ -109,9 +109,10 @@ Outcome<GridPrediction> oracle_prediction(const TruthSpec& spec,
     check_inputs(xs, "context x");
     check_inputs(ys, "context y");
     const c10::InferenceMode inference;
-    const data::GPPrior prior{data_kernel(spec.kernel),
-                              data::KernelHyperparameters::constant(params_of(spec)),
-                              kRevealNoiseStd};
+    data::GPPrior prior{data_kernel(spec.kernel),
+                        data::KernelHyperparameters::constant(params_of(spec)), kRevealNoiseStd};
+    // Hand-placed points may contradict the reveal noise (see evidence_noise_std).
+    prior.noise_std = data::evidence_noise_std(column(xs), column(ys), prior);
     const auto prediction = data::oracle_predict(column(xs), column(ys), column(targets), prior);
     return GridPrediction{to_vector(prediction.mean), to_vector(prediction.stddev), 0.0};
   });

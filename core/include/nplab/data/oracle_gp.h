@@ -31,6 +31,20 @@ struct OracleScores {
 };
 
 OracleScores oracle_log_likelihood(const Batch& batch, const GPPrior& prior);
+
+/// Lower Cholesky factor of the covariances [..., N, N]. When rounding makes the factorisation
+/// fail (duplicate inputs with little or no noise), it is retried with jitter on the diagonal,
+/// growing tenfold from 1e-12 to 1e-4 of the largest diagonal entry; InvalidArgument beyond.
+at::Tensor stable_cholesky(const at::Tensor& covariance);
+
+/// The observation noise std for one task's context xc [1, N, dx], yc [1, N, 1]: prior.noise_std,
+/// unless the context contradicts it. Hand-placed points at (nearly) the same x, or at x equal
+/// modulo a period, with different y cannot be one smooth f plus noise 0.02; the exact posterior
+/// then swings far outside the data. When raising the noise improves the log evidence by more
+/// than a likelihood-ratio test at 0.1% allows for (5.4), the evidence-maximising std of a
+/// geometric grid (steps of √2 from prior.noise_std up to the prior's scale plus max |y|) is
+/// returned instead. Points drawn from the prior itself keep prior.noise_std.
+double evidence_noise_std(const at::Tensor& xc, const at::Tensor& yc, const GPPrior& prior);
 inline OracleScores oracle_log_likelihood(const GPTasks& tasks) {
   return oracle_log_likelihood(tasks.batch, tasks.prior);
 }
