@@ -36,7 +36,9 @@ const QList<QColor>& extra_palette() {
   return colours;
 }
 
-QColor neutral_marker() { return plot_colours().dark ? QColor(175, 175, 175) : QColor(90, 90, 90); }
+QColor neutral_marker() {
+  return plot_colours().dark ? QColor(175, 175, 175) : QColor(90, 90, 90);
+}
 
 QCPScatterStyle predicted_style(const QColor& colour) {
   return QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(colour, 1.8), Qt::NoBrush,
@@ -150,8 +152,9 @@ QColor BenchChart::colour_of(const QString& series) {
 BenchChart::Curves& BenchChart::curves_for(int panel, const QString& series) {
   const auto key = std::make_pair(panel, series);
   if (auto found = curves_.find(key); found != curves_.end()) return found->second;
-  const bool first_of_series = std::none_of(
-      curves_.begin(), curves_.end(), [&](const auto& entry) { return entry.first.second == series; });
+  const bool first_of_series = std::none_of(curves_.begin(), curves_.end(), [&](const auto& entry) {
+    return entry.first.second == series;
+  });
   const QColor colour = colour_of(series);
   auto* rect = panels_.at(panel);
   // The predicted curve comes with the first prediction (add_predicted).
@@ -181,8 +184,7 @@ void BenchChart::add_predicted(int panel, const QString& series, double n, doubl
   const QColor colour = colour_of(series);
   QPen dashed(colour, 1.6, Qt::DashLine);
   if (!curves.predicted) {
-    curves.predicted =
-        plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    curves.predicted = plot_.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     curves.predicted->setName(series + QObject::tr(" (predicted)"));
     curves.predicted->removeFromLegend();
     curves.predicted->setPen(dashed);
@@ -244,8 +246,8 @@ void BenchChart::add_marker(int panel, const QString& series, double n, const QS
   label->position->setCoords(n, 0.02 + 0.11 * static_cast<double>(in_panel));
   // Right of the line in the left half of the panel, left of it in the right half.
   const auto range = rect->axis(QCPAxis::atBottom)->range();
-  const bool right_half =
-      range.lower > 0 && n > 0 && std::log(n / range.lower) > 0.5 * std::log(range.upper / range.lower);
+  const bool right_half = range.lower > 0 && n > 0 &&
+                          std::log(n / range.lower) > 0.5 * std::log(range.upper / range.lower);
   label->setPositionAlignment((right_half ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
   label->setPadding(QMargins(3, 0, 3, 0));
   label->setColor(colour.darker(115));

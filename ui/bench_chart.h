@@ -7,9 +7,8 @@
 
 #include <QColor>
 #include <QList>
-#include <QStringList>
 #include <QString>
-
+#include <QStringList>
 #include <map>
 #include <utility>
 #include <vector>

@@ -41,8 +41,10 @@ constexpr int kUpdatePanel = 1;
 constexpr int kStatePanel = 2;
 
 QString size_text(double bytes) {
-  return bytes >= kBytesPerGiB ? QString::number(bytes / kBytesPerGiB, 'f', bytes >= 100 * kBytesPerGiB ? 0 : 1) + " GiB"
-                               : QString::number(bytes / kBytesPerMiB, 'f', 1) + " MiB";
+  return bytes >= kBytesPerGiB
+             ? QString::number(bytes / kBytesPerGiB, 'f', bytes >= 100 * kBytesPerGiB ? 0 : 1) +
+                   " GiB"
+             : QString::number(bytes / kBytesPerMiB, 'f', 1) + " MiB";
 }
 
 QString n_text(std::int64_t n) {
@@ -102,9 +104,9 @@ void MemoryView::build_controls() {
   sizes_edit_ = new QLineEdit(this);
   sizes_edit_->setObjectName("sizesEdit");
   sizes_edit_->setToolTip(tr("Comma-separated context sizes, e.g. 64,256,1024,4096. Sizes "
-                              "predicted to pass the memory cap or to take over %1 s per run are "
-                              "drawn at their prediction instead of run.")
-                               .arg(kMaxRunSeconds));
+                             "predicted to pass the memory cap or to take over %1 s per run are "
+                             "drawn at their prediction instead of run.")
+                              .arg(kMaxRunSeconds));
   set_sizes(default_sizes());
   controls->addWidget(sizes_edit_, 1, 1);
 
@@ -274,7 +276,8 @@ void MemoryView::add_point(const BenchPoint& point) {
   const double mib = point.peak_bytes / kBytesPerMiB;
   if (point.status == BenchStatus::Skipped) {
     chart_->add_predicted(kMemoryPanel, model, n, mib);
-    if (point.update_us > 0) chart_->add_predicted(kUpdatePanel, model, n, point.update_us / 1000.0);
+    if (point.update_us > 0)
+      chart_->add_predicted(kUpdatePanel, model, n, point.update_us / 1000.0);
   } else {
     chart_->add_point(kMemoryPanel, model, n, mib);
     chart_->add_point(kUpdatePanel, model, n, point.update_us / 1000.0);
@@ -349,7 +352,9 @@ QCPGraph* MemoryView::state_curve(const QString& model) const {
   return chart_->curve(kStatePanel, model);
 }
 
-QStringList MemoryView::annotations() const { return chart_->annotations(); }
+QStringList MemoryView::annotations() const {
+  return chart_->annotations();
+}
 
 void MemoryView::annotate() {
   // Each baseline's largest prediction: what running it would have needed. Predictions that
@@ -371,10 +376,10 @@ void MemoryView::annotate() {
     }
   }
   for (const auto& [models, point] : notes) {
-    chart_->add_note(kMemoryPanel, models.front(), static_cast<double>(point->n),
-                     point->peak_bytes / kBytesPerMiB,
-                     tr("%1: predicted (would need %2)")
-                         .arg(models.join(", "), size_text(point->peak_bytes)));
+    chart_->add_note(
+        kMemoryPanel, models.front(), static_cast<double>(point->n),
+        point->peak_bytes / kBytesPerMiB,
+        tr("%1: predicted (would need %2)").arg(models.join(", "), size_text(point->peak_bytes)));
   }
   // Where CMANP passes each baseline, in memory and in update time; baselines passed at the
   // same N share one marker.
@@ -387,8 +392,8 @@ void MemoryView::annotate() {
                                       std::pair{kUpdatePanel, BenchMetric::Update}}) {
     std::map<std::int64_t, QStringList> passed_at;
     for (const auto& baseline : baselines) {
-      const auto from = crossover_n(results_, kReference.toStdString(), baseline.toStdString(),
-                                    metric);
+      const auto from =
+          crossover_n(results_, kReference.toStdString(), baseline.toStdString(), metric);
       const auto first = std::find_if(results_.begin(), results_.end(), [&](const auto& point) {
         return point.model == baseline.toStdString();
       });

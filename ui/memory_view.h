@@ -6,15 +6,13 @@
 // baseline marked. Sizes predicted past the memory cap or the run-time limit are not run; they
 // are drawn dashed at their prediction. When the sweep ends, the status line says what it shows.
 
+#include <QElapsedTimer>
 #include <QStringList>
 #include <QWidget>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <QElapsedTimer>
 
 #include "sweep_process.h"
 

@@ -8,7 +8,9 @@
 namespace nplab::ui {
 namespace {
 
-QString number(double value) { return QString::number(value, 'g', 17); }
+QString number(double value) {
+  return QString::number(value, 'g', 17);
+}
 
 /// Above this, a limit is "none" and is not passed.
 constexpr double kNoLimit = 1e299;
@@ -24,8 +26,8 @@ SweepProcess::SweepProcess(QObject* parent) : QObject(parent) {
   connect(&process_, &QProcess::finished, this, &SweepProcess::on_exit);
   connect(&process_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
     if (error == QProcess::FailedToStart) {
-      emit finished(false, tr("could not start %1: %2").arg(process_.program(),
-                                                            process_.errorString()));
+      emit finished(false,
+                    tr("could not start %1: %2").arg(process_.program(), process_.errorString()));
     }
   });
 }
@@ -49,15 +51,23 @@ QStringList SweepProcess::arguments(const BenchSweepOptions& options) {
   QStringList models, sizes;
   for (const auto& model : options.models) models << QString::fromStdString(model);
   for (const auto n : options.sizes) sizes << QString::number(n);
-  QStringList arguments{"bench",     "sweep",
-                        "--jsonl",   "--device",
+  QStringList arguments{"bench",
+                        "sweep",
+                        "--jsonl",
+                        "--device",
                         QString::fromStdString(options.device),
-                        "--models",  models.join(','),
-                        "--n",       sizes.join(','),
-                        "--targets", QString::number(options.targets),
-                        "--repeats", QString::number(options.repeats),
-                        "--cap-gib", number(options.cap_bytes / (1024.0 * 1024.0 * 1024.0))};
-  if (options.max_run_seconds < kNoLimit) arguments << "--max-run-s" << number(options.max_run_seconds);
+                        "--models",
+                        models.join(','),
+                        "--n",
+                        sizes.join(','),
+                        "--targets",
+                        QString::number(options.targets),
+                        "--repeats",
+                        QString::number(options.repeats),
+                        "--cap-gib",
+                        number(options.cap_bytes / (1024.0 * 1024.0 * 1024.0))};
+  if (options.max_run_seconds < kNoLimit)
+    arguments << "--max-run-s" << number(options.max_run_seconds);
   if (options.update_budget_seconds < kNoLimit) {
     arguments << "--update-budget-s" << number(options.update_budget_seconds);
   }
@@ -110,10 +120,9 @@ void SweepProcess::on_exit(int exit_code, QProcess::ExitStatus status) {
   QString error;
   if (status == QProcess::CrashExit || exit_code != 0) {
     const auto lines = QString::fromUtf8(stderr_).trimmed().split('\n', Qt::SkipEmptyParts);
-    error = status == QProcess::CrashExit ? tr("the measuring process died (%1)")
-                                                .arg(process_.errorString())
-                                          : tr("the measuring process failed (exit %1)")
-                                                .arg(exit_code);
+    error = status == QProcess::CrashExit
+                ? tr("the measuring process died (%1)").arg(process_.errorString())
+                : tr("the measuring process failed (exit %1)").arg(exit_code);
     if (!lines.isEmpty()) error += ": " + lines.back();
   } else if (!bad_line_.isEmpty()) {
     error = bad_line_;

@@ -43,9 +43,9 @@ class SweepProcess : public QObject {
   void on_exit(int exit_code, QProcess::ExitStatus status);
 
   QProcess process_;
-  QByteArray pending_;   // stdout after the last newline
+  QByteArray pending_;  // stdout after the last newline
   QByteArray stderr_;
-  QString bad_line_;     // the first line that was not a point
+  QString bad_line_;  // the first line that was not a point
   bool cancelled_ = false;
 };
 

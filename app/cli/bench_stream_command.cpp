@@ -2,11 +2,10 @@
 // process's resident memory, the state's bytes, the update time and the throughput as it grows;
 // the final prediction checked against one conditioning on the same points.
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "commands.h"
@@ -85,9 +84,10 @@ void run_stream(const StreamArgs& args) {
     std::printf("peak RSS %.1f MiB\n", result.peak_resident_at_end / kMiB);
   }
   if (result.max_abs_difference) {
-    std::printf("final prediction vs conditioning on all %lld points at once: max |difference| "
-                "%.3g (mean and std)\n",
-                static_cast<long long>(result.points), *result.max_abs_difference);
+    std::printf(
+        "final prediction vs conditioning on all %lld points at once: max |difference| "
+        "%.3g (mean and std)\n",
+        static_cast<long long>(result.points), *result.max_abs_difference);
   }
   if (!result.stopped.empty()) std::printf("%s\n", result.stopped.c_str());
 }
@@ -98,8 +98,9 @@ void add_bench_stream_command(CLI::App& bench) {
   auto args = std::make_shared<StreamArgs>();
   auto& options = args->options;
   auto* stream = bench.add_subcommand(
-      "stream", "A long stream of points into one model, a chunk per update: memory, state, "
-                "update time and throughput as it grows");
+      "stream",
+      "A long stream of points into one model, a chunk per update: memory, state, "
+      "update time and throughput as it grows");
   stream->add_option("--model", options.model, "Registry model (untrained)")->capture_default_str();
   stream->add_option("--checkpoint", options.checkpoint, "A trained 1-D model instead")
       ->check(CLI::ExistingFile);
@@ -111,22 +112,25 @@ void add_bench_stream_command(CLI::App& bench) {
   stream->add_option("--chunk", options.chunk, "Points per update")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  stream->add_option("--predict-every", options.predict_every,
-                     "Points between predictions and reported rows (after 1,000, 2,000, 4,000, "
-                     "...); 0: predict at the end only")
+  stream
+      ->add_option("--predict-every", options.predict_every,
+                   "Points between predictions and reported rows (after 1,000, 2,000, 4,000, "
+                   "...); 0: predict at the end only")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   stream->add_option("--targets", options.targets, "Targets per prediction")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  stream->add_option("--cap-gib", args->cap_gib,
-                     "Stop before a prediction predicted to need more (GiB; default: half the "
-                     "memory available, at most 8)")
+  stream
+      ->add_option("--cap-gib", args->cap_gib,
+                   "Stop before a prediction predicted to need more (GiB; default: half the "
+                   "memory available, at most 8)")
       ->check(CLI::PositiveNumber);
   stream->add_option("--seed", options.seed, "Seed of the generator and the model")
       ->capture_default_str();
-  stream->add_flag("--no-verify", [&options](int64_t) { options.verify = false; },
-                   "Skip the final comparison with one conditioning on every point");
+  stream->add_flag(
+      "--no-verify", [&options](int64_t) { options.verify = false; },
+      "Skip the final comparison with one conditioning on every point");
   stream->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
   stream->add_flag("--json", args->json, "One JSON object at the end");
   stream->callback([args] { run_stream(*args); });

@@ -28,10 +28,10 @@ void run_sweep(const SweepArgs& args) {
   auto options = args.options;
   options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * kGiB : default_memory_cap_bytes();
   if (!args.jsonl) {
-    std::printf("condition + predict (%lld targets) and one update, per model and N, on %s; "
-                "memory cap %.2f GiB\n",
-                static_cast<long long>(options.targets), options.device.c_str(),
-                options.cap_bytes / kGiB);
+    std::printf(
+        "condition + predict (%lld targets) and one update, per model and N, on %s; "
+        "memory cap %.2f GiB\n",
+        static_cast<long long>(options.targets), options.device.c_str(), options.cap_bytes / kGiB);
   }
   BenchSweepCallbacks callbacks;
   callbacks.on_point = [&](const BenchPoint& point) {
@@ -41,12 +41,13 @@ void run_sweep(const SweepArgs& args) {
       std::printf("%-11s n=%-8lld failed: %s\n", point.model.c_str(),
                   static_cast<long long>(point.n), point.error.c_str());
     } else {
-      std::printf("%-11s n=%-8lld peak %12lld B  state %10lld B  condition %9.4f s  update "
-                  "%11.1f us  %s\n",
-                  point.model.c_str(), static_cast<long long>(point.n),
-                  static_cast<long long>(point.peak_bytes),
-                  static_cast<long long>(point.state_bytes), point.condition_s, point.update_us,
-                  point.status == BenchStatus::Ok ? "measured" : point.error.c_str());
+      std::printf(
+          "%-11s n=%-8lld peak %12lld B  state %10lld B  condition %9.4f s  update "
+          "%11.1f us  %s\n",
+          point.model.c_str(), static_cast<long long>(point.n),
+          static_cast<long long>(point.peak_bytes), static_cast<long long>(point.state_bytes),
+          point.condition_s, point.update_us,
+          point.status == BenchStatus::Ok ? "measured" : point.error.c_str());
     }
     std::fflush(stdout);  // a reader (the Memory view) sees each point as it comes
   };
@@ -61,8 +62,9 @@ void add_bench_sweep_command(CLI::App& bench) {
   auto& options = args->options;
   options.device = "auto";
   auto* sweep = bench.add_subcommand(
-      "sweep", "The Memory view's sweep: memory, state size, condition and update time per model "
-               "and N, each point as it is measured");
+      "sweep",
+      "The Memory view's sweep: memory, state size, condition and update time per model "
+      "and N, each point as it is measured");
   sweep->add_option("--models", options.models, "Models (registry names or aliases)")
       ->delimiter(',')
       ->capture_default_str();
@@ -76,15 +78,18 @@ void add_bench_sweep_command(CLI::App& bench) {
   sweep->add_option("--repeats", options.repeats, "Timed updates per size, at most (median)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sweep->add_option("--cap-gib", args->cap_gib,
-                    "Predict rather than run sizes that would need more memory than this (GiB; "
-                    "default: half the memory available now, at most 8)")
+  sweep
+      ->add_option("--cap-gib", args->cap_gib,
+                   "Predict rather than run sizes that would need more memory than this (GiB; "
+                   "default: half the memory available now, at most 8)")
       ->check(CLI::PositiveNumber);
-  sweep->add_option("--max-run-s", options.max_run_seconds,
-                    "Predict rather than run sizes where one run would take longer (seconds)")
+  sweep
+      ->add_option("--max-run-s", options.max_run_seconds,
+                   "Predict rather than run sizes where one run would take longer (seconds)")
       ->check(CLI::PositiveNumber);
-  sweep->add_option("--update-budget-s", options.update_budget_seconds,
-                    "Stop timing a size's updates after this long (seconds; one at least)")
+  sweep
+      ->add_option("--update-budget-s", options.update_budget_seconds,
+                   "Stop timing a size's updates after this long (seconds; one at least)")
       ->check(CLI::PositiveNumber);
   sweep->add_option("--device", options.device, "auto, cpu or cuda[:N]")->capture_default_str();
   sweep->add_flag("--jsonl", args->jsonl, "One JSON object per point, one per line");

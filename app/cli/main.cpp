@@ -1,7 +1,6 @@
 // nplab-cli: train, evaluate, predict and benchmark Neural Processes from the command line.
 
 #include <CLI/CLI.hpp>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>

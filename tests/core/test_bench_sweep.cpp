@@ -32,10 +32,10 @@ BenchPoint measured(const std::string& model, std::int64_t n, double mib, double
 TEST(BenchSweep, ReportsEveryModelAndSizeInOrderAndStopsWhenCancelled) {
   const auto options = quick_options({"cmanp", "tnpd"}, {32, 16});
   std::vector<std::string> seen;
-  const auto points = run_bench_sweep(options, {{}, [&](const BenchPoint& point) {
-                                                  seen.push_back(point.model + "@" +
-                                                                 std::to_string(point.n));
-                                                }});
+  const auto points =
+      run_bench_sweep(options, {{}, [&](const BenchPoint& point) {
+                                  seen.push_back(point.model + "@" + std::to_string(point.n));
+                                }});
   EXPECT_EQ(seen, (std::vector<std::string>{"cmanp@16", "cmanp@32", "tnpd@16", "tnpd@32"}));
   for (const auto& point : points) {
     EXPECT_EQ(point.status, BenchStatus::Ok) << point.error;
@@ -111,8 +111,9 @@ TEST(BenchSweep, UnknownModelIsOneFailedPointNamingIt) {
 }
 
 TEST(BenchSweepJson, APointRoundTripsThroughOneLine) {
-  BenchPoint point{"lbanp", 4096, BenchStatus::Skipped, 123456789, 2500.5,
-                   "predicted 9.1 GiB, over the 8.0 GiB memory cap", 0, 1.25};
+  BenchPoint point{"lbanp",   4096,   BenchStatus::Skipped,
+                   123456789, 2500.5, "predicted 9.1 GiB, over the 8.0 GiB memory cap",
+                   0,         1.25};
   const auto line = bench_point_to_json(point);
   EXPECT_EQ(line.find('\n'), std::string::npos);
   const auto back = bench_point_from_json(line);
@@ -137,11 +138,16 @@ TEST(BenchSweepJson, ALineThatIsNotAPointIsRefusedWithAReason) {
 
 TEST(BenchSweepConclusion, TheCrossoverIsWhereTheCurveFallsBelowForGood) {
   const std::vector<BenchPoint> points{
-      measured("cmanp", 64, 5, 6000),     measured("cmanp", 256, 5, 6000),
-      measured("cmanp", 1024, 5, 6000),   measured("cmanp", 4096, 5, 6000),
-      measured("lbanp", 64, 1, 900),      measured("lbanp", 256, 6, 1200),  // a blip above
-      measured("lbanp", 1024, 2, 2700),   measured("lbanp", 4096, 8, 8500),
-      measured("tnpd", 64, 6, 800),       measured("tnpd", 256, 9, 5000),
+      measured("cmanp", 64, 5, 6000),
+      measured("cmanp", 256, 5, 6000),
+      measured("cmanp", 1024, 5, 6000),
+      measured("cmanp", 4096, 5, 6000),
+      measured("lbanp", 64, 1, 900),
+      measured("lbanp", 256, 6, 1200),  // a blip above
+      measured("lbanp", 1024, 2, 2700),
+      measured("lbanp", 4096, 8, 8500),
+      measured("tnpd", 64, 6, 800),
+      measured("tnpd", 256, 9, 5000),
       {"tnpd", 1024, BenchStatus::Skipped, 64 << 20, 1e5, "predicted"},
   };
   EXPECT_EQ(crossover_n(points, "cmanp", "lbanp", BenchMetric::Memory), 4096);

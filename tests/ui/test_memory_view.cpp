@@ -3,6 +3,8 @@
 // predictions are drawn and labelled; the status line says what the plot shows; bad size grids
 // are refused; results export as CSV.
 
+#include <qcustomplot.h>
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -12,7 +14,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <qcustomplot.h>
 
 #include "memory_view.h"
 
@@ -177,7 +178,8 @@ class MemoryViewTest : public QObject {
       Fixture f({"cmanp"}, {16});
       QVERIFY(!f.view.start());
       QVERIFY(!f.view.is_running());
-      QVERIFY(f.view.findChild<QLabel*>("memoryStatus")->text().contains("nplab-cli was not found"));
+      QVERIFY(
+          f.view.findChild<QLabel*>("memoryStatus")->text().contains("nplab-cli was not found"));
     }
     const QString script = dir.filePath("failing-cli");
     QFile file(script);

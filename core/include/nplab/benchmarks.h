@@ -41,14 +41,14 @@ struct BenchPoint {
   BenchStatus status = BenchStatus::Ok;
   std::int64_t peak_bytes = 0;
   double update_us = 0;
-  std::string error;            ///< why it failed, or why it was predicted rather than run
+  std::string error;             ///< why it failed, or why it was predicted rather than run
   std::int64_t state_bytes = 0;  ///< 0 when predicted
   double condition_s = 0;
 };
 
 struct BenchSweepCallbacks {
-  std::function<bool()> cancelled;                     ///< polled between runs
-  std::function<void(const BenchPoint&)> on_point;     ///< after each (model, N)
+  std::function<bool()> cancelled;                  ///< polled between runs
+  std::function<void(const BenchPoint&)> on_point;  ///< after each (model, N)
 };
 
 /// Per model, and per size smallest first: one condition + predict (memory, state, time), then

@@ -50,13 +50,16 @@ class PointSource {
 class GeneratedPoints : public PointSource {
  public:
   GeneratedPoints(int64_t total, double noise, uint64_t seed)
-      : remaining_(total), noise_(noise), generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {}
+      : remaining_(total),
+        noise_(noise),
+        generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {}
   Chunk next(int64_t count) override {
     const int64_t n = std::min(count, remaining_);
     remaining_ -= n;
     if (n == 0) return {};
     const auto x = at::rand({1, n, 1}, generator_) * 4 - 2;
-    const auto y = at::sin(3 * x) + 0.5 * at::cos(1.3 * x) + noise_ * at::randn({1, n, 1}, generator_);
+    const auto y =
+        at::sin(3 * x) + 0.5 * at::cos(1.3 * x) + noise_ * at::randn({1, n, 1}, generator_);
     return {x, y};
   }
 
@@ -124,8 +127,12 @@ std::unique_ptr<PointSource> open_source(const StreamBenchOptions& options) {
 
 }  // namespace
 
-int64_t process_resident_bytes() { return status_field_bytes("VmRSS:"); }
-int64_t process_peak_resident_bytes() { return status_field_bytes("VmHWM:"); }
+int64_t process_resident_bytes() {
+  return status_field_bytes("VmRSS:");
+}
+int64_t process_peak_resident_bytes() {
+  return status_field_bytes("VmHWM:");
+}
 
 StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
                                    const std::function<void(const StreamSample&)>& on_sample) {
@@ -179,16 +186,15 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
       const auto& [n1, b1] = predict_peaks.back();
       const auto& [n0, b0] = predict_peaks.size() >= 2 ? predict_peaks[predict_peaks.size() - 2]
                                                        : predict_peaks.back();
-      const double predicted =
-          n0 == n1 ? b1 * std::pow(static_cast<double>(row.n) / n1, growth.memory)
-                   : extrapolate_peak(n0, b0, n1, b1, row.n, growth.memory);
+      const double predicted = n0 == n1
+                                   ? b1 * std::pow(static_cast<double>(row.n) / n1, growth.memory)
+                                   : extrapolate_peak(n0, b0, n1, b1, row.n, growth.memory);
       if (predicted > options.cap_bytes) {
-        result.stopped = "stopped at N = " + std::to_string(row.n) +
-                         ": its next prediction is predicted to need " +
-                         std::to_string(static_cast<int64_t>(predicted / (1 << 20))) +
-                         " MiB, over the " +
-                         std::to_string(static_cast<int64_t>(options.cap_bytes / (1 << 20))) +
-                         " MiB memory cap";
+        result.stopped =
+            "stopped at N = " + std::to_string(row.n) +
+            ": its next prediction is predicted to need " +
+            std::to_string(static_cast<int64_t>(predicted / (1 << 20))) + " MiB, over the " +
+            std::to_string(static_cast<int64_t>(options.cap_bytes / (1 << 20))) + " MiB memory cap";
         return false;
       }
     }
@@ -198,14 +204,14 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
       synchronize(options.device);
       row.predict_peak_bytes = scope.peak_bytes();
     }
-    predict_peaks.emplace_back(row.n, static_cast<double>(std::max<int64_t>(row.predict_peak_bytes, 1)));
+    predict_peaks.emplace_back(row.n,
+                               static_cast<double>(std::max<int64_t>(row.predict_peak_bytes, 1)));
     row.resident_bytes = process_resident_bytes();
     row.peak_resident_bytes = process_peak_resident_bytes();
     row.state_bytes = state->bytes();
     row.update_us = median(update_us);
     update_us.clear();
-    row.points_per_second =
-        row.n / std::chrono::duration<double>(Clock::now() - start).count();
+    row.points_per_second = row.n / std::chrono::duration<double>(Clock::now() - start).count();
     result.samples.push_back(row);
     if (on_sample) on_sample(row);
     return true;

@@ -2,12 +2,11 @@
 
 #include <c10/util/Exception.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "nplab/bench/memory_probe.h"
@@ -99,9 +98,9 @@ void sweep_model(const std::string& model, std::vector<std::int64_t> sizes,
       point.state_bytes = measured.state_bytes;
       point.condition_s = measured.seconds;
       if (cancelled()) return;
-      point.update_us = probe.update_microseconds(n, bench::TimingOptions{1, options.repeats},
-                                                  options.update_budget_seconds,
-                                                  callbacks.cancelled);
+      point.update_us =
+          probe.update_microseconds(n, bench::TimingOptions{1, options.repeats},
+                                    options.update_budget_seconds, callbacks.cancelled);
       if (cancelled()) return;
       memory.emplace_back(n, static_cast<double>(point.peak_bytes));
       seconds.emplace_back(n, point.condition_s);
@@ -259,8 +258,8 @@ std::string sweep_conclusion(const std::vector<BenchPoint>& points, const std::s
       text = reference + " holds " + bytes_text(high) + " at every N from " +
              grouped((*flat_from)->n) + " to " + grouped(own.back()->n) + ".";
     } else {
-      text = reference + " needs " + bytes_text(own.back()->peak_bytes) + " at N = " +
-             grouped(own.back()->n) + ".";
+      text = reference + " needs " + bytes_text(own.back()->peak_bytes) +
+             " at N = " + grouped(own.back()->n) + ".";
     }
   }
   const auto smallest_common = [&](const std::string& baseline) -> std::optional<std::int64_t> {
@@ -278,18 +277,18 @@ std::string sweep_conclusion(const std::vector<BenchPoint>& points, const std::s
     for (const auto& baseline : baselines) {
       const auto from = crossover_n(points, reference, baseline, metric);
       if (!from) continue;
-      parts.push_back(baseline + "'s " +
-                      (from == smallest_common(baseline) ? "at every N"
-                                                          : "from N = " + grouped(*from)));
+      parts.push_back(
+          baseline + "'s " +
+          (from == smallest_common(baseline) ? "at every N" : "from N = " + grouped(*from)));
     }
     if (parts.empty()) continue;
     std::string joined;
     for (std::size_t i = 0; i < parts.size(); ++i) {
       joined += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
     }
-    text += (text.empty() ? "" : " ") + std::string(metric == BenchMetric::Memory
-                                                        ? "Its memory is below "
-                                                        : "Its update is faster than ") +
+    text += (text.empty() ? "" : " ") +
+            std::string(metric == BenchMetric::Memory ? "Its memory is below "
+                                                      : "Its update is faster than ") +
             joined + ".";
   }
   for (const auto& baseline : baselines) {
@@ -298,20 +297,25 @@ std::string sweep_conclusion(const std::vector<BenchPoint>& points, const std::s
       if (point.model == baseline && point.status == BenchStatus::Skipped) largest = &point;
     }
     if (largest) {
-      text += " " + baseline + " would need ~" + bytes_text(largest->peak_bytes) + " at N = " +
-              grouped(largest->n) + " (predicted, not run).";
+      text += " " + baseline + " would need ~" + bytes_text(largest->peak_bytes) +
+              " at N = " + grouped(largest->n) + " (predicted, not run).";
     }
   }
   return text;
 }
 
-void install_memory_probe() { bench::install_cpu_memory_probe(); }
+void install_memory_probe() {
+  bench::install_cpu_memory_probe();
+}
 
 const char* to_string(BenchStatus status) {
   switch (status) {
-    case BenchStatus::Ok: return "ok";
-    case BenchStatus::Skipped: return "skipped";
-    case BenchStatus::Failed: break;
+    case BenchStatus::Ok:
+      return "ok";
+    case BenchStatus::Skipped:
+      return "skipped";
+    case BenchStatus::Failed:
+      break;
   }
   return "error";
 }

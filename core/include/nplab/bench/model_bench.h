@@ -84,8 +84,7 @@ class ModelProbe {
   /// warm-up runs, timed runs repeat until `timing.repeats` are done or `budget_seconds` have
   /// passed, counting the warm-up (at least one; a warm-up run longer than the budget is itself
   /// the one measurement); `cancelled` is polled between runs (0 comes back when it says stop).
-  double update_microseconds(int64_t n, const TimingOptions& timing,
-                             double budget_seconds = 1e300,
+  double update_microseconds(int64_t n, const TimingOptions& timing, double budget_seconds = 1e300,
                              const std::function<bool()>& cancelled = {});
 
  private:

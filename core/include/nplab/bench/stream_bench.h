@@ -24,7 +24,8 @@ struct StreamBenchOptions {
   std::string csv;              ///< x,y rows (a header line is allowed); empty: the generator
   double noise = 0.1;
   uint64_t seed = 0;
-  int64_t predict_every = 100'000;  ///< points between predictions (and samples); 0: only at the end
+  int64_t predict_every =
+      100'000;  ///< points between predictions (and samples); 0: only at the end
   int64_t targets = 400;
   double cap_bytes = 8.0 * (int64_t{1} << 30);
   bool verify = true;  ///< compare the final prediction with one conditioning on every point
@@ -36,9 +37,9 @@ struct StreamSample {
   int64_t resident_bytes = 0;       ///< the process's RSS now
   int64_t peak_resident_bytes = 0;  ///< the process's peak RSS so far (VmHWM)
   int64_t state_bytes = 0;
-  double update_us = 0;           ///< median update (one chunk) since the last sample
+  double update_us = 0;            ///< median update (one chunk) since the last sample
   int64_t predict_peak_bytes = 0;  ///< LibTorch's peak during the prediction at this sample
-  double points_per_second = 0;   ///< since the start, updates and predictions included
+  double points_per_second = 0;    ///< since the start, updates and predictions included
 };
 
 struct StreamBenchResult {
