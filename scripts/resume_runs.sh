@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Resumes, in the background, every unfinished training run kept in runs/.
 #
-# A schedule that is longer than one session (CMANP's 100k steps take ~11 core-hours on the
-# development machine) is saved to runs/NAME.pt with its card runs/NAME.json at the end of each
-# session and committed, because the machine does not outlive the session. The card holds the
+# A schedule can take longer than a machine is available (CMANP's 100k steps take ~11 core-hours
+# on a 2-core CPU): such a run is saved to runs/NAME.pt with its card runs/NAME.json whenever it
+# is stopped, and committed, so that any checkout continues it. The card holds the
 # run's model config, data, schedule, batch, rate, clipping and seed, and `train --out RUN --resume`
 # takes them from it: this script starts that for each unfinished run.
 #

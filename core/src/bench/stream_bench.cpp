@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/bench/timing.h"
+#include "nplab/data/csv.h"
 #include "nplab/models/registry.h"
 #include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
@@ -69,7 +71,8 @@ class GeneratedPoints : public PointSource {
   at::Generator generator_;
 };
 
-// x,y rows read a chunk at a time; a first line that is not two numbers is a header.
+// x,y rows read a chunk at a time, with the field rules of every CSV reader here (data/csv.h);
+// blank lines and '#' comments are skipped, and a first line without a number is a header.
 class CsvPoints : public PointSource {
  public:
   explicit CsvPoints(std::string path) : path_(std::move(path)), in_(path_) {
@@ -80,20 +83,26 @@ class CsvPoints : public PointSource {
     std::string line;
     while (static_cast<int64_t>(xs.size()) < count && std::getline(in_, line)) {
       ++line_number_;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      double x = 0, y = 0;
-      if (!parse(line, x, y)) {
-        if (line_number_ == 1) continue;  // a header
+      const auto content = data::trim_field(line);
+      if (content.empty() || content.front() == '#') continue;
+      const auto fields = data::split_csv_fields(content);
+      const auto x = fields.size() == 2 ? data::parse_csv_number(fields[0]) : std::nullopt;
+      const auto y = fields.size() == 2 ? data::parse_csv_number(fields[1]) : std::nullopt;
+      if (!x || !y) {
+        const bool header = line_number_ == 1 &&
+                            std::none_of(fields.begin(), fields.end(), [](std::string_view field) {
+                              return data::parse_csv_number(field).has_value();
+                            });
+        if (header) continue;
         throw InvalidArgument(path_ + ":" + std::to_string(line_number_) +
                               ": expected two numbers x,y, got \"" + line.substr(0, 60) + "\"");
       }
-      if (!std::isfinite(x) || !std::isfinite(y)) {
+      if (!std::isfinite(*x) || !std::isfinite(*y)) {
         throw InvalidArgument(path_ + ":" + std::to_string(line_number_) +
                               ": x and y must be finite numbers");
       }
-      xs.push_back(static_cast<float>(x));
-      ys.push_back(static_cast<float>(y));
+      xs.push_back(static_cast<float>(*x));
+      ys.push_back(static_cast<float>(*y));
     }
     if (xs.empty()) return {};
     const auto n = static_cast<int64_t>(xs.size());
@@ -101,20 +110,6 @@ class CsvPoints : public PointSource {
   }
 
  private:
-  static bool parse(const std::string& line, double& x, double& y) {
-    const char* begin = line.c_str();
-    char* end = nullptr;
-    x = std::strtod(begin, &end);
-    if (end == begin) return false;
-    while (*end == ' ' || *end == '\t') ++end;
-    if (*end != ',') return false;
-    const char* second = end + 1;
-    y = std::strtod(second, &end);
-    if (end == second) return false;
-    while (*end == ' ' || *end == '\t') ++end;
-    return *end == '\0';
-  }
-
   std::string path_;
   std::ifstream in_;
   int64_t line_number_ = 0;

@@ -12,34 +12,33 @@
 #include "nplab/util/checks.h"
 
 namespace nplab::data {
-namespace {
-
-std::string_view trim(std::string_view text) {
+std::string_view trim_field(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r";
   const auto first = text.find_first_not_of(kSpace);
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
 }
 
-std::vector<std::string_view> split_fields(std::string_view line) {
+std::vector<std::string_view> split_csv_fields(std::string_view line) {
   std::vector<std::string_view> fields;
   size_t start = 0;
   while (true) {
     const auto comma = line.find(',', start);
-    fields.push_back(trim(line.substr(start, comma - start)));
+    fields.push_back(trim_field(line.substr(start, comma - start)));
     if (comma == std::string_view::npos) return fields;
     start = comma + 1;
   }
 }
 
-/// The whole field as a number (NaN and Inf included), or nothing.
-std::optional<double> parse_number(std::string_view field) {
+std::optional<double> parse_csv_number(std::string_view field) {
   if (!field.empty() && field.front() == '+') field.remove_prefix(1);
   double value = 0.0;
   const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
   if (field.empty() || error != std::errc{} || end != field.data() + field.size()) return {};
   return value;
 }
+
+namespace {
 
 class CsvReader {
  public:
@@ -57,7 +56,7 @@ class CsvReader {
     int64_t line_number = 0;
     while (std::getline(in, line)) {
       ++line_number;
-      std::string_view content = trim(line);
+      std::string_view content = trim_field(line);
       if (line_number == 1 && content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
       if (content.empty() || content.front() == '#') continue;
       take_line(content, line_number);
@@ -74,7 +73,7 @@ class CsvReader {
   }
 
   void take_line(std::string_view content, int64_t line_number) {
-    const auto fields = split_fields(content);
+    const auto fields = split_csv_fields(content);
     const bool first_content_line = columns_ == 0;
     if (first_content_line) {
       if (expected_columns_ > 0 && static_cast<int64_t>(fields.size()) != expected_columns_) {
@@ -83,7 +82,7 @@ class CsvReader {
       }
       columns_ = static_cast<int64_t>(fields.size());
       const bool is_header = std::none_of(fields.begin(), fields.end(), [](std::string_view f) {
-        return parse_number(f).has_value();
+        return parse_csv_number(f).has_value();
       });
       if (is_header) {
         header_.assign(fields.begin(), fields.end());
@@ -102,7 +101,7 @@ class CsvReader {
 
   double number(std::string_view field, int64_t line_number, size_t column) const {
     const auto where = " in column " + std::to_string(column);
-    const auto value = parse_number(field);
+    const auto value = parse_csv_number(field);
     if (!value) fail(line_number, "'" + std::string(field) + "' is not a number" + where);
     if (!std::isfinite(*value)) fail(line_number, "NaN or Inf is not allowed" + where);
     if (dtype_ == at::kFloat && std::abs(*value) > std::numeric_limits<float>::max()) {
@@ -176,8 +175,8 @@ std::string format_prediction_csv(const at::Tensor& x, const Prediction& predict
                           shape_string(prediction.stddev) + " must have the same number of points");
   }
   // One table [M, dx + 2 dy] in the widest dtype of the three.
-  const auto dtype = at::promote_types(
-      at::promote_types(inputs.scalar_type(), mean.scalar_type()), stddev.scalar_type());
+  const auto dtype = at::promote_types(at::promote_types(inputs.scalar_type(), mean.scalar_type()),
+                                       stddev.scalar_type());
   const auto table = at::cat({inputs.to(dtype), mean.to(dtype), stddev.to(dtype)}, 1).contiguous();
 
   std::string text;

@@ -8,39 +8,9 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "nplab/data/csv.h"
+
 namespace nplab::tpp {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  while (true) {
-    const auto comma = line.find(',', start);
-    fields.push_back(trim(line.substr(start, comma - start)));
-    if (comma == std::string_view::npos) return fields;
-    start = comma + 1;
-  }
-}
-
-// from_chars parses "nan" and "inf" too: they are caught by the callers' finiteness checks.
-std::optional<double> parse_double(std::string_view field) {
-  double value = 0.0;
-  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (error != std::errc() || end != field.data() + field.size() || field.empty()) return {};
-  return value;
-}
-
-}  // namespace
 
 EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
   if (marks < 1) throw InvalidArgument("read_event_csv: marks must be at least 1");
@@ -57,15 +27,15 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
   bool seen_content = false;
   while (std::getline(in, line)) {
     ++line_number;
-    std::string_view content = trim(line);
+    std::string_view content = data::trim_field(line);
     if (line_number == 1 && content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
     if (content.empty() || content.starts_with('#')) continue;
-    const auto fields = split_fields(content);
+    const auto fields = data::split_csv_fields(content);
     if (fields.size() != 3) {
       fail(line_number,
            "expected 3 columns (sequence,time,mark), got " + std::to_string(fields.size()));
     }
-    const auto time = parse_double(fields[1]);
+    const auto time = data::parse_csv_number(fields[1]);
     if (!seen_content) {
       seen_content = true;
       if (!time &&

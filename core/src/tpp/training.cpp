@@ -20,6 +20,7 @@
 #include "nplab/train/checkpoint.h"
 #include "nplab/train/trainer.h"
 #include "nplab/util/atomic_file.h"
+#include "nplab/util/utc_time.h"
 #include "nplab/util/checks.h"
 
 namespace nplab::tpp {
@@ -27,15 +28,6 @@ namespace {
 
 constexpr const char* kFormatMarker = "nplab-tpp-checkpoint";
 constexpr double kSmoothing = 0.01;  // the moving averages span ~100 steps, as in train/run.cpp
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::ostringstream out;
-  out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%SZ");
-  return out.str();
-}
 
 [[noreturn]] void fail(const std::string& path, const std::string& reason) {
   throw CheckpointError("checkpoint " + path + ": " + reason);
@@ -67,7 +59,7 @@ void save_point_process(PointProcessModel& model, const nlohmann::json& card,
   full_card["model"] = model.name();
   full_card["config"] = model.config();
   full_card["libtorch"] = TORCH_VERSION;
-  full_card["date"] = utc_now();
+  full_card["date"] = utc_timestamp();
 
   // Weights as CPU tensors, so that a file saved from a GPU loads anywhere; the archive is
   // serialized before the model moves back.

@@ -15,6 +15,7 @@
 
 #include "nplab/models/registry.h"
 #include "nplab/util/atomic_file.h"
+#include "nplab/util/utc_time.h"
 #include "nplab/util/directory_lock.h"
 #include "nplab/util/checks.h"
 
@@ -22,15 +23,6 @@ namespace nplab {
 namespace {
 
 constexpr const char* kFormatMarker = "nplab-checkpoint";
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::ostringstream out;
-  out << std::put_time(&utc, "%Y-%m-%dT%H:%M:%SZ");
-  return out.str();
-}
 
 [[noreturn]] void fail(const std::string& path, const std::string& reason) {
   throw CheckpointError("checkpoint " + path + ": " + reason);
@@ -127,7 +119,7 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   full_card["config"] = model.config();
   full_card["libtorch"] = TORCH_VERSION;
   full_card["format_version"] = kCheckpointFormatVersion;
-  if (!full_card.contains("date")) full_card["date"] = utc_now();
+  if (!full_card.contains("date")) full_card["date"] = utc_timestamp();
 
   torch::serialize::OutputArchive archive;
   archive.write("nplab_format", c10::IValue(std::string(kFormatMarker)));

@@ -7,8 +7,10 @@
 #include <ATen/ATen.h>
 
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nplab/data/data_error.h"
@@ -20,6 +22,13 @@ struct CsvPoints {
   std::vector<std::string> header;  ///< column names; empty when the file has no header line
   at::Tensor values;                ///< [1, rows, columns] in the requested dtype, on the CPU
 };
+
+/// The field helpers every CSV reader of the project shares: a field without surrounding spaces,
+/// tabs and carriage returns; a line's comma-separated fields, each trimmed; the whole field as a
+/// number (a leading '+', NaN and Inf included), or nothing.
+std::string_view trim_field(std::string_view text);
+std::vector<std::string_view> split_csv_fields(std::string_view line);
+std::optional<double> parse_csv_number(std::string_view field);
 
 /// Reads a CSV of numbers. `expected_columns` (when > 0) is the required column count.
 /// The first line is a header when none of its fields is a number.

@@ -9,7 +9,7 @@
 //   - reports each step through `on_progress` and polls `should_stop`; it never prints.
 //
 // Card fields it writes: registry_name, data, batch, lr, clip_norm, seed, schedule_steps, device,
-// threads, steps, finished, wall_seconds (all sessions of the run), steps_per_second,
+// threads, steps, finished, wall_seconds (every invocation of the run), steps_per_second,
 // final_loss, smoothed_loss and smoothed_grad_norm (exponential moving averages over ~100 steps,
 // continued exactly across resumes); save_checkpoint adds model, config, libtorch, date and
 // format_version. Earlier "eval" results are dropped: new weights invalidate them.
@@ -51,12 +51,12 @@ struct TrainRunSettings {
 struct TrainRunProgress {
   int64_t step = 0;        ///< steps completed, this one included
   int64_t steps = 0;       ///< the schedule's length
-  int64_t first_step = 0;  ///< where this session of the run started
+  int64_t first_step = 0;  ///< where this invocation of the run started
   double loss = 0.0;
   double learning_rate = 0.0;
   double smoothed_loss = 0.0;
   double smoothed_grad_norm = 0.0;
-  double seconds = 0.0;  ///< since this session started
+  double seconds = 0.0;  ///< since this invocation started
 };
 
 struct TrainRunResult;
@@ -86,7 +86,7 @@ struct TrainRunResult {
   int64_t first_step = 0;
   int64_t steps = 0;  ///< steps completed
   int64_t schedule_steps = 0;
-  double wall_seconds = 0.0;  ///< the run's total, all sessions
+  double wall_seconds = 0.0;  ///< the run's total, over every resume
   double steps_per_second = 0.0;
   double final_loss = 0.0;
   double smoothed_loss = 0.0;
