@@ -55,7 +55,7 @@ EVAL_DATA ?= gp-rbf gp-matern gp-periodic gp-tnoise
 EVAL_BATCHES ?= 3000
 # Idle OpenMP workers sleep instead of spinning: on a shared machine spinning workers of a
 # two-thread pool slowed training by up to 10x (measured); on an idle one sleeping workers cost
-# the second thread's gain instead (README), so `make train OMP_WAIT_POLICY=` there.
+# the second thread's gain instead (docs/training.md), so `make train OMP_WAIT_POLICY=` there.
 OMP_WAIT_POLICY ?= PASSIVE
 
 NPLAB_CLI = OMP_WAIT_POLICY=$(OMP_WAIT_POLICY) $(BUILD_DIR)/bin/nplab-cli
