@@ -14,11 +14,24 @@ int64_t CMANPState::bytes() const {
 
 namespace {
 
-// Layer l's part of a stacked streaming state (views, no copy).
-CMABState layer_of(const StreamingAttentionState& cross, size_t l, int64_t heads) {
+// Layer l's part of a stacked streaming state, in the dtype the layer computes in.
+CMABState layer_of(const StreamingAttentionState& cross, size_t l, int64_t heads,
+                   at::ScalarType compute) {
   const auto first = static_cast<int64_t>(l) * heads;
-  return {{cross.log_normalizer.narrow(1, first, heads), cross.output.narrow(1, first, heads),
-           cross.count}};
+  return {{cross.log_normalizer.narrow(1, first, heads).to(compute),
+           cross.output.narrow(1, first, heads).to(compute), cross.count}};
+}
+
+StreamingAttentionState with_dtype(const StreamingAttentionState& state, at::ScalarType dtype) {
+  return {state.log_normalizer.to(dtype), state.output.to(dtype), state.count};
+}
+
+// The running state and a block, merged in the state dtype (a state conditioned with autograd on
+// is in the model's dtype and is widened here).
+StreamingAttentionState merged_in_state_dtype(const StreamingAttentionState& running,
+                                              const StreamingAttentionState& block) {
+  return merge_streaming_states(with_dtype(running, CMANP::state_dtype()),
+                                with_dtype(block, CMANP::state_dtype()));
 }
 
 }  // namespace
@@ -38,16 +51,16 @@ CMANP::CMANP(const nlohmann::json& config)
   set_chunk_size(chunk_size_);
   const auto& d = dims();
   latents_ = register_parameter("latents", at::randn({num_latents_, d.d_model}));
-  embedder_ = register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model,
-                                                             d.emb_depth));
+  embedder_ =
+      register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model, d.emb_depth));
   query_embedder_ =
       register_module("query_embedder", make_embedding_mlp(d.dim_x, d.d_model, d.emb_depth));
   const CMABOptions block_options{d.d_model, d.d_model, d.heads, d.feedforward, block_latents_};
   for (int64_t l = 0; l < d.layers; ++l) {
     const auto suffix = std::to_string(l);
     encoder_.push_back(register_module("encoder" + suffix, CMAB(block_options)));
-    decoder_attention_.push_back(register_module(
-        "decoder_attention" + suffix, PreNormAttention(d.d_model, d.heads, d.d_model)));
+    decoder_attention_.push_back(register_module("decoder_attention" + suffix,
+                                                 PreNormAttention(d.d_model, d.heads, d.d_model)));
     decoder_feedforward_.push_back(register_module("decoder_feedforward" + suffix,
                                                    PreNormFeedForward(d.d_model, d.feedforward)));
   }
@@ -69,7 +82,9 @@ void CMANP::set_chunk_size(int64_t chunk) {
   chunk_size_ = chunk;
 }
 
-int64_t CMANP::heads() const { return dims().heads; }
+int64_t CMANP::heads() const {
+  return dims().heads;
+}
 
 StreamingAttentionState CMANP::chunk_state(const at::Tensor& embedded) {
   const int64_t batch = embedded.size(0);
@@ -127,15 +142,17 @@ const CMANP::StackedProjection& CMANP::stacked_projection() {
 StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::Tensor& y) {
   const int64_t points = x.size(1);
   const int64_t head_dim = dims().d_model / heads();
+  // Autograd differentiates through the model's dtype; inference sums in the wider state dtype.
+  const auto dtype = at::GradMode::is_enabled() ? x.scalar_type() : state_dtype();
   auto state = empty_streaming_state(x.size(0), heads() * static_cast<int64_t>(encoder_.size()),
-                                     block_latents_, head_dim, x.options());
+                                     block_latents_, head_dim, x.options().dtype(dtype));
   // Training differentiates through one block (as the reference does); inference streams chunks.
   const int64_t chunk = is_training() ? std::max<int64_t>(points, 1) : chunk_size_;
   for (int64_t start = 0; start < points; start += chunk) {
     const int64_t length = std::min(chunk, points - start);
-    const auto embedded = embedder_->forward(
-        at::cat({x.narrow(1, start, length), y.narrow(1, start, length)}, -1));
-    state = merge_streaming_states(state, chunk_state(embedded));
+    const auto embedded =
+        embedder_->forward(at::cat({x.narrow(1, start, length), y.narrow(1, start, length)}, -1));
+    state = merge_streaming_states(state, with_dtype(chunk_state(embedded), dtype));
   }
   return state;
 }
@@ -144,7 +161,8 @@ std::vector<at::Tensor> CMANP::latents_from(const StreamingAttentionState& cross
   std::vector<at::Tensor> latents;
   auto layer_latents = latents_.unsqueeze(0).expand({batch, -1, -1});
   for (size_t l = 0; l < encoder_.size(); ++l) {
-    layer_latents = encoder_[l]->output(layer_of(cross, l, heads()), layer_latents);
+    layer_latents =
+        encoder_[l]->output(layer_of(cross, l, heads(), latents_.scalar_type()), layer_latents);
     latents.push_back(layer_latents);
   }
   return latents;
@@ -164,7 +182,7 @@ CMANP::UpdatedTensors CMANP::updated_tensors(const StreamingAttentionState& cros
   if (at::GradMode::is_enabled()) {
     throw InvalidArgument("cmanp updated_tensors: inference only (autograd is on)");
   }
-  auto merged = merge_streaming_states(cross, stream(xn, yn));
+  auto merged = merged_in_state_dtype(cross, stream(xn, yn));
   auto latents = latents_from(merged, xn.size(0));
   return {std::move(merged), std::move(latents)};
 }
@@ -183,7 +201,7 @@ std::unique_ptr<ModelState> CMANP::do_condition(const at::Tensor& xc, const at::
 
 void CMANP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) {
   auto& cmanp_state = dynamic_cast<CMANPState&>(state);
-  auto merged = merge_streaming_states(cmanp_state.cross, stream(xn, yn));
+  auto merged = merged_in_state_dtype(cmanp_state.cross, stream(xn, yn));
   // Commit only once everything succeeded; the latent stack is stale from here on.
   cmanp_state.cross = std::move(merged);
   cmanp_state.count_ += xn.size(1);
@@ -193,7 +211,11 @@ void CMANP::do_update(ModelState& state, const at::Tensor& xn, const at::Tensor&
 RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) {
   auto& cmanp_state = dynamic_cast<CMANPState&>(state);
   // One subtraction for all layers; the state changes only if every layer's is exact.
-  auto removal = remove_streaming_state(cmanp_state.cross, stream(xr, yr));
+  // The blocks were computed in the model's dtype, so its rounding (not the wider sum's) bounds
+  // how much cancellation a removal may amplify.
+  auto removal = remove_streaming_state(with_dtype(cmanp_state.cross, state_dtype()),
+                                        with_dtype(stream(xr, yr), state_dtype()),
+                                        default_max_removal_amplification(latents_.scalar_type()));
   if (!removal.exact) return {false};
   cmanp_state.cross = std::move(removal.state);
   cmanp_state.count_ -= xr.size(1);

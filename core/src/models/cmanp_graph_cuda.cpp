@@ -49,8 +49,8 @@ CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_
   const int64_t latents = model.config().value("block_latents", int64_t{128});
   const int64_t head_dim = dims.d_model / dims.heads;
   // Any finite state will do: the graph records the operations, not the values.
-  c.log_normalizer = at::zeros({batch, heads, latents}, options);
-  c.output = at::zeros({batch, heads, latents, head_dim}, options);
+  c.log_normalizer = at::zeros({batch, heads, latents}, options.dtype(CMANP::state_dtype()));
+  c.output = at::zeros({batch, heads, latents, head_dim}, options.dtype(CMANP::state_dtype()));
   c.x = at::zeros({batch, new_points, dims.dim_x}, options);
   c.y = at::zeros({batch, new_points, dims.dim_y}, options);
   const auto run = [&] {
