@@ -44,10 +44,11 @@ class CMANP : public NeuralProcess {
   int64_t chunk_size() const { return chunk_size_; }
   void set_chunk_size(int64_t chunk);
 
-  /// The dtype of the running streaming state at inference: float64, twice float32's bytes
-  /// (811,008 rather than 405,504 at the default size) for rounding that does not grow with the
-  /// number of merges. Chunks are still computed in the model's dtype; only the summary they merge
-  /// into is wider. Training, which conditions in one block, keeps the model's dtype.
+  /// The dtype of the running streaming state at inference: float64, for rounding that does not
+  /// grow with the number of merges, at twice float32's bytes (417,792 rather than 208,896 for
+  /// the default size; 614,400 for the whole state with its float32 latents). Chunks are still
+  /// computed in the model's dtype; only the summary they merge into is wider. Training, which
+  /// conditions in one block, keeps the model's dtype.
   static constexpr at::ScalarType state_dtype() { return at::kDouble; }
 
   /// What update(state, xn, yn) followed by prepare(state) computes, as a function of tensors
