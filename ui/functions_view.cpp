@@ -450,8 +450,15 @@ void FunctionsView::update_readout() {
                            .arg(css(constant ? colours.good_text : colours.warn_text),
                                 QString::fromUtf8(to_string(update.mode)));
   const QLocale locale(QLocale::English);
+  const auto& training = shown_->model.training;
+  const bool x_outside =
+      training && std::any_of(points_.begin(), points_.end(), [&](const ContextPoint& p) {
+        return std::any_of(p.x.begin(), p.x.end(),
+                           [&](double x) { return x < training->x_low || x > training->x_high; });
+      });
   QString text =
-      count + device_readout(*readout_, shown_->model.device, shown_->device_notice) +
+      count + training_readout(training, update.count, x_outside, /*show_x=*/true, colours) +
+      device_readout(*readout_, shown_->model.device, shown_->device_notice) +
       QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
           .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));
   text += tr(" · predicting %1 targets: %2 ms")

@@ -164,6 +164,10 @@ void ImagePanels::clear_prediction() {
   set_prediction(side_, {}, {});
 }
 
+QString ImagePanels::title(Panel panel) const {
+  return titles_[static_cast<int>(panel)]->text();
+}
+
 void ImagePanels::set_title(Panel panel, const QString& title) {
   titles_[static_cast<int>(panel)]->setText(title);
   schedule_replot();

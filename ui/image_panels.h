@@ -33,6 +33,7 @@ class ImagePanels : public QCustomPlot {
                       const std::vector<double>& stddev);
   void clear_prediction();
   void set_title(Panel panel, const QString& title);
+  QString title(Panel panel) const;
 
   QCPColorMap* map(Panel panel) const { return maps_[static_cast<int>(panel)]; }
   QCPAxisRect* panel_rect(Panel panel) const { return rects_[static_cast<int>(panel)]; }

@@ -20,9 +20,11 @@ void ImagesView::update_titles() {
   panels_->set_title(ImagePanels::Panel::Stddev, tr("Predictive std (%1)").arg(grid));
   QString truth = tr("Ground truth");
   if (image_ && source_.kind == ImageSource::Kind::FashionMnist && test_set_) {
-    truth = tr("Truth: #%1 %2")
+    const int label = test_set_->label(source_.index);
+    truth = tr("Truth: #%1 %2 (%3)")
                 .arg(source_.index)
-                .arg(QString::fromUtf8(fashion_mnist_class_name(test_set_->label(source_.index))));
+                .arg(QString::fromUtf8(fashion_mnist_class_name(label)),
+                     fashion_mnist_class_is_seen(label) ? tr("seen class") : tr("unseen class"));
   } else if (image_) {
     truth = tr("Truth: %1").arg(QFileInfo(source_.path).fileName());
   }
@@ -54,6 +56,8 @@ void ImagesView::update_readout() {
   const QLocale locale(QLocale::English);
   QString text =
       QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +
+      training_readout(shown_->model.training, update.count, /*x_outside=*/false,
+                       /*show_x=*/false, plot_colours()) +
       device_readout(*readout_, shown_->model.device, shown_->device_notice) +
       QStringLiteral(" · last update: <b>%1 µs</b> (%2) · state: %3")
           .arg(locale.toString(update.micros, 'f', 0), mode, format_bytes(update.state_bytes));

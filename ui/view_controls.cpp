@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QSignalBlocker>
+#include <QStringList>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -119,6 +120,29 @@ QString device_readout(QLabel& readout, const std::string& device, const std::st
     return QStringLiteral(" · on <b>%1</b>").arg(QString::fromStdString(device).toHtmlEscaped());
   }
   return {};
+}
+
+QString training_readout(const std::optional<TrainingRange>& range, std::int64_t count,
+                         bool x_outside, bool show_x, const PlotColours& colours) {
+  if (!range) return {};
+  const QLocale locale(QLocale::English);
+  const QString most = locale.toString(static_cast<qlonglong>(range->max_context));
+  const QString interval = QStringLiteral("[%1, %2]")
+                               .arg(locale.toString(range->x_low, 'g', 3))
+                               .arg(locale.toString(range->x_high, 'g', 3))
+                               .replace(QLatin1Char('-'), QChar(0x2212));
+  QStringList beyond;
+  if (count > range->max_context) beyond << QObject::tr("N > %1").arg(most);
+  if (show_x && x_outside) beyond << QObject::tr("x outside %1").arg(interval);
+  if (!beyond.isEmpty()) {
+    return QStringLiteral(" · <span style='color:%1'><b>%2</b></span>")
+        .arg(css(colours.warn_text),
+             QObject::tr("beyond training: %1").arg(beyond.join(", ")).toHtmlEscaped());
+  }
+  const QString trained = show_x ? QObject::tr("trained on N ≤ %1, x in %2").arg(most, interval)
+                                 : QObject::tr("trained on N ≤ %1").arg(most);
+  return QStringLiteral(" · <span style='color:%1'>%2</span>")
+      .arg(css(colours.muted_text), trained);
 }
 
 QString busy_readout(std::size_t pending_count, const PlotColours& colours) {

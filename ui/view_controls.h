@@ -9,6 +9,7 @@
 #include <string>
 
 #include "model_catalog.h"
+#include "nplab/explorer.h"
 #include "theme.h"
 
 class QAction;
@@ -86,6 +87,13 @@ QString format_bytes(std::int64_t bytes);
 /// " · running on the CPU instead" (warning colour) when the worker fell back to the CPU; empty on
 /// a plain CPU run. Sets `readout`'s tooltip to `notice` (the reason for a fallback, or nothing).
 QString device_readout(QLabel& readout, const std::string& device, const std::string& notice);
+
+/// The readout's training-range part, to follow N: " · trained on N ≤ 47, x in [−2, 2]" (muted),
+/// or " · beyond training: N > 47" (warning colour) once the context leaves what the model's
+/// training tasks held. `x_outside` says whether some point lies outside the x range; `show_x`
+/// whether the range is worth naming at all (images always lie inside it). Empty without a range.
+QString training_readout(const std::optional<TrainingRange>& range, std::int64_t count,
+                         bool x_outside, bool show_x, const PlotColours& colours);
 
 /// The readout's head while a request is pending: "computing N = 12… · shown:", so that the
 /// figures after it read as the previous answer's.

@@ -121,6 +121,44 @@ TEST(Explorer, CheckpointLoadsAsATrainedModelWithTheSavedWeights) {
   EXPECT_LE(max_abs_diff(from_checkpoint.value().stddev, from_registry.stddev), 1e-6);
 }
 
+TEST(TrainingRange, SaysWhatTheTrainingTasksHeld) {
+  const auto gp = training_range("gp-rbf");
+  ASSERT_TRUE(gp.has_value());
+  EXPECT_EQ(gp->x_low, -2.0);
+  EXPECT_EQ(gp->x_high, 2.0);
+  EXPECT_EQ(gp->max_context, 47);  // N_ctx + N_tar <= 50 with at least 3 targets
+  const auto images = training_range("image-fmnist");
+  ASSERT_TRUE(images.has_value());
+  EXPECT_EQ(images->max_context, 197);
+  EXPECT_EQ(images->x_low, -1.0);
+  const auto wide = training_range("image-fmnist-wide");  // some batches reveal every pixel
+  ASSERT_TRUE(wide.has_value());
+  EXPECT_EQ(wide->max_context, 784);
+  EXPECT_FALSE(training_range("none: untrained weights").has_value());
+  EXPECT_FALSE(training_range("image-fmnist-seen").has_value());  // an evaluation set
+}
+
+TEST(Explorer, ACheckpointCarriesItsTrainingRangeAndARegistryModelNone) {
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("nplab-explorer-range-" + std::to_string(::getpid()) + ".pt"))
+                        .string();
+  {
+    auto model = make_model(default_config("lbanp", {{"dim_x", 2}, {"dim_y", 1}}));
+    save_checkpoint(*model, {{"data", "image-fmnist"}}, path);
+  }
+  Explorer explorer;
+  const auto outcome = explorer.load_checkpoint(path);
+  std::filesystem::remove(path);
+  std::filesystem::remove(card_path_for(path));
+  ASSERT_TRUE(outcome.ok()) << outcome.error();
+  ASSERT_TRUE(outcome.value().training.has_value());
+  EXPECT_EQ(outcome.value().training->data, "image-fmnist");
+  EXPECT_EQ(outcome.value().training->max_context, 197);
+  const auto untrained = explorer.load_registry_model("cmanp");
+  ASSERT_TRUE(untrained.ok()) << untrained.error();
+  EXPECT_FALSE(untrained.value().training.has_value());
+}
+
 TEST(Explorer, ForeignFileIsACheckpointErrorNotACrash) {
   const auto path = (std::filesystem::temp_directory_path() /
                      ("nplab-explorer-foreign-" + std::to_string(::getpid()) + ".pt"))

@@ -170,6 +170,30 @@ TEST(ExplorerImages, ReadsTheInstalledFashionMnistTestSet) {
   EXPECT_STREQ(fashion_mnist_class_name(9), "Ankle boot");
 }
 
+TEST(FashionMnist, TheSeenClassesAreZeroToFourAsTheSeenSplitHolds) {
+  for (int label = 0; label < 10; ++label) {
+    EXPECT_EQ(fashion_mnist_class_is_seen(label), label <= 4) << "label " << label;
+  }
+  if (!std::filesystem::exists(std::filesystem::path(kFashionMnistDirectory) /
+                               "t10k-labels-idx1-ubyte.gz")) {
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  }
+  const auto split = data::read_fashion_mnist(data::Split::Test);
+  const auto seen = data::select_classes(split, data::ClassSubset::Seen);
+  const auto unseen = data::select_classes(split, data::ClassSubset::Unseen);
+  EXPECT_EQ(seen.labels.size(0) + unseen.labels.size(0), split.labels.size(0));
+  for (const auto& [subset, expected] : {std::pair{&seen, true}, std::pair{&unseen, false}}) {
+    const auto labels = subset->labels.to(at::kLong);
+    for (int64_t label = 0; label < 10; ++label) {
+      const bool present = labels.eq(label).any().item<bool>();
+      EXPECT_EQ(present, fashion_mnist_class_is_seen(static_cast<int>(label)) == expected)
+          << "label " << label;
+    }
+  }
+  EXPECT_FALSE(fashion_mnist_class_is_seen(-1));
+  EXPECT_FALSE(fashion_mnist_class_is_seen(10));
+}
+
 // --- The images part of a session --------------------------------------------------------------
 
 const std::string kHead = R"({"format": "nplab-session", "version": 1, "view": "images",

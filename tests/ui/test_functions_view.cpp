@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QTimer>
 #include <QtTest>
 #include <algorithm>
@@ -226,6 +227,32 @@ class FunctionsViewTest : public QObject {
     click(f.view, 0.5, 0.2);
     QVERIFY(f.settle());
     QVERIFY(std_at(0.5) < before);
+  }
+
+  void the_readout_names_the_training_range_and_flags_points_beyond_it() {
+    const QDir models(QStringLiteral(NPLAB_SOURCE_DIR "/models"));
+    if (!models.exists("cmanp.pt")) QSKIP("needs models/cmanp.pt (nplab-cli train)");
+    Fixture f({models.absolutePath()});
+    QCOMPARE(f.view.models()[f.view.current_model()].label, QString("cmanp.pt"));
+    const auto readout = [&] {
+      QTextDocument document;
+      document.setHtml(f.view.findChild<QLabel*>("readout")->text());
+      return document.toPlainText();
+    };
+    const auto points_from = [](int count, double first_x) {
+      std::vector<ContextPoint> points;
+      for (int i = 0; i < count; ++i) points.push_back(nplab::point_1d(first_x + 0.01 * i, 0.1));
+      return points;
+    };
+    f.view.set_points(points_from(47, -1.0));
+    QVERIFY(f.settle());
+    QVERIFY2(readout().contains("trained on N ≤ 47, x in [−2, 2]"), qPrintable(readout()));
+    f.view.set_points(points_from(48, -1.0));
+    QVERIFY(f.settle());
+    QVERIFY2(readout().contains("beyond training: N > 47"), qPrintable(readout()));
+    f.view.set_points(points_from(3, 1.99));  // the last one at x = 2.01
+    QVERIFY(f.settle());
+    QVERIFY2(readout().contains("beyond training: x outside [−2, 2]"), qPrintable(readout()));
   }
 
   void compare_shows_a_second_model_on_the_same_points_and_both_plots_take_clicks() {

@@ -11,8 +11,8 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -32,7 +32,7 @@ constexpr int kSettleTimeoutMs = 30'000;
 constexpr int kSide = ImagesView::kSide;
 constexpr int kFixtureImages = 3;
 
-/// Pixel i of test image n is (5n + 3i) mod 256; labels 0, 1, 2.
+/// Pixel i of test image n is (5n + 3i) mod 256; labels 7 (unseen), 1, 2.
 QByteArray fixture_pixels() {
   QByteArray pixels;
   for (int n = 0; n < kFixtureImages; ++n) {
@@ -55,7 +55,7 @@ void write_test_set(const QTemporaryDir& dir) {
   images += fixture_pixels();
   append_big_endian(labels, 0x00000801);
   append_big_endian(labels, kFixtureImages);
-  for (int n = 0; n < kFixtureImages; ++n) labels.append(static_cast<char>(n));
+  for (int n = 0; n < kFixtureImages; ++n) labels.append(static_cast<char>(n == 0 ? 7 : n));
   for (const auto& [name, bytes] : {std::pair{"t10k-images-idx3-ubyte.gz", images},
                                     std::pair{"t10k-labels-idx1-ubyte.gz", labels}}) {
     QFile file(dir.filePath(name));
@@ -164,7 +164,7 @@ class ImagesViewTest : public QObject {
     QCOMPARE(points.size(), std::size_t{1});
     QVERIFY(std::abs(points[0].x[0] - (2.0 * 5 / (kSide - 1) - 1.0)) < 1e-6);  // row
     QVERIFY(std::abs(points[0].x[1] - (2.0 * 7 / (kSide - 1) - 1.0)) < 1e-6);  // column
-    QCOMPARE(points[0].y[0], ((5 * 2 + 3 * pixel) % 256) / 255.0 - 0.5);  // image #2
+    QCOMPARE(points[0].y[0], ((5 * 2 + 3 * pixel) % 256) / 255.0 - 0.5);       // image #2
 
     // A brush of radius 1 on the mean panel: the pixel and its four neighbours.
     f.view->set_brush_radius(1);
@@ -357,6 +357,42 @@ class ImagesViewTest : public QObject {
     QVERIFY(view.open_image_file(dir.filePath("grey.png")));
     QVERIFY(view.image().has_value());
     QVERIFY(QTest::qWaitFor([&] { return view.is_settled(); }, kSettleTimeoutMs));
+  }
+
+  void the_readout_names_the_training_range_and_flags_a_context_beyond_it() {
+    QTemporaryDir models, data;
+    write_test_set(data);
+    // The shipped LBANP image model: its card says it trained on "image-fmnist" (N <= 197).
+    for (const QString& file :
+         {QStringLiteral("fmnist-lbanp.pt"), QStringLiteral("fmnist-lbanp.json")}) {
+      QVERIFY(
+          QFile::copy(QStringLiteral(NPLAB_SOURCE_DIR "/models/") + file, models.filePath(file)));
+    }
+    nplab::ui::ExplorerThread thread;
+    ImagesView view(thread.worker(), {models.path()}, data.path());
+    view.resize(1100, 520);
+    view.show();
+    QCOMPARE(view.models()[view.current_model()].label, QString("fmnist-lbanp.pt"));
+    const auto readout = [&] {
+      QTextDocument document;
+      document.setHtml(view.findChild<QLabel*>("readout")->text());
+      return document.toPlainText();
+    };
+    view.reveal_random(197);
+    QVERIFY(QTest::qWaitFor([&] { return view.is_settled(); }, kSettleTimeoutMs));
+    QVERIFY2(readout().contains("trained on N ≤ 197"), qPrintable(readout()));
+    QVERIFY2(!readout().contains("beyond training"), qPrintable(readout()));
+    view.reveal_random(1);
+    QVERIFY(QTest::qWaitFor([&] { return view.is_settled(); }, kSettleTimeoutMs));
+    QVERIFY2(readout().contains("beyond training: N > 197"), qPrintable(readout()));
+  }
+
+  void the_truth_title_says_whether_the_class_was_seen_in_training() {
+    Fixture f;  // image #2 has label 2 (Pullover): seen; #0 has label 7 (Sneaker): unseen
+    const auto truth = [&] { return f.view->panels()->title(ImagePanels::Panel::Truth); };
+    QVERIFY2(truth() == "Truth: #2 Pullover (seen class)", qPrintable(truth()));
+    QVERIFY(f.view->show_test_image(0));
+    QVERIFY2(truth() == "Truth: #0 Sneaker (unseen class)", qPrintable(truth()));
   }
 
   void image_models_are_checkpoints_whose_card_says_dim_x_2() {

@@ -10,8 +10,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -78,7 +78,9 @@ struct ContextPoint {
 static_assert(std::is_trivially_copyable_v<ContextPoint>);
 
 /// A point of a 1D function.
-inline ContextPoint point_1d(double x, double y) { return {{x}, {y}}; }
+inline ContextPoint point_1d(double x, double y) {
+  return {{x}, {y}};
+}
 
 /// A value or the reason there is none.
 template <class T>
@@ -109,14 +111,28 @@ struct ModelOptions {
   std::uint64_t seed = 0;
 };
 
+/// What a trained model's tasks held: beyond these a prediction is an extrapolation, which the
+/// views say.
+struct TrainingRange {
+  std::string data;    ///< the training data's name, e.g. "gp-rbf", "image-fmnist"
+  double x_low = 0.0;  ///< every input coordinate lay in [x_low, x_high]
+  double x_high = 0.0;
+  std::int64_t max_context = 0;  ///< the most context points one training task held
+};
+
+/// The range of a training data name (as `nplab-cli train --data` takes it); none for a name
+/// that is not one (a checkpoint from elsewhere, a card without "data").
+std::optional<TrainingRange> training_range(const std::string& data_name);
+
 struct ModelInfo {
-  std::string name;    ///< the registry name, e.g. "cmanp"
-  std::string source;  ///< the checkpoint path, or "registry:NAME"
+  std::string name;        ///< the registry name, e.g. "cmanp"
+  std::string source;      ///< the checkpoint path, or "registry:NAME"
   bool untrained = false;  ///< random weights: predictions mean nothing yet
   int dim_x = 1;
   int dim_y = 1;
   bool constant_time_updates = false;  ///< update()/remove() without revisiting old points
   std::string device;
+  std::optional<TrainingRange> training;  ///< from the model card; none when untrained or unknown
 };
 
 enum class UpdateMode {
@@ -127,11 +143,11 @@ enum class UpdateMode {
 
 /// What the last change of the context cost.
 struct UpdateStats {
-  std::int64_t count = 0;         ///< N after the change
-  double micros = 0;              ///< wall time of the state change (not of predicting)
+  std::int64_t count = 0;  ///< N after the change
+  double micros = 0;       ///< wall time of the state change (not of predicting)
   UpdateMode mode = UpdateMode::None;
-  std::int64_t state_bytes = 0;   ///< bytes held by the model's state (ModelState::bytes())
-  std::string note;               ///< why a constant-time model had to recompute, if it did
+  std::int64_t state_bytes = 0;  ///< bytes held by the model's state (ModelState::bytes())
+  std::string note;              ///< why a constant-time model had to recompute, if it did
 };
 
 /// Predictive marginals at M targets, row-major [M, dim_y].

@@ -68,6 +68,10 @@ class FashionMnistTestSet {
   std::vector<std::uint8_t> labels_;
 };
 
+/// Whether the shipped image models trained on label's class: the protocol trains on classes
+/// 0–4 ("seen") and also evaluates on 5–9 ("unseen"). False outside 0–9.
+bool fashion_mnist_class_is_seen(int label);
+
 /// "T-shirt/top", "Trouser", ... for labels 0–9; "" otherwise.
 const char* fashion_mnist_class_name(int label);
 

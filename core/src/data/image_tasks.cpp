@@ -54,16 +54,17 @@ LabelledImages select_classes(const LabelledImages& set, const std::vector<int64
   return {set.images.index_select(0, keep), set.labels.index_select(0, keep)};
 }
 
+bool is_seen_class(int64_t label) {
+  return label >= 0 && label <= 4;
+}
+
 LabelledImages select_classes(const LabelledImages& set, ClassSubset subset) {
-  switch (subset) {
-    case ClassSubset::All:
-      return set;
-    case ClassSubset::Seen:
-      return select_classes(set, std::vector<int64_t>{0, 1, 2, 3, 4});
-    case ClassSubset::Unseen:
-      return select_classes(set, std::vector<int64_t>{5, 6, 7, 8, 9});
+  if (subset == ClassSubset::All) return set;
+  std::vector<int64_t> classes;
+  for (int64_t label = 0; label < 10; ++label) {
+    if (is_seen_class(label) == (subset == ClassSubset::Seen)) classes.push_back(label);
   }
-  throw InvalidArgument("select_classes: unknown class subset");
+  return select_classes(set, classes);
 }
 
 at::Tensor pixel_coordinates(int64_t height, int64_t width) {
@@ -72,9 +73,9 @@ at::Tensor pixel_coordinates(int64_t height, int64_t width) {
                           std::to_string(width) + " is empty");
   }
   // linspace(−1, 1, H)[r] = 2r/(H−1) − 1, the reference's mapping (−1 when H is 1).
-  const auto grids = at::meshgrid({at::linspace(-1.0, 1.0, height, at::kFloat),
-                                   at::linspace(-1.0, 1.0, width, at::kFloat)},
-                                  "ij");
+  const auto grids = at::meshgrid(
+      {at::linspace(-1.0, 1.0, height, at::kFloat), at::linspace(-1.0, 1.0, width, at::kFloat)},
+      "ij");
   return at::stack({grids[0], grids[1]}, -1).reshape({height * width, 2});
 }
 
@@ -125,7 +126,8 @@ Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator
   const auto chosen = at::rand({tasks, pixels}, generator, at::kDouble)
                           .argsort(/*dim=*/int64_t{-1})
                           .narrow(1, 0, counts.total());
-  const auto x = pixel_coordinates(batch.size(1), batch.size(2)).index_select(0, chosen.flatten())
+  const auto x = pixel_coordinates(batch.size(1), batch.size(2))
+                     .index_select(0, chosen.flatten())
                      .view({tasks, counts.total(), 2});
   const auto y = values.gather(1, chosen.unsqueeze(-1).expand({tasks, counts.total(), channels}));
   const auto take = [&](const at::Tensor& points, int64_t start, int64_t length) {
@@ -143,9 +145,8 @@ Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptio
   const int64_t pixels = batch.size(1) * batch.size(2);
   const int64_t channels = batch.size(3);
   const int64_t context = uniform_int(std::min(counts.min_context, pixels), pixels, generator);
-  const int64_t target =
-      uniform_int(std::min(counts.min_target, pixels), std::min(counts.max_points, pixels),
-                  generator);
+  const int64_t target = uniform_int(std::min(counts.min_target, pixels),
+                                     std::min(counts.max_points, pixels), generator);
   const auto values = unit_intensities(batch.cpu()).reshape({tasks, pixels, channels}) - 0.5;
   const auto coordinates = pixel_coordinates(batch.size(1), batch.size(2));
   // Context and targets are two independent draws of distinct pixels.

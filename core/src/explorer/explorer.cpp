@@ -5,15 +5,18 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 
 #include "guarded.h"
+#include "nplab/explorer_images.h"
 #include "nplab/models/neural_process.h"
 #include "nplab/models/registry.h"
 #include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
+#include "nplab/train/task_data.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -175,11 +178,13 @@ struct Explorer::Impl {
         mode = UpdateMode::ConstantTime;
       } else {
         next_state = condition_on(next);
-        note = "removal would lose precision: reconditioned on the remaining points";
+        // The fixed-size summary could not take the old points out precisely (they held almost
+        // all of its weight): a user sees an edit redone from the points, not a "removal".
+        note = "recomputed from all points, for precision";
       }
     } else {
       next_state = condition_on(next);
-      if (constant_time) note = "more points removed than remain: reconditioned";
+      if (constant_time) note = "recomputed from all points (most of them changed)";
     }
     model->prepare(*next_state);  // the readout times the whole edit, deferred work included
     synchronize(device);
@@ -258,6 +263,23 @@ Outcome<ModelInfo> Explorer::load_registry_model(const std::string& name,
   });
 }
 
+std::optional<TrainingRange> training_range(const std::string& data_name) {
+  const auto names = training_data_names();
+  if (std::find(names.begin(), names.end(), data_name) == names.end()) return std::nullopt;
+  const auto spec = parse_data_spec(data_name, /*evaluation=*/false);
+  if (spec.family == TaskFamily::GP) {
+    const auto& counts = spec.gp.counts;
+    return TrainingRange{data_name, spec.gp.x_range.low, spec.gp.x_range.high,
+                         counts.max_points - counts.min_target};
+  }
+  // Image tasks: pixel coordinates in [-1, 1]²; whole-image batches reveal every pixel.
+  const auto& counts = spec.images.counts;
+  const std::int64_t most = spec.images.whole_image_fraction > 0.0
+                                ? std::int64_t{kImageSide} * kImageSide
+                                : counts.max_points - counts.min_target;
+  return TrainingRange{data_name, -1.0, 1.0, most};
+}
+
 Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std::string& device) {
   return guarded<ModelInfo>("loading checkpoint " + path, [&]() -> ModelInfo {
     if (!std::filesystem::is_regular_file(path)) throw InvalidArgument("no such file");
@@ -270,7 +292,8 @@ Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std:
                         static_cast<int>(made->dims().dim_x),
                         static_cast<int>(made->dims().dim_y),
                         made->update_kind() == UpdateKind::ConstantTime,
-                        resolved.str()};
+                        resolved.str(),
+                        training_range(checkpoint.card.value("data", std::string()))};
     return impl_->install(std::move(made), std::move(made_info), resolved);
   });
 }

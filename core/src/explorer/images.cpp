@@ -36,9 +36,8 @@ Outcome<PixelImage> PixelImage::from_bytes(const std::vector<std::uint8_t>& byte
                             std::to_string(height) + "x" + std::to_string(width) + " image (" +
                             std::to_string(pixels) + " expected)");
     }
-    const auto image = at::from_blob(const_cast<std::uint8_t*>(bytes.data()), {height, width},
-                                     at::kByte)
-                           .clone();
+    const auto image =
+        at::from_blob(const_cast<std::uint8_t*>(bytes.data()), {height, width}, at::kByte).clone();
     const auto points = data::image_to_points(image, at::kDouble);
     const auto xs = to_doubles(points.x);
     const auto ys = to_doubles(points.y);
@@ -95,6 +94,10 @@ int FashionMnistTestSet::label(std::int64_t index) const {
   return labels_[static_cast<std::size_t>(index)];
 }
 
+bool fashion_mnist_class_is_seen(int label) {
+  return data::is_seen_class(label);
+}
+
 const char* fashion_mnist_class_name(int label) {
   static constexpr std::array<const char*, 10> kNames{
       "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -108,6 +111,8 @@ Outcome<std::vector<double>> image_query_grid(int height, int width, int upsampl
   });
 }
 
-double output_to_intensity(double output) { return std::clamp(output + 0.5, 0.0, 1.0); }
+double output_to_intensity(double output) {
+  return std::clamp(output + 0.5, 0.0, 1.0);
+}
 
 }  // namespace nplab

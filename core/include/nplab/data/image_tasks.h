@@ -30,6 +30,8 @@ struct ImageTaskOptions {
 
 /// Fashion-MNIST protocol: train on classes 0–4 ("seen"), evaluate also on 5–9 ("unseen").
 enum class ClassSubset { All, Seen, Unseen };
+/// Whether a Fashion-MNIST label (0–9) is one of the seen classes.
+bool is_seen_class(int64_t label);
 
 /// The images (and labels) whose label is in `classes`, in their original order.
 LabelledImages select_classes(const LabelledImages& set, const std::vector<int64_t>& classes);
