@@ -8,7 +8,9 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
+#include <thread>
 
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/model_bench.h"
@@ -48,34 +50,66 @@ class PointSource {
   virtual Chunk next(int64_t count) = 0;
 };
 
-// Noisy samples of a fixed smooth function on [-2, 2], the same for a given seed.
+// Noisy samples of a function on [-2, 2] (a fixed smooth one, or a table), the same for a seed.
 class GeneratedPoints : public PointSource {
  public:
-  GeneratedPoints(int64_t total, double noise, uint64_t seed)
+  GeneratedPoints(int64_t total, double noise, uint64_t seed, const std::vector<double>& grid,
+                  const std::vector<double>& values)
       : remaining_(total),
         noise_(noise),
-        generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {}
+        generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
+    if (grid.empty() && values.empty()) return;
+    if (grid.size() != values.size() || grid.size() < 2) {
+      throw InvalidArgument("bench stream: the function's table needs as many values as x, two "
+                            "at least");
+    }
+    for (size_t i = 0; i < grid.size(); ++i) {
+      if (!std::isfinite(grid[i]) || !std::isfinite(values[i]) || (i > 0 && grid[i] <= grid[i - 1])) {
+        throw InvalidArgument("bench stream: the function's table needs finite values at "
+                              "increasing x");
+      }
+    }
+    grid_ = at::tensor(grid, at::kDouble);
+    values_ = at::tensor(values, at::kDouble);
+  }
   Chunk next(int64_t count) override {
     const int64_t n = std::min(count, remaining_);
     remaining_ -= n;
     if (n == 0) return {};
-    const auto x = at::rand({1, n, 1}, generator_) * 4 - 2;
-    const auto y =
-        at::sin(3 * x) + 0.5 * at::cos(1.3 * x) + noise_ * at::randn({1, n, 1}, generator_);
-    return {x, y};
+    if (!grid_.defined()) {
+      const auto x = at::rand({1, n, 1}, generator_) * 4 - 2;
+      const auto y =
+          at::sin(3 * x) + 0.5 * at::cos(1.3 * x) + noise_ * at::randn({1, n, 1}, generator_);
+      return {x, y};
+    }
+    // x uniform over the table's span, f linear between its points (what a plot of it draws).
+    const double low = grid_[0].item<double>(), high = grid_[-1].item<double>();
+    const auto x = (at::rand({n}, generator_).to(at::kDouble) * (high - low) + low).clamp(low, high);
+    const auto right = at::searchsorted(grid_, x).clamp(1, grid_.size(0) - 1);
+    const auto left = right - 1;
+    const auto x0 = grid_.index_select(0, left), x1 = grid_.index_select(0, right);
+    const auto f0 = values_.index_select(0, left), f1 = values_.index_select(0, right);
+    const auto f = f0 + (x - x0) / (x1 - x0) * (f1 - f0);
+    const auto y = f + noise_ * at::randn({n}, generator_).to(at::kDouble);
+    return {x.to(at::kFloat).reshape({1, n, 1}), y.to(at::kFloat).reshape({1, n, 1})};
   }
 
  private:
   int64_t remaining_;
   double noise_;
   at::Generator generator_;
+  at::Tensor grid_, values_;  // the table, when there is one
 };
 
+using BadRowHandler = std::function<void(const std::string&, const std::string&)>;
+
 // x,y rows read a chunk at a time, with the field rules of every CSV reader here (data/csv.h);
-// blank lines and '#' comments are skipped, and a first line without a number is a header.
+// blank lines and '#' comments are skipped, and a first line without a number is a header. A bad
+// row throws, or goes to `on_bad_row` and is skipped.
 class CsvPoints : public PointSource {
  public:
-  explicit CsvPoints(std::string path) : path_(std::move(path)), in_(path_) {
+  CsvPoints(std::string path, BadRowHandler on_bad_row)
+      : path_(std::move(path)), in_(path_), on_bad_row_(std::move(on_bad_row)) {
     if (!in_) throw InvalidArgument("--csv " + path_ + ": cannot be opened");
   }
   Chunk next(int64_t count) override {
@@ -94,12 +128,12 @@ class CsvPoints : public PointSource {
                               return data::parse_csv_number(field).has_value();
                             });
         if (header) continue;
-        throw InvalidArgument(path_ + ":" + std::to_string(line_number_) +
-                              ": expected two numbers x,y, got \"" + line.substr(0, 60) + "\"");
+        bad_row("expected two numbers x,y, got \"" + line.substr(0, 60) + "\"");
+        continue;
       }
       if (!std::isfinite(*x) || !std::isfinite(*y)) {
-        throw InvalidArgument(path_ + ":" + std::to_string(line_number_) +
-                              ": x and y must be finite numbers");
+        bad_row("x and y must be finite numbers, got \"" + line.substr(0, 60) + "\"");
+        continue;
       }
       xs.push_back(static_cast<float>(*x));
       ys.push_back(static_cast<float>(*y));
@@ -108,17 +142,81 @@ class CsvPoints : public PointSource {
     const auto n = static_cast<int64_t>(xs.size());
     return {at::tensor(xs).reshape({1, n, 1}), at::tensor(ys).reshape({1, n, 1})};
   }
+  int64_t bad_rows() const { return bad_rows_; }
 
  private:
+  void bad_row(const std::string& problem) {
+    const std::string where = path_ + ":" + std::to_string(line_number_);
+    if (!on_bad_row_) throw InvalidArgument(where + ": " + problem);
+    ++bad_rows_;
+    on_bad_row_(where, problem);
+  }
+
   std::string path_;
   std::ifstream in_;
+  BadRowHandler on_bad_row_;
   int64_t line_number_ = 0;
+  int64_t bad_rows_ = 0;
 };
 
-std::unique_ptr<PointSource> open_source(const StreamBenchOptions& options) {
-  if (!options.csv.empty()) return std::make_unique<CsvPoints>(options.csv);
-  return std::make_unique<GeneratedPoints>(options.points, options.noise, options.seed);
+// A uniform sample of a fixed number of the points seen (Vitter's algorithm R), with the slots
+// filled since they were last collected.
+class Reservoir {
+ public:
+  Reservoir(int64_t capacity, uint64_t seed)
+      : capacity_(capacity), random_(seed ^ 0x9e3779b97f4a7c15ULL) {
+    points_.resize(static_cast<size_t>(capacity));
+    changed_.assign(static_cast<size_t>(capacity), false);
+  }
+  void add(const Chunk& chunk) {
+    if (capacity_ == 0) return;
+    const auto x = chunk.x.contiguous(), y = chunk.y.contiguous();
+    const float* xs = x.data_ptr<float>();
+    const float* ys = y.data_ptr<float>();
+    for (int64_t i = 0; i < chunk.size(); ++i, ++seen_) {
+      int64_t slot = seen_;
+      if (seen_ >= capacity_) {
+        slot = std::uniform_int_distribution<int64_t>(0, seen_)(random_);
+        if (slot >= capacity_) continue;
+      }
+      points_[static_cast<size_t>(slot)] = {slot, xs[i], ys[i]};
+      changed_[static_cast<size_t>(slot)] = true;
+    }
+  }
+  std::vector<StreamPoint> take_changes() {
+    std::vector<StreamPoint> changes;
+    for (size_t slot = 0; slot < changed_.size(); ++slot) {
+      if (!changed_[slot]) continue;
+      changes.push_back(points_[slot]);
+      changed_[slot] = false;
+    }
+    return changes;
+  }
+
+ private:
+  int64_t capacity_;
+  int64_t seen_ = 0;
+  std::mt19937_64 random_;
+  std::vector<StreamPoint> points_;
+  std::vector<bool> changed_;
+};
+
+std::vector<float> to_floats(const at::Tensor& values) {
+  const auto flat = values.to(at::kCPU, at::kFloat).contiguous().reshape({-1});
+  return {flat.data_ptr<float>(), flat.data_ptr<float>() + flat.numel()};
 }
+
+std::unique_ptr<PointSource> open_source(const StreamBenchOptions& options,
+                                         BadRowHandler on_bad_row) {
+  if (!options.csv.empty()) return std::make_unique<CsvPoints>(options.csv, std::move(on_bad_row));
+  return std::make_unique<GeneratedPoints>(options.points, options.noise, options.seed,
+                                           options.truth_grid, options.truth_values);
+}
+
+// Updates per second at most when a rate is set: each carries what arrived in this long.
+constexpr double kRateTickSeconds = 0.05;
+// The cap's extrapolation uses predictions at least this factor apart in N.
+constexpr double kPeakSpacing = 1.25;
 
 }  // namespace
 
@@ -129,12 +227,28 @@ int64_t process_peak_resident_bytes() {
   return status_field_bytes("VmHWM:");
 }
 
+std::vector<double> stream_targets(int64_t count) {
+  std::vector<double> targets(static_cast<size_t>(std::max<int64_t>(count, 0)));
+  for (int64_t i = 0; i < count; ++i) {
+    targets[static_cast<size_t>(i)] = count == 1 ? 0.0 : -2.0 + 4.0 * static_cast<double>(i) /
+                                                                  static_cast<double>(count - 1);
+  }
+  return targets;
+}
+
 StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
                                    const std::function<void(const StreamSample&)>& on_sample) {
   if (options.chunk < 1) throw InvalidArgument("--chunk: must be positive");
   if (options.points < 1) throw InvalidArgument("--n: must be positive");
   if (options.targets < 1) throw InvalidArgument("--targets: must be positive");
   if (options.predict_every < 0) throw InvalidArgument("--predict-every: must be 0 or more");
+  if (!(options.rate >= 0) || !std::isfinite(options.rate)) {
+    throw InvalidArgument("--rate: must be 0 or more");
+  }
+  if (!(options.sample_every_seconds >= 0)) {
+    throw InvalidArgument("--sample-every-s: must be 0 or more");
+  }
+  if (options.reservoir < 0) throw InvalidArgument("--sample-points: must be 0 or more");
   install_cpu_memory_probe();
   std::shared_ptr<NeuralProcess> model;
   if (!options.checkpoint.empty()) {
@@ -150,11 +264,21 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   }
   const c10::InferenceMode inference;
   const auto to_device = [&](const at::Tensor& t) { return t.to(model->tensor_options()); };
-  const auto targets = to_device(at::linspace(-2, 2, options.targets).reshape({1, -1, 1}));
+  const auto targets = to_device(
+      at::tensor(stream_targets(options.targets), at::kDouble).to(at::kFloat).reshape({1, -1, 1}));
 
   StreamBenchResult result;
   result.model = model->name();
-  auto source = open_source(options);
+  if (options.on_ready) options.on_ready(result.model);
+  int64_t bad_rows = 0;
+  auto source = open_source(options, options.on_bad_row
+                                         ? BadRowHandler([&](const std::string& where,
+                                                             const std::string& problem) {
+                                             ++bad_rows;
+                                             options.on_bad_row(where, problem);
+                                           })
+                                         : BadRowHandler());
+  Reservoir reservoir(options.reservoir, options.seed);
   std::unique_ptr<ModelState> state;
   std::vector<std::pair<int64_t, double>> predict_peaks;  // for the cap's prediction
   const auto growth = growth_exponents(options.checkpoint.empty() ? options.model : model->name());
@@ -172,15 +296,25 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   int64_t next_sample = sample_after(0);
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
+  // Running time: wall time less the time a parent held the process stopped.
+  const auto running_seconds = [&] {
+    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    return std::max(0.0, wall - (options.paused_seconds ? options.paused_seconds() : 0.0));
+  };
+  double last_sample_seconds = 0;
+  int64_t last_sample_n = 0;
+  bool sampled_once = false;
 
   const auto sample = [&]() {
     StreamSample row;
     row.n = result.points;
     if (!predict_peaks.empty()) {
-      // From the last two predictions' peaks, or from the last one by the model's known growth.
+      // From the last prediction's peak and one at a quarter fewer points or less (closer ones
+      // make a noisy exponent), or from the last one by the model's known growth.
       const auto& [n1, b1] = predict_peaks.back();
-      const auto& [n0, b0] = predict_peaks.size() >= 2 ? predict_peaks[predict_peaks.size() - 2]
-                                                       : predict_peaks.back();
+      auto earlier = predict_peaks.rbegin();
+      while (earlier != predict_peaks.rend() && earlier->first * kPeakSpacing > n1) ++earlier;
+      const auto& [n0, b0] = earlier != predict_peaks.rend() ? *earlier : predict_peaks.back();
       const double predicted = n0 == n1
                                    ? b1 * std::pow(static_cast<double>(row.n) / n1, growth.memory)
                                    : extrapolate_peak(n0, b0, n1, b1, row.n, growth.memory);
@@ -199,28 +333,53 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
       synchronize(options.device);
       row.predict_peak_bytes = scope.peak_bytes();
     }
-    predict_peaks.emplace_back(row.n,
-                               static_cast<double>(std::max<int64_t>(row.predict_peak_bytes, 1)));
+    // Log-spaced (but for the last), so that an endless stream keeps O(log N) of them.
+    const std::pair<int64_t, double> peak{
+        row.n, static_cast<double>(std::max<int64_t>(row.predict_peak_bytes, 1))};
+    const auto size = predict_peaks.size();
+    if (size >= 2 && predict_peaks[size - 1].first < predict_peaks[size - 2].first * kPeakSpacing) {
+      predict_peaks.back() = peak;
+    } else {
+      predict_peaks.push_back(peak);
+    }
     row.resident_bytes = process_resident_bytes();
     row.peak_resident_bytes = process_peak_resident_bytes();
     row.state_bytes = state->bytes();
     row.update_us = median(update_us);
     update_us.clear();
-    row.points_per_second = row.n / std::chrono::duration<double>(Clock::now() - start).count();
-    result.samples.push_back(row);
-    if (on_sample) on_sample(row);
+    row.seconds = running_seconds();
+    row.points_per_second = row.seconds > 0 ? row.n / row.seconds : 0;
+    const double interval = row.seconds - last_sample_seconds;
+    row.recent_points_per_second = interval > 0 ? (row.n - last_sample_n) / interval : 0;
+    row.bad_rows = bad_rows;
+    last_sample_seconds = row.seconds;
+    last_sample_n = row.n;
+    sampled_once = true;
+    if (options.keep_samples) result.samples.push_back(row);
+    if (on_sample) {
+      row.mean = to_floats(last->mean);
+      row.stddev = to_floats(last->stddev);
+      row.new_points = reservoir.take_changes();
+      on_sample(row);
+    }
     return true;
   };
 
   // The generator's points depend on how the stream was cut: the check replays the same cuts.
   std::vector<int64_t> chunk_sizes;
+  const int64_t chunk_limit =
+      options.rate > 0
+          ? std::clamp<int64_t>(static_cast<int64_t>(options.rate * kRateTickSeconds), 1,
+                                options.chunk)
+          : options.chunk;
   bool stopped = false;
   while (!stopped) {
     // Chunks end on the sample points, so that samples fall at round N.
     const int64_t until_sample = next_sample - result.points;
-    const auto chunk = source->next(std::min(options.chunk, until_sample));
+    const auto chunk = source->next(std::min(chunk_limit, until_sample));
     if (chunk.size() == 0) break;
-    chunk_sizes.push_back(chunk.size());
+    if (options.verify) chunk_sizes.push_back(chunk.size());
+    reservoir.add(chunk);
     const auto x = to_device(chunk.x), y = to_device(chunk.y);
     const auto before = Clock::now();
     if (!state) {
@@ -234,22 +393,32 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     if (result.points >= 10'000 && result.peak_resident_at_1e4 == 0) {
       result.peak_resident_at_1e4 = process_peak_resident_bytes();
     }
-    if (result.points >= next_sample) {
-      next_sample = sample_after(result.points);
+    const bool sample_is_due =
+        options.sample_every_seconds > 0 &&
+        running_seconds() - last_sample_seconds >= options.sample_every_seconds;
+    if (result.points >= next_sample || sample_is_due) {
+      if (result.points >= next_sample) next_sample = sample_after(result.points);
       if (!sample()) stopped = true;
+    }
+    if (options.rate > 0 && !stopped) {
+      // Ahead of the rate: wait until these points are due.
+      const double ahead = static_cast<double>(result.points) / options.rate - running_seconds();
+      if (ahead > 0) std::this_thread::sleep_for(std::chrono::duration<double>(ahead));
     }
   }
   if (!state) throw InvalidArgument("bench stream: the stream had no points");
-  if (!stopped && (result.samples.empty() || result.samples.back().n != result.points)) {
-    stopped = !sample();
-  }
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!stopped && (!sampled_once || last_sample_n != result.points)) stopped = !sample();
+  result.seconds = running_seconds();
+  result.bad_rows = bad_rows;
   result.peak_resident_at_end = process_peak_resident_bytes();
   if (result.peak_resident_at_1e4 == 0) result.peak_resident_at_1e4 = result.peak_resident_at_end;
 
   if (options.verify && !stopped && last) {
-    // The same points again, all at once (after the stream's figures are taken).
-    auto again = open_source(options);
+    // The same points again, all at once (after the stream's figures are taken); bad rows are
+    // skipped as before, quietly this time.
+    auto again = open_source(options, options.on_bad_row
+                                          ? BadRowHandler([](const std::string&, const std::string&) {})
+                                          : BadRowHandler());
     std::vector<at::Tensor> xs, ys;
     for (const auto size : chunk_sizes) {
       const auto chunk = again->next(size);
