@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
+#include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -112,6 +113,12 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   auto* fit_button = new QToolButton(this);
   fit_button->setDefaultAction(fit);
   controls->addWidget(fit_button);
+  auto* stream_button = new QPushButton(tr("Stream…"), this);
+  stream_button->setObjectName("streamButton");
+  stream_button->setToolTip(tr("Stream a million noisy samples of this hidden function into the "
+                               "model and watch its memory stay flat (the Stream view)"));
+  connect(stream_button, &QPushButton::clicked, this, &FunctionsView::stream_requested);
+  controls->addWidget(stream_button);
   truth_panel_ = new TruthPanel(this);
   auto* centre = new QHBoxLayout;
   // Each plot under its caption, in a column of its own; the second column is hidden (and then

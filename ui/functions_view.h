@@ -121,6 +121,8 @@ class FunctionsView : public QWidget, public EditableView {
   void settled();
   /// can_undo(), can_redo() or can_clear() may have changed.
   void history_changed();
+  /// "Stream…": stream this model and hidden function, a million points (the Stream view).
+  void stream_requested();
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

@@ -19,6 +19,7 @@
 #include "functions_view.h"
 #include "images_view.h"
 #include "memory_view.h"
+#include "stream_view.h"
 #include "nplab/build_info.h"
 #include "nplab/session.h"
 #include "plot_export.h"
@@ -61,12 +62,17 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   memory_->sweep_options().device = device;
   views_->addTab(functions_, tr("&Functions"));
   views_->addTab(images_, tr("&Images"));
+  stream_ = new StreamView({}, views_);
+  stream_->request_defaults().device = device;
   views_->addTab(memory_, tr("&Memory"));
+  views_->addTab(stream_, tr("&Stream"));
   setCentralWidget(views_);
 
   build_menus();
   connect(views_, &QTabWidget::currentChanged, this, &MainWindow::update_edit_actions);
   connect(functions_, &FunctionsView::history_changed, this, &MainWindow::update_edit_actions);
+  connect(functions_, &FunctionsView::stream_requested, this,
+          &MainWindow::open_stream_from_functions);
   connect(images_, &ImagesView::history_changed, this, &MainWindow::update_edit_actions);
   connect(images_, &ImagesView::error_reported, this, &MainWindow::report_error);
   connect(images_, &ImagesView::status_message, this,
@@ -77,6 +83,15 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::open_stream_from_functions() {
+  const int model = functions_->current_model();
+  if (model >= 0 && model < functions_->models().size()) {
+    stream_->select_model(functions_->models()[model].label);
+  }
+  stream_->set_truth(functions_->truth());
+  show_view(View::Stream);
+}
+
 void MainWindow::when_settled(std::function<void()> ready) {
   // Through the event queue, so that the view's queued replot has happened by then.
   const auto later = [this, ready = std::move(ready)] { QTimer::singleShot(0, this, ready); };
@@ -86,6 +101,8 @@ void MainWindow::when_settled(std::function<void()> ready) {
     connect(images_, &ImagesView::settled, this, later, Qt::SingleShotConnection);
   } else if (current_view() == View::Memory && memory_->is_running()) {
     connect(memory_, &MemoryView::sweep_finished, this, later, Qt::SingleShotConnection);
+  } else if (current_view() == View::Stream && stream_->is_running()) {
+    connect(stream_, &StreamView::streams_finished, this, later, Qt::SingleShotConnection);
   } else {
     later();
   }
@@ -100,7 +117,8 @@ void MainWindow::build_menus() {
   auto* view = menuBar()->addMenu(tr("&View"));
   const QList<QPair<QString, View>> views{{tr("&Functions"), View::Functions},
                                           {tr("&Images"), View::Images},
-                                          {tr("&Memory"), View::Memory}};
+                                          {tr("&Memory"), View::Memory},
+                                          {tr("&Stream"), View::Stream}};
   int index = 1;
   for (const auto& [label, which] : views) {
     auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });

@@ -1,5 +1,5 @@
 #pragma once
-// The application frame: three views (functions, images, memory) in tabs; File (sessions, plot
+// The application frame: four views (functions, images, memory, stream) in tabs; File (sessions, plot
 // export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
 
 #include <QMainWindow>
@@ -18,6 +18,7 @@ class FunctionsView;
 class ImagesView;
 class MemoryView;
 class ShortcutsDialog;
+class StreamView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -27,12 +28,15 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr, const std::string& device = "auto");
   ~MainWindow() override;
 
-  enum class View { Functions = 0, Images = 1, Memory = 2 };
+  enum class View { Functions = 0, Images = 1, Memory = 2, Stream = 3 };
   void show_view(View view);
   View current_view() const;
   FunctionsView* functions_view() const { return functions_; }
   ImagesView* images_view() const { return images_; }
   MemoryView* memory_view() const { return memory_; }
+  StreamView* stream_view() const { return stream_; }
+  /// The Functions view's "Stream…": the Stream view, set to its model and hidden function.
+  void open_stream_from_functions();
   /// Calls `ready` once the current view shows the answer to its latest request (at once for
   /// views that wait on nothing), e.g. to take a screenshot.
   void when_settled(std::function<void()> ready);
@@ -74,6 +78,7 @@ class MainWindow : public QMainWindow {
   FunctionsView* functions_ = nullptr;
   ImagesView* images_ = nullptr;
   MemoryView* memory_ = nullptr;
+  StreamView* stream_ = nullptr;
   ShortcutsDialog* shortcuts_ = nullptr;
   ErrorReporter error_reporter_;
   QString last_session_;

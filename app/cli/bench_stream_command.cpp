@@ -96,7 +96,8 @@ StreamLine sample_line(const bench::StreamSample& sample) {
   line.bad_rows = sample.bad_rows;
   line.mean.assign(sample.mean.begin(), sample.mean.end());
   line.stddev.assign(sample.stddev.begin(), sample.stddev.end());
-  for (const auto& point : sample.new_points) line.new_points.push_back({point.slot, point.x, point.y});
+  for (const auto& point : sample.new_points)
+    line.new_points.push_back({point.slot, point.x, point.y});
   return line;
 }
 
@@ -156,7 +157,7 @@ void run_stream(const StreamArgs& args) {
     options.keep_samples = false;
     start.source = options.csv.empty() ? "generator" : options.csv;
     start.planned_points = options.csv.empty() ? options.points : 0;
-    start.chunk = options.chunk;
+    start.chunk = bench::update_chunk(options);
     start.cap_bytes = options.cap_bytes;
     start.sample_points = options.reservoir;
     options.on_ready = [&start](const std::string& model) {
@@ -285,6 +286,11 @@ void add_bench_stream_command(CLI::App& bench) {
   stream
       ->add_option("--sample-points", options.reservoir,
                    "Keep a uniform sample of this many points to draw (reported with --jsonl)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  stream
+      ->add_option("--max-update-s", options.max_update_seconds,
+                   "Stop once one update takes longer than this many seconds (0: no limit)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   stream->add_flag("--skip-bad-rows", args->skip_bad_rows,

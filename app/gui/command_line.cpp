@@ -3,8 +3,8 @@
 namespace nplab::app {
 
 void GuiOptions::add_to(QCommandLineParser& parser) const {
-  parser.addOptions({screenshot, view, demo, model, compare, device, session, size, theme, plot,
-                     out, latency, clicks, preload});
+  parser.addOptions({screenshot, view, demo, model, compare, device, stream, session, size, theme,
+                     plot, out, latency, clicks, preload});
 }
 
 bool has_option(int argc, char** argv, const std::string& name) {

@@ -18,13 +18,14 @@ struct GuiOptions {
   QCommandLineOption screenshot{
       "screenshot", "Render the window to FILE (PNG) once the view has settled, then exit.",
       "FILE"};
-  QCommandLineOption view{"view", "The view to show: functions, images or memory.", "VIEW",
-                          "functions"};
+  QCommandLineOption view{"view", "The view to show: functions, images, memory or stream.",
+                          "VIEW", "functions"};
   QCommandLineOption demo{
       "demo",
       "Functions view: reveal points of the hidden function, show the truth and the oracle. "
       "Images view: reveal a fifth of a fixed test image's pixels, predict at 2x. "
-      "Memory view: run a sweep of the ticked models."};
+      "Memory view: run a sweep of the ticked models. "
+      "Stream view: stream a million samples of the hidden function into the model."};
   QCommandLineOption model{
       "model",
       "The model of the view shown (Functions or Images), as its picker names it (\"cmanp.pt\", "
@@ -32,8 +33,8 @@ struct GuiOptions {
       "NAME"};
   QCommandLineOption compare{
       "compare",
-      "Functions view: show this second model beside the first, on the same points (named as "
-      "for --model).",
+      "Functions view: show this second model beside the first, on the same points. Stream view: "
+      "stream into it too. Named as for --model.",
       "NAME"};
   QCommandLineOption device{
       "device",
@@ -41,6 +42,11 @@ struct GuiOptions {
       "CPU), cpu or cuda[:N]. A device that is missing or fails gives way to the CPU, with a "
       "notice in the readout.",
       "DEVICE", "auto"};
+  QCommandLineOption stream{
+      "stream",
+      "Open the Stream view and stream the x,y rows of FILE (a CSV, read as it goes) into the "
+      "model (--model), beside a second one with --compare.",
+      "FILE"};
   QCommandLineOption session{"session", "Open a saved session (.nplab.json).", "FILE"};
   QCommandLineOption size{"size",
                           "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.",

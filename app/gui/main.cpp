@@ -10,7 +10,10 @@
 //   nplab --compare tnpd.pt                Functions view: a second model beside the first
 //   nplab --session FILE                   open a saved session
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
-//   nplab --view memory --demo             start a small memory sweep (cmanp, lbanp, tnpd)
+//   nplab --view memory --demo             start the Memory view's default sweep
+//   nplab --view stream --demo             stream a million points into CMANP (Stream view)
+//   nplab --stream points.csv [--compare lbanp.pt]
+//                                          stream a CSV's x,y rows into the model
 //   nplab --theme dark                     this time in the dark theme (light, system)
 //   nplab --plot runs.csv --out fig.png    a figure of a benchmark CSV, no window
 //   nplab --bench-latency --model cmanp --clicks 50 --preload 100,10000
@@ -92,14 +95,17 @@ int main(int argc, char** argv) {
   }
   const std::map<QString, MainWindow::View> views{{"functions", MainWindow::View::Functions},
                                                   {"images", MainWindow::View::Images},
-                                                  {"memory", MainWindow::View::Memory}};
+                                                  {"memory", MainWindow::View::Memory},
+                                                  {"stream", MainWindow::View::Stream}};
   const auto view = views.find(parser.value(options.view));
   if (view == views.end()) {
-    std::fprintf(stderr, "error: --view %s: not a view (functions, images, memory)\n",
+    std::fprintf(stderr, "error: --view %s: not a view (functions, images, memory, stream)\n",
                  qPrintable(parser.value(options.view)));
     return 2;
   }
   settings.view = view->second;
+  settings.stream = value_if_set(parser, options.stream);
+  if (settings.stream) settings.view = MainWindow::View::Stream;
   if (parser.isSet(options.size)) {
     settings.size = nplab::app::parse_size(parser.value(options.size));
     if (!settings.size.isValid()) {

@@ -10,6 +10,7 @@
 #include "images_view.h"
 #include "latency_command.h"
 #include "memory_view.h"
+#include "stream_view.h"
 
 namespace nplab::app {
 namespace {
@@ -18,6 +19,7 @@ constexpr int kScreenshotTimeoutMs = 300'000;
 
 constexpr std::uint64_t kDemoSeed = 7;
 constexpr int kDemoPoints = 8;
+constexpr std::int64_t kDemoStreamPoints = 1'000'000;
 
 /// A reproducible picture for slides: eight revealed points of the hidden function, with the
 /// truth and the oracle GP drawn beside the model.
@@ -53,36 +55,49 @@ int find_model(const QList<ui::ModelChoice>& models, const QString& wanted) {
   return -1;
 }
 
+/// The picker's labels, for an error message.
+QString labels_of(const QList<ui::ModelChoice>& models) {
+  QStringList labels;
+  for (const auto& choice : models) labels << choice.label;
+  return labels.join(", ");
+}
+
 /// --model and --compare; false (having said why) when a name is not offered.
 bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
   using View = ui::MainWindow::View;
+  const auto& models = settings.view == View::Images   ? window.images_view()->models()
+                       : settings.view == View::Stream ? window.stream_view()->models()
+                                                       : window.functions_view()->models();
   if (settings.model) {
-    const bool images = settings.view == View::Images;
-    const auto& models =
-        images ? window.images_view()->models() : window.functions_view()->models();
     const int found = find_model(models, *settings.model);
     if (found < 0) {
-      QStringList labels;
-      for (const auto& choice : models) labels << choice.label;
       std::fprintf(stderr, "error: --model %s: not offered (%s)\n", qPrintable(*settings.model),
-                   qPrintable(labels.join(", ")));
+                   qPrintable(labels_of(models)));
       return false;
     }
-    if (images) {
+    if (settings.view == View::Images) {
       window.images_view()->select_model(found);
+    } else if (settings.view == View::Stream) {
+      window.stream_view()->select_model(found);
     } else {
       window.functions_view()->select_model(found);
     }
   }
   if (settings.compare) {
-    auto& functions = *window.functions_view();
-    const int found = find_model(functions.models(), *settings.compare);
+    const bool stream = settings.view == View::Stream;
+    const auto& offered = stream ? models : window.functions_view()->models();
+    const int found = find_model(offered, *settings.compare);
     if (found < 0) {
-      std::fprintf(stderr, "error: --compare %s: not offered by the Functions view\n",
-                   qPrintable(*settings.compare));
+      std::fprintf(stderr, "error: --compare %s: not offered by the %s view (%s)\n",
+                   qPrintable(*settings.compare), stream ? "Stream" : "Functions",
+                   qPrintable(labels_of(offered)));
       return false;
     }
-    functions.set_compare_model(found);
+    if (stream) {
+      window.stream_view()->set_compare_model(found);
+    } else {
+      window.functions_view()->set_compare_model(found);
+    }
   }
   return true;
 }
@@ -91,6 +106,9 @@ void start_demo(ui::MainWindow& window, ui::MainWindow::View view) {
   using View = ui::MainWindow::View;
   if (view == View::Memory) {
     window.memory_view()->start();
+  } else if (view == View::Stream) {
+    window.stream_view()->use_generator(kDemoStreamPoints);
+    window.stream_view()->start();
   } else if (view == View::Images) {
     start_demo(*window.images_view());
   } else {
@@ -127,7 +145,16 @@ int run_window(const WindowSettings& settings) {
   }
   window.show_view(settings.view);
   if (!choose_models(window, settings)) return 2;
-  if (settings.demo) start_demo(window, settings.view);
+  if (settings.stream) {
+    window.stream_view()->use_csv(*settings.stream);
+    if (!window.stream_view()->start()) {
+      std::fprintf(stderr, "error: --stream %s: %s\n", qPrintable(*settings.stream),
+                   qPrintable(window.stream_view()->status_text()));
+      if (settings.screenshot) return 2;
+    }
+  } else if (settings.demo) {
+    start_demo(window, settings.view);
+  }
   window.show();
   if (settings.latency) {
     window.show_view(ui::MainWindow::View::Functions);

@@ -23,6 +23,7 @@ struct WindowSettings {
   std::optional<QString> compare;  ///< --compare
   bool demo = false;
   std::optional<QString> session;
+  std::optional<QString> stream;  ///< --stream: a CSV to stream in the Stream view
   std::optional<QString> screenshot;               ///< the PNG to write, then exit
   std::optional<ui::LatencyBenchOptions> latency;  ///< measure, print, exit
 };

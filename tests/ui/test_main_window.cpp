@@ -8,6 +8,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -21,6 +22,7 @@
 #include "main_window.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
+#include "stream_view.h"
 
 using nplab::ui::MainWindow;
 
@@ -121,14 +123,41 @@ class MainWindowTest : public QObject {
     QVERIFY(checked >= 10);
   }
 
-  void has_three_views_and_switches_between_them() {
+  void has_four_views_and_switches_between_them() {
     MainWindow window;
     auto* views = window.findChild<QTabWidget*>("views");
     QVERIFY(views != nullptr);
-    QCOMPARE(views->count(), 3);
+    QCOMPARE(views->count(), 4);
     window.show_view(MainWindow::View::Memory);
     QCOMPARE(views->currentIndex(), 2);
     QVERIFY(window.current_view() == MainWindow::View::Memory);
+    window.show_view(MainWindow::View::Stream);
+    QCOMPARE(views->currentWidget(), window.stream_view());
+  }
+
+  void the_functions_views_stream_button_opens_the_stream_view_on_its_model_and_function() {
+    MainWindow window(nullptr, "cpu");
+    auto& functions = *window.functions_view();
+    const int untrained_lbanp = [&] {
+      for (int i = 0; i < functions.models().size(); ++i) {
+        if (functions.models()[i].label == "untrained: lbanp") return i;
+      }
+      return -1;
+    }();
+    QVERIFY(untrained_lbanp >= 0);
+    functions.select_model(untrained_lbanp);
+    nplab::TruthSpec truth;
+    truth.kernel = nplab::TruthKernel::Periodic;
+    truth.lengthscale = 0.7;
+    truth.seed = 42;
+    functions.set_truth(truth);
+    QTRY_VERIFY(functions.truth() == truth);
+    functions.findChild<QPushButton*>("streamButton")->click();
+    QVERIFY(window.current_view() == MainWindow::View::Stream);
+    auto& stream = *window.stream_view();
+    QCOMPARE(stream.models()[stream.current_model()].label, QString("untrained: lbanp"));
+    QVERIFY(stream.truth() == truth);
+    QVERIFY(!stream.is_running());  // the person presses Start
   }
 
   void menus_are_present() {
@@ -475,7 +504,7 @@ class MainWindowTest : public QObject {
 
   void screenshot_command_writes_a_png_of_the_requested_size_for_each_view() {
     QTemporaryDir dir;
-    for (const QString view : {"functions", "images", "memory"}) {
+    for (const QString view : {"functions", "images", "memory", "stream"}) {
       const QString file = dir.filePath(view + ".png");
       QProcess app;
       QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

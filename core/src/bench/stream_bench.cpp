@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -60,13 +61,16 @@ class GeneratedPoints : public PointSource {
         generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
     if (grid.empty() && values.empty()) return;
     if (grid.size() != values.size() || grid.size() < 2) {
-      throw InvalidArgument("bench stream: the function's table needs as many values as x, two "
-                            "at least");
+      throw InvalidArgument(
+          "bench stream: the function's table needs as many values as x, two "
+          "at least");
     }
     for (size_t i = 0; i < grid.size(); ++i) {
-      if (!std::isfinite(grid[i]) || !std::isfinite(values[i]) || (i > 0 && grid[i] <= grid[i - 1])) {
-        throw InvalidArgument("bench stream: the function's table needs finite values at "
-                              "increasing x");
+      if (!std::isfinite(grid[i]) || !std::isfinite(values[i]) ||
+          (i > 0 && grid[i] <= grid[i - 1])) {
+        throw InvalidArgument(
+            "bench stream: the function's table needs finite values at "
+            "increasing x");
       }
     }
     grid_ = at::tensor(grid, at::kDouble);
@@ -84,7 +88,8 @@ class GeneratedPoints : public PointSource {
     }
     // x uniform over the table's span, f linear between its points (what a plot of it draws).
     const double low = grid_[0].item<double>(), high = grid_[-1].item<double>();
-    const auto x = (at::rand({n}, generator_).to(at::kDouble) * (high - low) + low).clamp(low, high);
+    const auto x =
+        (at::rand({n}, generator_).to(at::kDouble) * (high - low) + low).clamp(low, high);
     const auto right = at::searchsorted(grid_, x).clamp(1, grid_.size(0) - 1);
     const auto left = right - 1;
     const auto x0 = grid_.index_select(0, left), x1 = grid_.index_select(0, right);
@@ -227,11 +232,18 @@ int64_t process_peak_resident_bytes() {
   return status_field_bytes("VmHWM:");
 }
 
+int64_t update_chunk(const StreamBenchOptions& options) {
+  return options.rate > 0
+             ? std::clamp<int64_t>(static_cast<int64_t>(options.rate * kRateTickSeconds), 1,
+                                   options.chunk)
+             : options.chunk;
+}
+
 std::vector<double> stream_targets(int64_t count) {
   std::vector<double> targets(static_cast<size_t>(std::max<int64_t>(count, 0)));
   for (int64_t i = 0; i < count; ++i) {
-    targets[static_cast<size_t>(i)] = count == 1 ? 0.0 : -2.0 + 4.0 * static_cast<double>(i) /
-                                                                  static_cast<double>(count - 1);
+    targets[static_cast<size_t>(i)] =
+        count == 1 ? 0.0 : -2.0 + 4.0 * static_cast<double>(i) / static_cast<double>(count - 1);
   }
   return targets;
 }
@@ -249,6 +261,8 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     throw InvalidArgument("--sample-every-s: must be 0 or more");
   }
   if (options.reservoir < 0) throw InvalidArgument("--sample-points: must be 0 or more");
+  if (!(options.max_update_seconds >= 0))
+    throw InvalidArgument("--max-update-s: must be 0 or more");
   install_cpu_memory_probe();
   std::shared_ptr<NeuralProcess> model;
   if (!options.checkpoint.empty()) {
@@ -271,13 +285,13 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   result.model = model->name();
   if (options.on_ready) options.on_ready(result.model);
   int64_t bad_rows = 0;
-  auto source = open_source(options, options.on_bad_row
-                                         ? BadRowHandler([&](const std::string& where,
-                                                             const std::string& problem) {
-                                             ++bad_rows;
-                                             options.on_bad_row(where, problem);
-                                           })
-                                         : BadRowHandler());
+  auto source = open_source(
+      options, options.on_bad_row
+                   ? BadRowHandler([&](const std::string& where, const std::string& problem) {
+                       ++bad_rows;
+                       options.on_bad_row(where, problem);
+                     })
+                   : BadRowHandler());
   Reservoir reservoir(options.reservoir, options.seed);
   std::unique_ptr<ModelState> state;
   std::vector<std::pair<int64_t, double>> predict_peaks;  // for the cap's prediction
@@ -305,9 +319,21 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   int64_t last_sample_n = 0;
   bool sampled_once = false;
 
+  const int64_t chunk_limit = update_chunk(options);
   const auto sample = [&]() {
     StreamSample row;
     row.n = result.points;
+    if (options.max_update_seconds > 0 && !update_us.empty()) {
+      const double typical = median(update_us) / 1e6;
+      if (typical > options.max_update_seconds) {
+        std::ostringstream reason;
+        reason << "stopped at N = " << row.n << ": one update of up to " << chunk_limit
+               << " points takes " << std::setprecision(3) << typical << " s, over the "
+               << options.max_update_seconds << " s limit";
+        result.stopped = reason.str();
+        return false;
+      }
+    }
     if (!predict_peaks.empty()) {
       // From the last prediction's peak and one at a quarter fewer points or less (closer ones
       // make a noisy exponent), or from the last one by the model's known growth.
@@ -367,11 +393,6 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
 
   // The generator's points depend on how the stream was cut: the check replays the same cuts.
   std::vector<int64_t> chunk_sizes;
-  const int64_t chunk_limit =
-      options.rate > 0
-          ? std::clamp<int64_t>(static_cast<int64_t>(options.rate * kRateTickSeconds), 1,
-                                options.chunk)
-          : options.chunk;
   bool stopped = false;
   while (!stopped) {
     // Chunks end on the sample points, so that samples fall at round N.
@@ -416,9 +437,9 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   if (options.verify && !stopped && last) {
     // The same points again, all at once (after the stream's figures are taken); bad rows are
     // skipped as before, quietly this time.
-    auto again = open_source(options, options.on_bad_row
-                                          ? BadRowHandler([](const std::string&, const std::string&) {})
-                                          : BadRowHandler());
+    auto again = open_source(
+        options, options.on_bad_row ? BadRowHandler([](const std::string&, const std::string&) {})
+                                    : BadRowHandler());
     std::vector<at::Tensor> xs, ys;
     for (const auto size : chunk_sizes) {
       const auto chunk = again->next(size);

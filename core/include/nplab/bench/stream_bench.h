@@ -53,6 +53,9 @@ struct StreamBenchOptions {
   /// Seconds the process has been held stopped so far (a parent pausing it with SIGSTOP): taken
   /// off the clock, so that points/s and the rate count running time only.
   std::function<double()> paused_seconds;
+  /// Stop, with the reason, once the median update since the last sample takes longer than this
+  /// (a model whose update grows with N, LBANP's and TNP-D's); 0: no limit.
+  double max_update_seconds = 0;
   /// Called once the model is loaded, with its registry name, before the first point.
   std::function<void(const std::string& model)> on_ready;
   /// Keep every sample in StreamBenchResult::samples (an endless live stream need not).
@@ -95,6 +98,9 @@ struct StreamBenchResult {
   std::string stopped;  ///< why the stream stopped before its end, or ""
   int64_t bad_rows = 0;
 };
+
+/// The most points one update takes: the chunk, or what arrives in one tick at the rate.
+int64_t update_chunk(const StreamBenchOptions& options);
 
 /// The targets of every prediction: `count` points evenly over [-2, 2], the Functions view's x.
 std::vector<double> stream_targets(int64_t count);
