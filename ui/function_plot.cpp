@@ -116,9 +116,36 @@ FunctionPlot::FunctionPlot(double min_x, double max_x, QWidget* parent) : QCusto
   QFont legend_font = font();
   legend_font.setPointSizeF(legend_font.pointSizeF() * 1.1);
   legend->setFont(legend_font);
+  empty_note_ = add_plot_note(*this, tr("Click anywhere to add a context point:\nthe model's "
+                                         "mean and ±σ bands follow at once"));
   restyle();
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, &FunctionPlot::restyle);
   show_overlays(false, false);
+}
+
+QCPItemText* add_plot_note(QCustomPlot& plot, const QString& text) {
+  auto* note = new QCPItemText(&plot);
+  note->setObjectName("plotNote");
+  note->setClipToAxisRect(true);
+  note->position->setType(QCPItemPosition::ptAxisRectRatio);
+  note->position->setCoords(0.5, 0.18);
+  note->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
+  note->setTextAlignment(Qt::AlignHCenter);
+  note->setText(text);
+  QFont font = plot.font();
+  font.setPointSizeF(font.pointSizeF() * 1.25);
+  note->setFont(font);
+  note->setLayer("overlay");
+  style_note(*note);
+  return note;
+}
+
+void style_note(QCPItemText& note) {
+  note.setColor(plot_colours().muted_text);
+}
+
+bool FunctionPlot::shows_empty_note() const {
+  return empty_note_->visible();
 }
 
 void FunctionPlot::restyle() {
@@ -137,6 +164,7 @@ void FunctionPlot::restyle() {
   oracle_mean_->setPen(QPen(colours.oracle, 2.0, Qt::DashDotLine));
   truth_->setPen(QPen(colours.truth, 2.0));
   context_->setPen(Qt::NoPen);
+  if (empty_note_) style_note(*empty_note_);
   style_points();
   selection_->setPen(Qt::NoPen);
   selection_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
@@ -224,6 +252,7 @@ void FunctionPlot::set_points(const QVector<double>& xs, const QVector<double>& 
     style_points();
   }
   context_->setData(xs, ys);
+  empty_note_->setVisible(xs.isEmpty());
   if (selected >= 0 && selected < xs.size()) {
     selection_->setData({xs[selected]}, {ys[selected]});
   } else {

@@ -11,13 +11,20 @@
 
 namespace nplab::ui {
 
+/// A note in the middle of `plot`'s axis rect, in the muted text colour (an empty state: what to
+/// do first); hidden with setVisible(false). Restyle it with style_note() when the theme changes.
+QCPItemText* add_plot_note(QCustomPlot& plot, const QString& text);
+void style_note(QCPItemText& note);
+
 class FunctionPlot : public QCustomPlot {
   Q_OBJECT
 
  public:
   FunctionPlot(double min_x, double max_x, QWidget* parent = nullptr);
 
+  /// The context; with none, a note says how to add one.
   void set_points(const QVector<double>& xs, const QVector<double>& ys, int selected);
+  bool shows_empty_note() const;
   void set_prediction(const std::vector<double>& grid, const std::vector<double>& mean,
                       const std::vector<double>& stddev);
   void clear_prediction();
@@ -70,6 +77,7 @@ class FunctionPlot : public QCustomPlot {
   QCPGraph* context_ = nullptr;
   QCPGraph* selection_ = nullptr;
   bool dense_ = false;  // whether the context points are drawn as plain dots
+  QCPItemText* empty_note_ = nullptr;  // "click to add a point", while there are none
   // The overlays shown now (truth, oracle); rebuilding the legend is skipped when unchanged.
   std::optional<std::pair<bool, bool>> overlays_;
 };

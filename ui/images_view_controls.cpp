@@ -31,6 +31,7 @@ void ImagesView::build_controls(QList<ModelChoice> choices) {
   image_row->addWidget(image_label);
   image_index_ = new QSpinBox(this);
   image_index_->setObjectName("imageIndex");
+  image_index_->setToolTip(image_label->toolTip());
   image_index_->setRange(0, std::max<int>(0, static_cast<int>(test_image_count()) - 1));
   image_index_->setKeyboardTracking(false);  // one image per finished edit
   image_index_->setEnabled(test_set_.has_value());
@@ -77,6 +78,7 @@ void ImagesView::build_controls(QList<ModelChoice> choices) {
   reveal_button->setToolTip(tr("Reveal this many more pixels, chosen at random"));
   reveal_count_ = new QSpinBox(this);
   reveal_count_->setObjectName("revealCount");
+  reveal_count_->setToolTip(tr("How many pixels Reveal adds"));
   reveal_count_->setRange(1, kPixels);
   reveal_count_->setValue(20);
   connect(reveal_button, &QPushButton::clicked, this,

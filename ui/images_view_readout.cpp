@@ -13,8 +13,11 @@
 namespace nplab::ui {
 
 void ImagesView::update_titles() {
+  // With nothing revealed yet, the title says how to begin.
   panels_->set_title(ImagePanels::Panel::Observed,
-                     tr("Observed: %1 of %2").arg(revealed_.size()).arg(kPixels));
+                     revealed_.empty() && image_
+                         ? tr("Observed: none yet — click or drag here")
+                         : tr("Observed: %1 of %2").arg(revealed_.size()).arg(kPixels));
   const QString grid = QStringLiteral("%1×%1").arg(grid_side());
   panels_->set_title(ImagePanels::Panel::Mean, tr("Predictive mean (%1)").arg(grid));
   panels_->set_title(ImagePanels::Panel::Stddev, tr("Predictive std (%1)").arg(grid));

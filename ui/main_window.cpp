@@ -6,25 +6,31 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QIcon>
 #include <QKeySequence>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
+#include <array>
 #include <optional>
+#include <tuple>
 
 #include "explorer_worker.h"
 #include "functions_view.h"
+#include "first_run_hint.h"
 #include "images_view.h"
 #include "memory_view.h"
-#include "stream_view.h"
 #include "nplab/build_info.h"
 #include "nplab/session.h"
 #include "plot_export.h"
 #include "session_bridge.h"
 #include "shortcuts_dialog.h"
+#include "stream_view.h"
 #include "theme.h"
 
 namespace nplab::ui {
@@ -45,8 +51,23 @@ QAction* add_action(QMenu* menu, const QString& text, const char* name,
 
 }  // namespace
 
+}  // namespace nplab::ui
+
+// The icon and other resources live in this static library: they must be registered by name.
+static void register_resources() {
+  Q_INIT_RESOURCE(nplab);
+}
+
+namespace nplab::ui {
+
 MainWindow::MainWindow(QWidget* parent, const std::string& device)
-    : QMainWindow(parent), explorer_thread_(std::make_unique<ExplorerThread>(device)) {
+    : QMainWindow(parent),
+      device_(device),
+      explorer_thread_(std::make_unique<ExplorerThread>(device)) {
+  register_resources();
+  const QIcon icon(QStringLiteral(":/icons/nplab.svg"));
+  setWindowIcon(icon);
+  if (QApplication::windowIcon().isNull()) QApplication::setWindowIcon(icon);  // its dialogs too
   setWindowTitle(tr("NPLab"));
   setObjectName("MainWindow");
   resize(1200, 760);
@@ -69,7 +90,16 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   setCentralWidget(views_);
 
   build_menus();
+  add_hints();
+  model_status_ = new QLabel(this);
+  model_status_->setObjectName("modelStatus");
+  model_status_->setToolTip(tr("The model of the view on screen, and where it runs"));
+  statusBar()->addPermanentWidget(model_status_);
   connect(views_, &QTabWidget::currentChanged, this, &MainWindow::update_edit_actions);
+  connect(views_, &QTabWidget::currentChanged, this, &MainWindow::update_title);
+  connect(functions_, &FunctionsView::settled, this, &MainWindow::update_title);
+  connect(images_, &ImagesView::settled, this, &MainWindow::update_title);
+  connect(stream_, &StreamView::streams_finished, this, &MainWindow::update_title);
   connect(functions_, &FunctionsView::history_changed, this, &MainWindow::update_edit_actions);
   connect(functions_, &FunctionsView::stream_requested, this,
           &MainWindow::open_stream_from_functions);
@@ -78,7 +108,72 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   connect(images_, &ImagesView::status_message, this,
           [this](const QString& message) { statusBar()->showMessage(message, 5000); });
   update_edit_actions();
+  update_title();
   statusBar()->showMessage(tr("NPLab %1 — ready").arg(QString::fromUtf8(kVersion)));
+}
+
+void MainWindow::add_hints() {
+  const std::array<std::tuple<QWidget*, QString, QString>, 4> hints{{
+      {functions_, "functions",
+       tr("Click on the plot to add a context point; drag a point to move it, right-click to "
+          "remove it. The mean and bands follow at once. On the right, reveal points of a "
+          "hidden function; above, compare with a second model.")},
+      {images_, "images",
+       tr("Click or drag on the observed or mean image to reveal pixels (right-click hides "
+          "them), or move the Context slider. The mean and std panels complete the image.")},
+      {memory_, "memory",
+       tr("Run measures memory and update time against context size N for each ticked model "
+          "(about a minute). CMANP stays flat; the marks show where it passes the others.")},
+      {stream_, "stream",
+       tr("Start streams a million points into the model while its memory and state stay "
+          "flat. Compare with LBANP or TNP-D to watch theirs grow.")},
+  }};
+  for (const auto& [view, key, text] : hints) {
+    auto* layout = qobject_cast<QVBoxLayout*>(view->layout());
+    if (layout) layout->insertWidget(0, new FirstRunHint(key, text, view));
+  }
+}
+
+void MainWindow::hide_hints() {
+  for (auto* hint : findChildren<FirstRunHint*>()) hint->hide();
+}
+
+QString MainWindow::model_in_use() const {
+  const auto resolved = [](const std::string& device) {
+    const auto name = resolve_device_name(device);
+    return QString::fromStdString(name.ok() ? name.value() : std::string("cpu"));
+  };
+  const auto label = [](const QList<ModelChoice>& models, int index) {
+    return index >= 0 && index < models.size() ? models[index].label : QString();
+  };
+  const auto device_of = [&](const std::optional<PredictionResult>& shown) {
+    return shown && shown->ok() && !shown->model.device.empty()
+               ? QString::fromStdString(shown->model.device)
+               : resolved(device_);
+  };
+  switch (current_view()) {
+    case View::Functions:
+      return tr("%1 on %2")
+          .arg(label(functions_->models(), functions_->current_model()),
+               device_of(functions_->shown()));
+    case View::Images:
+      return tr("%1 on %2")
+          .arg(label(images_->models(), images_->current_model()), device_of(images_->shown()));
+    case View::Memory:
+      return tr("measuring on %1").arg(resolved(memory_->sweep_options().device));
+    case View::Stream:
+      return tr("%1 on %2")
+          .arg(label(stream_->models(), stream_->current_model()),
+               resolved(stream_->request_defaults().device));
+  }
+  return {};
+}
+
+void MainWindow::update_title() {
+  const QString in_use = model_in_use();
+  setWindowTitle(session_name_.isEmpty() ? tr("NPLab — %1").arg(in_use)
+                                         : tr("NPLab — %1 — %2").arg(session_name_, in_use));
+  if (model_status_) model_status_->setText(in_use);
 }
 
 MainWindow::~MainWindow() = default;
@@ -132,6 +227,11 @@ void MainWindow::build_menus() {
   auto* shortcuts =
       add_action(help, tr("&Keyboard Shortcuts"), "shortcutsAction", {QKeySequence::HelpContents});
   connect(shortcuts, &QAction::triggered, this, &MainWindow::show_shortcuts);
+  auto* hints = help->addAction(tr("Show &Hints Again"), this, [this] {
+    FirstRunHint::forget_dismissals();
+    for (auto* hint : findChildren<FirstRunHint*>()) hint->show();
+  });
+  hints->setObjectName("showHintsAction");
   auto* about = help->addAction(tr("&About NPLab"), this, &MainWindow::show_about);
   about->setObjectName("aboutAction");
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -330,7 +430,8 @@ bool MainWindow::open_session(const QString& path) {
   if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
   views_->setCurrentIndex(std::max(0, session_view_index(QString::fromStdString(session.view))));
   last_session_ = path;
-  setWindowTitle(tr("NPLab — %1").arg(QFileInfo(path).fileName()));
+  session_name_ = QFileInfo(path).fileName();
+  update_title();
   statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
   return true;
 }
@@ -349,7 +450,8 @@ bool MainWindow::save_session(const QString& path) {
     return false;
   }
   last_session_ = path;
-  setWindowTitle(tr("NPLab — %1").arg(QFileInfo(path).fileName()));
+  session_name_ = QFileInfo(path).fileName();
+  update_title();
   statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
   return true;
 }

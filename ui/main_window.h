@@ -8,6 +8,7 @@
 #include <string>
 
 class QAction;
+class QLabel;
 class QTabWidget;
 
 namespace nplab::ui {
@@ -41,6 +42,11 @@ class MainWindow : public QMainWindow {
   /// views that wait on nothing), e.g. to take a screenshot.
   void when_settled(std::function<void()> ready);
 
+  /// Hides the first-run hints for this run (screenshots, benchmarks); what was dismissed stays.
+  void hide_hints();
+  /// "cmanp.pt on cpu": the model and device of the view on screen (what the title says).
+  QString model_in_use() const;
+
   /// How failures are told: a modal message box unless replaced (tests record them instead).
   using ErrorReporter = std::function<void(const QString& title, const QString& message)>;
   void set_error_reporter(ErrorReporter reporter);
@@ -60,6 +66,9 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_menus();
+  void add_hints();
+  /// The title and the status bar's right corner: the view's model and device.
+  void update_title();
   void build_file_menu();
   void build_edit_menu();
   /// The view on screen, if it takes edits.
@@ -71,6 +80,7 @@ class MainWindow : public QMainWindow {
   /// Asks for a file name to save to, adding the chosen filter's suffix when none was typed.
   QString ask_save_path(const QString& title, const QString& suggested, const QString& filters);
 
+  std::string device_;  // as asked for: "auto", "cpu", "cuda[:N]"
   // The one worker thread that owns the models. It is joined when the members are destroyed,
   // before ~QWidget deletes the views, which do not touch the worker while being destroyed.
   std::unique_ptr<ExplorerThread> explorer_thread_;
@@ -82,6 +92,8 @@ class MainWindow : public QMainWindow {
   ShortcutsDialog* shortcuts_ = nullptr;
   ErrorReporter error_reporter_;
   QString last_session_;
+  QString session_name_;         // the open session's file name, for the title
+  QLabel* model_status_ = nullptr;  // the status bar's right corner
 
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;

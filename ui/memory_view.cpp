@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "bench_chart.h"
+#include "function_plot.h"
 #include "plot_export.h"
 #include "theme.h"
 
@@ -65,6 +66,12 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   build_plot();
   auto* layout = qobject_cast<QVBoxLayout*>(this->layout());
   layout->insertWidget(1, plot_, 1);
+  empty_note_ = add_plot_note(*plot_, tr("Press Run: every ticked model\nat every N, "
+                                         "in about a minute"));
+  if (plot_->axisRectCount() > kUpdatePanel) {  // in the middle panel
+    empty_note_->setClipAxisRect(plot_->axisRect(kUpdatePanel));
+    empty_note_->position->setAxisRect(plot_->axisRect(kUpdatePanel));
+  }
   options_.cap_bytes = default_memory_cap_bytes();
   options_.max_run_seconds = kMaxRunSeconds;
   options_.update_budget_seconds = kUpdateBudgetSeconds;
@@ -72,6 +79,7 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
   connect(&sweep_, &SweepProcess::finished, this, &MemoryView::on_finished);
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, [this] {
     chart_->restyle();
+    style_note(*empty_note_);
     set_status(status_->text(), status_is_error_);  // the error red of the new theme
   });
   set_status(tr("Run measures, for each model and N, one condition + predict (%1 targets), "
@@ -140,6 +148,9 @@ void MemoryView::build_controls() {
   export_plot_button->setObjectName("exportPlotButton");
   auto* export_csv_button = new QPushButton(tr("Export data (CSV)…"), this);
   export_csv_button->setObjectName("exportCsvButton");
+  export_plot_button->setToolTip(tr("Save the three plots as PNG, PDF or SVG"));
+  export_csv_button->setToolTip(tr("Save every measured point: model, N, status, peak bytes, "
+                                   "update time, error"));
   footer->addWidget(export_plot_button);
   footer->addWidget(export_csv_button);
   layout->addLayout(footer);
@@ -236,6 +247,7 @@ bool MemoryView::start() {
   progress_->setValue(0);
   progress_->setFormat(tr("%v of %m measured"));
   running_ = true;
+  if (empty_note_) empty_note_->setVisible(false);
   // A device that is not here leaves the sweep on the CPU, as the explorer's views fall back.
   const auto device = resolve_device_name(options.device);
   options.device = device.ok() ? device.value() : "cpu";

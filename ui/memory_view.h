@@ -18,6 +18,7 @@
 
 class QCheckBox;
 class QCPGraph;
+class QCPItemText;
 class QCustomPlot;
 class QLabel;
 class QLineEdit;
@@ -100,6 +101,7 @@ class MemoryView : public QWidget {
   QLabel* status_ = nullptr;
   bool status_is_error_ = false;
   QCustomPlot* plot_ = nullptr;
+  QCPItemText* empty_note_ = nullptr;  // what Run does, until the first sweep
   std::unique_ptr<BenchChart> chart_;  // draws into plot_
 };
 

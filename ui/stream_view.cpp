@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "function_plot.h"
 #include "theme.h"
 
 namespace nplab::ui {
@@ -96,6 +97,7 @@ StreamView::StreamView(QStringList model_dirs, QWidget* parent) : QWidget(parent
       style_plot(*plot);
       plot->replot();
     }
+    style_note(*empty_note_);
     update_status();
   });
   status_ =
@@ -272,6 +274,9 @@ void StreamView::build_plots() {
   }
   points_[Compare]->setVisible(false);  // the same points: drawn once
   truth_graph_ = add_line(*plot_, QColor(120, 120, 120), tr("hidden function"), Qt::DashLine, 1.5);
+  empty_note_ = add_plot_note(*plot_, tr("Press Start: noisy samples of the hidden function (or "
+                                         "a CSV's rows) stream into the model,\nand its "
+                                         "prediction follows them here"));
 
   auto* figures = new QHBoxLayout;
   const auto make_history_plot = [this](const QString& name, const QString& y_label) {
@@ -404,6 +409,7 @@ bool StreamView::start() {
   const int threads = comparing ? std::max(1, QThread::idealThreadCount() / 2) : 0;
   traces_ = {};
   drawn_points_ = {};
+  empty_note_->setVisible(false);
   reset_plots();
   for (const Slot slot : {Main, Compare}) {
     strips_[slot]->setVisible(slot == Main || comparing);

@@ -24,6 +24,7 @@
 
 class QComboBox;
 class QCPGraph;
+class QCPItemText;
 class QCustomPlot;
 class QDoubleSpinBox;
 class QLabel;
@@ -144,6 +145,7 @@ class StreamView : public QWidget {
   // On plot_: per slot the mean, the ±2σ band's edges, the drawn points; and the truth.
   std::array<QCPGraph*, 2> mean_{}, upper_{}, lower_{}, points_{};
   QCPGraph* truth_graph_ = nullptr;
+  QCPItemText* empty_note_ = nullptr;  // what Start does, until the first stream
   std::array<QCPGraph*, 2> memory_curve_{}, state_curve_{};
 };
 

@@ -65,6 +65,7 @@ TruthPanel::TruthPanel(QWidget* parent) : QGroupBox(tr("Hidden function"), paren
   column->addSpacing(6);
   show_truth_ = new QCheckBox(tr("show the function"), this);
   show_truth_->setObjectName("showTruth");
+  show_truth_->setToolTip(tr("Draw the hidden function the revealed points are noisy samples of"));
   show_oracle_ = new QCheckBox(tr("show the oracle GP ±2σ"), this);
   show_oracle_->setObjectName("showOracle");
   show_oracle_->setToolTip(

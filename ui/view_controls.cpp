@@ -25,6 +25,8 @@ ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name, 
   layout->addWidget(new QLabel(tr("Model:"), this));
   combo_ = new QComboBox(this);
   combo_->setObjectName(combo_name);
+  combo_->setToolTip(tr("The model that predicts: a trained checkpoint of models/ (its card "
+                        "beside it) or an untrained registry model"));
   // Wide enough for the longest label ("untrained: tnpkr-dka"), so that none is cut off.
   qsizetype longest = min_characters;
   for (const auto& choice : choices_) longest = std::max(longest, choice.label.size());

@@ -137,6 +137,7 @@ int run_window(const WindowSettings& settings) {
   ui::apply_theme(settings.theme.value_or(ui::saved_theme()));
   if (settings.size.isValid()) window.resize(settings.size);
   if (settings.screenshot || settings.latency) {
+    window.hide_hints();  // a picture of the view, not of its first start
     // Nobody is there to close a dialog: say what went wrong and stop.
     window.set_error_reporter([](const QString& title, const QString& message) {
       std::fprintf(stderr, "error: %s: %s\n", qPrintable(title), qPrintable(message));

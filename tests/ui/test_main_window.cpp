@@ -1,18 +1,26 @@
 // The application frame: three views, menus and their shortcuts, sessions, CSV points, plot
 // export, the shortcuts overlay and the About box, and the --screenshot command.
 
+#include <QAbstractButton>
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -22,6 +30,8 @@
 #include "main_window.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
+#include "first_run_hint.h"
+#include "function_plot.h"
 #include "stream_view.h"
 
 using nplab::ui::MainWindow;
@@ -121,6 +131,125 @@ class MainWindowTest : public QObject {
       }
     }
     QVERIFY(checked >= 10);
+  }
+
+  void first_run_hints_show_once_and_a_dismissal_is_remembered() {
+    QTemporaryDir settings;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());
+    nplab::ui::FirstRunHint::forget_dismissals();
+    const QStringList keys{"functions", "images", "memory", "stream"};
+    {
+      MainWindow window(nullptr, "cpu");
+      window.show();
+      for (const auto& key : keys) {
+        auto* hint = window.findChild<nplab::ui::FirstRunHint*>("hint_" + key);
+        QVERIFY2(hint, qPrintable(key));
+        QVERIFY2(!hint->isHidden(), qPrintable(key));
+        QVERIFY(hint->text().size() > 40);  // says what to do, not just a title
+      }
+      window.findChild<nplab::ui::FirstRunHint*>("hint_functions")
+          ->findChild<QToolButton*>("dismissHint")
+          ->click();
+      QVERIFY(window.findChild<nplab::ui::FirstRunHint*>("hint_functions")->isHidden());
+      // The plot does not move under the pointer for it: the hint never blocks a click.
+    }
+    {
+      MainWindow window(nullptr, "cpu");
+      QVERIFY(window.findChild<nplab::ui::FirstRunHint*>("hint_functions")->isHidden());
+      QVERIFY(!window.findChild<nplab::ui::FirstRunHint*>("hint_images")->isHidden());
+      menu_action(window, "showHintsAction")->trigger();
+      QVERIFY(!window.findChild<nplab::ui::FirstRunHint*>("hint_functions")->isHidden());
+    }
+    MainWindow again(nullptr, "cpu");
+    QVERIFY(!again.findChild<nplab::ui::FirstRunHint*>("hint_functions")->isHidden());
+    again.hide_hints();
+    for (const auto& key : keys) {
+      QVERIFY(again.findChild<nplab::ui::FirstRunHint*>("hint_" + key)->isHidden());
+    }
+  }
+
+  void every_control_of_every_view_has_a_tooltip() {
+    MainWindow window(nullptr, "cpu");
+    QStringList missing;
+    for (auto* view : {static_cast<QWidget*>(window.functions_view()),
+                       static_cast<QWidget*>(window.images_view()),
+                       static_cast<QWidget*>(window.memory_view()),
+                       static_cast<QWidget*>(window.stream_view())}) {
+      for (auto* control : view->findChildren<QWidget*>()) {
+        const bool is_control = qobject_cast<QAbstractButton*>(control) ||
+                                qobject_cast<QComboBox*>(control) ||
+                                qobject_cast<QAbstractSpinBox*>(control) ||
+                                qobject_cast<QAbstractSlider*>(control) ||
+                                qobject_cast<QLineEdit*>(control);
+        // A spin box's or combo box's own line edit is part of it, not a control of its own.
+        const bool inner = qobject_cast<QLineEdit*>(control) &&
+                           (qobject_cast<QAbstractSpinBox*>(control->parentWidget()) ||
+                            qobject_cast<QComboBox*>(control->parentWidget()));
+        // Scroll bars belong to the lists and plots they scroll.
+        if (!is_control || inner || qobject_cast<QScrollBar*>(control)) continue;
+        const auto* action_button = qobject_cast<QToolButton*>(control);
+        const QString tip = action_button && action_button->defaultAction()
+                                ? action_button->defaultAction()->toolTip()
+                                : control->toolTip();
+        if (tip.trimmed().isEmpty()) {
+          missing << QStringLiteral("%1/%2 (%3)")
+                         .arg(view->objectName(), control->objectName(),
+                              control->metaObject()->className());
+        }
+      }
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(", ")));
+  }
+
+  void the_title_and_status_bar_say_which_model_runs_where() {
+    MainWindow window(nullptr, "cpu");
+    window.show();
+    QVERIFY(settle(window));
+    QVERIFY2(window.windowTitle().contains(" on cpu"), qPrintable(window.windowTitle()));
+    const auto& functions = *window.functions_view();
+    const QString label = functions.models()[functions.current_model()].label;
+    QVERIFY2(window.windowTitle().contains(label), qPrintable(window.windowTitle()));
+    auto* corner = window.findChild<QLabel*>("modelStatus");
+    QVERIFY(corner);
+    QCOMPARE(corner->text(), window.model_in_use());
+    window.show_view(MainWindow::View::Memory);
+    QCOMPARE(window.model_in_use(), QString("measuring on cpu"));
+    QVERIFY(window.windowTitle().contains("measuring on cpu"));
+    window.show_view(MainWindow::View::Images);
+    const auto& images = *window.images_view();
+    QVERIFY(window.windowTitle().contains(images.models()[images.current_model()].label));
+  }
+
+  void each_view_says_what_to_do_while_it_is_empty() {
+    MainWindow window(nullptr, "cpu");
+    window.show();
+    QVERIFY(settle(window));
+    auto& functions = *window.functions_view();
+    auto* plot = qobject_cast<nplab::ui::FunctionPlot*>(functions.plot());
+    QVERIFY(plot);
+    QVERIFY(plot->shows_empty_note());
+    functions.add_point(0.5, 0.5);
+    QVERIFY(!plot->shows_empty_note());
+    functions.clear_points();
+    QVERIFY(plot->shows_empty_note());
+    for (auto* view : {static_cast<QWidget*>(window.memory_view()),
+                       static_cast<QWidget*>(window.stream_view())}) {
+      auto* note = view->findChild<QCustomPlot*>()->findChild<QCPItemText*>("plotNote");
+      QVERIFY2(note && note->visible(), qPrintable(view->objectName()));
+      QVERIFY(note->text().startsWith("Press "));
+    }
+  }
+
+  void the_window_has_the_apps_icon() {
+    MainWindow window(nullptr, "cpu");
+    QVERIFY(!window.windowIcon().isNull());
+    const QImage icon = window.windowIcon().pixmap(64, 64).toImage();
+    QCOMPARE(icon.size(), QSize(64, 64));
+    QSet<QRgb> colours;  // drawn (the SVG rendered), not an empty pixmap
+    for (int y = 0; y < 64; y += 2) {
+      for (int x = 0; x < 64; x += 2) colours.insert(icon.pixel(x, y));
+    }
+    QVERIFY(colours.size() > 10);
   }
 
   void has_four_views_and_switches_between_them() {
