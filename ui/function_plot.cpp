@@ -219,7 +219,11 @@ void FunctionPlot::wrap_legend() {
   }
   const int columns = total <= width() ? std::max(items, 1)
                                        : std::clamp(width() / widest, 1, std::max(items, 1));
-  if (columns != legend->wrap()) legend->setWrap(columns);
+  if (columns != legend->wrap()) {
+    legend->setWrap(columns);
+    // setWrap() alone leaves the items where they are: lay them out again in the new grid.
+    legend->setFillOrder(legend->fillOrder(), /*rearrange=*/true);
+  }
 }
 
 void FunctionPlot::resizeEvent(QResizeEvent* event) {

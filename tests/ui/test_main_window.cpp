@@ -240,6 +240,17 @@ class MainWindowTest : public QObject {
     }
   }
 
+  void the_legend_lays_out_again_in_one_row_when_the_overlays_are_shown() {
+    MainWindow window(nullptr, "cpu");
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto& functions = *window.functions_view();
+    functions.set_overlays(true, true);  // seven items, after the window had its size
+    QTRY_COMPARE(functions.plot()->legend->itemCount(), 7);
+    QCOMPARE(functions.plot()->legend->rowCount(), 1);
+  }
+
   void the_window_has_the_apps_icon() {
     MainWindow window(nullptr, "cpu");
     QVERIFY(!window.windowIcon().isNull());
