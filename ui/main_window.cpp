@@ -12,6 +12,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -81,12 +82,21 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); its worker
   // resolves the choice, and measures on the CPU when the device is not here.
   memory_->sweep_options().device = device;
-  views_->addTab(functions_, tr("&Functions"));
-  views_->addTab(images_, tr("&Images"));
+  // Each view scrolls inside its tab rather than squash below the size its controls need.
+  const auto scrolled = [this](QWidget* view) {
+    auto* area = new QScrollArea(views_);
+    area->setObjectName(view->objectName() + "Scroll");
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setWidget(view);
+    return area;
+  };
+  views_->addTab(scrolled(functions_), tr("&Functions"));
+  views_->addTab(scrolled(images_), tr("&Images"));
   stream_ = new StreamView({}, views_);
   stream_->request_defaults().device = device;
-  views_->addTab(memory_, tr("&Memory"));
-  views_->addTab(stream_, tr("&Stream"));
+  views_->addTab(scrolled(memory_), tr("&Memory"));
+  views_->addTab(scrolled(stream_), tr("&Stream"));
   setCentralWidget(views_);
 
   build_menus();
@@ -310,7 +320,7 @@ void MainWindow::take_back_focus() {
 }
 
 EditableView* MainWindow::current_editable() const {
-  return dynamic_cast<EditableView*>(views_->currentWidget());
+  return dynamic_cast<EditableView*>(current_view_widget());
 }
 
 void MainWindow::update_edit_actions() {
@@ -323,6 +333,11 @@ void MainWindow::update_edit_actions() {
 
 void MainWindow::show_view(View view) {
   views_->setCurrentIndex(static_cast<int>(view));
+}
+
+QWidget* MainWindow::current_view_widget() const {
+  const auto* area = qobject_cast<QScrollArea*>(views_->currentWidget());
+  return area ? area->widget() : views_->currentWidget();
 }
 
 MainWindow::View MainWindow::current_view() const {
@@ -488,7 +503,7 @@ bool MainWindow::export_points(const QString& path) {
 }
 
 bool MainWindow::export_current_plot(const QString& path) {
-  auto* plot = views_->currentWidget()->findChild<QCustomPlot*>();
+  auto* plot = current_view_widget()->findChild<QCustomPlot*>();
   const QString error = plot ? export_plot(*plot, path) : tr("This view has no plot.");
   if (!error.isEmpty()) {
     report_error(tr("Could not export the plot"), error);

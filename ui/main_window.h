@@ -71,6 +71,8 @@ class MainWindow : public QMainWindow {
   void update_title();
   void build_file_menu();
   void build_edit_menu();
+  /// The view on screen (inside its tab's scroll area).
+  QWidget* current_view_widget() const;
   /// The view on screen, if it takes edits.
   EditableView* current_editable() const;
   void update_edit_actions();

@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QTabWidget>
@@ -251,6 +252,38 @@ class MainWindowTest : public QObject {
     QCOMPARE(functions.plot()->legend->rowCount(), 1);
   }
 
+  void a_small_window_scrolls_its_views_and_1280_by_800_needs_no_scrolling() {
+    MainWindow window(nullptr, "cpu");
+    window.hide_hints();
+    window.resize(400, 300);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const std::array<std::pair<MainWindow::View, QWidget*>, 4> views{{
+        {MainWindow::View::Functions, window.functions_view()},
+        {MainWindow::View::Images, window.images_view()},
+        {MainWindow::View::Memory, window.memory_view()},
+        {MainWindow::View::Stream, window.stream_view()},
+    }};
+    for (const auto& [which, view] : views) {
+      window.show_view(which);
+      QApplication::processEvents();
+      // Never squashed below what its controls need: the tab scrolls instead.
+      QVERIFY2(view->width() >= view->minimumSizeHint().width(), qPrintable(view->objectName()));
+      QVERIFY2(view->height() >= view->minimumSizeHint().height(), qPrintable(view->objectName()));
+      auto* area = qobject_cast<QScrollArea*>(view->parentWidget()->parentWidget());
+      QVERIFY(area);
+      QVERIFY(area->horizontalScrollBar()->maximum() > 0 || area->verticalScrollBar()->maximum() > 0);
+    }
+    window.resize(1280, 800);
+    for (const auto& [which, view] : views) {
+      window.show_view(which);
+      QApplication::processEvents();
+      auto* area = qobject_cast<QScrollArea*>(view->parentWidget()->parentWidget());
+      QVERIFY2(area->horizontalScrollBar()->maximum() == 0, qPrintable(view->objectName()));
+      QVERIFY2(area->verticalScrollBar()->maximum() == 0, qPrintable(view->objectName()));
+    }
+  }
+
   void the_window_has_the_apps_icon() {
     MainWindow window(nullptr, "cpu");
     QVERIFY(!window.windowIcon().isNull());
@@ -272,7 +305,8 @@ class MainWindowTest : public QObject {
     QCOMPARE(views->currentIndex(), 2);
     QVERIFY(window.current_view() == MainWindow::View::Memory);
     window.show_view(MainWindow::View::Stream);
-    QCOMPARE(views->currentWidget(), window.stream_view());
+    QVERIFY(window.stream_view()->isVisibleTo(&window));
+    QVERIFY(!window.memory_view()->isVisibleTo(&window));
   }
 
   void the_functions_views_stream_button_opens_the_stream_view_on_its_model_and_function() {
@@ -664,6 +698,32 @@ class MainWindowTest : public QObject {
       }
       QVERIFY2(colours.size() > 20, qPrintable(view));
     }
+  }
+
+  void stream_option_streams_a_csv_or_says_why_it_cannot() {
+    QTemporaryDir dir;
+    QByteArray rows = "x,y\n";
+    for (int i = 0; i < 3000; ++i) rows += QByteArray::number(-2 + 4.0 * i / 3000) + ",0.5\n";
+    const QString csv = write_file(dir, "points.csv", rows);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("QT_QPA_PLATFORM", "offscreen");
+    environment.insert("NPLAB_CLI", QStringLiteral(NPLAB_CLI_BINARY));
+    QProcess app;
+    app.setProcessEnvironment(environment);
+    const QString file = dir.filePath("stream.png");
+    app.start(QStringLiteral(NPLAB_GUI_BINARY),
+              {"--stream", csv, "--model", "untrained: cmanp", "--screenshot", file});
+    QVERIFY(app.waitForFinished(120'000));
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    QVERIFY(!QImage(file).isNull());
+
+    QProcess missing;
+    missing.setProcessEnvironment(environment);
+    missing.start(QStringLiteral(NPLAB_GUI_BINARY),
+                  {"--stream", dir.filePath("none.csv"), "--screenshot", file});
+    QVERIFY(missing.waitForFinished(60'000));
+    QCOMPARE(missing.exitCode(), 2);
+    QVERIFY2(missing.readAllStandardError().contains("cannot be read"), "no reason given");
   }
 
   void images_demo_screenshot_shows_revealed_and_hidden_pixels() {
