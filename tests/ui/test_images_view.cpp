@@ -395,6 +395,26 @@ class ImagesViewTest : public QObject {
     QVERIFY2(truth() == "Truth: #0 Sneaker (unseen class)", qPrintable(truth()));
   }
 
+  void the_panels_stay_where_they_are_when_titles_and_the_colour_scale_change() {
+    Fixture f;
+    auto& panels = *f.view->panels();
+    const auto where = [&] {
+      QList<QRect> rects;
+      for (int i = 0; i < ImagePanels::kPanelCount; ++i) {
+        rects << panels.axisRect(i)->outerRect();
+      }
+      return rects;
+    };
+    QVERIFY(f.settle());
+    panels.replot();
+    const auto before = where();
+    QVERIFY(f.view->show_test_image(0));  // another title ("Sneaker (unseen class)")
+    f.view->set_context_fraction(0.3);    // a prediction with another std range
+    QVERIFY(f.settle());
+    panels.replot();
+    QCOMPARE(where(), before);
+  }
+
   void image_models_are_checkpoints_whose_card_says_dim_x_2() {
     QTemporaryDir models, data;
     write_test_set(data);
