@@ -12,7 +12,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 
-.PHONY: all setup configure build run test bench train clean format
+.PHONY: all setup configure build run test bench train clean format install package
 
 all: build
 
@@ -42,6 +42,15 @@ run: build
 # pools slow LibTorch down by an order of magnitude on a busy 2-core machine.
 test: build
 	cd $(BUILD_DIR) && OMP_NUM_THREADS=1 ctest --output-on-failure -j $(JOBS) --timeout 600
+
+# `make install PREFIX=~/.local` (default /usr/local): the programs, LibTorch, models, icon.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# A Debian package of the installed tree (build/nplab_VERSION_ARCH.deb): CPack, prefix /usr.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 bench: build
 	$(BUILD_DIR)/bin/nplab-cli bench cmab --n 100,1000,10000,100000 --new 1 --csv

@@ -11,8 +11,14 @@ namespace nplab::ui {
 
 QStringList default_model_dirs() {
   const QString app_dir = QCoreApplication::applicationDirPath();
-  const QStringList candidates{QDir::current().filePath("models"), app_dir + "/models",
-                               app_dir + "/../models", app_dir + "/../../models"};
+  // $NPLAB_MODELS (nplab --models) replaces the search: the user named the folder.
+  const QString configured = qEnvironmentVariable("NPLAB_MODELS");
+  const QStringList candidates =
+      !configured.isEmpty()
+          ? QStringList{configured}
+          : QStringList{QDir::current().filePath("models"), app_dir + "/models",
+                        app_dir + "/../models", app_dir + "/../../models",
+                        app_dir + "/../share/nplab/models"};
   QStringList dirs;
   for (const auto& candidate : candidates) {
     const QFileInfo info(candidate);

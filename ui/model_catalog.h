@@ -19,7 +19,8 @@ struct ModelChoice {
 
 /// The models/ folders to search, existing ones only, without duplicates: the working
 /// directory's, then those beside and above the executable (build/bin/../../models is the
-/// repository's).
+/// repository's), then an installed tree's (bin/../share/nplab/models). $NPLAB_MODELS, when set,
+/// is the only folder searched.
 QStringList default_model_dirs();
 
 /// The checkpoints found in `dirs` (sorted by name within each folder) whose model card (the

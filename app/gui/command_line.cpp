@@ -3,7 +3,7 @@
 namespace nplab::app {
 
 void GuiOptions::add_to(QCommandLineParser& parser) const {
-  parser.addOptions({screenshot, view, demo, model, compare, device, stream, session, size, theme,
+  parser.addOptions({screenshot, view, demo, model, compare, device, stream, models, session, size, theme,
                      plot, out, latency, clicks, preload});
 }
 

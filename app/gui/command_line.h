@@ -47,6 +47,11 @@ struct GuiOptions {
       "Open the Stream view and stream the x,y rows of FILE (a CSV, read as it goes) into the "
       "model (--model), beside a second one with --compare.",
       "FILE"};
+  QCommandLineOption models{
+      "models",
+      "Look for checkpoints (.pt with their .json cards) in DIR only; the same as setting "
+      "NPLAB_MODELS. By default: ./models, then beside the program, then its share/nplab/models.",
+      "DIR"};
   QCommandLineOption session{"session", "Open a saved session (.nplab.json).", "FILE"};
   QCommandLineOption size{"size",
                           "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.",

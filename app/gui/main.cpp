@@ -23,6 +23,7 @@
 // latency_command.cpp; this file reads the command line and hands over.
 
 #include <QApplication>
+#include <QFileInfo>
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -84,6 +85,14 @@ int main(int argc, char** argv) {
   options.add_to(parser);
   parser.process(app);
 
+  if (parser.isSet(options.models)) {
+    if (!QFileInfo(parser.value(options.models)).isDir()) {
+      std::fprintf(stderr, "error: --models %s: not a folder\n",
+                   qPrintable(parser.value(options.models)));
+      return 2;
+    }
+    qputenv("NPLAB_MODELS", parser.value(options.models).toUtf8());  // read by the views
+  }
   nplab::app::WindowSettings settings;
   if (parser.isSet(options.theme)) {
     settings.theme = nplab::ui::theme_from_string(parser.value(options.theme));

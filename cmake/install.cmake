@@ -1,0 +1,72 @@
+# Installing NPLab: `cmake --install build --prefix P` puts the programs in P/bin, the LibTorch
+# they were built against in P/lib/nplab (found through the programs' RPATH, so nothing depends
+# on the build tree or a Python venv), the shipped models in P/share/nplab/models (found by the
+# app from its own location), and the desktop entry and icon where desktops look for them.
+# `make package` (cpack -G DEB) builds a Debian package of the same tree, prefix /usr.
+
+include(GNUInstallDirs)
+
+set(NPLAB_PRIVATE_LIBDIR "${CMAKE_INSTALL_LIBDIR}/nplab")
+set(NPLAB_INSTALL_TARGETS nplab-cli)
+if(NPLAB_BUILD_GUI)
+  list(APPEND NPLAB_INSTALL_TARGETS nplab)
+endif()
+# Relative to the programs, wherever the tree is installed (or unpacked).
+file(RELATIVE_PATH nplab_bin_to_libs "/${CMAKE_INSTALL_BINDIR}" "/${NPLAB_PRIVATE_LIBDIR}")
+set_target_properties(${NPLAB_INSTALL_TARGETS} PROPERTIES
+                      INSTALL_RPATH "$ORIGIN/${nplab_bin_to_libs}")
+install(TARGETS ${NPLAB_INSTALL_TARGETS} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# LibTorch's shared libraries, from beside the libtorch the build linked: the CPU ones always,
+# the CUDA ones when this LibTorch has them. Not its Python bindings or test libraries.
+get_filename_component(nplab_torch_lib_dir "${TORCH_LIBRARY}" DIRECTORY)
+set(nplab_torch_libs)
+foreach(name libtorch.so libtorch_cpu.so libc10.so libgomp.so.1 libtorch_cuda.so libc10_cuda.so
+        libtorch_global_deps.so)
+  if(EXISTS "${nplab_torch_lib_dir}/${name}")
+    list(APPEND nplab_torch_libs "${nplab_torch_lib_dir}/${name}")
+  endif()
+endforeach()
+# A CUDA wheel also bundles the CUDA runtime's pieces under these names.
+file(GLOB nplab_torch_cuda_runtime "${nplab_torch_lib_dir}/libcudart*.so*"
+     "${nplab_torch_lib_dir}/libnvToolsExt*.so*")
+list(APPEND nplab_torch_libs ${nplab_torch_cuda_runtime})
+install(FILES ${nplab_torch_libs} DESTINATION ${NPLAB_PRIVATE_LIBDIR})
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nplab/models
+        FILES_MATCHING PATTERN "*.pt" PATTERN "*.json")
+if(NPLAB_BUILD_GUI)
+  install(FILES ${PROJECT_SOURCE_DIR}/resources/nplab.desktop
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
+  install(FILES ${PROJECT_SOURCE_DIR}/resources/icons/nplab.svg
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
+endif()
+
+# The Debian package.
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME nplab)
+set(CPACK_PACKAGE_VENDOR "NPLab")
+set(CPACK_PACKAGE_CONTACT "NPLab maintainers <maintainers@nplab.invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "interactive lab for Neural Processes")
+set(CPACK_PACKAGE_DESCRIPTION
+    "NPLab explores Neural Processes interactively: click context points onto a function or "
+    "reveal pixels of an image and watch the predictive mean and uncertainty of a CMANP or "
+    "TNP-KR update live, stream a million points at constant memory, and measure memory against "
+    "context size beside TNP-D and LBANP. It ships trained models and a command line that "
+    "trains, evaluates and benchmarks them.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION science)
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://nplab.invalid")
+# LibTorch travels inside the package (lib/nplab), so dpkg-shlibdeps is not run over it; the
+# system libraries the programs link are listed here instead.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+set(nplab_depends "libc6, libstdc++6, zlib1g")
+if(NPLAB_BUILD_GUI)
+  string(APPEND nplab_depends ", libqt6core6, libqt6gui6, libqt6widgets6, libqt6printsupport6, "
+                              "libqt6svg6, libqcustomplot2.1-qt6")
+endif()
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "${nplab_depends}")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "dataset-fashion-mnist")
+set(CPACK_DEBIAN_COMPRESSION_TYPE gzip)  # xz takes minutes over LibTorch's 430 MB
+include(CPack)
