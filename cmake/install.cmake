@@ -32,6 +32,24 @@ file(GLOB nplab_torch_cuda_runtime "${nplab_torch_lib_dir}/libcudart*.so*"
      "${nplab_torch_lib_dir}/libnvToolsExt*.so*")
 list(APPEND nplab_torch_libs ${nplab_torch_cuda_runtime})
 install(FILES ${nplab_torch_libs} DESTINATION ${NPLAB_PRIVATE_LIBDIR})
+# The wheel's libraries keep their symbol tables; the programs need only the dynamic ones.
+foreach(library ${nplab_torch_libs})
+  get_filename_component(name "${library}" NAME)
+  install(CODE "execute_process(COMMAND strip --strip-unneeded
+                  \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${NPLAB_PRIVATE_LIBDIR}/${name}\")")
+endforeach()
+
+# Manual pages, compressed as Debian installs them.
+foreach(page nplab-cli.1 nplab.1)
+  if(page STREQUAL "nplab.1" AND NOT NPLAB_BUILD_GUI)
+    continue()
+  endif()
+  set(compressed ${PROJECT_BINARY_DIR}/man/${page}.gz)
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/man)
+  execute_process(COMMAND gzip -9nc ${PROJECT_SOURCE_DIR}/resources/man/${page}
+                  OUTPUT_FILE ${compressed})
+  install(FILES ${compressed} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endforeach()
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nplab/models
         FILES_MATCHING PATTERN "*.pt" PATTERN "*.json")
@@ -46,18 +64,22 @@ endif()
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME nplab)
 set(CPACK_PACKAGE_VENDOR "NPLab")
-set(CPACK_PACKAGE_CONTACT "NPLab maintainers <maintainers@nplab.invalid>")
+set(NPLAB_PACKAGE_MAINTAINER "NPLab maintainers <maintainers@nplab.invalid>"
+    CACHE STRING "The Debian package's Maintainer field: set it to who builds the package")
+set(CPACK_PACKAGE_CONTACT "${NPLAB_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "interactive lab for Neural Processes")
-set(CPACK_PACKAGE_DESCRIPTION
-    "NPLab explores Neural Processes interactively: click context points onto a function or "
-    "reveal pixels of an image and watch the predictive mean and uncertainty of a CMANP or "
-    "TNP-KR update live, stream a million points at constant memory, and measure memory against "
-    "context size beside TNP-D and LBANP. It ships trained models and a command line that "
-    "trains, evaluates and benchmarks them.")
+# The extended description under CPACK_PACKAGE_DESCRIPTION_SUMMARY, wrapped for dpkg (CPack
+# indents each line).
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+    "NPLab explores Neural Processes interactively: click context points onto a
+function or reveal pixels of an image and watch the predictive mean and
+uncertainty of a CMANP or TNP-KR update live, stream a million points at
+constant memory, and measure memory against context size beside TNP-D and
+LBANP. It ships trained models and a command line that trains, evaluates and
+benchmarks them.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://nplab.invalid")
 # LibTorch travels inside the package (lib/nplab), so dpkg-shlibdeps is not run over it; the
 # system libraries the programs link are listed here instead.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
@@ -69,4 +91,17 @@ endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${nplab_depends}")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "dataset-fashion-mnist")
 set(CPACK_DEBIAN_COMPRESSION_TYPE gzip)  # xz takes minutes over LibTorch's 430 MB
+set(CPACK_STRIP_FILES TRUE)
+
+# A native package's changelog (Debian policy 12.7), compressed as dpkg expects.
+set(nplab_changelog ${PROJECT_BINARY_DIR}/debian/changelog)
+string(TIMESTAMP nplab_configured "%a, %d %b %Y %H:%M:%S +0000" UTC)
+file(WRITE ${nplab_changelog}
+     "nplab (${PROJECT_VERSION}) unstable; urgency=medium\n\n"
+     "  * Package of NPLab ${PROJECT_VERSION}.\n\n"
+     " -- ${CPACK_PACKAGE_CONTACT}  ${nplab_configured}\n")
+execute_process(COMMAND gzip -9nf ${nplab_changelog})
+install(FILES ${nplab_changelog}.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/nplab)
+install(FILES ${PROJECT_SOURCE_DIR}/resources/lintian-overrides
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME nplab)
 include(CPack)
