@@ -16,6 +16,7 @@
 #include "nplab/bench/scale_bench.h"
 #include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "number_checks.h"
 
 namespace nplab::cli {
 namespace {
@@ -89,10 +90,11 @@ void run_memory(const ModelArgs& args) {
     if (args.csv) {
       write_memory_row(std::cout, row);
     } else {
-      std::printf("%-12s n=%-8lld targets=%-6lld %14lld bytes  %s\n", row.model.c_str(),
-                  static_cast<long long>(row.n), static_cast<long long>(row.targets),
-                  static_cast<long long>(row.peak_bytes),
-                  row.status == "skipped" ? "skipped (predicted above the cap)" : row.status.c_str());
+      std::printf(
+          "%-12s n=%-8lld targets=%-6lld %14lld bytes  %s\n", row.model.c_str(),
+          static_cast<long long>(row.n), static_cast<long long>(row.targets),
+          static_cast<long long>(row.peak_bytes),
+          row.status == "skipped" ? "skipped (predicted above the cap)" : row.status.c_str());
       std::fflush(stdout);
     }
   });
@@ -144,12 +146,13 @@ void print_scale_row(const bench::ScaleRow& row) {
     std::printf("%-8s n=%-9lld %s\n", row.model.c_str(), static_cast<long long>(row.n),
                 row.status.c_str());
   } else {
-    std::printf("%-8s n=%-9lld condition %8.3f s %10.0f pts/s peak %11lld B | update %8.1f us"
-                " +prepare %8.1f us | query(%lld) %8.1f us | update+query %8.1f us\n",
-                row.model.c_str(), static_cast<long long>(row.n), row.condition_seconds,
-                row.points_per_second, static_cast<long long>(row.condition_peak_bytes),
-                row.update_us, row.update_prepare_us, static_cast<long long>(row.targets),
-                row.query_us, row.update_query_us);
+    std::printf(
+        "%-8s n=%-9lld condition %8.3f s %10.0f pts/s peak %11lld B | update %8.1f us"
+        " +prepare %8.1f us | query(%lld) %8.1f us | update+query %8.1f us\n",
+        row.model.c_str(), static_cast<long long>(row.n), row.condition_seconds,
+        row.points_per_second, static_cast<long long>(row.condition_peak_bytes), row.update_us,
+        row.update_prepare_us, static_cast<long long>(row.targets), row.query_us,
+        row.update_query_us);
     if (!row.graph_error.empty()) {
       std::printf("%-8s n=%-9lld %s\n", row.model.c_str(), static_cast<long long>(row.n),
                   row.graph_error.c_str());
@@ -215,11 +218,12 @@ void run_attention(const AttentionArgs& args) {
     if (args.csv) {
       write_attention_row(std::cout, row);
     } else {
-      std::printf("%-5s n=%-9lld queries=%-9lld peak %13lld B (output %11lld B) %9.3f s  %s\n",
-                  row.mode.c_str(), static_cast<long long>(row.n),
-                  static_cast<long long>(row.queries), static_cast<long long>(row.peak_bytes),
-                  static_cast<long long>(row.output_bytes), row.seconds,
-                  row.status == "skipped" ? "skipped (predicted above the cap)" : row.status.c_str());
+      std::printf(
+          "%-5s n=%-9lld queries=%-9lld peak %13lld B (output %11lld B) %9.3f s  %s\n",
+          row.mode.c_str(), static_cast<long long>(row.n), static_cast<long long>(row.queries),
+          static_cast<long long>(row.peak_bytes), static_cast<long long>(row.output_bytes),
+          row.seconds,
+          row.status == "skipped" ? "skipped (predicted above the cap)" : row.status.c_str());
       std::fflush(stdout);
     }
   });
@@ -227,9 +231,9 @@ void run_attention(const AttentionArgs& args) {
 
 void add_model_options(CLI::App& command, ModelArgs& args) {
   command.add_option("--models", args.models, "Models (registry names or aliases)")->delimiter(',');
-  command.add_option("--n", args.sizes, "Context sizes")->delimiter(',')->check(CLI::PositiveNumber);
+  command.add_option("--n", args.sizes, "Context sizes")->delimiter(',')->check(positive_integer());
   command.add_option("--repeats", args.repeats, "Timed repetitions (median reported)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   command.add_option("--device", args.device, "auto, cpu or cuda[:N]");
   command.add_flag("--csv", args.csv, "CSV output");
 }
@@ -237,18 +241,19 @@ void add_model_options(CLI::App& command, ModelArgs& args) {
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
-  auto* bench = app.add_subcommand("bench", "Benchmarks: memory and latency, medians of repeated runs");
+  auto* bench =
+      app.add_subcommand("bench", "Benchmarks: memory and latency, medians of repeated runs");
   bench->require_subcommand(1);
 
   auto args = std::make_shared<CmabArgs>();
   auto* cmab = bench->add_subcommand(
       "cmab", "One CMAB: update latency and peak conditioning memory against context size N");
-  cmab->add_option("--n", args->sizes, "Context sizes")->delimiter(',')->check(CLI::PositiveNumber);
-  cmab->add_option("--new", args->new_points, "Points per update")->check(CLI::PositiveNumber);
+  cmab->add_option("--n", args->sizes, "Context sizes")->delimiter(',')->check(positive_integer());
+  cmab->add_option("--new", args->new_points, "Points per update")->check(positive_integer());
   cmab->add_option("--chunk", args->chunk_size, "Conditioning chunk size")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   cmab->add_option("--repeats", args->repeats, "Timed repetitions per N (median reported)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   cmab->add_option("--device", args->device, "auto, cpu or cuda[:N]");
   cmab->add_flag("--csv", args->csv, "CSV: n,update_us,condition_peak_bytes");
   cmab->callback([args] { run_cmab(*args); });
@@ -258,35 +263,41 @@ void add_bench_command(CLI::App& app) {
       "memory", "Peak bytes of one condition + predict per model and context size N");
   add_model_options(*memory, *memory_args);
   memory->add_option("--targets", memory_args->targets, "Targets per prediction")
-      ->check(CLI::PositiveNumber);
-  memory->add_option("--cap-gib", memory_args->cap_gib,
-                     "Skip sizes predicted to need more than this (GiB)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
+  memory
+      ->add_option("--cap-gib", memory_args->cap_gib,
+                   "Skip sizes predicted to need more than this (GiB)")
+      ->check(positive_number());
   memory->callback([memory_args] { run_memory(*memory_args); });
 
   add_bench_sweep_command(*bench);
   add_bench_stream_command(*bench);
 
   auto update_args = std::make_shared<ModelArgs>();
-  auto* update = bench->add_subcommand(
-      "update", "Median time of one update per model and context size N");
+  auto* update =
+      bench->add_subcommand("update", "Median time of one update per model and context size N");
   add_model_options(*update, *update_args);
   update->add_option("--new", update_args->new_points, "Points per update")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   update->callback([update_args] { run_update(*update_args); });
 
   auto scale_args = std::make_shared<ScaleArgs>();
   auto* scale = bench->add_subcommand(
-      "scale", "One model as N grows to millions: conditioning time, throughput and peak memory, "
-               "one-point edits, queries");
+      "scale",
+      "One model as N grows to millions: conditioning time, throughput and peak memory, "
+      "one-point edits, queries");
   scale->add_option("--model", scale_args->model, "Registry name or alias");
-  scale->add_option("--n", scale_args->sizes, "Context sizes")->delimiter(',')->check(CLI::PositiveNumber);
-  scale->add_option("--targets", scale_args->targets, "Targets per query")->check(CLI::PositiveNumber);
+  scale->add_option("--n", scale_args->sizes, "Context sizes")
+      ->delimiter(',')
+      ->check(positive_integer());
+  scale->add_option("--targets", scale_args->targets, "Targets per query")
+      ->check(positive_integer());
   scale->add_option("--repeats", scale_args->repeats, "Timed repetitions (median reported)")
-      ->check(CLI::PositiveNumber);
-  scale->add_option("--cap-gib", scale_args->cap_gib,
-                    "Skip sizes predicted to need more than this (GiB)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
+  scale
+      ->add_option("--cap-gib", scale_args->cap_gib,
+                   "Skip sizes predicted to need more than this (GiB)")
+      ->check(positive_number());
   scale->add_option("--device", scale_args->device, "auto, cpu or cuda[:N]");
   scale->add_flag("--csv", scale_args->csv, "CSV output");
   scale->callback([scale_args] { run_scale(*scale_args); });
@@ -297,14 +308,15 @@ void add_bench_command(CLI::App& app) {
   attention->add_option("--modes", attention_args->modes, "scan, full, dka")->delimiter(',');
   attention->add_option("--n", attention_args->sizes, "Context sizes")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
-  attention->add_option("--queries", attention_args->queries,
-                        "Query tokens (0: self-attention, all N)")
-      ->check(CLI::NonNegativeNumber);
-  attention->add_option("--chunk", attention_args->chunk, "Scan chunk")->check(CLI::PositiveNumber);
-  attention->add_option("--cap-gib", attention_args->cap_gib,
-                        "Skip sizes predicted to need more than this (GiB)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
+  attention
+      ->add_option("--queries", attention_args->queries, "Query tokens (0: self-attention, all N)")
+      ->check(non_negative_integer());
+  attention->add_option("--chunk", attention_args->chunk, "Scan chunk")->check(positive_integer());
+  attention
+      ->add_option("--cap-gib", attention_args->cap_gib,
+                   "Skip sizes predicted to need more than this (GiB)")
+      ->check(positive_number());
   attention->add_option("--device", attention_args->device, "auto, cpu or cuda[:N]");
   attention->add_flag("--csv", attention_args->csv, "CSV output");
   attention->callback([attention_args] { run_attention(*attention_args); });

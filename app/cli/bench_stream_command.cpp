@@ -19,6 +19,7 @@
 #include "nplab/live_stream.h"
 #include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "number_checks.h"
 
 namespace nplab::cli {
 namespace {
@@ -242,28 +243,29 @@ void add_bench_stream_command(CLI::App& bench) {
   stream->add_option("--checkpoint", options.checkpoint, "A trained 1-D model instead")
       ->check(CLI::ExistingFile);
   stream->add_option("--n", options.points, "Points to generate")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   stream->add_option("--csv", options.csv, "Stream x,y rows of this file instead (read as it goes)")
       ->check(CLI::ExistingFile);
   stream->add_option("--chunk", options.chunk, "Points per update")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   stream
       ->add_option("--predict-every", options.predict_every,
                    "Points between predictions and reported rows (after 1,000, 2,000, 4,000, "
                    "...); 0: predict at the end only")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_integer())
       ->capture_default_str();
   stream->add_option("--targets", options.targets, "Targets per prediction")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   stream
       ->add_option("--cap-gib", args->cap_gib,
                    "Stop before a prediction predicted to need more (GiB; default: half the "
                    "memory available, at most 8)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   stream->add_option("--seed", options.seed, "Seed of the generator and the model")
+      ->check(seed_number())
       ->capture_default_str();
   stream->add_flag(
       "--no-verify", [&options](int64_t) { options.verify = false; },
@@ -276,22 +278,22 @@ void add_bench_stream_command(CLI::App& bench) {
   stream
       ->add_option("--rate", options.rate,
                    "Points per second at most (0: as fast as the model takes them)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   stream
       ->add_option("--sample-every-s", options.sample_every_seconds,
                    "Also predict and report once this many seconds have passed (0: by N only)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   stream
       ->add_option("--sample-points", options.reservoir,
                    "Keep a uniform sample of this many points to draw (reported with --jsonl)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_integer())
       ->capture_default_str();
   stream
       ->add_option("--max-update-s", options.max_update_seconds,
                    "Stop once one update takes longer than this many seconds (0: no limit)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   stream->add_flag("--skip-bad-rows", args->skip_bad_rows,
                    "Report a malformed or non-finite CSV row (file:line) and go on without it");
@@ -299,7 +301,7 @@ void add_bench_stream_command(CLI::App& bench) {
                    "Read lines 'paused SECONDS' from stdin: time a parent held this process "
                    "stopped, taken off the clock of points/s and --rate");
   stream->add_option("--noise", options.noise, "Std of the generator's noise")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   stream->add_option("--truth", args->truth,
                      "Generate noisy samples of a hidden function drawn from this GP kernel "
@@ -308,7 +310,9 @@ void add_bench_stream_command(CLI::App& bench) {
   stream->add_option("--truth-lengthscale", args->truth_spec.lengthscale)->capture_default_str();
   stream->add_option("--truth-scale", args->truth_spec.scale)->capture_default_str();
   stream->add_option("--truth-period", args->truth_spec.period)->capture_default_str();
-  stream->add_option("--truth-seed", args->truth_spec.seed)->capture_default_str();
+  stream->add_option("--truth-seed", args->truth_spec.seed)
+      ->check(seed_number())
+      ->capture_default_str();
   stream->callback([args] { run_stream(*args); });
 }
 

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "nplab/benchmarks.h"
+#include "number_checks.h"
 
 namespace nplab::cli {
 namespace {
@@ -70,27 +71,27 @@ void add_bench_sweep_command(CLI::App& bench) {
       ->capture_default_str();
   sweep->add_option("--n", options.sizes, "Context sizes")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   sweep->add_option("--targets", options.targets, "Targets per prediction")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   sweep->add_option("--repeats", options.repeats, "Timed updates per size, at most (median)")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   sweep
       ->add_option("--cap-gib", args->cap_gib,
                    "Predict rather than run sizes that would need more memory than this (GiB; "
                    "default: half the memory available now, at most 8)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sweep
       ->add_option("--max-run-s", options.max_run_seconds,
                    "Predict rather than run sizes where one run would take longer (seconds)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sweep
       ->add_option("--update-budget-s", options.update_budget_seconds,
                    "Stop timing a size's updates after this long (seconds; one at least)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sweep->add_option("--device", options.device, "auto, cpu or cuda[:N]")->capture_default_str();
   sweep->add_flag("--jsonl", args->jsonl, "One JSON object per point, one per line");
   sweep->callback([args] { run_sweep(*args); });

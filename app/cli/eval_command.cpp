@@ -15,6 +15,7 @@
 #include "nplab/train/evaluation.h"
 #include "nplab/train/task_data.h"
 #include "nplab/util/checks.h"
+#include "number_checks.h"
 #include "progress_line.h"
 #include "tpp_commands.h"
 
@@ -32,8 +33,8 @@ struct EvalArgs {
   bool write_card = false;
   std::string device = "auto";
   std::string fmnist_dir = data::kFashionMnistDir;
-  int64_t whole_images = -1;  // -1: 100 for image data, none for GP data
-  int64_t sequences = 1000;   // point processes: sequences scored
+  int64_t whole_images = -1;     // -1: 100 for image data, none for GP data
+  int64_t sequences = 1000;      // point processes: sequences scored
   int64_t sequence_length = 64;  // point processes: events per synthetic sequence
   int64_t marks = 3;             // point processes: K of the oracle's processes
 };
@@ -69,8 +70,10 @@ void run_eval(const EvalArgs& args) {
   std::string scored;
   if (args.oracle) {
     if (spec.family != TaskFamily::GP) {
-      throw InvalidArgument("--oracle: needs GP data (gp-rbf, gp-matern, gp-periodic, gp-tnoise), "
-                            "got --data " + args.data);
+      throw InvalidArgument(
+          "--oracle: needs GP data (gp-rbf, gp-matern, gp-periodic, gp-tnoise), "
+          "got --data " +
+          args.data);
     }
     scorer = oracle_scorer();
     // The oracle scores the tasks as drawn, in float64.
@@ -137,20 +140,20 @@ void run_eval(const EvalArgs& args) {
                 static_cast<unsigned long long>(args.seed));
     std::printf("  context log-likelihood  %9.4f ± %.4f\n", result.ctx_ll, result.ctx_ll_se);
     std::printf("  target  log-likelihood  %9.4f ± %.4f\n", result.tar_ll, result.tar_ll_se);
-    std::printf("  (± one standard error over the %lld batch means; over tasks it would read "
-                "± %.4f / %.4f, but the tasks of a batch share their point counts)\n",
-                static_cast<long long>(result.batches), result.ctx_ll_se_tasks,
-                result.tar_ll_se_tasks);
+    std::printf(
+        "  (± one standard error over the %lld batch means; over tasks it would read "
+        "± %.4f / %.4f, but the tasks of a batch share their point counts)\n",
+        static_cast<long long>(result.batches), result.ctx_ll_se_tasks, result.tar_ll_se_tasks);
     if (result.coverage_1sd) {
       std::printf("  targets inside ±1σ %.1f%% (calibrated: 68.3%%), inside ±2σ %.1f%% (95.4%%)\n",
                   100.0 * *result.coverage_1sd, 100.0 * *result.coverage_2sd);
     }
     if (whole) {
-      std::printf("  every pixel revealed (first %lld images): RMSE %.4f, mean std %.4f, "
-                  "log-likelihood %.4f ± %.4f, inside ±1σ %.1f%%, ±2σ %.1f%%\n",
-                  static_cast<long long>(whole->images), whole->rmse, whole->mean_std,
-                  whole->tar_ll, whole->tar_ll_se, 100.0 * whole->coverage_1sd,
-                  100.0 * whole->coverage_2sd);
+      std::printf(
+          "  every pixel revealed (first %lld images): RMSE %.4f, mean std %.4f, "
+          "log-likelihood %.4f ± %.4f, inside ±1σ %.1f%%, ±2σ %.1f%%\n",
+          static_cast<long long>(whole->images), whole->rmse, whole->mean_std, whole->tar_ll,
+          whole->tar_ll_se, 100.0 * whole->coverage_1sd, 100.0 * whole->coverage_2sd);
     }
   }
   if (args.write_card) {
@@ -166,8 +169,9 @@ void run_eval(const EvalArgs& args) {
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   auto* eval = app.add_subcommand(
-      "eval", "Context and target log-likelihood (mean ± standard error over batch means) and "
-              "the coverage of the ±1σ/±2σ bands");
+      "eval",
+      "Context and target log-likelihood (mean ± standard error over batch means) and "
+      "the coverage of the ±1σ/±2σ bands");
   auto* checkpoint = eval->add_option("--checkpoint", args->checkpoint, "Trained model (.pt)")
                          ->check(CLI::ExistingFile);
   eval->add_option("--data", args->data,
@@ -177,39 +181,43 @@ void add_eval_command(CLI::App& app) {
                    "(sequence,time,mark)")
       ->required();
   eval->add_option("--batches", args->batches, "Batches of tasks")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   eval->add_option("--batch-size", args->batch_size, "Tasks per batch")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
-  eval->add_option("--seed", args->seed, "Seed of the task stream")->capture_default_str();
+  eval->add_option("--seed", args->seed, "Seed of the task stream")
+      ->check(seed_number())
+      ->capture_default_str();
   eval->add_option("--whole-images", args->whole_images,
                    "Image data: also condition on every pixel of the first N images and report "
                    "the per-pixel RMSE, mean std, log-likelihood and coverage (default 100; 0: "
                    "skip)")
-      ->check(CLI::NonNegativeNumber);
-  eval->add_flag("--json", args->json,
-                 "Print one JSON object: ctx_ll, ctx_ll_se, tar_ll, tar_ll_se, se (the SE's method: "
-                 "batch_means), ctx_ll_se_tasks, tar_ll_se_tasks, coverage_1sd, coverage_2sd, "
-                 "tasks, data, seed");
+      ->check(non_negative_integer());
+  eval->add_flag(
+      "--json", args->json,
+      "Print one JSON object: ctx_ll, ctx_ll_se, tar_ll, tar_ll_se, se (the SE's method: "
+      "batch_means), ctx_ll_se_tasks, tar_ll_se_tasks, coverage_1sd, coverage_2sd, "
+      "tasks, data, seed");
   auto* oracle = eval->add_flag("--oracle", args->oracle,
                                 "Score the oracle GP (true kernel and hyperparameters) instead");
-  auto* write_card = eval->add_flag("--write-card", args->write_card,
-                                    "Store the result under card[\"eval\"][DATA] in the checkpoint");
+  auto* write_card =
+      eval->add_flag("--write-card", args->write_card,
+                     "Store the result under card[\"eval\"][DATA] in the checkpoint");
   eval->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
   eval->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
       ->capture_default_str();
   eval->add_option("--sequences", args->sequences,
                    "Point processes (--data tpp-*): sequences to score (RMSE of the next event "
                    "time, NLL per event, mark accuracy, each ± SE over sequences)")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   eval->add_option("--sequence-length", args->sequence_length,
                    "Point processes: events per synthetic sequence")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   eval->add_option("--marks", args->marks, "Point processes: marks K of the oracle's processes")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   oracle->excludes(checkpoint);
   write_card->needs(checkpoint);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "nplab/build_info.h"
@@ -19,6 +21,7 @@ int main(int argc, char** argv) {
   nplab::cli::add_eval_command(app);
   nplab::cli::add_predict_command(app);
   nplab::cli::add_bench_command(app);
+  nplab::cli::add_help_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -21,6 +21,7 @@
 #include "nplab/tpp/registry.h"
 #include "nplab/train/run.h"
 #include "nplab/util/checks.h"
+#include "number_checks.h"
 #include "progress_line.h"
 #include "tpp_commands.h"
 
@@ -92,7 +93,7 @@ struct TrainArgs {
   std::string fmnist_dir = data::kFashionMnistDir;
   int64_t sequence_length = 64;  ///< point processes: events per training sequence
   int64_t marks = 3;             ///< point processes: K
-  std::set<std::string> given;  ///< long names of the options on the command line ("lr", ...)
+  std::set<std::string> given;   ///< long names of the options on the command line ("lr", ...)
 
   bool was_given(const std::string& option) const { return given.count(option) > 0; }
 };
@@ -206,8 +207,8 @@ void run_train(const TrainArgs& args) {
                 << " steps; nothing to do\n";
       return;
     case Outcome::Stopped:
-      std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved "
-                << result.path << " (--resume continues)\n";
+      std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved " << result.path
+                << " (--resume continues)\n";
       throw CLI::RuntimeError(kInterruptedExitCode);
     case Outcome::StoppedAfter:
       if (result.steps == result.first_step) {
@@ -219,11 +220,11 @@ void run_train(const TrainArgs& args) {
       }
       return;
     case Outcome::Finished:
-      std::cerr << "nplab-cli: trained " << result.model << " for " << result.steps
-                << " steps in " << format_duration(result.wall_seconds) << " ("
-                << result.steps_per_second << " steps/s), final loss " << result.final_loss
-                << " (smoothed " << result.smoothed_loss << "); saved " << result.path << " and "
-                << result.card_path << '\n';
+      std::cerr << "nplab-cli: trained " << result.model << " for " << result.steps << " steps in "
+                << format_duration(result.wall_seconds) << " (" << result.steps_per_second
+                << " steps/s), final loss " << result.final_loss << " (smoothed "
+                << result.smoothed_loss << "); saved " << result.path << " and " << result.card_path
+                << '\n';
       return;
   }
 }
@@ -245,18 +246,19 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   train
       ->add_option("--steps", args->steps, "Total optimizer steps (the cosine schedule spans them)")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   train->add_option("--batch", args->batch, "Tasks per batch")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   train->add_option("--lr", args->lr, "Peak learning rate")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number(/*most=*/1.0))
       ->capture_default_str();
   train->add_option("--clip-norm", args->clip_norm, "Gradient norm clip (0: off)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   train->add_option("--seed", args->seed, "Seed of the initial weights and of the batches")
+      ->check(seed_number())
       ->capture_default_str();
   train->add_option("--out", args->out, "Checkpoint path; .pt is added (default models/MODEL)");
   train->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
@@ -265,21 +267,21 @@ void add_train_command(CLI::App& app) {
   train
       ->add_option("--checkpoint-minutes", args->checkpoint_minutes,
                    "Save a checkpoint this often (0: only at the end)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   train
       ->add_option("--stop-after", args->stop_after,
                    "Stop and save once this many steps are done (the schedule still spans --steps)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   train->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
       ->capture_default_str();
   train
       ->add_option("--sequence-length", args->sequence_length,
                    "Point processes (cmhp, thp; --data tpp-*): events per training sequence")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   train->add_option("--marks", args->marks, "Point processes: number of marks K")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   train->callback([args, train] {
     for (const auto* option : train->get_options()) {
