@@ -67,6 +67,20 @@ TEST(BenchSweep, SizesPredictedPastTheMemoryCapArePredictedNotRun) {
   EXPECT_GT(points[3].peak_bytes, points[2].peak_bytes);
 }
 
+TEST(BenchSweep, ASweepThatStartsLargeIsPredictedBeforeAnythingOfThatSizeIsAllocated) {
+  // Without a smaller size to predict from, TNP-D at N = 10^5 would be run and fail in the
+  // allocator (150 GiB); calibration runs at small N predict it past the cap instead.
+  auto options = quick_options({"tnpd", "cmanp"}, {100000});
+  options.cap_bytes = 1e8;
+  const auto points = run_bench_sweep(options);
+  ASSERT_EQ(points.size(), 2u);  // the calibration runs are not reported
+  EXPECT_EQ(points[0].status, BenchStatus::Skipped) << points[0].error;
+  EXPECT_THAT(points[0].error, HasSubstr("memory cap"));
+  EXPECT_GT(points[0].peak_bytes, 1e10);
+  EXPECT_EQ(points[1].status, BenchStatus::Ok) << points[1].error;  // CMANP's memory stays flat
+  EXPECT_LT(points[1].peak_bytes, 1e8);
+}
+
 TEST(BenchSweep, SizesPredictedToRunPastTheTimeLimitArePredictedNotRun) {
   auto options = quick_options({"lbanp"}, {16, 32, 64, 128});
   options.max_run_seconds = 1e-9;

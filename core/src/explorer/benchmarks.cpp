@@ -3,6 +3,7 @@
 #include <c10/util/Exception.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -20,6 +21,8 @@ namespace nplab {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+/// Small sizes measured, not reported, before a sweep whose first size is larger.
+constexpr std::array<std::int64_t, 2> kCalibrationSizes{256, 1024};
 
 std::string one_decimal(double value) {
   char text[32];
@@ -66,6 +69,33 @@ void sweep_model(const std::string& model, std::vector<std::int64_t> sizes,
   bench::ModelProbe probe(model, base);
   const auto growth = bench::growth_exponents(model);
   std::vector<std::pair<std::int64_t, double>> memory, seconds, update;
+  const auto measure = [&](BenchPoint& point) {
+    const auto measured = probe.condition_and_predict(point.n);
+    point.peak_bytes = measured.peak_bytes;
+    point.state_bytes = measured.state_bytes;
+    point.condition_s = measured.seconds;
+    if (cancelled()) return false;
+    point.update_us = probe.update_microseconds(point.n, bench::TimingOptions{1, options.repeats},
+                                                options.update_budget_seconds, callbacks.cancelled);
+    if (cancelled()) return false;
+    memory.emplace_back(point.n, static_cast<double>(point.peak_bytes));
+    seconds.emplace_back(point.n, point.condition_s);
+    update.emplace_back(point.n, point.update_us);
+    return true;
+  };
+  // A sweep that starts at a large N has nothing to predict its first sizes from, and TNP-D at
+  // N = 10^5 would ask the allocator for 150 GiB. Two small runs first (not reported) give every
+  // requested size a prediction before anything of its size is allocated.
+  if (!sizes.empty() && sizes.front() > kCalibrationSizes.back()) {
+    for (const auto n : kCalibrationSizes) {
+      BenchPoint calibration{model, n, BenchStatus::Ok, 0, 0, {}};
+      try {
+        if (!measure(calibration)) return;
+      } catch (const std::exception&) {
+        break;  // the requested sizes report the model's error themselves
+      }
+    }
+  }
   for (const auto n : sizes) {
     if (cancelled()) return;
     BenchPoint point{model, n, BenchStatus::Ok, 0, 0, {}};
@@ -93,18 +123,7 @@ void sweep_model(const std::string& model, std::vector<std::int64_t> sizes,
       }
     }
     try {
-      const auto measured = probe.condition_and_predict(n);
-      point.peak_bytes = measured.peak_bytes;
-      point.state_bytes = measured.state_bytes;
-      point.condition_s = measured.seconds;
-      if (cancelled()) return;
-      point.update_us =
-          probe.update_microseconds(n, bench::TimingOptions{1, options.repeats},
-                                    options.update_budget_seconds, callbacks.cancelled);
-      if (cancelled()) return;
-      memory.emplace_back(n, static_cast<double>(point.peak_bytes));
-      seconds.emplace_back(n, point.condition_s);
-      update.emplace_back(n, point.update_us);
+      if (!measure(point)) return;
     } catch (const std::exception& error) {
       point.status = BenchStatus::Failed;
       point.error = bench::error_status(error);
