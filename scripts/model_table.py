@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints docs/training.md's tables of shipped checkpoints from their model cards (models/*.json).
+"""Prints docs/models.md's tables of shipped checkpoints from their model cards (models/*.json).
 
 Standard errors are over batch means (`"se": "batch_means"` in the card): the tasks of a batch
 share their point counts, so the per-task SE would understate the uncertainty ~2.5x.
