@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model_catalog.h"
+#include "stream_plots.h"
 #include "stream_process.h"
 
 class QComboBox;
@@ -92,9 +93,9 @@ class StreamView : public QWidget {
   bool is_paused() const;
 
   const Trace& trace(Slot slot) const { return traces_[slot]; }
-  QCustomPlot* plot() const { return plot_; }
-  QCustomPlot* memory_plot() const { return memory_plot_; }
-  QCustomPlot* state_plot() const { return state_plot_; }
+  QCustomPlot* plot() const { return plots_->prediction(); }
+  QCustomPlot* memory_plot() const { return plots_->memory(); }
+  QCustomPlot* state_plot() const { return plots_->state(); }
   /// The live strip's text for a slot, and the status line's.
   QString strip_text(Slot slot) const;
   QString status_text() const;
@@ -111,9 +112,6 @@ class StreamView : public QWidget {
   void update_buttons();
   void update_strip(Slot slot);
   void update_status();
-  void redraw_prediction(Slot slot, const StreamLine& sample);
-  void redraw_history(Slot slot);
-  void reset_plots();
   std::optional<StreamRequest> request_for(int model_index, QString& problem) const;
 
   QList<ModelChoice> models_;
@@ -122,8 +120,6 @@ class StreamView : public QWidget {
   QString csv_path_;
   std::array<std::unique_ptr<StreamProcess>, 2> processes_;
   std::array<Trace, 2> traces_;
-  std::array<std::vector<QPointF>, 2> drawn_points_;  // the reservoir's slots
-  double y_low_ = 0, y_high_ = 0;                     // the prediction's y range in this stream
   QString status_;
   bool status_is_error_ = false;
 
@@ -139,14 +135,7 @@ class StreamView : public QWidget {
   QPushButton* stop_ = nullptr;
   std::array<QLabel*, 2> strips_{};
   QLabel* status_label_ = nullptr;
-  QCustomPlot* plot_ = nullptr;
-  QCustomPlot* memory_plot_ = nullptr;
-  QCustomPlot* state_plot_ = nullptr;
-  // On plot_: per slot the mean, the ±2σ band's edges, the drawn points; and the truth.
-  std::array<QCPGraph*, 2> mean_{}, upper_{}, lower_{}, points_{};
-  QCPGraph* truth_graph_ = nullptr;
-  QCPItemText* empty_note_ = nullptr;  // what Start does, until the first stream
-  std::array<QCPGraph*, 2> memory_curve_{}, state_curve_{};
+  std::unique_ptr<StreamPlots> plots_;
 };
 
 }  // namespace nplab::ui
