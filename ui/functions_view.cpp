@@ -115,8 +115,9 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   controls->addWidget(fit_button);
   auto* stream_button = new QPushButton(tr("Stream…"), this);
   stream_button->setObjectName("streamButton");
-  stream_button->setToolTip(tr("Stream a million noisy samples of this hidden function into the "
-                               "model and watch its memory stay flat (the Stream view)"));
+  stream_button->setToolTip(
+      tr("Stream a million noisy samples of this hidden function into the "
+         "model and watch its memory stay flat (the Stream view)"));
   connect(stream_button, &QPushButton::clicked, this, &FunctionsView::stream_requested);
   controls->addWidget(stream_button);
   truth_panel_ = new TruthPanel(this);
@@ -452,10 +453,7 @@ void FunctionsView::update_readout() {
   }
   const auto& update = shown_->update;
   const QString count = QStringLiteral("<b>N = %1</b>").arg(update.count);
-  const bool constant = update.mode == UpdateMode::ConstantTime;
-  const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
-                           .arg(css(constant ? colours.good_text : colours.warn_text),
-                                QString::fromUtf8(to_string(update.mode)));
+  const QString mode = update_mode_readout(update, colours);
   const QLocale locale(QLocale::English);
   const auto& training = shown_->model.training;
   const bool x_outside =

@@ -52,10 +52,7 @@ void ImagesView::update_readout() {
     return;
   }
   const auto& update = shown_->update;
-  const bool constant = update.mode == UpdateMode::ConstantTime;
-  const QString mode = QStringLiteral("<span style='color:%1'><b>%2</b></span>")
-                           .arg(css(constant ? plot_colours().good_text : plot_colours().warn_text),
-                                QString::fromUtf8(to_string(update.mode)));
+  const QString mode = update_mode_readout(update, plot_colours());
   const QLocale locale(QLocale::English);
   QString text =
       QStringLiteral("<b>N = %1</b> revealed").arg(update.count) +

@@ -25,8 +25,9 @@ ModelPicker::ModelPicker(QList<ModelChoice> choices, const QString& combo_name, 
   layout->addWidget(new QLabel(tr("Model:"), this));
   combo_ = new QComboBox(this);
   combo_->setObjectName(combo_name);
-  combo_->setToolTip(tr("The model that predicts: a trained checkpoint of models/ (its card "
-                        "beside it) or an untrained registry model"));
+  combo_->setToolTip(
+      tr("The model that predicts: a trained checkpoint of models/ (its card "
+         "beside it) or an untrained registry model"));
   // Wide enough for the longest label ("untrained: tnpkr-dka"), so that none is cut off.
   qsizetype longest = min_characters;
   for (const auto& choice : choices_) longest = std::max(longest, choice.label.size());
@@ -145,6 +146,17 @@ QString training_readout(const std::optional<TrainingRange>& range, std::int64_t
                                  : QObject::tr("trained on N ≤ %1").arg(most);
   return QStringLiteral(" · <span style='color:%1'>%2</span>")
       .arg(css(colours.muted_text), trained);
+}
+
+QString update_mode_readout(const UpdateStats& update, const PlotColours& colours) {
+  if (update.mode == UpdateMode::Condition) {
+    return QObject::tr("conditioned on %1 points")
+        .arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(update.count)));
+  }
+  const bool constant = update.mode == UpdateMode::ConstantTime;
+  return QStringLiteral("<span style='color:%1'><b>%2</b></span>")
+      .arg(css(constant ? colours.good_text : colours.warn_text),
+           QString::fromUtf8(to_string(update.mode)));
 }
 
 QString busy_readout(std::size_t pending_count, const PlotColours& colours) {

@@ -95,6 +95,11 @@ QString device_readout(QLabel& readout, const std::string& device, const std::st
 QString training_readout(const std::optional<TrainingRange>& range, std::int64_t count,
                          bool x_outside, bool show_x, const PlotColours& colours);
 
+/// What the last edit was, for the readout's "last update: … µs (…)": "constant-time update"
+/// (good colour), "conditioned on 1,000,000 points" (plain: an edit that changed most of the
+/// context, such as opening a session) or "recompute" (warning colour).
+QString update_mode_readout(const UpdateStats& update, const PlotColours& colours);
+
 /// The readout's head while a request is pending: "computing N = 12… · shown:", so that the
 /// figures after it read as the previous answer's.
 QString busy_readout(std::size_t pending_count, const PlotColours& colours);

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "nplab/models/registry.h"
+#include "nplab/tpp/training.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/atomic_file.h"
 #include "test_support.h"
@@ -20,8 +21,9 @@ namespace fs = std::filesystem;
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("nplab-test-" + std::to_string(::getpid()) + "-" +
-                                                  std::to_string(counter_++))) {
+  TempDir()
+      : path_(fs::temp_directory_path() /
+              ("nplab-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
     fs::create_directories(path_);
   }
   ~TempDir() { fs::remove_all(path_); }
@@ -38,7 +40,8 @@ void expect_checkpoint_error(const std::function<void()>& work,
     work();
     ADD_FAILURE() << "expected nplab::CheckpointError";
   } catch (const CheckpointError& error) {
-    for (const auto& fragment : fragments) EXPECT_THAT(error.what(), ::testing::HasSubstr(fragment));
+    for (const auto& fragment : fragments)
+      EXPECT_THAT(error.what(), ::testing::HasSubstr(fragment));
   }
 }
 
@@ -125,6 +128,38 @@ class CheckpointErrors : public ::testing::Test {
 TEST_F(CheckpointErrors, MissingFileIsNamed) {
   const auto missing = dir_.file("nope.pt");
   expect_checkpoint_error([&] { load_checkpoint(missing); }, {missing, "no such file"});
+}
+
+TEST_F(CheckpointErrors, ADeviceOrADirectoryIsNamedForWhatItIs) {
+  expect_checkpoint_error([] { load_checkpoint("/dev/zero"); },
+                          {"/dev/zero", "is a character device, not a regular file"});
+  const auto folder = dir_.file("folder.pt");
+  fs::create_directories(folder);
+  expect_checkpoint_error([&] { load_checkpoint(folder); }, {folder, "is a directory"});
+}
+
+TEST_F(CheckpointErrors, ADamagedTorchScriptRecordIsOneLineNamingTheFile) {
+  // The archive's zip is intact, but a stored TorchScript class no longer parses: LibTorch throws
+  // a multi-line script error that is not a c10::Error.
+  std::string bytes;
+  {
+    std::ifstream in(path_, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = bytes.find("class Module(Module):\n  __parameters__");
+  ASSERT_NE(at, std::string::npos) << "no stored TorchScript record to damage";
+  bytes.replace(at + 10, 10, "((((((((((");
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
+  try {
+    load_checkpoint(path_);
+    ADD_FAILURE() << "expected nplab::CheckpointError";
+  } catch (const CheckpointError& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind("checkpoint " + path_ + ": not a readable checkpoint", 0), 0u)
+        << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  EXPECT_FALSE(tpp::is_point_process_checkpoint(path_));  // asks, does not throw
 }
 
 TEST_F(CheckpointErrors, TruncatedFileIsReported) {

@@ -38,6 +38,21 @@ TEST(CsvPoints, BadNumberNamesFileLineAndField) {
   EXPECT_THROW(read_csv_points(file), DataError);
 }
 
+TEST(CsvPoints, AHugeBadFieldIsQuotedOnlyInPart) {
+  TempDir dir;
+  const std::string field(5'000'000, 'z');
+  const auto file = dir.write("huge.csv", "x,y\n1," + field + "\n");
+  try {
+    read_csv_points(file);
+    ADD_FAILURE() << "expected DataError";
+  } catch (const DataError& error) {
+    const std::string message = error.what();
+    EXPECT_LT(message.size(), 300u);
+    EXPECT_THAT(message, ::testing::HasSubstr(file.string() + ":2"));
+    EXPECT_THAT(message, ::testing::HasSubstr("(5000000 characters)' is not a number"));
+  }
+}
+
 TEST(CsvPoints, WrongColumnCountNamesTheLine) {
   TempDir dir;
   const auto file = dir.write("ragged.csv", "1,2\n3,4\n\n5,6,7\n");
@@ -85,7 +100,9 @@ TEST(CsvPoints, MultiDimensionalColumnsAreNumbered) {
   EXPECT_EQ(table.header, (std::vector<std::string>{"x0", "x1", "mean0", "mean1", "mean2", "std0",
                                                     "std1", "std2"}));
   expect_invalid_argument(
-      [&] { write_prediction_csv(file, at::zeros({5, 2}), {at::zeros({4, 1}), at::ones({4, 1})}); },
+      [&] {
+        write_prediction_csv(file, at::zeros({5, 2}), {at::zeros({4, 1}), at::ones({4, 1})});
+      },
       {"same number of points"});
 }
 

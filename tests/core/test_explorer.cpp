@@ -214,18 +214,41 @@ TEST(Explorer, EditsWithoutAModelAreErrors) {
 
 TEST(Explorer, AddingToCmanpIsAConstantTimeUpdateWithAFixedSizeState) {
   auto explorer = loaded();
-  const auto first = explorer.add(wave(5));
+  const auto first = explorer.add(wave(60));
   ASSERT_TRUE(first.ok()) << first.error();
-  EXPECT_EQ(first.value().count, 5);
-  EXPECT_EQ(first.value().mode, UpdateMode::ConstantTime);
+  EXPECT_EQ(first.value().count, 60);
   EXPECT_GT(first.value().micros, 0);
   EXPECT_GT(first.value().state_bytes, 0);
-  const auto more = explorer.add(wave(60, 1.0));
+  const auto more = explorer.add(wave(5, 1.0));
   ASSERT_TRUE(more.ok()) << more.error();
   EXPECT_EQ(more.value().count, 65);
   EXPECT_EQ(more.value().mode, UpdateMode::ConstantTime);
   EXPECT_EQ(more.value().state_bytes, first.value().state_bytes);
   EXPECT_EQ(explorer.last_update().count, 65);
+}
+
+TEST(Explorer, AnEditThatBringsMostOfTheContextIsReportedAsAConditioning) {
+  // Opening a session of many points is one edit from an empty context: its cost is that of
+  // conditioning on all of them, so "constant-time update" would mislead.
+  auto explorer = loaded();
+  const auto opened = explorer.set_points(wave(200));
+  ASSERT_TRUE(opened.ok()) << opened.error();
+  EXPECT_EQ(opened.value().mode, UpdateMode::Condition);
+  EXPECT_EQ(opened.value().count, 200);
+  EXPECT_STREQ(to_string(opened.value().mode), "conditioning");
+  // More new points than kept ones: a conditioning again; one more point: an update.
+  const auto doubled = explorer.add(wave(201, 0.5));
+  ASSERT_TRUE(doubled.ok()) << doubled.error();
+  EXPECT_EQ(doubled.value().mode, UpdateMode::Condition);
+  const auto one_more = explorer.add(point_1d(0.1, 0.2));
+  ASSERT_TRUE(one_more.ok()) << one_more.error();
+  EXPECT_EQ(one_more.value().mode, UpdateMode::ConstantTime);
+  // The first click on an empty plot is a one-point update.
+  auto fresh = loaded();
+  const auto click = fresh.add(point_1d(0.0, 0.0));
+  ASSERT_TRUE(click.ok()) << click.error();
+  EXPECT_EQ(click.value().mode, UpdateMode::ConstantTime);
+  expect_same_predictions(explorer, grid(7));
 }
 
 TEST(Explorer, IncrementalEditsPredictLikeConditioningAfresh) {

@@ -110,6 +110,30 @@ TEST(IdxReader, FashionMnistChecksThatImagesAndLabelsAgree) {
                                    {"t10k-labels-idx1-ubyte.gz", "3 labels for 2 images"});
 }
 
+TEST(IdxReader, ADirectoryIsCalledADirectoryNotAMissingFile) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "labels.gz");
+  expect_data_error(read_idx_labels, dir.path() / "labels.gz", "is a directory");
+}
+
+TEST(IdxReader, FashionMnistRefusesALabelThatIsNotAClassNamingTheFile) {
+  TempDir dir;
+  write_gzip(dir, "t10k-images-idx3-ubyte.gz", idx_bytes(kImages, {3, 2, 2}, 12));
+  auto labels = idx_bytes(kLabels, {3}, 0);
+  labels.insert(labels.end(), {uint8_t{4}, uint8_t{255}, uint8_t{9}});
+  write_gzip(dir, "t10k-labels-idx1-ubyte.gz", labels);
+  testing::expect_invalid_argument(
+      [&] { read_fashion_mnist(Split::Test, dir.path()); },
+      {"t10k-labels-idx1-ubyte.gz", "label 255 of item 1 is not a class (0..9)", "1 labels"});
+  labels.back() = 200;
+  labels[labels.size() - 3] = 200;
+  labels[labels.size() - 2] = 200;
+  write_gzip(dir, "t10k-labels-idx1-ubyte.gz", labels);
+  testing::expect_invalid_argument(
+      [&] { read_fashion_mnist(Split::Test, dir.path()); },
+      {"t10k-labels-idx1-ubyte.gz", "label 200 of item 0", "3 labels"});
+}
+
 TEST(IdxReader, ReadsTheInstalledFashionMnistTestSet) {
   if (!std::filesystem::exists(std::filesystem::path(kFashionMnistDir) /
                                "t10k-images-idx3-ubyte.gz")) {

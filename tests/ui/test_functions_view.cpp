@@ -169,6 +169,26 @@ class FunctionsViewTest : public QObject {
     }
   }
 
+  void opening_many_points_at_once_reads_as_a_conditioning_not_a_constant_time_update() {
+    Fixture f;
+    QVERIFY(f.settle());
+    std::vector<nplab::ContextPoint> points;
+    for (int i = 0; i < 300; ++i) {
+      const double x = -1.9 + 3.8 * i / 299.0;
+      points.push_back(nplab::point_1d(x, std::sin(2 * x)));
+    }
+    f.view.set_points(points);  // what opening a session does
+    QVERIFY(f.settle());
+    const QString readout = f.view.findChild<QLabel*>("readout")->text();
+    QVERIFY2(
+        readout.contains("conditioned on 300 points") && !readout.contains("constant-time update"),
+        qPrintable(readout));
+    click(f.view, 0.5, 1.0);  // one more point is an update again
+    QVERIFY(f.settle());
+    QVERIFY2(f.view.findChild<QLabel*>("readout")->text().contains("constant-time update"),
+             qPrintable(f.view.findChild<QLabel*>("readout")->text()));
+  }
+
   void left_click_adds_a_point_and_draws_the_facades_prediction() {
     Fixture f;
     QVERIFY(f.settle());

@@ -137,8 +137,11 @@ struct ModelInfo {
 
 enum class UpdateMode {
   None,          ///< nothing changed
-  ConstantTime,  ///< the state absorbed/released only the changed points
-  Recompute,     ///< the model re-encoded the whole context
+  ConstantTime,  ///< the state absorbed/released only the changed points, a few of many
+  /// The state absorbed the changed points, but they were most of the context (opening a
+  /// session, a first brush stroke): in cost, a conditioning on the whole context.
+  Condition,
+  Recompute,  ///< the model re-encoded the whole context
 };
 
 /// What the last change of the context cost.
@@ -202,7 +205,7 @@ class Explorer {
   std::unique_ptr<Impl> impl_;
 };
 
-/// "constant-time update" / "recompute" / "no change", for readouts.
+/// "constant-time update" / "conditioning" / "recompute" / "no change", for readouts.
 const char* to_string(UpdateMode mode);
 
 /// The device a --device choice ("auto", "cpu", "cuda", "cuda:N") names on this machine, as

@@ -10,6 +10,7 @@
 
 #include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/input_file.h"
 
 namespace nplab::data {
 std::string_view trim_field(std::string_view text) {
@@ -46,9 +47,8 @@ class CsvReader {
       : path_(std::move(path)), expected_columns_(expected_columns), dtype_(dtype) {}
 
   CsvPoints read() {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path_, error)) {
-      throw DataError(path_.string() + ": no such file");
+    if (const auto why = util::why_not_a_regular_file(path_)) {
+      throw DataError(path_.string() + ": " + *why);
     }
     std::ifstream in(path_);
     if (!in) throw DataError(path_.string() + ": cannot open for reading");
@@ -102,10 +102,13 @@ class CsvReader {
   double number(std::string_view field, int64_t line_number, size_t column) const {
     const auto where = " in column " + std::to_string(column);
     const auto value = parse_csv_number(field);
-    if (!value) fail(line_number, "'" + std::string(field) + "' is not a number" + where);
+    if (!value)
+      fail(line_number,
+           "'" + util::excerpt_for_message(std::string(field)) + "' is not a number" + where);
     if (!std::isfinite(*value)) fail(line_number, "NaN or Inf is not allowed" + where);
     if (dtype_ == at::kFloat && std::abs(*value) > std::numeric_limits<float>::max()) {
-      fail(line_number, std::string(field) + " is out of float32 range" + where);
+      fail(line_number,
+           util::excerpt_for_message(std::string(field)) + " is out of float32 range" + where);
     }
     return *value;
   }

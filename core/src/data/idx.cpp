@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "nplab/util/input_file.h"
+
 namespace nplab::data {
 namespace {
 
@@ -31,8 +33,7 @@ using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 class IdxStream {
  public:
   explicit IdxStream(std::filesystem::path path) : path_(std::move(path)) {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path_, error)) fail(path_, "no such file");
+    if (const auto why = util::why_not_a_regular_file(path_)) fail(path_, *why);
     file_.reset(gzopen(path_.c_str(), "rb"));
     if (!file_) fail(path_, "cannot open for reading");
   }
@@ -140,6 +141,15 @@ LabelledImages read_fashion_mnist(Split split, const std::filesystem::path& dire
   if (set.images.size(0) != set.labels.size(0)) {
     fail(label_path, std::to_string(set.labels.size(0)) + " labels for " +
                          std::to_string(set.images.size(0)) + " images in " + image_path.string());
+  }
+  // Checked here, with the file's name, rather than by whoever indexes a class table with it.
+  const auto out_of_range = (set.labels >= kFashionMnistClasses).nonzero();
+  if (out_of_range.size(0) > 0) {
+    const auto index = out_of_range[0][0].item<int64_t>();
+    fail(label_path, "label " + std::to_string(set.labels[index].item<int>()) + " of item " +
+                         std::to_string(index) + " is not a class (0.." +
+                         std::to_string(kFashionMnistClasses - 1) + "); " +
+                         std::to_string(out_of_range.size(0)) + " labels are out of range");
   }
   return set;
 }

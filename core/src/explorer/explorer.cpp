@@ -18,6 +18,7 @@
 #include "nplab/train/checkpoint.h"
 #include "nplab/train/task_data.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/input_file.h"
 
 namespace nplab {
 namespace {
@@ -67,6 +68,8 @@ const char* to_string(UpdateMode mode) {
   switch (mode) {
     case UpdateMode::ConstantTime:
       return "constant-time update";
+    case UpdateMode::Condition:
+      return "conditioning";
     case UpdateMode::Recompute:
       return "recompute";
     case UpdateMode::None:
@@ -175,7 +178,12 @@ struct Explorer::Impl {
         if (!diff.added.empty()) {
           model->update(*next_state, tensor_of(diff.added, true), tensor_of(diff.added, false));
         }
-        mode = UpdateMode::ConstantTime;
+        // Constant time means a cost set by the few points that changed, not by N. When the
+        // changed points outnumber the ones kept, the edit costs what conditioning on all of
+        // them costs, and the readout should not claim otherwise.
+        const auto changed = diff.added.size() + diff.removed.size();
+        const auto kept = next.size() - diff.added.size();
+        mode = changed > 1 && changed > kept ? UpdateMode::Condition : UpdateMode::ConstantTime;
       } else {
         next_state = condition_on(next);
         // The fixed-size summary could not take the old points out precisely (they held almost
@@ -282,7 +290,7 @@ std::optional<TrainingRange> training_range(const std::string& data_name) {
 
 Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std::string& device) {
   return guarded<ModelInfo>("loading checkpoint " + path, [&]() -> ModelInfo {
-    if (!std::filesystem::is_regular_file(path)) throw InvalidArgument("no such file");
+    if (const auto why = util::why_not_a_regular_file(path)) throw InvalidArgument(*why);
     const auto resolved = resolve_device(device);
     auto checkpoint = nplab::load_checkpoint(path, resolved);
     auto made = checkpoint.model;

@@ -5,9 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "nplab/util/atomic_file.h"
 #include "guarded.h"
+#include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/input_file.h"
 
 namespace nplab {
 namespace {
@@ -346,6 +347,10 @@ Status save_session(const std::filesystem::path& path, const Session& session) {
 }
 
 Outcome<Session> load_session(const std::filesystem::path& path) {
+  // Checked first: /dev/zero or a pipe would otherwise be read until memory runs out.
+  if (const auto why = util::why_not_a_regular_file(path)) {
+    return Outcome<Session>::failure(path.string() + ": " + *why);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Outcome<Session>::failure(path.string() + ": cannot open for reading");
   std::ostringstream text;

@@ -9,13 +9,16 @@
 #include <unordered_set>
 
 #include "nplab/data/csv.h"
+#include "nplab/util/input_file.h"
 
 namespace nplab::tpp {
 
 EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
   if (marks < 1) throw InvalidArgument("read_event_csv: marks must be at least 1");
+  if (const auto why = util::why_not_a_regular_file(path)) {
+    throw data::DataError(path.string() + ": " + *why);
+  }
   std::ifstream in(path);
-  if (!std::filesystem::exists(path)) throw data::DataError(path.string() + ": no such file");
   if (!in) throw data::DataError(path.string() + ": cannot open for reading");
   const auto fail = [&](int64_t line_number, const std::string& reason) {
     throw data::DataError(path.string() + ":" + std::to_string(line_number) + ": " + reason);
@@ -43,15 +46,20 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
         continue;  // the header line
       }
     }
-    if (!time) fail(line_number, "time '" + std::string(fields[1]) + "' is not a number");
+    if (!time)
+      fail(line_number,
+           "time '" + util::excerpt_for_message(std::string(fields[1])) + "' is not a number");
     if (!std::isfinite(*time)) fail(line_number, "time is NaN or Inf");
-    if (!(*time > 0)) fail(line_number, "time " + std::string(fields[1]) + " is not positive");
+    if (!(*time > 0))
+      fail(line_number,
+           "time " + util::excerpt_for_message(std::string(fields[1])) + " is not positive");
     int64_t mark = -1;
     const auto [mark_end, mark_error] =
         std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), mark);
     if (mark_error != std::errc() || mark_end != fields[2].data() + fields[2].size() ||
         fields[2].empty()) {
-      fail(line_number, "mark '" + std::string(fields[2]) + "' is not an integer");
+      fail(line_number,
+           "mark '" + util::excerpt_for_message(std::string(fields[2])) + "' is not an integer");
     }
     if (mark < 0 || mark >= marks) {
       fail(line_number,
@@ -60,7 +68,8 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
     const std::string name(fields[0]);
     if (result.sequence_names.empty() || result.sequence_names.back() != name) {
       if (finished.count(name) != 0 || (!result.sequence_names.empty() && name.empty())) {
-        fail(line_number, "rows of sequence '" + name + "' are not contiguous");
+        fail(line_number,
+             "rows of sequence '" + util::excerpt_for_message(name) + "' are not contiguous");
       }
       if (!result.sequence_names.empty()) finished.insert(result.sequence_names.back());
       result.sequence_names.push_back(name);
@@ -68,7 +77,7 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
     }
     auto& events = result.sequences.back();
     if (!events.times.empty() && !(*time > events.times.back())) {
-      fail(line_number, "time " + std::string(fields[1]) +
+      fail(line_number, "time " + util::excerpt_for_message(std::string(fields[1])) +
                             " is not after the previous event of "
                             "sequence '" +
                             name + "' (times must increase)");

@@ -20,8 +20,9 @@
 #include "nplab/train/checkpoint.h"
 #include "nplab/train/trainer.h"
 #include "nplab/util/atomic_file.h"
-#include "nplab/util/utc_time.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/input_file.h"
+#include "nplab/util/utc_time.h"
 
 namespace nplab::tpp {
 namespace {
@@ -31,10 +32,6 @@ constexpr double kSmoothing = 0.01;  // the moving averages span ~100 steps, as 
 
 [[noreturn]] void fail(const std::string& path, const std::string& reason) {
   throw CheckpointError("checkpoint " + path + ": " + reason);
-}
-
-std::string first_line(const std::string& text) {
-  return text.substr(0, text.find('\n'));
 }
 
 std::string checkpoint_path(const std::string& out) {
@@ -77,7 +74,7 @@ void save_point_process(PointProcessModel& model, const nlohmann::json& card,
     archive.save_to(bytes);
   } catch (const c10::Error& error) {
     model.to(device);
-    fail(path, "cannot serialize: " + first_line(error.what()));
+    fail(path, "cannot serialize: " + util::first_message_line(error.what()));
   }
   model.to(device);
   const auto parent = std::filesystem::path(path).parent_path();
@@ -97,18 +94,18 @@ bool is_point_process_checkpoint(const std::string& path) {
     torch::serialize::InputArchive archive;
     archive.load_from(path, c10::Device(c10::kCPU));
     return read_string(archive, "nplab_format") == std::string(kFormatMarker);
-  } catch (const c10::Error&) {
-    return false;
+  } catch (const std::exception&) {
+    return false;  // not readable at all: the NP loader reports why
   }
 }
 
 PointProcessCheckpoint load_point_process(const std::string& path, c10::Device device) {
-  if (!std::filesystem::exists(path)) fail(path, "no such file");
+  if (const auto why = util::why_not_a_regular_file(path)) fail(path, *why);
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path, c10::Device(c10::kCPU));
-  } catch (const c10::Error& error) {
-    fail(path, "not a readable checkpoint archive: " + first_line(error.what()));
+  } catch (const std::exception& error) {
+    fail(path, "not a readable checkpoint archive: " + util::first_message_line(error.what()));
   }
   if (read_string(archive, "nplab_format") != std::string(kFormatMarker)) {
     fail(path, "not a point-process checkpoint (no \"nplab-tpp-checkpoint\" marker)");
@@ -129,7 +126,8 @@ PointProcessCheckpoint load_point_process(const std::string& path, c10::Device d
   } catch (const CheckpointError&) {
     throw;
   } catch (const std::exception& error) {
-    fail(path, std::string("cannot build the model from its config: ") + first_line(error.what()));
+    fail(path, std::string("cannot build the model from its config: ") +
+                   util::first_message_line(error.what()));
   }
   model->to(device);
   model->eval();

@@ -15,9 +15,10 @@
 
 #include "nplab/models/registry.h"
 #include "nplab/util/atomic_file.h"
-#include "nplab/util/utc_time.h"
-#include "nplab/util/directory_lock.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/directory_lock.h"
+#include "nplab/util/input_file.h"
+#include "nplab/util/utc_time.h"
 
 namespace nplab {
 namespace {
@@ -29,7 +30,6 @@ constexpr const char* kFormatMarker = "nplab-checkpoint";
 }
 
 // The first line of a c10::Error is its message; the rest is a C++ backtrace.
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 std::string read_string(torch::serialize::InputArchive& archive, const std::string& key,
                         const std::string& path) {
@@ -53,7 +53,9 @@ std::string tensor_to_bytes(const at::Tensor& tensor) {
           static_cast<size_t>(contiguous.numel())};
 }
 
-std::string card_text(const nlohmann::json& card) { return card.dump(2) + "\n"; }
+std::string card_text(const nlohmann::json& card) {
+  return card.dump(2) + "\n";
+}
 
 /// Rewrites the card file beside a checkpoint when it is missing or disagrees with the card the
 /// archive holds (a save interrupted between its two renames). Best effort: a read-only models
@@ -86,7 +88,8 @@ std::optional<TrainingState> read_training_state(torch::serialize::InputArchive&
 // archive), but with CPU copies, so a checkpoint made on a GPU loads anywhere. The archive keeps
 // references to the tensors it is given until it is written, so moving the model to the CPU and
 // back around Module::save would serialize the tensors on the GPU again.
-void write_weights_on_cpu(const torch::nn::Module& module, torch::serialize::OutputArchive& archive) {
+void write_weights_on_cpu(const torch::nn::Module& module,
+                          torch::serialize::OutputArchive& archive) {
   const auto cpu_copy = [](const at::Tensor& tensor) {
     auto copy = tensor.detach().to(c10::Device(c10::kCPU), /*non_blocking=*/false, /*copy=*/true);
     copy.set_requires_grad(tensor.requires_grad());
@@ -138,7 +141,7 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   try {
     archive.save_to(bytes);
   } catch (const c10::Error& error) {
-    fail(path, "cannot serialize: " + first_line(error.what()));
+    fail(path, "cannot serialize: " + util::first_message_line(error.what()));
   }
   const auto parent = std::filesystem::path(path).parent_path();
   std::error_code error;
@@ -155,16 +158,17 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
 
 Checkpoint load_checkpoint(const std::string& path, c10::Device device,
                            const std::optional<std::string>& expected_model) {
-  if (!std::filesystem::exists(path)) fail(path, "no such file");
-  if (!std::filesystem::is_regular_file(path)) fail(path, "not a regular file");
+  if (const auto why = util::why_not_a_regular_file(path)) fail(path, *why);
   torch::serialize::InputArchive archive;
   try {
     // Mapped to the CPU: an archive holding CUDA storages (what Module::save writes for a model on
     // a GPU) must still load in a LibTorch without CUDA, which cannot even allocate them.
     archive.load_from(path, c10::Device(c10::kCPU));
-  } catch (const c10::Error& error) {
+  } catch (const std::exception& error) {
+    // c10::Error for a bad zip, torch::jit::ErrorReport (not a c10::Error) for a damaged
+    // TorchScript record inside a good one.
     fail(path, "not a readable checkpoint archive (truncated, corrupt or another format): " +
-                   first_line(error.what()));
+                   util::first_message_line(error.what()));
   }
   if (read_string(archive, "nplab_format", path) != kFormatMarker) {
     fail(path, "not an NPLab checkpoint (unknown format marker)");
@@ -197,7 +201,8 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
   } catch (const CheckpointError&) {
     throw;
   } catch (const c10::Error& error) {
-    fail(path, "weights do not fit the " + model_name + " config: " + first_line(error.what()));
+    fail(path, "weights do not fit the " + model_name +
+                   " config: " + util::first_message_line(error.what()));
   } catch (const std::exception& error) {
     fail(path, std::string("cannot build the model: ") + error.what());
   }
@@ -221,13 +226,14 @@ bool same_parameters(const NeuralProcess& a, const NeuralProcess& b) {
   return true;
 }
 
-void record_evaluation(const std::string& path, const std::string& key, const nlohmann::json& result,
-                       const NeuralProcess& evaluated) {
+void record_evaluation(const std::string& path, const std::string& key,
+                       const nlohmann::json& result, const NeuralProcess& evaluated) {
   const util::DirectoryLock lock(path);
   auto current = load_checkpoint(path, c10::Device(c10::kCPU));
   if (!same_parameters(*current.model, evaluated)) {
-    fail(path, "changed while it was evaluated (new weights were saved over it); the result was "
-               "not stored. Evaluate it again.");
+    fail(path,
+         "changed while it was evaluated (new weights were saved over it); the result was "
+         "not stored. Evaluate it again.");
   }
   current.card["eval"][key] = result;
   save_checkpoint(*current.model, current.card, path, current.training);

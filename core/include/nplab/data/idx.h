@@ -30,8 +30,11 @@ struct LabelledImages {
 
 enum class Split { Train, Test };
 
+/// Fashion-MNIST's ten classes, labels 0–9.
+inline constexpr int kFashionMnistClasses = 10;
+
 /// The Fashion-MNIST split in `directory` (train: 60000 images, test: 10000), checking that the
-/// image and label files agree on N.
+/// image and label files agree on N and that every label is a class.
 LabelledImages read_fashion_mnist(Split split,
                                   const std::filesystem::path& directory = kFashionMnistDir);
 
