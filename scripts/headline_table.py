@@ -5,7 +5,7 @@ Memory view's sweep measured at large N: the update time at N = 10^6, the peak m
 condition + predict at N = 10^5 and the state's bytes at N = 10^6. Sizes the sweep predicted
 rather than ran (past the memory cap or the time limit) are marked "predicted".
 
-    nplab-cli bench sweep --models cmanp,lbanp,tnpd --n 100000,1000000 --jsonl \
+    nplab-cli bench sweep --models cmanp,lbanp,lbanp-128,tnpd --n 100000,1000000 --jsonl \
         > docs/bench/cpu/headline.jsonl
     python3 scripts/headline_table.py docs/bench/cpu/headline.jsonl [models/]
 """
@@ -27,6 +27,8 @@ def size(value):
 
 
 def duration(microseconds):
+    if microseconds >= 3.6e9:
+        return f"{microseconds / 3.6e9:.1f} h"
     if microseconds >= 1e6:
         return f"{microseconds / 1e6:.1f} s"
     return f"{microseconds / 1e3:.1f} ms"
@@ -58,8 +60,12 @@ def main():
                 return "—"
             if point["status"] == "failed":
                 return "failed"
-            text = show(point[key]) if point.get(key) else "—"
-            return text + (" (predicted)" if point["status"] == "predicted" else "")
+            if not point.get(key):
+                return "—"
+            text = show(point[key])
+            # The sweep writes "skipped" for a size it predicted instead of running.
+            predicted = point["status"] in ("predicted", "skipped")
+            return text + (" (predicted)" if predicted else "")
 
         print(f"| {NAMES.get(model, model)} | {ll} | {figure(1000000, 'update_us', duration)} | "
               f"{figure(100000, 'peak_bytes', size)} | {figure(1000000, 'state_bytes', size)} |")
