@@ -102,6 +102,29 @@ file(WRITE ${nplab_changelog}
      " -- ${CPACK_PACKAGE_CONTACT}  ${nplab_configured}\n")
 execute_process(COMMAND gzip -9nf ${nplab_changelog})
 install(FILES ${nplab_changelog}.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/nplab)
+# /usr/share/doc/nplab/copyright (Debian policy 12.5): NPLab's own terms, then those of the
+# LibTorch it carries, read from the torch wheel's licence files when the build used the wheel.
+get_filename_component(nplab_torch_root "${nplab_torch_lib_dir}" DIRECTORY)
+file(GLOB nplab_torch_license_dirs "${nplab_torch_root}/../torch-*.dist-info/licenses")
+set(nplab_copyright ${PROJECT_BINARY_DIR}/debian/copyright)
+file(READ ${PROJECT_SOURCE_DIR}/resources/copyright nplab_copyright_text)
+if(nplab_torch_license_dirs)
+  list(GET nplab_torch_license_dirs 0 nplab_torch_licenses)
+  file(READ ${nplab_torch_licenses}/LICENSE nplab_torch_license_text)
+  string(APPEND nplab_copyright_text
+         "\nThe LibTorch ${Torch_VERSION} libraries in /usr/lib/nplab (PyTorch), under these terms:\n\n"
+         "${nplab_torch_license_text}\n"
+         "The third-party components built into LibTorch keep their own licences; their texts are\n"
+         "in /usr/share/doc/nplab/libtorch-licenses/.\n")
+  install(DIRECTORY ${nplab_torch_licenses}/third_party/
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/nplab/libtorch-licenses)
+else()
+  string(APPEND nplab_copyright_text
+         "\nThe LibTorch libraries in /usr/lib/nplab come from PyTorch (https://pytorch.org) under\n"
+         "its BSD-style licence, distributed with the LibTorch this package was built against.\n")
+endif()
+file(WRITE ${nplab_copyright} "${nplab_copyright_text}")
+install(FILES ${nplab_copyright} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/nplab)
 install(FILES ${PROJECT_SOURCE_DIR}/resources/lintian-overrides
         DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME nplab)
 include(CPack)
