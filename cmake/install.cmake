@@ -54,6 +54,9 @@ endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nplab/models
         FILES_MATCHING PATTERN "*.pt" PATTERN "*.json")
 if(NPLAB_BUILD_GUI)
+  # File > Open Example: the sessions and the sample images they name.
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/examples/
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/nplab/examples)
   install(FILES ${PROJECT_SOURCE_DIR}/resources/nplab.desktop
           DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
   install(FILES ${PROJECT_SOURCE_DIR}/resources/icons/nplab.svg

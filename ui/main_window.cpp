@@ -21,9 +21,10 @@
 #include <optional>
 #include <tuple>
 
+#include "example_sessions.h"
 #include "explorer_worker.h"
-#include "functions_view.h"
 #include "first_run_hint.h"
+#include "functions_view.h"
 #include "images_view.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
@@ -264,6 +265,12 @@ void MainWindow::build_file_menu() {
                 kSessionFilter);
             if (!path.isEmpty()) save_session(path);
           });
+  auto* examples = file->addMenu(tr("Open &Example"));
+  examples->setObjectName("examplesMenu");
+  for (const auto& example : example_sessions()) {
+    examples->addAction(example.title, this, [this, path = example.path] { open_session(path); });
+  }
+  if (examples->isEmpty()) examples->addAction(tr("(no examples found)"))->setEnabled(false);
   file->addSeparator();
   connect(add_action(file, tr("&Export Plot…"), "exportPlotAction",
                      {QKeySequence(QStringLiteral("Ctrl+E"))}),

@@ -16,9 +16,13 @@ bool same_file(const QString& a, const QString& b) {
 
 }  // namespace
 
-QString session_view_name(int view_index) { return kViewNames.value(view_index, kViewNames[0]); }
+QString session_view_name(int view_index) {
+  return kViewNames.value(view_index, kViewNames[0]);
+}
 
-int session_view_index(const QString& name) { return static_cast<int>(kViewNames.indexOf(name)); }
+int session_view_index(const QString& name) {
+  return static_cast<int>(kViewNames.indexOf(name));
+}
 
 SessionModel session_model_of(const ModelSource& source) {
   SessionModel model;
@@ -75,12 +79,16 @@ Outcome<ImagesRestore> resolve_images_session(const ImagesSession& images, const
   ImageSource source;
   if (images.source == ImagesSession::Source::File) {
     source.kind = ImageSource::Kind::File;
-    source.path = QString::fromStdString(images.path);
-    if (!QFileInfo(source.path).isFile()) {  // moved with the session?
-      const QString beside =
-          QFileInfo(session_file).dir().filePath(QFileInfo(source.path).fileName());
-      if (QFileInfo(beside).isFile()) source.path = QFileInfo(beside).absoluteFilePath();
+    const QString saved = QString::fromStdString(images.path);
+    const QDir session_dir = QFileInfo(session_file).dir();
+    // A relative path is the session's own (the examples name "images/ring.png"); an absolute
+    // one that is gone may have moved with the session, beside it.
+    source.path = QFileInfo(saved).isRelative() ? session_dir.filePath(saved) : saved;
+    if (!QFileInfo(source.path).isFile()) {
+      const QString beside = session_dir.filePath(QFileInfo(saved).fileName());
+      if (QFileInfo(beside).isFile()) source.path = beside;
     }
+    source.path = QFileInfo(source.path).absoluteFilePath();
   } else {
     source.index = images.index;
   }
@@ -139,8 +147,9 @@ QString functions_points_problem(const std::vector<ContextPoint>& points, double
   for (size_t i = 0; i < points.size(); ++i) {
     const auto& point = points[i];
     if (point.x.size() != 1 || point.y.size() != 1) {
-      return QObject::tr("point %1 has %2 inputs and %3 outputs; the Functions view shows "
-                         "points with one of each")
+      return QObject::tr(
+                 "point %1 has %2 inputs and %3 outputs; the Functions view shows "
+                 "points with one of each")
           .arg(i + 1)
           .arg(point.x.size())
           .arg(point.y.size());

@@ -37,7 +37,8 @@ endif()
 
 if(GUI)
   foreach(file bin/nplab share/applications/nplab.desktop
-          share/icons/hicolor/scalable/apps/nplab.svg)
+          share/icons/hicolor/scalable/apps/nplab.svg share/nplab/examples/ring.nplab.json
+          share/nplab/examples/images/ring.png)
     if(NOT EXISTS ${root}/usr/${file})
       message(FATAL_ERROR "not installed: usr/${file}")
     endif()
@@ -50,6 +51,15 @@ if(GUI)
                   RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT status EQUAL 0 OR NOT EXISTS ${WORK}/functions.png)
     message(FATAL_ERROR "installed nplab --screenshot failed (${status}):\n${out}\n${err}")
+  endif()
+  # An installed example opens: its image beside it and its checkpoint among the installed models.
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen
+                          ${root}/usr/bin/nplab --session ${root}/usr/share/nplab/examples/ring.nplab.json
+                          --screenshot ${WORK}/ring.png --size 800x600
+                  WORKING_DIRECTORY ${elsewhere}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0 OR NOT EXISTS ${WORK}/ring.png)
+    message(FATAL_ERROR "installed example session failed (${status}):\n${out}\n${err}")
   endif()
 endif()
 file(REMOVE_RECURSE ${root})  # LibTorch is 430 MB

@@ -1,6 +1,8 @@
 // The application frame: three views, menus and their shortcuts, sessions, CSV points, plot
 // export, the shortcuts overlay and the About box, and the --screenshot command.
 
+#include <qcustomplot.h>
+
 #include <QAbstractButton>
 #include <QAbstractSlider>
 #include <QAbstractSpinBox>
@@ -8,6 +10,8 @@
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -23,16 +27,15 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QtTest>
-#include <qcustomplot.h>
 
+#include "first_run_hint.h"
+#include "function_plot.h"
 #include "functions_view.h"
 #include "image_panels.h"
 #include "images_view.h"
 #include "main_window.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
-#include "first_run_hint.h"
-#include "function_plot.h"
 #include "stream_view.h"
 
 using nplab::ui::MainWindow;
@@ -49,8 +52,9 @@ bool settle(MainWindow& window) {
 struct ErrorLog {
   QStringList messages;
   void attach(MainWindow& window) {
-    window.set_error_reporter(
-        [this](const QString& title, const QString& message) { messages << title + ": " + message; });
+    window.set_error_reporter([this](const QString& title, const QString& message) {
+      messages << title + ": " + message;
+    });
   }
 };
 
@@ -126,8 +130,7 @@ class MainWindowTest : public QObject {
       if (!entry->menu()) continue;
       for (const auto* action : entry->menu()->actions()) {
         if (action->shortcuts().isEmpty()) continue;
-        QVERIFY2(action->shortcutContext() == Qt::ApplicationShortcut,
-                 qPrintable(action->text()));
+        QVERIFY2(action->shortcutContext() == Qt::ApplicationShortcut, qPrintable(action->text()));
         ++checked;
       }
     }
@@ -172,16 +175,15 @@ class MainWindowTest : public QObject {
   void every_control_of_every_view_has_a_tooltip() {
     MainWindow window(nullptr, "cpu");
     QStringList missing;
-    for (auto* view : {static_cast<QWidget*>(window.functions_view()),
-                       static_cast<QWidget*>(window.images_view()),
-                       static_cast<QWidget*>(window.memory_view()),
-                       static_cast<QWidget*>(window.stream_view())}) {
+    for (auto* view :
+         {static_cast<QWidget*>(window.functions_view()),
+          static_cast<QWidget*>(window.images_view()), static_cast<QWidget*>(window.memory_view()),
+          static_cast<QWidget*>(window.stream_view())}) {
       for (auto* control : view->findChildren<QWidget*>()) {
-        const bool is_control = qobject_cast<QAbstractButton*>(control) ||
-                                qobject_cast<QComboBox*>(control) ||
-                                qobject_cast<QAbstractSpinBox*>(control) ||
-                                qobject_cast<QAbstractSlider*>(control) ||
-                                qobject_cast<QLineEdit*>(control);
+        const bool is_control =
+            qobject_cast<QAbstractButton*>(control) || qobject_cast<QComboBox*>(control) ||
+            qobject_cast<QAbstractSpinBox*>(control) || qobject_cast<QAbstractSlider*>(control) ||
+            qobject_cast<QLineEdit*>(control);
         // A spin box's or combo box's own line edit is part of it, not a control of its own.
         const bool inner = qobject_cast<QLineEdit*>(control) &&
                            (qobject_cast<QAbstractSpinBox*>(control->parentWidget()) ||
@@ -272,7 +274,8 @@ class MainWindowTest : public QObject {
       QVERIFY2(view->height() >= view->minimumSizeHint().height(), qPrintable(view->objectName()));
       auto* area = qobject_cast<QScrollArea*>(view->parentWidget()->parentWidget());
       QVERIFY(area);
-      QVERIFY(area->horizontalScrollBar()->maximum() > 0 || area->verticalScrollBar()->maximum() > 0);
+      QVERIFY(area->horizontalScrollBar()->maximum() > 0 ||
+              area->verticalScrollBar()->maximum() > 0);
     }
     window.resize(1280, 800);
     for (const auto& [which, view] : views) {
@@ -421,6 +424,43 @@ class MainWindowTest : public QObject {
     QCOMPARE(view.shown()->update.count, static_cast<std::int64_t>(points.size()));
     QCOMPARE(view.compare_shown()->update.count, static_cast<std::int64_t>(points.size()));
     QCOMPARE(view.truth_values(), nplab::sample_truth(truth, view.grid()).value());
+  }
+
+  void every_shipped_example_is_in_the_menu_and_opens_without_an_error() {
+    const QDir examples(QStringLiteral(NPLAB_SOURCE_DIR "/resources/examples"));
+    const auto files = examples.entryList({"*.nplab.json"}, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 4);
+    MainWindow window(nullptr, "cpu");
+    ErrorLog errors;
+    errors.attach(window);
+    auto* menu = window.menuBar()->findChild<QMenu*>("examplesMenu");
+    QVERIFY(menu != nullptr);
+    const auto actions = menu->actions();
+    QCOMPARE(actions.size(), files.size());
+    const bool have_fashion_mnist =
+        QFileInfo::exists(QStringLiteral("%1/t10k-images-idx3-ubyte.gz")
+                              .arg(QString::fromUtf8(nplab::kFashionMnistDirectory)));
+    for (int i = 0; i < files.size(); ++i) {
+      QFile file(examples.filePath(files[i]));
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      const QByteArray text = file.readAll();
+      QCOMPARE(actions[i]->text(),
+               QJsonDocument::fromJson(text).object().value("title").toString());
+      if (text.contains("\"fashion-mnist\"") && !have_fashion_mnist) continue;
+      errors.messages.clear();
+      actions[i]->trigger();  // what choosing it in the menu does
+      QVERIFY2(errors.messages.isEmpty(), qPrintable(files[i] + ": " + errors.messages.join("; ")));
+      QVERIFY(settle(window));
+      const bool images = text.contains("\"view\": \"images\"");
+      QVERIFY2(window.current_view() ==
+                   (images ? MainWindow::View::Images : MainWindow::View::Functions),
+               qPrintable(files[i]));
+      if (images) {
+        QVERIFY2(window.images_view()->image().has_value(), qPrintable(files[i]));
+      } else {
+        QVERIFY2(!window.functions_view()->points().empty(), qPrintable(files[i]));
+      }
+    }
   }
 
   void malformed_or_unresolvable_sessions_are_reported_and_change_nothing() {
