@@ -33,6 +33,9 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
 
+  /// The path of a file in the directory, as a string (not created).
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
   /// Writes `text` to a file in the directory and returns its path.
   std::filesystem::path write(const std::string& name, const std::string& text) const {
     const auto file = path_ / name;

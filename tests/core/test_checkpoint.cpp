@@ -12,6 +12,7 @@
 #include "nplab/tpp/training.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/atomic_file.h"
+#include "temp_dir.h"
 #include "test_support.h"
 
 namespace nplab {
@@ -19,20 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir()
-      : path_(fs::temp_directory_path() /
-              ("nplab-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using testing::TempDir;
 
 void expect_checkpoint_error(const std::function<void()>& work,
                              const std::vector<std::string>& fragments) {

@@ -53,6 +53,23 @@ TEST(CsvPoints, AHugeBadFieldIsQuotedOnlyInPart) {
   }
 }
 
+TEST(CsvPoints, AFirstLineOfWordsIsAHeaderOnlyWhenItNamesTheColumns) {
+  TempDir dir;
+  for (const std::string header : {"x,y", "X, Y", "x0,y_1", "x,mean"}) {
+    const auto file = dir.write("named.csv", header + "\n1,2\n");
+    const auto points = read_csv_points(file);
+    EXPECT_EQ(points.header.size(), 2u) << header;
+    EXPECT_EQ(points.values.size(1), 1) << header;
+  }
+  // Words that name no column are a data row gone wrong, not a header to skip.
+  for (const std::string first : {"input,output", "x,why", "xy,1e", "y2b,x"}) {
+    const auto file = dir.write("words.csv", first + "\n1,2\n");
+    expect_invalid_argument(
+        [&] { read_csv_points(file); },
+        {file.string() + ":1", "is not a number, and the line is not a header", "x0, x1"});
+  }
+}
+
 TEST(CsvPoints, WrongColumnCountNamesTheLine) {
   TempDir dir;
   const auto file = dir.write("ragged.csv", "1,2\n3,4\n\n5,6,7\n");

@@ -109,7 +109,7 @@ class GeneratedPoints : public PointSource {
 using BadRowHandler = std::function<void(const std::string&, const std::string&)>;
 
 // x,y rows read a chunk at a time, with the field rules of every CSV reader here (data/csv.h);
-// blank lines and '#' comments are skipped, and a first line without a number is a header. A bad
+// blank lines and '#' comments are skipped, and a first line naming x,y is a header. A bad
 // row throws, or goes to `on_bad_row` and is skipped.
 class CsvPoints : public PointSource {
  public:
@@ -128,11 +128,7 @@ class CsvPoints : public PointSource {
       const auto x = fields.size() == 2 ? data::parse_csv_number(fields[0]) : std::nullopt;
       const auto y = fields.size() == 2 ? data::parse_csv_number(fields[1]) : std::nullopt;
       if (!x || !y) {
-        const bool header = line_number_ == 1 &&
-                            std::none_of(fields.begin(), fields.end(), [](std::string_view field) {
-                              return data::parse_csv_number(field).has_value();
-                            });
-        if (header) continue;
+        if (line_number_ == 1 && data::is_header_row(fields)) continue;
         bad_row("expected two numbers x,y, got \"" + line.substr(0, 60) + "\"");
         continue;
       }

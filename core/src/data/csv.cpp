@@ -1,6 +1,7 @@
 #include "nplab/data/csv.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -37,6 +38,25 @@ std::optional<double> parse_csv_number(std::string_view field) {
   const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
   if (field.empty() || error != std::errc{} || end != field.data() + field.size()) return {};
   return value;
+}
+
+bool is_header_row(const std::vector<std::string_view>& fields) {
+  const auto names_a_column = [](std::string_view field) {
+    std::string lower(field);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const std::string_view stem : {"x", "y", "mean", "std"}) {
+      if (!std::string_view(lower).starts_with(stem)) continue;
+      std::string_view rest = std::string_view(lower).substr(stem.size());
+      if (rest.starts_with('_')) rest.remove_prefix(1);
+      if (rest.empty() && lower.size() == stem.size()) return true;
+      if (!rest.empty() && rest.find_first_not_of("0123456789") == std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return !fields.empty() && std::all_of(fields.begin(), fields.end(), names_a_column);
 }
 
 namespace {
@@ -81,12 +101,17 @@ class CsvReader {
                               std::to_string(fields.size()));
       }
       columns_ = static_cast<int64_t>(fields.size());
-      const bool is_header = std::none_of(fields.begin(), fields.end(), [](std::string_view f) {
-        return parse_csv_number(f).has_value();
-      });
-      if (is_header) {
+      if (is_header_row(fields)) {
         header_.assign(fields.begin(), fields.end());
         return;
+      }
+      const bool no_number = std::none_of(fields.begin(), fields.end(), [](std::string_view f) {
+        return parse_csv_number(f).has_value();
+      });
+      if (no_number) {
+        fail(line_number, "'" + util::excerpt_for_message(std::string(fields.front())) +
+                              "' is not a number, and the line is not a header: a header names "
+                              "the columns x, y (or x0, x1, …, y0, … for more dimensions)");
       }
     }
     if (static_cast<int64_t>(fields.size()) != columns_) {

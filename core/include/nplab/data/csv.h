@@ -30,8 +30,13 @@ std::string_view trim_field(std::string_view text);
 std::vector<std::string_view> split_csv_fields(std::string_view line);
 std::optional<double> parse_csv_number(std::string_view field);
 
+/// Whether a line's fields are a header: every field names a column, as x, y, mean or std,
+/// alone or followed by a number (x0, x1, y_2, …; any case). A first line of other words is an
+/// error rather than a header, so that a data row of typos is never skipped silently.
+bool is_header_row(const std::vector<std::string_view>& fields);
+
 /// Reads a CSV of numbers. `expected_columns` (when > 0) is the required column count.
-/// The first line is a header when none of its fields is a number.
+/// The first line is a header when is_header_row says so.
 CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_columns = 0,
                           at::ScalarType dtype = at::kFloat);
 
