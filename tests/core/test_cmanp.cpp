@@ -50,8 +50,9 @@ TEST_F(CmanpTest, StreamingInChunksEqualsOneBlock) {
   const auto whole = model_->predict(*model_->condition(x, y), xt);
   cmanp.set_chunk_size(37);
   const auto chunked = model_->predict(*model_->condition(x, y), xt);
-  EXPECT_LE(max_abs_diff(whole.mean, chunked.mean), 1e-4);
-  EXPECT_LE(max_abs_diff(whole.stddev, chunked.stddev), 1e-4);
+  // Chunking changes only the order of float32 sums (merged in float64): measured 1.5e-7.
+  EXPECT_LE(max_abs_diff(whole.mean, chunked.mean), 2e-6);
+  EXPECT_LE(max_abs_diff(whole.stddev, chunked.stddev), 2e-6);
 }
 
 TEST_F(CmanpTest, ThousandsOfUpdatesEndWhereExactArithmeticDoes) {

@@ -119,8 +119,10 @@ TEST_P(ModelContract, Float32AndFloat64Agree) {
                                                     context.y.to(at::kFloat)),
                                  targets.x.to(at::kFloat));
   const auto b = twice->predict(*twice->condition(context.x, context.y), targets.x);
-  EXPECT_LE(max_abs_diff(a.mean, b.mean), 1e-3);
-  EXPECT_LE(max_abs_diff(a.stddev, b.stddev), 1e-3);
+  // Only float32 rounding separates them: outputs of size ~1 after a few layers carry a few ulps
+  // (1 ulp = 1.2e-7 there); measured at most 3e-7 over the registry. 2e-6 is ~16 ulps.
+  EXPECT_LE(max_abs_diff(a.mean, b.mean), 2e-6);
+  EXPECT_LE(max_abs_diff(a.stddev, b.stddev), 2e-6);
 }
 
 TEST_P(ModelContract, LossIsFiniteAndItsGradientReachesEveryParameter) {

@@ -64,8 +64,10 @@ TEST(OracleGP, ScoresTheExpectedLevelOnRbfTasks) {
   RecordProperty("oracle_target_ll", std::to_string(target_ll));
   RecordProperty("oracle_context_ll", std::to_string(context_ll));
   std::printf("oracle on 200 RBF tasks: context ll %.4f, target ll %.4f\n", context_ll, target_ll);
-  EXPECT_GT(target_ll, 1.2);
-  EXPECT_LT(target_ll, 1.8);
+  // Deterministic for seed 0 (the sampler's generator is seeded; the oracle is exact): 1.55327
+  // measured. 1e-3 allows LAPACK's rounding on another CPU, not a change of sampler or oracle
+  // (its SE over these 200 tasks is ~0.03).
+  EXPECT_NEAR(target_ll, 1.5533, 1e-3);
   EXPECT_GT(context_ll, target_ll) << "seen points are easier than unseen ones";
 }
 
