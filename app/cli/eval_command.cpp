@@ -31,6 +31,7 @@ struct EvalArgs {
   bool json = false;
   bool oracle = false;
   bool write_card = false;
+  bool write_check = false;
   std::string device = "auto";
   std::string fmnist_dir = data::kFashionMnistDir;
   int64_t whole_images = -1;     // -1: 100 for image data, none for GP data
@@ -57,6 +58,9 @@ void run_tpp_eval(const EvalArgs& args) {
 
 void run_eval(const EvalArgs& args) {
   if (is_point_process_data(args.data)) {
+    if (args.write_check) {
+      throw std::runtime_error("--write-check: point-process checkpoints have no check yet");
+    }
     run_tpp_eval(args);
     return;
   }
@@ -162,6 +166,10 @@ void run_eval(const EvalArgs& args) {
     std::cerr << "nplab-cli: wrote the result to " << card_path_for(args.checkpoint) << " and "
               << args.checkpoint << '\n';
   }
+  if (args.write_check) {
+    record_check(args.checkpoint, report, *checkpoint->model);
+    std::cerr << "nplab-cli: stored the result as the check of " << args.checkpoint << '\n';
+  }
 }
 
 }  // namespace
@@ -204,6 +212,10 @@ void add_eval_command(CLI::App& app) {
   auto* write_card =
       eval->add_flag("--write-card", args->write_card,
                      "Store the result under card[\"eval\"][DATA] in the checkpoint");
+  auto* write_check = eval->add_flag(
+      "--write-check", args->write_check,
+      "Store the result under card[\"check\"]: the small evaluation the test suite repeats on "
+      "every shipped checkpoint (e.g. --batches 8 --seed 123 --whole-images 0)");
   eval->add_option("--device", args->device, "auto, cpu or cuda[:N]")->capture_default_str();
   eval->add_option("--fmnist-dir", args->fmnist_dir, "Fashion-MNIST directory (IDX .gz files)")
       ->capture_default_str();
@@ -221,6 +233,7 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   oracle->excludes(checkpoint);
   write_card->needs(checkpoint);
+  write_check->needs(checkpoint);
   eval->callback([args] {
     if (args->checkpoint.empty() && !args->oracle) {
       throw CLI::ValidationError("eval", "one of --checkpoint or --oracle is required");

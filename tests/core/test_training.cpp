@@ -249,9 +249,9 @@ TEST(ScoreAccumulator, ReportsTheStandardErrorOverBatchMeansAndOverTasks) {
 TEST(Evaluation, CoverageCountsTargetsInsideTheOneAndTwoSigmaBands) {
   // Context {0, 2}: the baseline predicts N(1, 1). Targets 1.5 (inside ±1σ), 2.5 (inside ±2σ
   // only) and 4 (outside both).
-  const Batch batch{at::zeros({1, 2, 1}, at::kDouble), at::tensor({0.0, 2.0}, at::kDouble).view({1, 2, 1}),
-                    at::zeros({1, 3, 1}, at::kDouble),
-                    at::tensor({1.5, 2.5, 4.0}, at::kDouble).view({1, 3, 1})};
+  const Batch batch{
+      at::zeros({1, 2, 1}, at::kDouble), at::tensor({0.0, 2.0}, at::kDouble).view({1, 2, 1}),
+      at::zeros({1, 3, 1}, at::kDouble), at::tensor({1.5, 2.5, 4.0}, at::kDouble).view({1, 3, 1})};
   ScoreAccumulator accumulator;
   accumulator.add(score_context_gaussian(batch));
   const auto result = accumulator.result();
@@ -342,7 +342,7 @@ INSTANTIATE_TEST_SUITE_P(EveryModel, TrainingSmoke, ::testing::ValuesIn(model_na
 
 // --- Shipped checkpoints ------------------------------------------------------------------------
 
-TEST(ShippedModels, EveryCheckpointLoadsAndBeatsTheContextGaussianBaseline) {
+TEST(ShippedModels, EveryCheckpointRepeatsItsRecordedCheckAndBeatsTheContextGaussian) {
   const fs::path directory = NPLAB_MODELS_DIR;
   std::vector<fs::path> checkpoints;
   if (fs::is_directory(directory)) {
@@ -356,18 +356,30 @@ TEST(ShippedModels, EveryCheckpointLoadsAndBeatsTheContextGaussianBaseline) {
   for (const auto& path : checkpoints) {
     SCOPED_TRACE(path.string());
     const auto checkpoint = load_checkpoint(path.string());
-    const auto trained_on = checkpoint.card.value("data", std::string("gp-rbf"));
-    const bool images = trained_on.starts_with("image");
-    if (images && !fs::exists(fs::path(data::kFashionMnistDir) / "t10k-images-idx3-ubyte.gz")) {
+    // card["check"] was written by the same evaluation, through the CLI:
+    //   nplab-cli eval --checkpoint P --data D --batches 8 --batch-size 16 --seed 123
+    //                  --whole-images 0 --write-check
+    ASSERT_TRUE(checkpoint.card.contains("check"))
+        << "no recorded check: run the command above, with --data its training data";
+    const auto& check = checkpoint.card["check"];
+    const auto data_name = check.at("data").get<std::string>();
+    if (data_name.starts_with("image") &&
+        !fs::exists(fs::path(data::kFashionMnistDir) / "t10k-images-idx3-ubyte.gz")) {
       std::cerr << "skipping " << path << ": Fashion-MNIST is not installed\n";
       continue;
     }
-    const auto spec = parse_data_spec(images ? "image-fmnist-seen" : trained_on, true);
+    const auto spec = parse_data_spec(data_name, true);
     const auto score = [&](const TaskScorer& scorer) {
-      const auto stream = eval_task_stream(spec, 123, 16);
-      return evaluate(*stream, 8, scorer);
+      const auto stream = eval_task_stream(spec, check.at("seed").get<uint64_t>(),
+                                           check.at("batch_size").get<int64_t>());
+      return evaluate(*stream, check.at("batches").get<int64_t>(), scorer);
     };
     const auto model = score(model_scorer(*checkpoint.model));
+    // The same tasks and weights give the same score up to float32 rounding in another CPU's
+    // kernels (~1e-6); 1e-3 is far below this check's SE (~0.1), so a retrained, degraded or
+    // wrongly loaded model fails.
+    EXPECT_NEAR(model.tar_ll, check.at("tar_ll").get<double>(), 1e-3);
+    EXPECT_NEAR(model.ctx_ll, check.at("ctx_ll").get<double>(), 1e-3);
     const auto baseline = score(context_gaussian_scorer());
     EXPECT_GT(model.tar_ll, baseline.tar_ll)
         << "model " << model.tar_ll << " vs context mean/std " << baseline.tar_ll;

@@ -239,4 +239,17 @@ void record_evaluation(const std::string& path, const std::string& key,
   save_checkpoint(*current.model, current.card, path, current.training);
 }
 
+void record_check(const std::string& path, const nlohmann::json& result,
+                  const NeuralProcess& evaluated) {
+  const util::DirectoryLock lock(path);
+  auto current = load_checkpoint(path, c10::Device(c10::kCPU));
+  if (!same_parameters(*current.model, evaluated)) {
+    fail(path,
+         "changed while it was evaluated (new weights were saved over it); the check was "
+         "not stored. Evaluate it again.");
+  }
+  current.card["check"] = result;
+  save_checkpoint(*current.model, current.card, path, current.training);
+}
+
 }  // namespace nplab

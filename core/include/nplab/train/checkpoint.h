@@ -5,13 +5,14 @@
 // card (JSON strings) and the parameters, and optionally the state of an unfinished (or
 // extendable) training run: the step reached and the optimizer's own serialization. FILE.json
 // beside it repeats the card for people and tools. The training entries are optional, so files
-// without them (older ones included) load as before and older readers ignore them. Loading never trusts the file: a truncated, corrupt or foreign file, another format
-// version or a model other than the one asked for raises CheckpointError naming file and reason.
+// without them (older ones included) load as before and older readers ignore them. Loading never
+// trusts the file: a truncated, corrupt or foreign file, another format version or a model other
+// than the one asked for raises CheckpointError naming file and reason.
 
 #include <c10/core/Device.h>
-#include <nlohmann/json.hpp>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -58,8 +59,14 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device = c10::De
 /// copy `evaluated` came from: another eval of the same checkpoint may have stored its result
 /// meanwhile (it is kept), and a training run may have saved new weights over it, in which case
 /// this result is not theirs and CheckpointError says so.
-void record_evaluation(const std::string& path, const std::string& key, const nlohmann::json& result,
-                       const NeuralProcess& evaluated);
+void record_evaluation(const std::string& path, const std::string& key,
+                       const nlohmann::json& result, const NeuralProcess& evaluated);
+
+/// Stores a small, fixed evaluation under card["check"] (the result's "data", "seed", "batches"
+/// and "batch_size" say which): the test suite repeats it on every shipped checkpoint, so that a
+/// changed model, loader or checkpoint fails loudly. Same locking as record_evaluation.
+void record_check(const std::string& path, const nlohmann::json& result,
+                  const NeuralProcess& evaluated);
 
 /// Whether two models hold bit-identical parameters (compared on the CPU).
 bool same_parameters(const NeuralProcess& a, const NeuralProcess& b);
