@@ -97,6 +97,40 @@ TEST(IdxReader, CutOffGzipStreamIsReported) {
   expect_data_error(read_idx_images, cut, "truncated");
 }
 
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(IdxReader, CorruptDeflateDataIsReported) {
+  TempDir dir;
+  const auto whole = write_gzip(dir, "whole.gz", idx_bytes(kImages, {40, 28, 28}, 40 * 28 * 28));
+  auto bytes = read_bytes(whole);
+  for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 16; ++i) bytes[i] ^= '\xFF';
+  expect_data_error(read_idx_images, dir.write("corrupt.gz", bytes), "corrupt or truncated gzip");
+}
+
+TEST(IdxReader, ABadChecksumIsReportedEvenWhenEveryByteArrives) {
+  TempDir dir;
+  const auto whole = write_gzip(dir, "whole.gz", idx_bytes(kLabels, {7}, 7));
+  auto bytes = read_bytes(whole);
+  bytes[bytes.size() - 8] ^= '\x01';  // the trailer: CRC-32, then the length
+  expect_data_error(read_idx_labels, dir.write("crc.gz", bytes), "incorrect data check");
+}
+
+TEST(IdxReader, ImplausibleDimensionsAreRefusedBeforeAnythingIsAllocated) {
+  TempDir dir;
+  // 60000 images of 60000 x 60000 would be 2e14 bytes: the header alone says it is corrupt.
+  const auto huge = write_gzip(dir, "huge.gz", idx_bytes(kImages, {60000, 60000, 60000}, 16));
+  expect_data_error(read_idx_images, huge, "implausible dimensions");
+}
+
+TEST(IdxReader, EmptyImagesAreRefused) {
+  TempDir dir;
+  const auto empty = write_gzip(dir, "empty.gz", idx_bytes(kImages, {5, 0, 28}, 0));
+  expect_data_error(read_idx_images, empty, "image size 0x28 is empty");
+}
+
 TEST(IdxReader, MissingFileIsReported) {
   TempDir dir;
   expect_data_error(read_idx_labels, dir.path() / "absent.gz", "no such file");

@@ -74,7 +74,17 @@ class IdxStream {
 
   void expect_end() {
     uint8_t extra = 0;
-    if (read(&extra, 1) != 0) fail(path_, "unexpected data after the last item");
+    if (read(&extra, 1) == 0) return;
+    // More bytes than the header promised. A corrupt stream inflates to garbage of any length and
+    // only zlib's checksum at its end says so: read on (bounded) so that read() reports that
+    // instead of blaming the header.
+    std::vector<uint8_t> rest(uint64_t{1} << 16);
+    for (uint64_t drained = 0; drained < (uint64_t{1} << 26);) {
+      const auto got = read(rest.data(), rest.size());
+      if (got == 0) break;
+      drained += got;
+    }
+    fail(path_, "unexpected data after the last item");
   }
 
   const std::filesystem::path& path() const { return path_; }
