@@ -55,28 +55,62 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
 
 // --- Stopping and resuming ------------------------------------------------------------------
 
-class ResumedTraining : public ::testing::TestWithParam<std::string> {};
+/// A model and the kind of tasks it trains on: "gp" (1-D) or "image" (2-D pixel coordinates,
+/// from synthetic images so that no data set is needed).
+struct ResumeCase {
+  std::string model;
+  std::string data;
+};
+
+std::string resume_case_name(const ::testing::TestParamInfo<ResumeCase>& info) {
+  std::string name = info.param.model + "_on_" + info.param.data;
+  for (auto& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
+std::vector<ResumeCase> every_model_on_both_kinds_of_data() {
+  std::vector<ResumeCase> cases;
+  for (const auto& model : model_names()) {
+    cases.push_back({model, "gp"});
+    cases.push_back({model, "image"});
+  }
+  return cases;
+}
+
+class ResumedTraining : public ::testing::TestWithParam<ResumeCase> {};
 
 TEST_P(ResumedTraining, StoppingSavingAndResumingGivesTheUninterruptedRun) {
+  const auto& [name, data_kind] = GetParam();
   const testing::TempDir dir;
-  const TrainOptions options{.steps = 20, .learning_rate = 1e-3};
-  const auto batches = gp_training_batches(data::gp_options_for("rbf"), 7, 4);
+  const TrainOptions options{.steps = 12, .learning_rate = 1e-3};
+  const bool images = data_kind == "image";
+  auto config = kTinyConfig;
+  if (name == "cmanp") config.update({{"latents", 16}, {"block_latents", 16}});
+  if (name == "tnpkr-dka") config.update({{"features", 16}, {"location_features", 8}});
+  if (images) config.update({{"dim_x", 2}, {"dim_y", 1}});
+  const auto batches = [&] {
+    if (!images) return gp_training_batches(data::gp_options_for("rbf"), 7, 4);
+    torch::manual_seed(11);
+    return image_training_batches(at::randint(0, 256, {16, 28, 28}, at::kByte), 7, 4);
+  }();
 
-  auto straight = make_seeded(GetParam(), kTinyConfig, 5);
+  auto straight = make_seeded(name, config, 5);
   const auto straight_losses = train(*straight, batches, options);
-  ASSERT_EQ(straight_losses.size(), 20u);
+  ASSERT_EQ(straight_losses.size(), 12u);
 
-  auto interrupted = make_seeded(GetParam(), kTinyConfig, 5);
+  auto interrupted = make_seeded(name, config, 5);
   std::vector<double> losses;
   {
     Trainer first(*interrupted, options);
-    losses = first.run(batches, [](const TrainProgress& p) { return p.step < 10; });
-    ASSERT_EQ(first.completed_steps(), 10);
+    losses = first.run(batches, [](const TrainProgress& p) { return p.step < 5; });
+    ASSERT_EQ(first.completed_steps(), 5);
     save_checkpoint(*interrupted, {}, (dir.path() / "run.pt").string(), first.state());
   }
   auto loaded = load_checkpoint((dir.path() / "run.pt").string());
   ASSERT_TRUE(loaded.training.has_value());
-  EXPECT_EQ(loaded.training->step, 10);
+  EXPECT_EQ(loaded.training->step, 5);
   Trainer second(*loaded.model, options);
   second.restore(*loaded.training);
   const auto rest = second.run(batches);
@@ -86,8 +120,9 @@ TEST_P(ResumedTraining, StoppingSavingAndResumingGivesTheUninterruptedRun) {
   expect_same_parameters(*loaded.model, *straight);
 }
 
-INSTANTIATE_TEST_SUITE_P(SomeModels, ResumedTraining, ::testing::Values("cmanp", "tnpd"),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(EveryModel, ResumedTraining,
+                         ::testing::ValuesIn(every_model_on_both_kinds_of_data()),
+                         resume_case_name);
 
 // --- Gradient norm and clipping ----------------------------------------------------------------
 
