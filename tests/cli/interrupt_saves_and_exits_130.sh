@@ -8,12 +8,12 @@ rm -rf "$work" && mkdir -p "$work"
 "$cli" train --model lbanp --config "$config" --steps 1000000 --batch 4 --device cpu \
   --out "$work/run" 2>"$work/log" &
 pid=$!
-# Wait until the loop runs (the handlers are installed before this line is printed).
+# Wait until the loop has trained a step (the handlers are installed before the first).
 for _ in $(seq 1 600); do
-  grep -q "Ctrl-C saves" "$work/log" && break
+  grep -q "^step [0-9]" "$work/log" && break
   sleep 0.1
 done
-sleep 1
+grep -q "^step [0-9]" "$work/log" || { echo "FAIL: no step was trained"; exit 1; }
 kill -INT "$pid"
 wait "$pid"
 status=$?

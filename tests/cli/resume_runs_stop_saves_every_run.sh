@@ -16,21 +16,27 @@ fail() { echo "FAIL: $*"; cat "$work/runs/long.log" 2>/dev/null; exit 1; }
 bash "$script" --runs "$work/runs" --cli "$cli" --device cpu || fail "resume_runs.sh failed"
 # By hand, from the runs' parent: `--out runs/byhand`; and a decoy, `--out elsewhere/decoy`.
 mkdir -p "$work/elsewhere"
-for out in runs/byhand elsewhere/decoy; do
+start_by_hand() {  # exec: $! is nplab-cli itself
   (cd "$work" && exec "$cli" train --model lbanp --config "$config" --steps 1000000 --batch 4 \
-    --device cpu --out "$out" 2>"$work/$out.log") &
-done
-# Wait until each loop runs (its signal handlers are installed before this line).
+    --device cpu --out "$1" 2>"$work/$1.log") &
+}
+start_by_hand runs/byhand
+byhand=$!
+start_by_hand elsewhere/decoy
+decoy=$!
+# Wait until each loop has trained a step (its signal handlers are installed before the first).
 for log in runs/long runs/byhand elsewhere/decoy; do
   for _ in $(seq 1 600); do
-    grep -q "Ctrl-C saves" "$work/$log.log" 2>/dev/null && break
+    grep -q "^step [0-9]" "$work/$log.log" 2>/dev/null && break
     sleep 0.1
   done
+  grep -q "^step [0-9]" "$work/$log.log" 2>/dev/null || fail "$log never trained a step"
 done
-sleep 1
+# The background run is resume_runs.sh's child, not ours: found by its command line, which is
+# what --stop itself matches.
 pid=$(pgrep -f -- " train .*--out $work/runs/long") || fail "no run in the background"
-byhand=$(pgrep -f -- " train .*--out runs/byhand") || fail "the run started by hand is not running"
-decoy=$(pgrep -f -- " train .*--out elsewhere/decoy") || fail "the decoy run is not running"
+kill -0 "$byhand" 2>/dev/null || fail "the run started by hand is not running"
+kill -0 "$decoy" 2>/dev/null || fail "the decoy run is not running"
 trap 'kill -INT "$decoy" "$byhand" 2>/dev/null' EXIT
 
 bash "$script" --runs "$work/runs" --stop >"$work/stop.out" || fail "--stop failed: $(cat "$work/stop.out")"

@@ -28,10 +28,10 @@ OMP_NUM_THREADS=1 "$cli" train --model cmanp --batch 16 --device cpu --steps 100
   --out "$work/twice" 2>"$work/log3" &
 pid=$!
 for _ in $(seq 1 600); do
-  grep -q "Ctrl-C saves" "$work/log3" && break
+  grep -q "^step [0-9]" "$work/log3" && break
   sleep 0.1
 done
-sleep 1
+grep -q "^step [0-9]" "$work/log3" || { echo "FAIL: no step was trained"; exit 1; }
 kill -INT "$pid"
 sleep 0.05  # two presses, not one: signals sent together merge into one
 kill -INT "$pid"
