@@ -28,10 +28,24 @@ void ExplorerWorker::post(PredictionRequest request) {
   QMetaObject::invokeMethod(this, &ExplorerWorker::process_latest, Qt::QueuedConnection);
 }
 
+void ExplorerWorker::hold() {
+  const std::lock_guard lock(mutex_);
+  held_ = true;
+}
+
+void ExplorerWorker::release() {
+  {
+    const std::lock_guard lock(mutex_);
+    held_ = false;
+  }
+  released_.notify_all();
+}
+
 void ExplorerWorker::process_latest() {
   std::optional<PredictionRequest> request;
   {
-    const std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    released_.wait(lock, [this] { return !held_; });
     if (pending_.empty()) return;
     request = std::move(pending_.begin()->second);
     pending_.erase(pending_.begin());
@@ -155,6 +169,7 @@ int ExplorerThread::compute_threads() {
 }
 
 ExplorerThread::~ExplorerThread() {
+  worker_->release();  // a held worker would never reach the quit
   thread_.quit();
   thread_.wait();
   // worker_ is destroyed after the thread has stopped: nothing can run on it any more.

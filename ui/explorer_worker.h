@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QThread>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -87,6 +88,11 @@ class ExplorerWorker : public QObject {
   /// Requests dropped as stale so far (thread-safe).
   std::uint64_t dropped() const { return dropped_.load(); }
 
+  /// Thread-safe; for tests. While held, the worker starts no request: posts wait, and the newest
+  /// of each channel wins as usual, so what is served after release() does not depend on speed.
+  void hold();
+  void release();
+
  signals:
   /// Emitted on the worker thread; connect with the default (queued across threads).
   void finished(const nplab::ui::PredictionResult& result);
@@ -106,6 +112,8 @@ class ExplorerWorker : public QObject {
   };
 
   std::mutex mutex_;
+  std::condition_variable released_;
+  bool held_ = false;                             // guarded by mutex_
   std::map<Channel, PredictionRequest> pending_;  // guarded by mutex_
   std::atomic<std::uint64_t> dropped_{0};
   // Touched only on the worker thread.
