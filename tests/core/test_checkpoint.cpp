@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "nplab/models/registry.h"
 #include "nplab/tpp/training.h"
@@ -199,7 +200,11 @@ TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
   archive.write("card", c10::IValue(std::string("{}")));
   archive.write("model", weights);
   archive.save_to(mismatched);
-  // Extra weights are ignored by LibTorch's loader; missing ones are not. Check the reverse too.
+  // LibTorch's loader alone ignores extra weights: the 3-layer model would predict with 3 of
+  // the 6 layers and say nothing.
+  expect_checkpoint_error([&] { load_checkpoint(mismatched); },
+                          {mismatched, "weights do not fit", "a part the config does not build"});
+  // And the reverse: weights missing.
   auto config_big = model_->config();
   config_big["layers"] = 8;
   torch::serialize::OutputArchive archive_big;
@@ -213,6 +218,59 @@ TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
   const auto too_big = dir_.file("too-big.pt");
   archive_big.save_to(too_big);
   expect_checkpoint_error([&] { load_checkpoint(too_big); }, {too_big, "weights do not fit"});
+}
+
+TEST_F(CheckpointErrors, AWronglyShapedTensorIsRefusedNamingIt) {
+  // The same layout with a wider feedforward: every name matches, some shapes do not. LibTorch's
+  // loader alone would take them as they are.
+  auto config = model_->config();
+  config["feedforward"] = config.value("feedforward", 256) * 2;
+  auto wide = make_model(config);
+  torch::serialize::OutputArchive weights;
+  wide->save(weights);
+  torch::serialize::OutputArchive archive;
+  archive.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
+  archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive.write("config", c10::IValue(model_->config().dump()));
+  archive.write("card", c10::IValue(std::string("{}")));
+  archive.write("model", weights);
+  const auto path = dir_.file("wide.pt");
+  archive.save_to(path);
+  expect_checkpoint_error([&] { load_checkpoint(path); },
+                          {path, "weights do not fit", "has shape", "the config builds"});
+}
+
+TEST_F(CheckpointErrors, AFlippedByteInTheWeightsFailsTheDigest) {
+  // A recognisable value in one weight tensor, so that the test can find its bytes in the file.
+  constexpr float kMarker = 0.123456789f;
+  {
+    const torch::NoGradGuard no_grad;
+    model_->parameters().front().fill_(kMarker);
+  }
+  save_checkpoint(*model_, {}, path_);
+  EXPECT_EQ(load_checkpoint(path_).card.value("weights_sha256", ""), weights_digest(*model_));
+  std::string bytes;
+  {
+    std::ifstream in(path_, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string marker(reinterpret_cast<const char*>(&kMarker), sizeof kMarker);
+  const auto at = bytes.find(marker + marker);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 1] ^=
+      0x10;  // one bit of one weight: still a finite number, so only the digest sees it
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
+  expect_checkpoint_error([&] { load_checkpoint(path_); },
+                          {path_, "do not match their SHA-256 digest", "corrupt"});
+}
+
+TEST_F(CheckpointErrors, NonFiniteWeightsAreRefused) {
+  {
+    const torch::NoGradGuard no_grad;
+    model_->parameters().back()[0] = std::numeric_limits<float>::quiet_NaN();
+  }
+  save_checkpoint(*model_, {}, path_);
+  expect_checkpoint_error([&] { load_checkpoint(path_); }, {path_, "NaN or Inf"});
 }
 
 TEST_F(CheckpointErrors, CrashBetweenArchiveAndCardIsRepairedOnTheNextLoad) {

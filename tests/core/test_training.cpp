@@ -396,6 +396,9 @@ TEST(ShippedModels, EveryCheckpointRepeatsItsRecordedCheckAndBeatsTheContextGaus
     //                  --whole-images 0 --write-check
     ASSERT_TRUE(checkpoint.card.contains("check"))
         << "no recorded check: run the command above, with --data its training data";
+    // A shipped model carries the digest its load verifies (checkpoints written before it load
+    // without one, but none of those ships).
+    EXPECT_TRUE(checkpoint.card.contains("weights_sha256"));
     const auto& check = checkpoint.card["check"];
     const auto data_name = check.at("data").get<std::string>();
     if (data_name.starts_with("image") &&

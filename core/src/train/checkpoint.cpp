@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "nplab/models/registry.h"
@@ -18,6 +20,7 @@
 #include "nplab/util/checks.h"
 #include "nplab/util/directory_lock.h"
 #include "nplab/util/input_file.h"
+#include "nplab/util/sha256.h"
 #include "nplab/util/utc_time.h"
 
 namespace nplab {
@@ -109,7 +112,80 @@ void write_weights_on_cpu(const torch::nn::Module& module,
   }
 }
 
+/// Every tensor of `archive` (a Module::save layout) against the module the config built: the
+/// same names, each with the same shape, nothing missing and nothing extra. Module::load alone
+/// ignores extra tensors (a 6-layer TNP-D's weights under a 2-layer config) and takes wrongly
+/// shaped ones as they are.
+void check_weights_fit(torch::serialize::InputArchive& archive, const torch::nn::Module& module,
+                       const std::string& prefix, const std::string& path,
+                       const std::string& model_name) {
+  const auto misfit = [&](const std::string& what) {
+    fail(path, "weights do not fit the " + model_name + " config: " + what);
+  };
+  const auto own_tensors = [&] {
+    std::map<std::string, std::pair<at::Tensor, bool>> tensors;  // name -> (tensor, is buffer)
+    for (const auto& p : module.named_parameters(/*recurse=*/false)) {
+      tensors[p.key()] = {p.value(), false};
+    }
+    for (const auto& b : module.named_buffers(/*recurse=*/false))
+      tensors[b.key()] = {b.value(), true};
+    return tensors;
+  }();
+  std::map<std::string, std::shared_ptr<torch::nn::Module>> children;
+  for (const auto& child : module.named_children()) {
+    if (child.value()->is_serializable()) children[child.key()] = child.value();
+  }
+  std::set<std::string> seen;
+  for (const auto& key : archive.keys()) {
+    const auto name = prefix + key;
+    if (const auto own = own_tensors.find(key); own != own_tensors.end()) {
+      at::Tensor stored;
+      if (!archive.try_read(key, stored, own->second.second)) misfit(name + " is not a tensor");
+      const auto& expected = own->second.first;
+      if (stored.sizes() != expected.sizes()) {
+        misfit(name + " has shape " + shape_string(stored) + ", the config builds " +
+               shape_string(expected));
+      }
+      seen.insert(key);
+    } else if (const auto child = children.find(key); child != children.end()) {
+      torch::serialize::InputArchive child_archive;
+      if (!archive.try_read(key, child_archive)) misfit(name + " is not a submodule");
+      check_weights_fit(child_archive, *child->second, name + ".", path, model_name);
+      seen.insert(key);
+    } else {
+      at::Tensor extra;
+      torch::serialize::InputArchive extra_module;
+      if (archive.try_read(key, extra))
+        misfit("holds a tensor " + name + " the config has no use for");
+      if (archive.try_read(key, extra_module)) {
+        misfit("holds weights for " + name + ", a part the config does not build");
+      }
+      // Anything else (Module attributes such as "training") carries no weights.
+    }
+  }
+  for (const auto& [key, unused] : own_tensors) {
+    if (!seen.count(key)) misfit("lacks the tensor " + prefix + key);
+  }
+  for (const auto& [key, unused] : children) {
+    if (!seen.count(key)) misfit("lacks the weights of " + prefix + key);
+  }
+}
+
 }  // namespace
+
+std::string weights_digest(const torch::nn::Module& model) {
+  util::Sha256 sha;
+  const auto add = [&](const std::string& name, const at::Tensor& tensor) {
+    const auto bytes = tensor.detach().to(c10::Device(c10::kCPU)).contiguous();
+    sha.update(name);
+    sha.update(std::string_view("\0", 1));
+    sha.update(std::string(c10::toString(bytes.scalar_type())) + shape_string(bytes));
+    sha.update(bytes.data_ptr(), bytes.numel() * bytes.element_size());
+  };
+  for (const auto& p : model.named_parameters()) add(p.key(), p.value());
+  for (const auto& b : model.named_buffers()) add("buffer:" + b.key(), b.value());
+  return sha.hex_digest();
+}
 
 std::string card_path_for(const std::string& checkpoint_path) {
   return std::filesystem::path(checkpoint_path).replace_extension(".json").string();
@@ -118,6 +194,8 @@ std::string card_path_for(const std::string& checkpoint_path) {
 void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path,
                      const std::optional<TrainingState>& training) {
   auto full_card = card;
+  const auto digest = weights_digest(model);
+  full_card["weights_sha256"] = digest;
   full_card["model"] = model.name();
   full_card["config"] = model.config();
   full_card["libtorch"] = TORCH_VERSION;
@@ -129,6 +207,7 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
   archive.write("config", c10::IValue(model.config().dump()));
   archive.write("card", c10::IValue(full_card.dump()));
+  archive.write("weights_sha256", c10::IValue(digest));
   torch::serialize::OutputArchive weights;
   write_weights_on_cpu(model, weights);
   archive.write("model", weights);
@@ -197,6 +276,7 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
     model = make_model(config);
     torch::serialize::InputArchive weights;
     if (!archive.try_read("model", weights)) fail(path, "no model weights");
+    check_weights_fit(weights, *model, "", path, model_name);
     model->load(weights);
   } catch (const CheckpointError&) {
     throw;
@@ -205,6 +285,21 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
                    " config: " + util::first_message_line(error.what()));
   } catch (const std::exception& error) {
     fail(path, std::string("cannot build the model: ") + error.what());
+  }
+  for (const auto& parameter : model->named_parameters()) {
+    if (!at::isfinite(parameter.value()).all().item<bool>()) {
+      fail(path, "the weights hold NaN or Inf (in " + parameter.key() + ")");
+    }
+  }
+  // Checkpoints written before the digest existed have none, and load as before.
+  c10::IValue stored_digest;
+  if (archive.try_read("weights_sha256", stored_digest) && stored_digest.isString()) {
+    const auto actual = weights_digest(*model);
+    if (stored_digest.toStringRef() != actual) {
+      fail(path, "the weights do not match their SHA-256 digest: the file is corrupt (stored " +
+                     stored_digest.toStringRef().substr(0, 12) + "…, read " + actual.substr(0, 12) +
+                     "…)");
+    }
   }
   auto training = read_training_state(archive, path);
   repair_card_file(path, card);

@@ -54,6 +54,10 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
 Checkpoint load_checkpoint(const std::string& path, c10::Device device = c10::Device(c10::kCPU),
                            const std::optional<std::string>& expected_model = std::nullopt);
 
+/// SHA-256 over every parameter and buffer (name, dtype, shape, bytes): stored in the checkpoint
+/// and its card ("weights_sha256") and verified on load, so that a flipped byte is an error.
+std::string weights_digest(const torch::nn::Module& model);
+
 /// Stores an evaluation result under card["eval"][key] in the checkpoint at `path` (the archive
 /// and the card beside it). The file is read again under a lock on its folder, not saved from the
 /// copy `evaluated` came from: another eval of the same checkpoint may have stored its result
