@@ -1,5 +1,8 @@
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -7,6 +10,7 @@
 
 #include "commands.h"
 #include "nplab/data/csv.h"
+#include "nplab/explorer.h"
 #include "nplab/models/registry.h"
 #include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
@@ -24,11 +28,31 @@ struct PredictArgs {
   std::string device = "auto";
 };
 
+/// A warning (the run goes on) when an input coordinate lies far outside the range the model
+/// was trained on: beyond one range-width past either end, where its predictions mean little.
+void warn_outside_training(const TrainingRange& range, std::initializer_list<at::Tensor> inputs) {
+  const double width = range.x_high - range.x_low;
+  double largest = 0.0;
+  for (const auto& x : inputs) {
+    if (x.numel() == 0) continue;
+    largest = std::max(largest, x.abs().max().item<double>());
+  }
+  const double far = std::max(std::abs(range.x_low), std::abs(range.x_high)) + width;
+  if (largest > far) {
+    std::cerr << "nplab-cli: warning: an input has |x| = " << largest << ", far outside the x in ["
+              << range.x_low << ", " << range.x_high << "] the model was trained on (" << range.data
+              << "); its predictions there mean little\n";
+  }
+}
+
 void run_predict(const PredictArgs& args) {
   const auto device = resolve_device(args.device);
   std::shared_ptr<NeuralProcess> model;
+  std::optional<TrainingRange> trained_on;
   if (!args.checkpoint.empty()) {
-    model = load_checkpoint(args.checkpoint, device).model;
+    auto checkpoint = load_checkpoint(args.checkpoint, device);
+    model = checkpoint.model;
+    trained_on = training_range(checkpoint.card.value("data", std::string()));
   } else {
     model = make_model(default_config(args.model));
     model->to(device);
@@ -53,7 +77,19 @@ void run_predict(const PredictArgs& args) {
     }
   }
   const auto xt = data::read_csv_points(args.targets, dims.dim_x, dtype).values.to(device);
+  if (trained_on) warn_outside_training(*trained_on, {xc, xt});
   const auto prediction = model->predict(*state, xt);
+  const auto bad = (~at::isfinite(prediction.mean) | ~at::isfinite(prediction.stddev))
+                       .any(-1)
+                       .sum()
+                       .item<int64_t>();
+  if (bad > 0) {
+    throw std::runtime_error(
+        "the prediction is NaN or infinite at " + std::to_string(bad) + " of " +
+        std::to_string(xt.size(1)) +
+        " targets: inputs that far outside the training data are beyond what the model can "
+        "represent; nothing was written");
+  }
   const Prediction on_cpu{prediction.mean.cpu(), prediction.stddev.cpu()};
   if (args.out.empty()) {
     data::write_prediction_csv(std::cout, xt.cpu(), on_cpu);

@@ -303,6 +303,15 @@ TEST(Explorer, SetPointsAppliesOnlyTheDifference) {
   expect_same_predictions(explorer, grid(7));
 }
 
+TEST(Explorer, APredictionThatComesOutNaNIsAnErrorSayingWhy) {
+  auto explorer = loaded();
+  ASSERT_TRUE(explorer.set_points({point_1d(1e30, 1e30), point_1d(0.0, 0.5)}).ok());
+  const auto prediction = explorer.predict(grid(5));
+  ASSERT_FALSE(prediction.ok()) << "an untrained CMANP predicts NaN from a point at 1e30";
+  EXPECT_THAT(prediction.error(), HasSubstr("NaN or infinite at"));
+  EXPECT_THAT(prediction.error(), HasSubstr("largest |x| is 1e+30"));
+}
+
 TEST(Explorer, BadEditsAreErrorsThatLeaveTheContextUnchanged) {
   auto explorer = loaded();
   ASSERT_TRUE(explorer.add(wave(3)).ok());

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "guarded.h"
 #include "nplab/explorer_images.h"
@@ -135,6 +136,26 @@ struct Explorer::Impl {
     };
     check(point.x, "x", info.dim_x);
     check(point.y, "y", info.dim_y);
+  }
+
+  /// Why a prediction came out NaN or infinite: never drawn or written, always explained. The
+  /// usual cause is a context or target far outside the values the model was trained on.
+  std::string non_finite_reason(int64_t bad, int64_t targets, const std::vector<double>& xs) const {
+    double largest_x = 0, largest_y = 0;
+    for (const auto& point : points) {
+      for (const double v : point.x) largest_x = std::max(largest_x, std::abs(v));
+      for (const double v : point.y) largest_y = std::max(largest_y, std::abs(v));
+    }
+    for (const double v : xs) largest_x = std::max(largest_x, std::abs(v));
+    std::ostringstream why;
+    why << "the prediction is NaN or infinite at " << bad << " of " << targets
+        << " targets; the largest |x| is " << largest_x << " and the largest |y| " << largest_y;
+    if (info.training) {
+      why << ", where the model was trained on x in [" << info.training->x_low << ", "
+          << info.training->x_high << "]";
+    }
+    why << ": values that far out are beyond what it can represent";
+    return why.str();
   }
 
   std::unique_ptr<ModelState> condition_on(const std::vector<ContextPoint>& list) const {
@@ -387,6 +408,8 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
     // Copying to the CPU waits for the device, so the time is the whole prediction.
     const auto mean = prediction.mean.to(at::kCPU, at::kDouble).contiguous();
     const auto stddev = prediction.stddev.to(at::kCPU, at::kDouble).contiguous();
+    const auto bad = (~at::isfinite(mean) | ~at::isfinite(stddev)).sum().item<int64_t>();
+    if (bad > 0) throw InvalidArgument(impl_->non_finite_reason(bad, targets, xs));
     GridPrediction result;
     result.micros = micros_since(start);
     result.mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
