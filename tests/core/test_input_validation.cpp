@@ -6,6 +6,7 @@
 
 #include "nplab/attention/cmab.h"
 #include "nplab/attention/streaming.h"
+#include "nplab/models/registry.h"
 #include "test_support.h"
 
 namespace nplab {
@@ -25,34 +26,54 @@ class InputValidationTest : public ::testing::Test {
 };
 
 TEST_F(InputValidationTest, MismatchedFeatureWidthNamesArgumentAndShape) {
-  expect_invalid_argument([&] { block_->condition(at::randn({1, 5, 3})); },
-                          {"context", "[1, 5, 3]", "dimension 2"});
-  expect_invalid_argument([&] { block_->forward(at::randn({1, 5, 64}), at::randn({1, 128, 7})); },
-                          {"input_latents", "[1, 128, 7]"});
+  expect_invalid_argument(
+      [&] {
+        block_->condition(at::randn({1, 5, 3}));
+      },
+      {"context", "[1, 5, 3]", "dimension 2"});
+  expect_invalid_argument(
+      [&] {
+        block_->forward(at::randn({1, 5, 64}), at::randn({1, 128, 7}));
+      },
+      {"input_latents", "[1, 128, 7]"});
 }
 
 TEST_F(InputValidationTest, WrongRankNamesArgumentAndShape) {
-  expect_invalid_argument([&] { block_->condition(at::randn({5, 64})); },
-                          {"context", "3 dimensions", "[5, 64]"});
+  expect_invalid_argument(
+      [&] {
+        block_->condition(at::randn({5, 64}));
+      },
+      {"context", "3 dimensions", "[5, 64]"});
 }
 
 TEST_F(InputValidationTest, MismatchedBatchIsRejected) {
   auto state = block_->condition(at::randn({2, 4, 64}));
-  expect_invalid_argument([&] { block_->update(state, at::randn({3, 1, 64})); },
-                          {"new_context", "[3, 1, 64]"});
+  expect_invalid_argument(
+      [&] {
+        block_->update(state, at::randn({3, 1, 64}));
+      },
+      {"new_context", "[3, 1, 64]"});
 }
 
 TEST_F(InputValidationTest, WrongDtypesAreRejected) {
   expect_invalid_argument(
-      [&] { block_->condition(at::ones({1, 4, 64}, at::TensorOptions().dtype(at::kInt))); },
+      [&] {
+        block_->condition(at::ones({1, 4, 64}, at::TensorOptions().dtype(at::kInt)));
+      },
       {"context", "float32 or float64", "Int"});
-  expect_invalid_argument([&] { block_->condition(at::randn({1, 4, 64}, at::kDouble)); },
-                          {"context", "Double", "Float"});
+  expect_invalid_argument(
+      [&] {
+        block_->condition(at::randn({1, 4, 64}, at::kDouble));
+      },
+      {"context", "Double", "Float"});
 }
 
 TEST_F(InputValidationTest, EmptyAndUndefinedTensorsAreRejectedWhereMeaningless) {
-  expect_invalid_argument([&] { block_->forward(at::randn({1, 0, 64}), latents_); },
-                          {"context", "at least 1 point", "[1, 0, 64]"});
+  expect_invalid_argument(
+      [&] {
+        block_->forward(at::randn({1, 0, 64}), latents_);
+      },
+      {"context", "at least 1 point", "[1, 0, 64]"});
   expect_invalid_argument([&] { block_->condition(at::Tensor()); }, {"context", "undefined"});
   // Conditioning on nothing is meaningful: the empty state.
   EXPECT_EQ(block_->condition(at::randn({1, 0, 64})).count(), 0);
@@ -79,7 +100,24 @@ TEST_F(InputValidationTest, BadChunkSizeIsRejected) {
 TEST_F(InputValidationTest, MergingIncompatibleStatesIsRejected) {
   const auto a = empty_streaming_state(1, 4, 8, 16, at::kFloat);
   const auto b = empty_streaming_state(1, 4, 9, 16, at::kFloat);
-  expect_invalid_argument([&] { merge_streaming_states(a, b); }, {"[1, 4, 8, 16]", "[1, 4, 9, 16]"});
+  expect_invalid_argument([&] { merge_streaming_states(a, b); },
+                          {"[1, 4, 8, 16]", "[1, 4, 9, 16]"});
+}
+
+TEST(ModelConfig, ATooBigOrEmptyModelIsRefusedBeforeAnythingIsAllocated) {
+  for (const auto& name : model_names()) {
+    SCOPED_TRACE(name);
+    testing::expect_invalid_argument(
+        [&] {
+          make_model(default_config(name, {{"d_model", 1000000000}}));
+        },
+        {"model config: d_model 1000000000", "GiB of memory available"});
+    testing::expect_invalid_argument(
+        [&] {
+          make_model(default_config(name, {{"d_model", 0}}));
+        },
+        {"d_model must be at least 1, got 0"});
+  }
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ c10::Device resolve_device(const std::string& name);
 inline constexpr int kDefaultThreads = 2;
 void use_default_threads();
 
+/// The memory the kernel says a new allocation can get without swapping (MemAvailable in
+/// /proc/meminfo), in bytes; 0 where that is not known.
+double available_memory_bytes();
+
 /// Waits for queued work on `device` (a no-op on the CPU).
 void synchronize(const c10::Device& device);
 

@@ -168,14 +168,8 @@ std::vector<BenchPoint> run_bench_sweep(const BenchSweepOptions& options,
 }
 
 double default_memory_cap_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  double kib = 0;
-  std::string unit;
-  while (meminfo >> key >> kib >> unit) {
-    if (key == "MemAvailable:") return std::min(8.0 * kGiB, 0.5 * kib * 1024.0);
-  }
-  return 4.0 * kGiB;
+  const double available = available_memory_bytes();
+  return available > 0 ? std::min(8.0 * kGiB, 0.5 * available) : 4.0 * kGiB;
 }
 
 std::string bench_point_to_json(const BenchPoint& point) {

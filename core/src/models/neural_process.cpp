@@ -5,7 +5,11 @@
 
 #include <cmath>
 #include <numbers>
+#include <sstream>
+#include <string>
+#include <utility>
 
+#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -49,9 +53,8 @@ void NeuralProcess::check_pair(const at::Tensor& x, const char* x_name, const at
   }
   check_same_dtype_device(x, x_name, y, y_name);
   if (x.size(0) != y.size(0) || x.size(1) != y.size(1)) {
-    throw InvalidArgument(std::string(y_name) + ": shape " + shape_string(y) +
-                          " does not match " + x_name + "'s " + shape_string(x) +
-                          " in batch and point count");
+    throw InvalidArgument(std::string(y_name) + ": shape " + shape_string(y) + " does not match " +
+                          x_name + "'s " + shape_string(x) + " in batch and point count");
   }
 }
 
@@ -128,7 +131,9 @@ at::Tensor NeuralProcess::target_log_likelihood(const Batch& batch) {
   return log_density.sum(-1).mean(-1);
 }
 
-at::Tensor NeuralProcess::loss(const Batch& batch) { return -target_log_likelihood(batch).mean(); }
+at::Tensor NeuralProcess::loss(const Batch& batch) {
+  return -target_log_likelihood(batch).mean();
+}
 
 const StoredContextState& StoredContextModel::stored(const ModelState& state) {
   return dynamic_cast<const StoredContextState&>(state);
@@ -230,6 +235,34 @@ torch::nn::Sequential make_predictor_head(int64_t d_model, int64_t feedforward, 
                                torch::nn::Linear(feedforward, 2 * dim_y));
 }
 
+namespace {
+
+/// Refuses, before anything is allocated, a config whose weights alone could not be trained in
+/// this machine's memory (`train --config '{"d_model": 1e9}'` would otherwise spend a minute and
+/// die in the allocator). The count is a floor of what every model here builds: per layer an
+/// attention block (4 d² weights) and a feed-forward block (2 d·ff); training holds the weights,
+/// their gradients and Adam's two moments, 16 bytes per weight in float32.
+void check_model_fits_in_memory(const ModelDims& dims) {
+  const double d = static_cast<double>(dims.d_model);
+  const double weights = static_cast<double>(dims.layers) *
+                             (4.0 * d * d + 2.0 * d * static_cast<double>(dims.feedforward)) +
+                         static_cast<double>(dims.emb_depth) * d * d;
+  const double training_bytes = 16.0 * weights;
+  const double available = available_memory_bytes();
+  const double limit = available > 0 ? available : 64.0 * (1ull << 30);
+  if (training_bytes > limit) {
+    std::ostringstream why;
+    why.precision(3);
+    why << "model config: d_model " << dims.d_model << ", " << dims.layers
+        << " layers and feedforward " << dims.feedforward << " make at least " << weights
+        << " weights, " << training_bytes / double(1ull << 30) << " GiB to train, more than the "
+        << limit / double(1ull << 30) << " GiB of memory available";
+    throw InvalidArgument(why.str());
+  }
+}
+
+}  // namespace
+
 ModelDims dims_from_json(const nlohmann::json& config) {
   ModelDims dims;
   dims.dim_x = config.value("dim_x", dims.dim_x);
@@ -242,6 +275,17 @@ ModelDims dims_from_json(const nlohmann::json& config) {
   dims.bound_std = config.value("bound_std", dims.bound_std);
   if (dims.emb_depth < 2) throw InvalidArgument("model config: emb_depth must be at least 2");
   if (dims.layers < 1) throw InvalidArgument("model config: layers must be at least 1");
+  for (const auto& [name, value] : {std::pair{"d_model", dims.d_model},
+                                    {"heads", dims.heads},
+                                    {"feedforward", dims.feedforward},
+                                    {"dim_x", dims.dim_x},
+                                    {"dim_y", dims.dim_y}}) {
+    if (value < 1) {
+      throw InvalidArgument(std::string("model config: ") + name + " must be at least 1, got " +
+                            std::to_string(value));
+    }
+  }
+  check_model_fits_in_memory(dims);
   return dims;
 }
 

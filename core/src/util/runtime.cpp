@@ -5,6 +5,8 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "nplab/build_info.h"
 #include "nplab/util/checks.h"
@@ -52,11 +54,10 @@ c10::Device resolve_device(const std::string& name) {
   if (name == "cpu") return c10::Device(c10::kCPU);
   if (name.rfind("cuda", 0) == 0) {
     if (!torch::cuda::is_available()) {
-      throw InvalidArgument("--device " + name +
-                            ": no CUDA device is available (this LibTorch " +
-                            (runtime_info().cuda_compiled ? "has CUDA but found no GPU"
-                                                          : "was built without CUDA") +
-                            "); use --device cpu or auto");
+      throw InvalidArgument(
+          "--device " + name + ": no CUDA device is available (this LibTorch " +
+          (runtime_info().cuda_compiled ? "has CUDA but found no GPU" : "was built without CUDA") +
+          "); use --device cpu or auto");
     }
     try {
       return c10::Device(name);
@@ -69,6 +70,16 @@ c10::Device resolve_device(const std::string& name) {
 
 void synchronize(const c10::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.index() < 0 ? -1 : device.index());
+}
+
+double available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  double kib = 0;
+  while (meminfo >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024.0;
+  }
+  return 0.0;
 }
 
 }  // namespace nplab
