@@ -171,6 +171,60 @@ void check_weights_fit(torch::serialize::InputArchive& archive, const torch::nn:
   }
 }
 
+/// Refuses a zip whose entries declare far more data than the file holds (a decompression bomb)
+/// before LibTorch inflates anything: NPLab stores tensors uncompressed, so a real checkpoint
+/// declares about its own size. Reads only the central directory; a file that is not a zip is
+/// left to LibTorch's reader, which says so.
+void check_declared_sizes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(0, std::ios::end);
+  const auto file_size = static_cast<uint64_t>(in.tellg());
+  const auto tail_size = std::min<uint64_t>(file_size, 22 + 65535);
+  std::string tail(tail_size, '\0');
+  in.seekg(static_cast<std::streamoff>(file_size - tail_size));
+  in.read(tail.data(), static_cast<std::streamsize>(tail_size));
+  const auto u16 = [](const std::string& b, size_t at) {
+    return uint32_t(uint8_t(b[at])) | uint32_t(uint8_t(b[at + 1])) << 8;
+  };
+  const auto u32 = [&](const std::string& b, size_t at) {
+    return u16(b, at) | u16(b, at + 2) << 16;
+  };
+  const auto u64 = [&](const std::string& b, size_t at) {
+    return uint64_t(u32(b, at)) | uint64_t(u32(b, at + 4)) << 32;
+  };
+  const auto eocd = tail.rfind(std::string("PK\x05\x06", 4));
+  if (eocd == std::string::npos || eocd + 22 > tail.size()) return;
+  const uint64_t directory_size = u32(tail, eocd + 12), directory_offset = u32(tail, eocd + 16);
+  if (directory_offset + directory_size > file_size || directory_size > (uint64_t{64} << 20))
+    return;
+  std::string directory(directory_size, '\0');
+  in.seekg(static_cast<std::streamoff>(directory_offset));
+  in.read(directory.data(), static_cast<std::streamsize>(directory_size));
+  if (!in) return;
+  uint64_t declared = 0;
+  for (size_t at = 0; at + 46 <= directory.size() && u32(directory, at) == 0x02014b50;) {
+    uint64_t uncompressed = u32(directory, at + 24);
+    const size_t name_length = u16(directory, at + 28), extra_length = u16(directory, at + 30),
+                 comment_length = u16(directory, at + 32);
+    if (uncompressed == 0xFFFFFFFF) {  // ZIP64: the real size is in the extra field
+      for (size_t e = at + 46 + name_length;
+           e + 4 <= at + 46 + name_length + extra_length && e + 4 <= directory.size();) {
+        const auto id = u16(directory, e), size = u16(directory, e + 2);
+        if (id == 0x0001 && e + 12 <= directory.size()) uncompressed = u64(directory, e + 4);
+        e += 4 + size;
+      }
+    }
+    declared += uncompressed;
+    at += 46 + name_length + extra_length + comment_length;
+  }
+  if (declared > 2 * file_size + (uint64_t{64} << 20)) {
+    fail(path, "declares " + std::to_string(declared >> 20) + " MiB of data in a file of " +
+                   std::to_string(file_size >> 20) +
+                   " MiB: not a checkpoint NPLab wrote (a decompression bomb?); nothing was "
+                   "inflated");
+  }
+}
+
 }  // namespace
 
 std::string weights_digest(const torch::nn::Module& model) {
@@ -238,6 +292,7 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
 Checkpoint load_checkpoint(const std::string& path, c10::Device device,
                            const std::optional<std::string>& expected_model) {
   if (const auto why = util::why_not_a_regular_file(path)) fail(path, *why);
+  check_declared_sizes(path);
   torch::serialize::InputArchive archive;
   try {
     // Mapped to the CPU: an archive holding CUDA storages (what Module::save writes for a model on
