@@ -8,9 +8,13 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
+#include "nplab/models/registry.h"
+#include "nplab/session.h"
+#include "nplab/train/checkpoint.h"
 #include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"
 #include "temp_dir.h"
@@ -98,7 +102,8 @@ TEST(AtomicFile, ProcessKilledMidSaveLeavesTheOldFileAndTheNextSaveTidiesUp) {
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    // The child dies by SIGKILL with the new content synced but not yet renamed: no cleanup can run.
+    // The child dies by SIGKILL with the new content synced but not yet renamed: no cleanup can
+    // run.
     util::set_before_rename_hook([](const fs::path&) { ::raise(SIGKILL); });
     util::write_file_atomically(path, "new");
     ::_exit(0);  // not reached
@@ -114,6 +119,57 @@ TEST(AtomicFile, ProcessKilledMidSaveLeavesTheOldFileAndTheNextSaveTidiesUp) {
   util::write_file_atomically(path, "newer");
   EXPECT_EQ(read_text(path), "newer");
   EXPECT_EQ(listing(dir.path()), std::vector<std::string>{"session.json"});
+}
+
+/// Runs `save` in a child process that is SIGKILLed at the moment its first file is written in
+/// full but not yet renamed into place.
+void kill_during(const std::function<void()>& save) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    util::set_before_rename_hook([](const fs::path&) { ::raise(SIGKILL); });
+    save();
+    ::_exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the save was not killed";
+}
+
+TEST(KillSafety, ACheckpointSaveKilledMidWayLeavesThePreviousCheckpointLoadable) {
+  const testing::TempDir dir;
+  const auto path = dir.file("run.pt");
+  auto model = make_model(default_config("lbanp", {{"layers", 1}, {"d_model", 16}}));
+  save_checkpoint(*model, {{"steps", 1}}, path);
+  const auto digest = weights_digest(*model);
+  kill_during([&] {
+    const torch::NoGradGuard no_grad;
+    for (auto& parameter : model->parameters()) parameter.add_(1.0);
+    save_checkpoint(*model, {{"steps", 2}}, path);
+  });
+  const auto loaded = load_checkpoint(path);
+  EXPECT_EQ(loaded.card.value("steps", 0), 1);
+  EXPECT_EQ(weights_digest(*loaded.model), digest);
+  EXPECT_EQ(util::stale_temporary_files(path).size(), 1u);
+  save_checkpoint(*model, {{"steps", 3}}, path);  // the next save tidies the leftover away
+  EXPECT_TRUE(util::stale_temporary_files(path).empty());
+  EXPECT_EQ(load_checkpoint(path).card.value("steps", 0), 3);
+}
+
+TEST(KillSafety, ASessionSaveKilledMidWayLeavesThePreviousSessionLoadable) {
+  const testing::TempDir dir;
+  const auto path = dir.path() / "lab.nplab.json";
+  Session session;
+  session.points = {point_1d(0.5, 1.0)};
+  ASSERT_TRUE(save_session(path, session).ok());
+  kill_during([&] {
+    Session bigger = session;
+    for (int i = 0; i < 10000; ++i) bigger.points.push_back(point_1d(1e-4 * i, 0.0));
+    (void)save_session(path, bigger);
+  });
+  const auto loaded = load_session(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded.value().points, session.points);
 }
 
 TEST(AtomicFile, ATemporaryFileOfALiveProcessIsNotStale) {
