@@ -32,7 +32,6 @@ class BenchChart {
   BenchChart(QCustomPlot& plot, const QList<Panel>& panels);
 
   int panel_count() const { return static_cast<int>(panels_.size()); }
-  QCPAxisRect* axis_rect(int panel) const { return panels_.at(panel); }
 
   /// A measured value of `series` at context size `n` in `panel`, joined to the series' others.
   void add_point(int panel, const QString& series, double n, double value);

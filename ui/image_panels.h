@@ -36,7 +36,6 @@ class ImagePanels : public QCustomPlot {
   QString title(Panel panel) const;
 
   QCPColorMap* map(Panel panel) const { return maps_[static_cast<int>(panel)]; }
-  QCPAxisRect* panel_rect(Panel panel) const { return rects_[static_cast<int>(panel)]; }
   /// The pixel (row-major index) under a widget position, with the panel it lies on.
   struct Hit {
     Panel panel;

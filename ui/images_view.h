@@ -81,7 +81,6 @@ class ImagesView : public QWidget, public EditableView {
   int resolution() const { return resolution_; }
   /// The side of the mean and std panels' grid: kSide · resolution().
   int grid_side() const { return kSide * resolution_; }
-  int brush_radius() const { return brush_radius_; }
   /// Test images available (0 when the data could not be read; see data_error()).
   std::int64_t test_image_count() const;
   const QString& data_error() const { return data_error_; }
