@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "nplab/explorer.h"
-#include "nplab/ground_truth.h"
+#include "nplab/facade/explorer.h"
+#include "nplab/facade/ground_truth.h"
 
 namespace nplab::ui {
 

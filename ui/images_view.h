@@ -13,7 +13,6 @@
 
 #include <QStringList>
 #include <QWidget>
-
 #include <array>
 #include <cstdint>
 #include <map>
@@ -25,7 +24,7 @@
 #include "editable_view.h"
 #include "explorer_worker.h"
 #include "model_catalog.h"
-#include "nplab/explorer_images.h"
+#include "nplab/facade/explorer_images.h"
 
 class QAction;
 class QComboBox;

@@ -28,7 +28,7 @@
 #include "images_view.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
-#include "nplab/session.h"
+#include "nplab/facade/session.h"
 #include "plot_export.h"
 #include "session_bridge.h"
 #include "shortcuts_dialog.h"

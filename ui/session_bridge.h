@@ -4,12 +4,11 @@
 
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 #include "images_view.h"
 #include "model_catalog.h"
-#include "nplab/session.h"
+#include "nplab/facade/session.h"
 
 namespace nplab::ui {
 

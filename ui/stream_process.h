@@ -15,8 +15,8 @@
 #include <optional>
 
 #include "explorer_worker.h"
-#include "nplab/ground_truth.h"
-#include "nplab/live_stream.h"
+#include "nplab/facade/ground_truth.h"
+#include "nplab/facade/live_stream.h"
 
 namespace nplab::ui {
 

@@ -10,7 +10,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "nplab/benchmarks.h"
+#include "nplab/facade/bench_sweep.h"
 
 namespace nplab::ui {
 

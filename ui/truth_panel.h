@@ -5,7 +5,7 @@
 
 #include <QGroupBox>
 
-#include "nplab/ground_truth.h"
+#include "nplab/facade/ground_truth.h"
 
 class QCheckBox;
 class QComboBox;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "model_catalog.h"
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 #include "theme.h"
 
 class QAction;

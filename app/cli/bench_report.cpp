@@ -14,8 +14,8 @@
 #include "nplab/bench/cmab_bench.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/bench/scale_bench.h"
-#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::cli {
 namespace {

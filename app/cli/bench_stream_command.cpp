@@ -14,11 +14,11 @@
 
 #include "commands.h"
 #include "nplab/bench/stream_bench.h"
-#include "nplab/benchmarks.h"
-#include "nplab/ground_truth.h"
-#include "nplab/live_stream.h"
-#include "nplab/runtime.h"
+#include "nplab/facade/bench_sweep.h"
+#include "nplab/facade/ground_truth.h"
+#include "nplab/facade/live_stream.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 #include "number_checks.h"
 
 namespace nplab::cli {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "commands.h"
-#include "nplab/benchmarks.h"
+#include "nplab/facade/bench_sweep.h"
 #include "number_checks.h"
 
 namespace nplab::cli {

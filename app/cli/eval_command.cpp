@@ -9,12 +9,12 @@
 #include <string>
 
 #include "commands.h"
-#include "nplab/runtime.h"
 #include "nplab/tpp/training.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/train/evaluation.h"
 #include "nplab/train/task_data.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 #include "number_checks.h"
 #include "progress_line.h"
 #include "tpp_commands.h"

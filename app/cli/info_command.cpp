@@ -1,12 +1,13 @@
 #include <iostream>
 
 #include "commands.h"
-#include "nplab/runtime.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::cli {
 
 void add_info_command(CLI::App& app) {
-  auto* info = app.add_subcommand("info", "LibTorch version, CUDA devices, CPU threads, build type");
+  auto* info =
+      app.add_subcommand("info", "LibTorch version, CUDA devices, CPU threads, build type");
   info->callback([] {
     const auto facts = runtime_info();
     std::cout << "nplab " << facts.nplab_version << " (" << facts.build_type << ")\n"

@@ -10,10 +10,10 @@
 
 #include "commands.h"
 #include "nplab/data/csv.h"
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 #include "nplab/models/registry.h"
-#include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::cli {
 namespace {

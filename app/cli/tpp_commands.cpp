@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "nplab/runtime.h"
 #include "nplab/tpp/evaluation.h"
 #include "nplab/tpp/events_csv.h"
 #include "nplab/tpp/registry.h"
 #include "nplab/tpp/training.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 #include "progress_line.h"
 
 namespace nplab::cli {

@@ -17,10 +17,10 @@
 #include <string>
 
 #include "commands.h"
-#include "nplab/runtime.h"
 #include "nplab/tpp/registry.h"
 #include "nplab/train/run.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 #include "number_checks.h"
 #include "progress_line.h"
 #include "tpp_commands.h"

@@ -32,8 +32,8 @@
 
 #include "command_line.h"
 #include "latency_command.h"
-#include "nplab/benchmarks.h"
 #include "nplab/build_info.h"
+#include "nplab/facade/bench_sweep.h"
 #include "plot_command.h"
 #include "window_command.h"
 

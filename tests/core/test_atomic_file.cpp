@@ -12,8 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "nplab/facade/session.h"
 #include "nplab/models/registry.h"
-#include "nplab/session.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"

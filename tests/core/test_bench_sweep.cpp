@@ -1,6 +1,6 @@
-// The Memory view's sweep (nplab/benchmarks.h): each point reported as it is measured, sizes
-// predicted too large or too slow left unrun, the JSON lines of `bench sweep --jsonl`, and the
-// crossovers and conclusion computed from the points.
+// The Memory view's sweep (nplab/facade/bench_sweep.h): each point reported as it is measured,
+// sizes predicted too large or too slow left unrun, the JSON lines of `bench sweep --jsonl`, and
+// the crossovers and conclusion computed from the points.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "nplab/bench/model_bench.h"
-#include "nplab/benchmarks.h"
+#include "nplab/facade/bench_sweep.h"
 
 namespace nplab {
 namespace {

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <limits>
 
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 #include "nplab/models/registry.h"
 #include "nplab/train/checkpoint.h"
 

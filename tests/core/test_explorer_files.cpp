@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "nplab/ground_truth.h"
-#include "nplab/session.h"
+#include "nplab/facade/ground_truth.h"
+#include "nplab/facade/session.h"
 #include "nplab/util/atomic_file.h"
 #include "temp_dir.h"
 
@@ -94,15 +94,15 @@ TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
   // hair beside it, and a point one period away, as 50 rapid clicks on a rescaling axis left them.
   TruthSpec spec;
   spec.kernel = TruthKernel::Periodic;
-  const std::vector<ContextPoint> context{point_1d(-1.0, 0.5),   point_1d(-1.0, 1.0),
-                                          point_1d(-1.0, 1.5),   point_1d(-0.999, 2.0),
-                                          point_1d(0.0, -1.0),   point_1d(0.4, 0.3)};
+  const std::vector<ContextPoint> context{point_1d(-1.0, 0.5), point_1d(-1.0, 1.0),
+                                          point_1d(-1.0, 1.5), point_1d(-0.999, 2.0),
+                                          point_1d(0.0, -1.0), point_1d(0.4, 0.3)};
   std::vector<double> grid(201);
   for (size_t i = 0; i < grid.size(); ++i) grid[i] = -2.0 + 4.0 * i / 200.0;
   const auto oracle = oracle_prediction(spec, context, grid);
   ASSERT_TRUE(oracle.ok()) << oracle.error();
-  const auto [low, high] = std::minmax_element(oracle.value().mean.begin(),
-                                               oracle.value().mean.end());
+  const auto [low, high] =
+      std::minmax_element(oracle.value().mean.begin(), oracle.value().mean.end());
   EXPECT_GE(*low, -1.0 - 0.5);
   EXPECT_LE(*high, 2.0 + 0.5);
   for (const double stddev : oracle.value().stddev) {
@@ -156,7 +156,8 @@ TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
       {head + R"("points": [], "truth": {"kernel": "cosine", "params": {}, "seed": 1}})",
        "truth.kernel"},
       {head + R"("points": [], "truth": {"kernel": "rbf", "params": {"lengthscale": 0},
-        "seed": 1}})", "lengthscale"},
+        "seed": 1}})",
+       "lengthscale"},
       {head + R"("points": [], "truth": {"kernel": "rbf", "params": {}, "seed": -3}})",
        "truth.seed"},
       {head + R"("points": [], "compare": {"source": "registry", "name": "cnp", "dim_x": 2}})",
@@ -177,9 +178,8 @@ TEST(Session, FailedSaveOverAnExistingFileLeavesItAsItWasAndNoTemporary) {
   const testing::TempDir dir;
   const auto path = dir.write("kept.json", "old");
   // The save fails after the new content is written, just before it would replace the file.
-  util::set_before_rename_hook([](const std::filesystem::path&) {
-    throw std::runtime_error("disk went away");
-  });
+  util::set_before_rename_hook(
+      [](const std::filesystem::path&) { throw std::runtime_error("disk went away"); });
   const auto saved = save_session(path, example_session());
   util::set_before_rename_hook({});
   EXPECT_FALSE(saved.ok());

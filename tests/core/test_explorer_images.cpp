@@ -12,8 +12,8 @@
 
 #include "nplab/data/idx.h"
 #include "nplab/data/image_tasks.h"
-#include "nplab/explorer_images.h"
-#include "nplab/session.h"
+#include "nplab/facade/explorer_images.h"
+#include "nplab/facade/session.h"
 #include "temp_dir.h"
 
 namespace nplab {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "nplab/data/csv.h"
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 #include "temp_dir.h"
 #include "test_support.h"
 

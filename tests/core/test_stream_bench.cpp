@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "nplab/bench/stream_bench.h"
-#include "nplab/live_stream.h"
+#include "nplab/facade/live_stream.h"
 #include "nplab/util/checks.h"
 #include "temp_dir.h"
 

@@ -21,7 +21,7 @@
 #include "edit_history.h"
 #include "explorer_worker.h"
 #include "functions_view.h"
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 using nplab::ContextPoint;
 using nplab::ui::FunctionsView;

@@ -1,18 +1,18 @@
 // The Functions view's hidden function: revealing points of it (at random, where the model is
 // least certain), overlaying it and the oracle GP, and a y axis that follows what is drawn.
 
+#include <qcustomplot.h>
+
 #include <QCheckBox>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <qcustomplot.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "explorer_worker.h"
 #include "functions_view.h"
-#include "nplab/ground_truth.h"
+#include "nplab/facade/ground_truth.h"
 
 using nplab::ui::FunctionsView;
 
@@ -35,7 +35,9 @@ std::vector<double> values_of(const QCPGraph* graph) {
   return values;
 }
 
-bool in_legend(QCustomPlot* plot, QCPGraph* graph) { return plot->legend->hasItemWithPlottable(graph); }
+bool in_legend(QCustomPlot* plot, QCPGraph* graph) {
+  return plot->legend->hasItemWithPlottable(graph);
+}
 
 /// Index of `x` on the view's grid (revealed points lie exactly on it).
 size_t grid_index(const FunctionsView& view, double x) {
@@ -92,8 +94,8 @@ class HiddenFunctionTest : public QObject {
     f.view.reveal_random(2);
     QVERIFY(f.settle());
     const auto& stddev = f.view.shown()->prediction.stddev;
-    const auto most_uncertain = static_cast<size_t>(
-        std::max_element(stddev.begin(), stddev.end()) - stddev.begin());
+    const auto most_uncertain =
+        static_cast<size_t>(std::max_element(stddev.begin(), stddev.end()) - stddev.begin());
     f.view.findChild<QPushButton*>("revealUncertainButton")->click();
     QCOMPARE(f.view.points().size(), size_t{3});
     QCOMPARE(grid_index(f.view, f.view.points().back().x[0]), most_uncertain);
@@ -121,8 +123,7 @@ class HiddenFunctionTest : public QObject {
     QVERIFY(truth->visible() && in_legend(f.view.plot(), truth));
     QVERIFY(oracle_mean->visible() && in_legend(f.view.plot(), oracle_mean));
     QCOMPARE(values_of(truth), f.view.truth_values());
-    const auto expected =
-        nplab::oracle_prediction(f.view.truth(), f.view.points(), f.view.grid());
+    const auto expected = nplab::oracle_prediction(f.view.truth(), f.view.points(), f.view.grid());
     QVERIFY(expected.ok());
     const auto drawn_mean = values_of(oracle_mean);
     const auto drawn_upper = values_of(oracle_upper);

@@ -20,7 +20,7 @@
 #include "explorer_worker.h"
 #include "image_panels.h"
 #include "images_view.h"
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 using nplab::ContextPoint;
 using nplab::ui::ImagePanels;

@@ -6,8 +6,8 @@
 #include "nplab/attention/cmab.h"
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/timing.h"
-#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::bench {
 
@@ -24,10 +24,10 @@ std::vector<CmabBenchRow> run_cmab_bench(const CmabBenchOptions& options,
   block->to(options.device);
   block->eval();
   const auto float_options = at::TensorOptions().device(options.device).dtype(at::kFloat);
-  const auto input_latents = at::randn({1, block->options().latents, block->options().dim},
-                                       float_options);
-  const auto new_context = at::randn({1, options.new_points, block->options().context_dim},
-                                     float_options);
+  const auto input_latents =
+      at::randn({1, block->options().latents, block->options().dim}, float_options);
+  const auto new_context =
+      at::randn({1, options.new_points, block->options().context_dim}, float_options);
 
   std::vector<CmabBenchRow> rows;
   for (const auto n : options.sizes) {

@@ -11,8 +11,8 @@
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/timing.h"
 #include "nplab/models/registry.h"
-#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::bench {
 namespace {

@@ -15,8 +15,8 @@
 #include "nplab/models/cmanp.h"
 #include "nplab/models/cmanp_graph.h"
 #include "nplab/models/registry.h"
-#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::bench {
 namespace {
@@ -162,8 +162,7 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
 }
 
 std::vector<AttentionRow> run_attention_bench(
-    const AttentionBenchOptions& options,
-    const std::function<void(const AttentionRow&)>& on_row) {
+    const AttentionBenchOptions& options, const std::function<void(const AttentionRow&)>& on_row) {
   if (options.queries < 0) throw InvalidArgument("--queries: must be 0 (self-attention) or more");
   std::vector<AttentionMode> modes;
   for (const auto& name : options.modes) modes.push_back(attention_mode_from_string(name));
@@ -196,7 +195,8 @@ std::vector<AttentionRow> run_attention_bench(
           const auto xk = (at::rand({1, n, 1}, generator) * 4 - 2).to(options.device);
           const bool self = options.queries == 0;
           const auto queries =
-              self ? context : at::randn({1, query_count, options.dim}, generator).to(options.device);
+              self ? context
+                   : at::randn({1, query_count, options.dim}, generator).to(options.device);
           const auto xq =
               self ? xk : (at::rand({1, query_count, 1}, generator) * 4 - 2).to(options.device);
           synchronize(options.device);

@@ -18,9 +18,9 @@
 #include "nplab/bench/timing.h"
 #include "nplab/data/csv.h"
 #include "nplab/models/registry.h"
-#include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab::bench {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab {
 

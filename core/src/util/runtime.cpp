@@ -1,4 +1,4 @@
-#include "nplab/runtime.h"
+#include "nplab/util/runtime.h"
 
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>

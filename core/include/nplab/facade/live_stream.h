@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 namespace nplab {
 

@@ -7,7 +7,7 @@
 #include "guarded.h"
 #include "nplab/data/idx.h"
 #include "nplab/data/image_tasks.h"
-#include "nplab/explorer_images.h"
+#include "nplab/facade/explorer_images.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 namespace nplab {
 

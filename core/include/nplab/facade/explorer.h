@@ -1,7 +1,7 @@
 #pragma once
 // The facade the GUI talks to (DESIGN.md §1, §7): one model plus the context points it is
 // conditioned on, in plain standard types only. Torch lives behind the pimpl in
-// core/src/explorer/, so ui/ never includes a torch header and never sees a tensor.
+// core/src/facade/, so ui/ never includes a torch header and never sees a tensor.
 //
 // Every call reports failure as a value (Outcome::error), never by throwing: a bad click must not
 // crash the app. An Explorer is not thread-safe: one thread (the GUI's worker) owns it, and every

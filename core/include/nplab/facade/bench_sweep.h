@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 namespace nplab {
 

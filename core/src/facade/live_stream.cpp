@@ -1,4 +1,4 @@
-#include "nplab/live_stream.h"
+#include "nplab/facade/live_stream.h"
 
 #include <nlohmann/json.hpp>
 

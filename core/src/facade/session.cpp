@@ -1,4 +1,4 @@
-#include "nplab/session.h"
+#include "nplab/facade/session.h"
 
 #include <cmath>
 #include <fstream>

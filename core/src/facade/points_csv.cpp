@@ -5,10 +5,10 @@
 
 #include <sstream>
 
-#include "nplab/util/atomic_file.h"
 #include "guarded.h"
 #include "nplab/data/csv.h"
-#include "nplab/session.h"
+#include "nplab/facade/session.h"
+#include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
@@ -46,7 +46,8 @@ Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& 
   });
 }
 
-Status write_points_csv(const std::filesystem::path& path, const std::vector<ContextPoint>& points) {
+Status write_points_csv(const std::filesystem::path& path,
+                        const std::vector<ContextPoint>& points) {
   return detail::guarded<std::monostate>("exporting points", [&] {
     const int dim_x = points.empty() ? 1 : static_cast<int>(points.front().x.size());
     const int dim_y = points.empty() ? 1 : static_cast<int>(points.front().y.size());
@@ -56,9 +57,10 @@ Status write_points_csv(const std::filesystem::path& path, const std::vector<Con
     for (size_t i = 0; i < points.size(); ++i) {
       const auto& point = points[i];
       if (static_cast<int>(point.x.size()) != dim_x || static_cast<int>(point.y.size()) != dim_y) {
-        throw InvalidArgument("points[" + std::to_string(i) + "]: sizes differ from the first "
-                              "point's (dim_x " + std::to_string(dim_x) + ", dim_y " +
-                              std::to_string(dim_y) + ")");
+        throw InvalidArgument("points[" + std::to_string(i) +
+                              "]: sizes differ from the first "
+                              "point's (dim_x " +
+                              std::to_string(dim_x) + ", dim_y " + std::to_string(dim_y) + ")");
       }
       const char* separator = "";
       for (const auto* values : {&point.x, &point.y}) {

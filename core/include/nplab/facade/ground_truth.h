@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 namespace nplab {
 

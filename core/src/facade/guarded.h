@@ -7,7 +7,7 @@
 #include <exception>
 #include <string>
 
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 namespace nplab::detail {
 

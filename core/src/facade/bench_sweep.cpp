@@ -1,4 +1,4 @@
-#include "nplab/benchmarks.h"
+#include "nplab/facade/bench_sweep.h"
 
 #include <c10/util/Exception.h>
 
@@ -13,8 +13,8 @@
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/models/registry.h"
-#include "nplab/runtime.h"
 #include "nplab/util/checks.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab {
 

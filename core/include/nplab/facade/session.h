@@ -31,9 +31,9 @@
 #include <variant>
 #include <vector>
 
-#include "nplab/explorer.h"
-#include "nplab/explorer_images.h"
-#include "nplab/ground_truth.h"
+#include "nplab/facade/explorer.h"
+#include "nplab/facade/explorer_images.h"
+#include "nplab/facade/ground_truth.h"
 
 namespace nplab {
 
@@ -97,8 +97,8 @@ Outcome<Session> load_session(const std::filesystem::path& path);
 
 /// Context points from a CSV file of dim_x + dim_y numeric columns (an optional header line,
 /// '#' comments). A bad row is reported as "FILE:LINE: what is wrong".
-Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& path,
-                                                   int dim_x = 1, int dim_y = 1);
+Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& path, int dim_x = 1,
+                                                   int dim_y = 1);
 /// Writes the points under the header "x,y" (1D) or "x0,x1,..,y0,..", atomically.
 Status write_points_csv(const std::filesystem::path& path, const std::vector<ContextPoint>& points);
 

@@ -1,4 +1,4 @@
-#include "nplab/explorer.h"
+#include "nplab/facade/explorer.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -12,14 +12,14 @@
 #include <sstream>
 
 #include "guarded.h"
-#include "nplab/explorer_images.h"
+#include "nplab/facade/explorer_images.h"
 #include "nplab/models/neural_process.h"
 #include "nplab/models/registry.h"
-#include "nplab/runtime.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/train/task_data.h"
 #include "nplab/util/checks.h"
 #include "nplab/util/input_file.h"
+#include "nplab/util/runtime.h"
 
 namespace nplab {
 namespace {

@@ -1,4 +1,4 @@
-#include "nplab/ground_truth.h"
+#include "nplab/facade/ground_truth.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
