@@ -32,7 +32,8 @@ const std::map<QString, QColor>& model_colours() {
 /// For series that are not models, in order of appearance.
 const QList<QColor>& extra_palette() {
   static const QList<QColor> colours{QColor(227, 119, 194), QColor(188, 189, 34),
-                                     QColor(127, 127, 127), QColor(23, 190, 207)};
+                                     QColor(127, 127, 127), QColor(23, 190, 207),
+                                     QColor(31, 119, 180),  QColor(44, 160, 44)};
   return colours;
 }
 

@@ -1,11 +1,10 @@
 #include "bench_figure.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <qcustomplot.h>
 
+#include <QFileInfo>
+#include <algorithm>
 #include <cmath>
-#include <optional>
 #include <set>
 
 #include "bench_chart.h"
@@ -15,126 +14,163 @@
 namespace nplab::ui {
 namespace {
 
+using bench::CsvKind;
+using bench::RunStatus;
+
 constexpr double kBytesPerMiB = 1024.0 * 1024.0;
 constexpr double kMicrosPerMs = 1000.0;
 constexpr double kPngScale = 2.0;
 
-// The headers `nplab-cli bench` writes (app/cli/bench_command.cpp).
-const QString kMemoryHeader = QStringLiteral("model,n,targets,peak_bytes,status");
-const QString kUpdateHeader = QStringLiteral("model,n,new,update_us");
-const QString kCmabHeader = QStringLiteral("n,update_us,condition_peak_bytes");
-
-/// Why a row cannot be read, "file:line: ...".
-struct RowError {
-  QString message;
-};
-
-/// Reads one data row, or throws RowError.
-class RowReader {
+/// Collects the samples and notes of one file.
+class TableBuilder {
  public:
-  RowReader(const QString& file, int line, const QStringList& fields)
-      : where_(QStringLiteral("%1:%2").arg(file).arg(line)), fields_(fields) {}
+  TableBuilder(CsvKind kind, QString file) : file_(std::move(file)) { table_.kind = kind; }
 
-  const QString& where() const { return where_; }
-  QString text(int column) const { return fields_[column].trimmed(); }
-
-  /// A context size: a whole number of at least 1.
-  double size(int column) const {
-    bool ok = false;
-    const auto value = text(column).toLongLong(&ok);
-    if (!ok || value < 1) fail(column, "is not a context size (a whole number ≥ 1)");
-    return static_cast<double>(value);
+  void add(int panel, const QString& series, double n, double value, bool predicted = false) {
+    table_.samples.push_back({series, panel, n, value, predicted});
   }
-
-  /// A finite number ≥ 0; "nan" (a failed run) gives nullopt.
-  std::optional<double> measurement(int column) const {
-    if (text(column).compare("nan", Qt::CaseInsensitive) == 0) return std::nullopt;
-    bool ok = false;
-    const double value = text(column).toDouble(&ok);
-    if (!ok || !std::isfinite(value) || value < 0) fail(column, "is not a measurement (≥ 0)");
-    return value;
+  /// A value measured (or predicted, when `status` is Skipped); a failed row is noted instead.
+  /// Returns whether the row is drawn.
+  bool add_row(int panel, const std::string& series, std::int64_t n, double value, RunStatus status,
+               const std::string& error) {
+    if (status == RunStatus::Failed) {
+      note(series, n, error);
+      return false;
+    }
+    if (std::isnan(value)) return false;  // not measured (a CUDA-only column on a CPU run)
+    add(panel, QString::fromStdString(series), static_cast<double>(n), value,
+        status == RunStatus::Skipped);
+    return true;
   }
-
-  [[noreturn]] void fail(int column, const char* why) const {
-    throw RowError{QStringLiteral("%1: '%2' %3").arg(where_, text(column), QString::fromUtf8(why))};
+  void note(const std::string& series, std::int64_t n, const std::string& error) {
+    table_.notes << QStringLiteral("%1: %2 at N = %3 failed (%4), not drawn")
+                        .arg(file_, QString::fromStdString(series))
+                        .arg(n)
+                        .arg(QString::fromStdString(error.empty() ? "no reason given" : error));
   }
+  void set_subject(const QString& subject) { table_.subject = subject; }
+  BenchTable take() { return std::move(table_); }
 
  private:
-  QString where_;
-  QStringList fields_;
+  QString file_;
+  BenchTable table_;
 };
 
-void read_memory_row(const RowReader& row, BenchTable& table) {
-  const QString model = row.text(0);
-  const double n = row.size(1);
-  row.size(2);  // targets: checked, not drawn
-  const auto bytes = row.measurement(3);
-  const QString status = row.text(4);
-  if (status.startsWith("error")) {
-    table.notes << QStringLiteral("%1: %2 at N = %3 failed (%4), not drawn")
-                       .arg(row.where(), model)
-                       .arg(n)
-                       .arg(status);
-    return;
-  }
-  if (status != "ok" && status != "skipped") row.fail(4, "is not a status (ok, skipped, error…)");
-  if (!bytes) row.fail(3, "is not a byte count");
-  table.samples.push_back({model, 0, n, *bytes / kBytesPerMiB, status == "skipped"});
-}
-
-/// An update row, kept until every row is read: the series' names depend on all of them.
-struct UpdateRow {
-  QString model;
-  double n = 0;
-  double new_points = 0;
-  double ms = 0;
-};
-
-void read_update_row(const RowReader& row, BenchTable& table, std::vector<UpdateRow>& rows) {
-  const QString model = row.text(0);
-  const double n = row.size(1);
-  const double new_points = row.size(2);
-  const auto micros = row.measurement(3);
-  if (!micros) {
-    table.notes << QStringLiteral("%1: %2 at N = %3 failed (nan), not drawn")
-                       .arg(row.where(), model)
-                       .arg(n);
-    return;
-  }
-  rows.push_back({model, n, new_points, *micros / kMicrosPerMs});
-}
-
-/// One curve per model, or per model and update size when the file has several sizes.
-void add_update_samples(const std::vector<UpdateRow>& rows, BenchTable& table) {
-  std::set<double> sizes;
+void add_update_samples(const std::vector<bench::UpdateRow>& rows, TableBuilder& table) {
+  // One curve per model, or per model and update size when the file has several sizes.
+  std::set<std::int64_t> sizes;
   for (const auto& row : rows) sizes.insert(row.new_points);
   for (const auto& row : rows) {
-    const QString series =
-        sizes.size() > 1 ? QStringLiteral("%1 (+%2)").arg(row.model).arg(row.new_points)
-                         : row.model;
-    table.samples.push_back({series, 0, row.n, row.ms, false});
+    const std::string series =
+        sizes.size() > 1 ? row.model + " (+" + std::to_string(row.new_points) + ")" : row.model;
+    table.add_row(0, series, row.n, row.update_us / kMicrosPerMs, row.status, row.error);
   }
 }
 
-void read_cmab_row(const RowReader& row, BenchTable& table) {
-  const double n = row.size(0);
-  const auto micros = row.measurement(1);
-  const auto bytes = row.measurement(2);
-  if (!micros) row.fail(1, "is not a time");
-  if (!bytes) row.fail(2, "is not a byte count");
-  table.samples.push_back({QStringLiteral("CMAB"), 0, n, *micros / kMicrosPerMs, false});
-  table.samples.push_back({QStringLiteral("CMAB"), 1, n, *bytes / kBytesPerMiB, false});
+/// One curve per column. The file is about one model (the panels' titles name it); a file with
+/// several keeps the model in each curve's name.
+void add_scale_samples(const std::vector<bench::ScaleRow>& rows, TableBuilder& table) {
+  std::set<std::string> models;
+  for (const auto& row : rows) models.insert(row.model);
+  const bool one_model = models.size() == 1;
+  if (one_model) table.set_subject(QString::fromStdString(*models.begin()));
+  for (const auto& row : rows) {
+    const auto series = [&](const char* what) {
+      return one_model ? std::string(what) : row.model + " " + what;
+    };
+    if (row.status == RunStatus::Failed) {
+      table.note(row.model, row.n, row.error);
+      continue;
+    }
+    table.add_row(1, series("conditioning peak"), row.n, row.condition_peak_bytes / kBytesPerMiB,
+                  row.status, row.error);
+    if (row.status != RunStatus::Ok) continue;  // a skipped size has no times
+    table.add_row(0, series("update"), row.n, row.update_us / kMicrosPerMs, row.status, {});
+    table.add_row(0, series("update + prepare"), row.n, row.update_prepare_us / kMicrosPerMs,
+                  row.status, {});
+    table.add_row(0, series("update + query"), row.n, row.update_query_us / kMicrosPerMs,
+                  row.status, {});
+    table.add_row(0, series("update + prepare, CUDA graph"), row.n,
+                  row.graph_update_prepare_us / kMicrosPerMs, row.status, {});
+    table.add_row(1, series("state"), row.n, row.state_bytes / kBytesPerMiB, row.status, {});
+  }
 }
 
-QList<BenchChart::Panel> panels_of(BenchTable::Kind kind) {
+QString attention_subject(const std::vector<bench::AttentionRow>& rows) {
+  const bool self =
+      std::all_of(rows.begin(), rows.end(), [](const auto& row) { return row.queries == row.n; });
+  if (self) return QObject::tr("self-attention");
+  const bool same = std::all_of(rows.begin(), rows.end(), [&](const auto& row) {
+    return row.queries == rows.front().queries;
+  });
+  return same ? QObject::tr("%1 queries").arg(rows.front().queries) : QString();
+}
+
+BenchTable table_of(const bench::BenchCsv& csv, const QString& file) {
+  TableBuilder table(csv.kind, file);
+  switch (csv.kind) {
+    case CsvKind::Cmab:
+      for (const auto& row : csv.cmab) {
+        table.add_row(0, "CMAB", row.n, row.update_us / kMicrosPerMs, RunStatus::Ok, {});
+        table.add_row(1, "CMAB", row.n, row.condition_peak_bytes / kBytesPerMiB, RunStatus::Ok, {});
+      }
+      break;
+    case CsvKind::Memory:
+      for (const auto& row : csv.memory) {
+        table.add_row(0, row.model, row.n, row.peak_bytes / kBytesPerMiB, row.status, row.error);
+      }
+      break;
+    case CsvKind::Update:
+      add_update_samples(csv.update, table);
+      break;
+    case CsvKind::Scale:
+      add_scale_samples(csv.scale, table);
+      break;
+    case CsvKind::Attention:
+      table.set_subject(attention_subject(csv.attention));
+      for (const auto& row : csv.attention) {
+        if (table.add_row(0, row.mode, row.n, row.peak_bytes / kBytesPerMiB, row.status,
+                          row.error) &&
+            row.status == RunStatus::Ok) {
+          table.add_row(1, row.mode, row.n, row.seconds * kMicrosPerMs, row.status, {});
+        }
+      }
+      break;
+    case CsvKind::Sweep:
+      for (const auto& row : csv.sweep) {
+        if (table.add_row(0, row.model, row.n, row.peak_bytes / kBytesPerMiB, row.status,
+                          row.error)) {
+          table.add_row(1, row.model, row.n, row.update_us / kMicrosPerMs, row.status, {});
+        }
+      }
+      break;
+  }
+  return table.take();
+}
+
+QList<BenchChart::Panel> panels_of(CsvKind kind, const QString& subject = {}) {
+  const auto titled = [&](const QString& title) {
+    return subject.isEmpty() ? title : QStringLiteral("%1: %2").arg(subject, title);
+  };
   switch (kind) {
-    case BenchTable::Kind::Memory:
+    case CsvKind::Memory:
       return {{QObject::tr("Memory of condition + predict"), QObject::tr("peak memory (MiB)")}};
-    case BenchTable::Kind::Update:
+    case CsvKind::Update:
       return {{QObject::tr("Time to add points"), QObject::tr("time of one update (ms)")}};
-    case BenchTable::Kind::Cmab:
+    case CsvKind::Cmab:
       return {{QObject::tr("CMAB: time of one update"), QObject::tr("time (ms)")},
               {QObject::tr("CMAB: memory of conditioning"), QObject::tr("peak memory (MiB)")}};
+    case CsvKind::Scale:
+      return {{titled(QObject::tr("time of a one-point edit")), QObject::tr("time (ms)")},
+              {titled(QObject::tr("memory as the context grows")), QObject::tr("memory (MiB)")}};
+    case CsvKind::Attention:
+      return {{subject.isEmpty() ? QObject::tr("Kernel attention: peak memory")
+                                 : QObject::tr("Kernel attention, %1: peak memory").arg(subject),
+               QObject::tr("peak memory (MiB)")},
+              {QObject::tr("Kernel attention: time of one call"), QObject::tr("time (ms)")}};
+    case CsvKind::Sweep:
+      return {{QObject::tr("Memory of condition + predict"), QObject::tr("peak memory (MiB)")},
+              {QObject::tr("Time to add a point"), QObject::tr("time of one update (ms)")}};
   }
   return {};
 }
@@ -142,63 +178,18 @@ QList<BenchChart::Panel> panels_of(BenchTable::Kind kind) {
 }  // namespace
 
 std::variant<BenchTable, QString> read_bench_csv(const QString& path) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-    return QStringLiteral("%1: %2").arg(path, file.errorString());
-  }
+  const auto csv = load_bench_csv(path.toStdString());
+  if (!csv.ok()) return QString::fromStdString(csv.error());
   const QString name = QFileInfo(path).fileName();
-  BenchTable table;
-  std::vector<UpdateRow> update_rows;
-  int columns = 0;
-  int line = 0;
-  try {
-    while (!file.atEnd()) {
-      const QString text = QString::fromUtf8(file.readLine()).trimmed();
-      ++line;
-      if (line == 1) {
-        if (text == kMemoryHeader) {
-          table.kind = BenchTable::Kind::Memory;
-        } else if (text == kUpdateHeader) {
-          table.kind = BenchTable::Kind::Update;
-        } else if (text == kCmabHeader) {
-          table.kind = BenchTable::Kind::Cmab;
-        } else {
-          return QStringLiteral("%1:1: '%2' is not the header of a benchmark CSV (expected "
-                                "\"%3\", \"%4\" or \"%5\")")
-              .arg(name, text, kMemoryHeader, kUpdateHeader, kCmabHeader);
-        }
-        columns = static_cast<int>(text.count(',')) + 1;
-        continue;
-      }
-      if (text.isEmpty()) continue;
-      const auto fields = text.split(',');
-      if (fields.size() != columns) {
-        return QStringLiteral("%1:%2: %3 fields, expected %4")
-            .arg(name)
-            .arg(line)
-            .arg(fields.size())
-            .arg(columns);
-      }
-      const RowReader row(name, line, fields);
-      switch (table.kind) {
-        case BenchTable::Kind::Memory: read_memory_row(row, table); break;
-        case BenchTable::Kind::Update: read_update_row(row, table, update_rows); break;
-        case BenchTable::Kind::Cmab: read_cmab_row(row, table); break;
-      }
-    }
-  } catch (const RowError& error) {
-    return error.message;
-  }
-  add_update_samples(update_rows, table);
-  if (line == 0) return QStringLiteral("%1: empty file").arg(name);
+  auto table = table_of(csv.value(), name);
   if (table.samples.empty()) {
-    return QStringLiteral("%1:%2: no rows to draw").arg(name).arg(line);
+    return QStringLiteral("%1: no rows to draw (%2)").arg(name, table.notes.join("; "));
   }
   return table;
 }
 
-QSize default_figure_size(BenchTable::Kind kind) {
-  return kind == BenchTable::Kind::Cmab ? QSize(1800, 900) : QSize(1200, 900);
+QSize default_figure_size(CsvKind kind) {
+  return panels_of(kind).size() > 1 ? QSize(1800, 900) : QSize(1200, 900);
 }
 
 QString write_bench_figure(const BenchTable& table, const QString& out_path, QSize size) {
@@ -206,7 +197,7 @@ QString write_bench_figure(const BenchTable& table, const QString& out_path, QSi
   const QSize layout = halves ? size / 2 : size;
   QCustomPlot plot;  // never shown
   plot.resize(layout);
-  BenchChart chart(plot, panels_of(table.kind));
+  BenchChart chart(plot, panels_of(table.kind, table.subject));
   for (const auto& sample : table.samples) {
     if (sample.predicted) {
       chart.add_predicted(sample.panel, sample.series, sample.n, sample.value);

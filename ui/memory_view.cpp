@@ -11,8 +11,6 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
-#include <QTextStream>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <map>
@@ -20,6 +18,7 @@
 
 #include "bench_chart.h"
 #include "function_plot.h"
+#include "nplab/facade/bench_files.h"
 #include "plot_export.h"
 #include "theme.h"
 
@@ -149,8 +148,9 @@ void MemoryView::build_controls() {
   auto* export_csv_button = new QPushButton(tr("Export data (CSV)…"), this);
   export_csv_button->setObjectName("exportCsvButton");
   export_plot_button->setToolTip(tr("Save the three plots as PNG, PDF or SVG"));
-  export_csv_button->setToolTip(tr("Save every measured point: model, N, status, peak bytes, "
-                                   "update time, error"));
+  export_csv_button->setToolTip(
+      tr("Save every measured point (model, N, status, peak bytes, "
+         "state bytes, times) as a CSV that nplab --plot draws"));
   footer->addWidget(export_plot_button);
   footer->addWidget(export_csv_button);
   layout->addLayout(footer);
@@ -420,22 +420,7 @@ void MemoryView::annotate() {
 }
 
 QString MemoryView::export_csv(const QString& path) const {
-  QSaveFile file(path);  // written to a temporary file, renamed on commit
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-    return tr("%1: %2").arg(path, file.errorString());
-  }
-  QTextStream out(&file);
-  out << "model,n,status,peak_bytes,update_us,error\n";
-  for (const auto& point : results_) {
-    QString error = QString::fromStdString(point.error);
-    error.replace(',', ';').replace('\n', ' ');
-    out << QString::fromStdString(point.model) << ',' << point.n << ',' << to_string(point.status)
-        << ',' << point.peak_bytes << ',' << QString::number(point.update_us, 'g', 10) << ','
-        << error << '\n';
-  }
-  out.flush();
-  if (!file.commit()) return tr("%1: %2").arg(path, file.errorString());
-  return {};
+  return QString::fromStdString(save_sweep_csv(path.toStdString(), results_));
 }
 
 }  // namespace nplab::ui

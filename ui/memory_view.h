@@ -70,7 +70,8 @@ class MemoryView : public QWidget {
   /// The texts drawn on the plots: crossover markers and predictions' notes.
   QStringList annotations() const;
 
-  /// Writes results() as CSV: model,n,status,peak_bytes,update_us,error. Returns why not, or "".
+  /// Writes results() as a sweep CSV (nplab/bench/bench_csv.h), which `nplab --plot` draws.
+  /// Returns why not, or "".
   QString export_csv(const QString& path) const;
 
  signals:

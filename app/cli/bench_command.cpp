@@ -1,5 +1,6 @@
 // nplab-cli bench: the single benchmarks (cmab, memory, update, scale, attention) and the wiring
-// of every bench subcommand; CSV writers in bench_csv.cpp, the report in bench_report.cpp.
+// of every bench subcommand; the CSV schema in nplab/bench/bench_csv.h, the report in
+// bench_report.cpp.
 
 #include <cmath>
 #include <cstdio>
@@ -8,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "bench_csv.h"
 #include "bench_report.h"
 #include "commands.h"
+#include "nplab/bench/bench_csv.h"
 #include "nplab/bench/cmab_bench.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/bench/scale_bench.h"
@@ -38,7 +39,7 @@ void run_cmab(const CmabArgs& args) {
   options.repeats = args.repeats;
   options.device = resolve_device(args.device);
   if (args.csv) {
-    write_cmab_header(std::cout);
+    bench::write_csv_header(std::cout, bench::CsvKind::Cmab);
   } else {
     std::cout << "CMAB on " << options.device.str() << ", update of " << args.new_points
               << " point(s), chunk " << args.chunk_size << "\n"
@@ -46,7 +47,7 @@ void run_cmab(const CmabArgs& args) {
   }
   bench::run_cmab_bench(options, [&](const bench::CmabBenchRow& row) {
     if (args.csv) {
-      write_cmab_row(std::cout, row);
+      bench::write_csv_row(std::cout, row);
     } else {
       std::printf("%10lld %11.1f %22lld %13lld\n", static_cast<long long>(row.n), row.update_us,
                   static_cast<long long>(row.condition_peak_bytes),
@@ -82,39 +83,47 @@ bench::ModelBenchOptions to_options(const ModelArgs& args) {
 void run_memory(const ModelArgs& args) {
   const auto options = to_options(args);
   if (args.csv) {
-    write_memory_header(std::cout);
+    bench::write_csv_header(std::cout, bench::CsvKind::Memory);
   } else {
     std::cout << "peak bytes of condition + predict on " << options.device.str() << "\n";
   }
   bench::run_memory_bench(options, [&](const bench::MemoryRow& row) {
     if (args.csv) {
-      write_memory_row(std::cout, row);
+      bench::write_csv_row(std::cout, row);
     } else {
-      std::printf(
-          "%-12s n=%-8lld targets=%-6lld %14lld bytes  %s\n", row.model.c_str(),
-          static_cast<long long>(row.n), static_cast<long long>(row.targets),
-          static_cast<long long>(row.peak_bytes),
-          row.status == "skipped" ? "skipped (predicted above the cap)" : row.status.c_str());
+      std::printf("%-12s n=%-8lld targets=%-6lld %14lld bytes  %s\n", row.model.c_str(),
+                  static_cast<long long>(row.n), static_cast<long long>(row.targets),
+                  static_cast<long long>(row.peak_bytes),
+                  row.status == bench::RunStatus::Skipped
+                      ? "skipped (predicted above the cap)"
+                      : bench::status_field(row.status, row.error).c_str());
       std::fflush(stdout);
     }
   });
 }
 
+/// The update CSV says "nan" for a failed run; stderr says why.
+void report_failed_update(const bench::UpdateRow& row) {
+  std::cerr << row.model << " n=" << row.n << ": " << bench::status_field(row.status, row.error)
+            << '\n';
+}
+
 void run_update(const ModelArgs& args) {
   const auto options = to_options(args);
   if (args.csv) {
-    write_update_header(std::cout);
+    bench::write_csv_header(std::cout, bench::CsvKind::Update);
   } else {
     std::cout << "median time of one update + a one-target prediction on " << options.device.str()
               << "\n";
   }
   bench::run_update_bench(options, [&](const bench::UpdateRow& row) {
     if (args.csv) {
-      write_update_row(std::cout, row);
+      bench::write_csv_row(std::cout, row);
+      if (row.status != bench::RunStatus::Ok) report_failed_update(row);
     } else {
       std::printf("%-12s n=%-8lld new=%-4lld %12.1f us  %s\n", row.model.c_str(),
                   static_cast<long long>(row.n), static_cast<long long>(row.new_points),
-                  row.update_us, row.status.c_str());
+                  row.update_us, bench::status_field(row.status, row.error).c_str());
       std::fflush(stdout);
     }
   });
@@ -142,9 +151,9 @@ bench::ScaleBenchOptions to_options(const ScaleArgs& args) {
 }
 
 void print_scale_row(const bench::ScaleRow& row) {
-  if (row.status != "ok") {
+  if (row.status != bench::RunStatus::Ok) {
     std::printf("%-8s n=%-9lld %s\n", row.model.c_str(), static_cast<long long>(row.n),
-                row.status.c_str());
+                bench::status_field(row.status, row.error).c_str());
   } else {
     std::printf(
         "%-8s n=%-9lld condition %8.3f s %10.0f pts/s peak %11lld B | update %8.1f us"
@@ -169,14 +178,14 @@ void print_scale_row(const bench::ScaleRow& row) {
 void run_scale(const ScaleArgs& args) {
   const auto options = to_options(args);
   if (args.csv) {
-    write_scale_header(std::cout);
+    bench::write_csv_header(std::cout, bench::CsvKind::Scale);
   } else {
     std::cout << args.model << " on " << options.device.str() << ": conditioning, one-point edits "
               << "and queries as N grows (medians of " << args.repeats << ")\n";
   }
   bench::run_scale_bench(options, [&](const bench::ScaleRow& row) {
     if (args.csv) {
-      write_scale_row(std::cout, row);
+      bench::write_csv_row(std::cout, row);
     } else {
       print_scale_row(row);
     }
@@ -207,7 +216,7 @@ bench::AttentionBenchOptions to_options(const AttentionArgs& args) {
 void run_attention(const AttentionArgs& args) {
   const auto options = to_options(args);
   if (args.csv) {
-    write_attention_header(std::cout);
+    bench::write_csv_header(std::cout, bench::CsvKind::Attention);
   } else {
     std::cout << "TNP-KR kernel attention on " << options.device.str() << ", "
               << (args.queries == 0 ? std::string("self-attention (N queries)")
@@ -216,14 +225,15 @@ void run_attention(const AttentionArgs& args) {
   }
   bench::run_attention_bench(options, [&](const bench::AttentionRow& row) {
     if (args.csv) {
-      write_attention_row(std::cout, row);
+      bench::write_csv_row(std::cout, row);
     } else {
-      std::printf(
-          "%-5s n=%-9lld queries=%-9lld peak %13lld B (output %11lld B) %9.3f s  %s\n",
-          row.mode.c_str(), static_cast<long long>(row.n), static_cast<long long>(row.queries),
-          static_cast<long long>(row.peak_bytes), static_cast<long long>(row.output_bytes),
-          row.seconds,
-          row.status == "skipped" ? "skipped (predicted above the cap)" : row.status.c_str());
+      std::printf("%-5s n=%-9lld queries=%-9lld peak %13lld B (output %11lld B) %9.3f s  %s\n",
+                  row.mode.c_str(), static_cast<long long>(row.n),
+                  static_cast<long long>(row.queries), static_cast<long long>(row.peak_bytes),
+                  static_cast<long long>(row.output_bytes), row.seconds,
+                  row.status == bench::RunStatus::Skipped
+                      ? "skipped (predicted above the cap)"
+                      : bench::status_field(row.status, row.error).c_str());
       std::fflush(stdout);
     }
   });

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "bench_csv.h"
+#include "nplab/bench/bench_csv.h"
 #include "nplab/bench/cmab_bench.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/bench/scale_bench.h"
@@ -56,12 +56,12 @@ std::string ratio_line(const std::vector<Row>& rows, Value value, const std::str
   const Row* smallest = nullptr;
   const Row* largest = nullptr;
   for (const auto& row : rows) {
-    if (row.status != "ok") continue;
+    if (row.status != bench::RunStatus::Ok) continue;
     if (!smallest || row.n < smallest->n) smallest = &row;
     if (!largest || row.n > largest->n) largest = &row;
   }
   for (const auto& row : rows) {
-    if (row.status == "ok" && row.n == base_n) smallest = &row;
+    if (row.status == bench::RunStatus::Ok && row.n == base_n) smallest = &row;
   }
   if (!smallest || smallest == largest || value(*smallest) <= 0) return {};
   return "- " + what + ": N = " + std::to_string(largest->n) +
@@ -109,13 +109,13 @@ void run_bench_report(const BenchReportArgs& args) {
   cmab.device = device;
   {
     auto file = open_csv("cmab.csv");
-    write_cmab_header(file);
+    bench::write_csv_header(file, bench::CsvKind::Cmab);
     summary << "## One CMAB: single-point update and conditioning memory (`cmab.csv`)\n\n"
             << "| N | update µs | condition peak bytes |\n|---:|---:|---:|\n";
     double first_update = 0, last_update = 0, first_peak = 0, last_peak = 0;
     int64_t first_n = 0, last_n = 0;
     for (const auto& row :
-         bench::run_cmab_bench(cmab, [&](const auto& r) { write_cmab_row(file, r); })) {
+         bench::run_cmab_bench(cmab, [&](const auto& r) { bench::write_csv_row(file, r); })) {
       summary << "| " << row.n << " | " << format("%.1f", row.update_us) << " | "
               << row.condition_peak_bytes << " |\n";
       if (first_n == 0)
@@ -135,9 +135,9 @@ void run_bench_report(const BenchReportArgs& args) {
   scale.device = device;
   {
     auto file = open_csv("scale.csv");
-    write_scale_header(file);
+    bench::write_csv_header(file, bench::CsvKind::Scale);
     const auto rows =
-        bench::run_scale_bench(scale, [&](const auto& r) { write_scale_row(file, r); });
+        bench::run_scale_bench(scale, [&](const auto& r) { bench::write_csv_row(file, r); });
     summary << "## CMANP as the context grows (`scale.csv`)\n\n"
             << "update = the state change of one new point; +prepare = with the latent stack "
                "recomputed (what an edit costs before the next query); query = "
@@ -145,8 +145,9 @@ void run_bench_report(const BenchReportArgs& args) {
             << "| N | condition s | points/s | condition peak MiB | update µs | update+prepare µs "
                "| query µs | update+query µs |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& row : rows) {
-      if (row.status != "ok") {
-        summary << "| " << row.n << " | " << row.status << " | | | | | | |\n";
+      if (row.status != bench::RunStatus::Ok) {
+        summary << "| " << row.n << " | " << bench::status_field(row.status, row.error)
+                << " | | | | | | |\n";
         continue;
       }
       summary << "| " << row.n << " | " << format("%.3f", row.condition_seconds) << " | "
@@ -168,7 +169,7 @@ void run_bench_report(const BenchReportArgs& args) {
                    "conditioning peak memory (against 1,000 points, one full chunk)", 1000)
             << "\n";
     const bool graphed = std::any_of(rows.begin(), rows.end(), [](const auto& row) {
-      return row.status == "ok" && !std::isnan(row.graph_update_prepare_us);
+      return row.status == bench::RunStatus::Ok && !std::isnan(row.graph_update_prepare_us);
     });
     const auto graph_failure = std::find_if(
         rows.begin(), rows.end(), [](const auto& row) { return !row.graph_error.empty(); });
@@ -178,7 +179,7 @@ void run_bench_report(const BenchReportArgs& args) {
                  "(`graph_update_prepare_us`), against the eager path:\n\n"
               << "| N | eager µs | CUDA graph µs | eager / graph |\n|---:|---:|---:|---:|\n";
       for (const auto& row : rows) {
-        if (row.status != "ok" || std::isnan(row.graph_update_prepare_us)) continue;
+        if (row.status != bench::RunStatus::Ok || std::isnan(row.graph_update_prepare_us)) continue;
         summary << "| " << row.n << " | " << format("%.1f", row.update_prepare_us) << " | "
                 << format("%.1f", row.graph_update_prepare_us) << " | "
                 << format("%.2f", row.update_prepare_us / row.graph_update_prepare_us) << " |\n";
@@ -195,14 +196,14 @@ void run_bench_report(const BenchReportArgs& args) {
   models.device = device;
   {
     auto file = open_csv("memory.csv");
-    write_memory_header(file);
+    bench::write_csv_header(file, bench::CsvKind::Memory);
     summary << "## Peak memory of condition + predict(" << models.targets
             << ") (`memory.csv`; plot: `nplab --plot memory.csv --out memory.png`)\n\n"
             << "| model | N | peak MiB | status |\n|---|---:|---:|---|\n";
     for (const auto& row :
-         bench::run_memory_bench(models, [&](const auto& r) { write_memory_row(file, r); })) {
+         bench::run_memory_bench(models, [&](const auto& r) { bench::write_csv_row(file, r); })) {
       summary << "| " << row.model << " | " << row.n << " | " << mib(row.peak_bytes) << " | "
-              << row.status << " |\n";
+              << bench::status_field(row.status, row.error) << " |\n";
     }
     summary << "\n";
   }
@@ -212,14 +213,16 @@ void run_bench_report(const BenchReportArgs& args) {
   models.repeats = quick ? 3 : 5;
   {
     auto file = open_csv("update.csv");
-    write_update_header(file);
+    bench::write_csv_header(file, bench::CsvKind::Update);
     summary << "## One-point update + one-target prediction (`update.csv`; plot: `nplab --plot "
                "update.csv --out update.png`)\n\n"
             << "| model | N | µs |\n|---|---:|---:|\n";
     for (const auto& row :
-         bench::run_update_bench(models, [&](const auto& r) { write_update_row(file, r); })) {
+         bench::run_update_bench(models, [&](const auto& r) { bench::write_csv_row(file, r); })) {
       summary << "| " << row.model << " | " << row.n << " | "
-              << (row.status == "ok" ? format("%.1f", row.update_us) : row.status) << " |\n";
+              << (row.status == bench::RunStatus::Ok ? format("%.1f", row.update_us)
+                                                     : bench::status_field(row.status, row.error))
+              << " |\n";
     }
     summary << "\n";
   }
@@ -227,16 +230,17 @@ void run_bench_report(const BenchReportArgs& args) {
   const auto attention_section = [&](const std::string& name, const std::string& title,
                                      bench::AttentionBenchOptions options) {
     auto file = open_csv(name);
-    write_attention_header(file);
+    bench::write_csv_header(file, bench::CsvKind::Attention);
     const auto rows =
-        bench::run_attention_bench(options, [&](const auto& r) { write_attention_row(file, r); });
+        bench::run_attention_bench(options, [&](const auto& r) { bench::write_csv_row(file, r); });
     summary << "## " << title << " (`" << name << "`)\n\n"
             << "| mode | N | queries | peak MiB | of which output MiB | s | status |\n"
             << "|---|---:|---:|---:|---:|---:|---|\n";
     for (const auto& row : rows) {
       summary << "| " << row.mode << " | " << row.n << " | " << row.queries << " | "
               << mib(row.peak_bytes) << " | " << mib(row.output_bytes) << " | "
-              << format("%.3f", row.seconds) << " | " << row.status << " |\n";
+              << format("%.3f", row.seconds) << " | " << bench::status_field(row.status, row.error)
+              << " |\n";
     }
     summary << "\n";
     for (const auto& mode : options.modes) {

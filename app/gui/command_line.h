@@ -6,7 +6,6 @@
 #include <QCommandLineParser>
 #include <QSize>
 #include <QString>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +17,8 @@ struct GuiOptions {
   QCommandLineOption screenshot{
       "screenshot", "Render the window to FILE (PNG) once the view has settled, then exit.",
       "FILE"};
-  QCommandLineOption view{"view", "The view to show: functions, images, memory or stream.",
-                          "VIEW", "functions"};
+  QCommandLineOption view{"view", "The view to show: functions, images, memory or stream.", "VIEW",
+                          "functions"};
   QCommandLineOption demo{
       "demo",
       "Functions view: reveal points of the hidden function, show the truth and the oracle. "
@@ -53,16 +52,15 @@ struct GuiOptions {
       "NPLAB_MODELS. By default: ./models, then beside the program, then its share/nplab/models.",
       "DIR"};
   QCommandLineOption session{"session", "Open a saved session (.nplab.json).", "FILE"};
-  QCommandLineOption size{"size",
-                          "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.",
-                          "WxH"};
+  QCommandLineOption size{
+      "size", "The window size, e.g. 1600x900; with --plot, the PNG's size in pixels.", "WxH"};
   QCommandLineOption theme{
       "theme", "system, light or dark, for this run (the View menu's choice is remembered).",
       "THEME"};
   QCommandLineOption plot{
       "plot",
-      "Draw a benchmark CSV (nplab-cli bench memory, update or cmab --csv, or the Memory view's "
-      "Export data) into --out, then exit; no window is shown.",
+      "Draw a benchmark CSV (any nplab-cli bench --csv or bench report file, or the Memory "
+      "view's Export data) into --out, then exit; no window is shown.",
       "CSV"};
   QCommandLineOption out{"out", "The figure --plot writes: .png, .pdf or .svg.", "FILE"};
   QCommandLineOption latency{

@@ -7,12 +7,12 @@
 #include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <algorithm>
 #include <variant>
 
 #include "bench_figure.h"
 
+using nplab::bench::CsvKind;
 using nplab::ui::BenchTable;
 
 namespace {
@@ -51,7 +51,7 @@ class BenchFigureTest : public QObject {
                                           "tnpd,64,256,1048576,ok\n"
                                           "tnpd,4096,256,4294967296,skipped\n"
                                           "lbanp,64,256,0,error: out of memory\n"));
-    QCOMPARE(table.kind, BenchTable::Kind::Memory);
+    QCOMPARE(table.kind, CsvKind::Memory);
     QCOMPARE(table.samples.size(), size_t{3});
     QCOMPARE(table.samples[0].series, QString("cmanp"));
     QCOMPARE(table.samples[0].value, 2.0);  // MiB
@@ -59,7 +59,8 @@ class BenchFigureTest : public QObject {
     QVERIFY(table.samples[2].predicted);
     QCOMPARE(table.samples[2].n, 4096.0);
     QCOMPARE(table.notes.size(), 1);
-    QVERIFY2(table.notes[0].startsWith("memory.csv:5: lbanp"), qPrintable(table.notes[0]));
+    QVERIFY2(table.notes[0].startsWith("memory.csv: lbanp at N = 64 failed (out of memory)"),
+             qPrintable(table.notes[0]));
   }
 
   void update_csv_names_series_by_update_size_only_when_there_are_several() {
@@ -67,7 +68,7 @@ class BenchFigureTest : public QObject {
     const auto one_size = read_ok(write_file(dir, "one.csv",
                                              "model,n,new,update_us\ncmanp,64,1,1500\n"
                                              "cmanp,256,1,nan\n"));
-    QCOMPARE(one_size.kind, BenchTable::Kind::Update);
+    QCOMPARE(one_size.kind, CsvKind::Update);
     QCOMPARE(one_size.samples.size(), size_t{1});
     QCOMPARE(one_size.samples[0].series, QString("cmanp"));
     QCOMPARE(one_size.samples[0].value, 1.5);  // ms
@@ -80,14 +81,57 @@ class BenchFigureTest : public QObject {
 
   void cmab_csv_fills_two_panels() {
     QTemporaryDir dir;
-    const auto table = read_ok(write_file(dir, "cmab.csv",
-                                          "n,update_us,condition_peak_bytes\n100,300,1048576\n"));
-    QCOMPARE(table.kind, BenchTable::Kind::Cmab);
+    const auto table =
+        read_ok(write_file(dir, "cmab.csv", "n,update_us,condition_peak_bytes\n100,300,1048576\n"));
+    QCOMPARE(table.kind, CsvKind::Cmab);
     QCOMPARE(table.samples.size(), size_t{2});
     QCOMPARE(table.samples[0].panel, 0);
     QCOMPARE(table.samples[0].value, 0.3);
     QCOMPARE(table.samples[1].panel, 1);
     QCOMPARE(table.samples[1].value, 1.0);
+  }
+
+  void scale_csv_draws_edit_times_and_memory_leaving_out_what_was_not_measured() {
+    QTemporaryDir dir;
+    const QByteArray header =
+        "model,n,condition_s,points_per_s,condition_peak_bytes,state_bytes,update_us,"
+        "update_prepare_us,targets,query_us,update_query_us,graph_update_prepare_us,status\n";
+    const auto table =
+        read_ok(write_file(dir, "scale.csv",
+                           header + "cmanp,100,0.01,10000,1048576,524288,200,900,400,"
+                                    "300,1300,nan,ok\n"
+                                    "cmanp,1000000,0,0,2097152,0,0,0,400,0,0,nan,"
+                                    "skipped\n"));
+    QCOMPARE(table.kind, CsvKind::Scale);
+    // Four values of the measured size (three times, no CUDA graph; two memories), and the
+    // skipped size's predicted conditioning peak.
+    QCOMPARE(table.samples.size(), size_t{6});
+    const auto last = table.samples.back();
+    QVERIFY(last.predicted);
+    QCOMPARE(last.panel, 1);
+    QCOMPARE(last.value, 2.0);
+  }
+
+  void attention_and_sweep_csvs_fill_memory_and_time_panels() {
+    QTemporaryDir dir;
+    const auto attention = read_ok(write_file(dir, "attention.csv",
+                                              "mode,n,queries,peak_bytes,output_bytes,seconds,"
+                                              "status\nscan,1000,64,1048576,16384,0.002,ok\n"
+                                              "full,1000,64,0,16384,0,error: out of memory\n"));
+    QCOMPARE(attention.kind, CsvKind::Attention);
+    QCOMPARE(attention.samples.size(), size_t{2});
+    QCOMPARE(attention.samples[1].panel, 1);
+    QCOMPARE(attention.samples[1].value, 2.0);  // ms
+    QCOMPARE(attention.notes.size(), 1);
+    const auto sweep = read_ok(write_file(dir, "sweep.csv",
+                                          "model,n,status,peak_bytes,state_bytes,condition_s,"
+                                          "update_us\ncmanp,64,ok,1048576,4096,0.01,3000\n"
+                                          "tnpd,1000000,skipped,4194304,0,9,5000\n"));
+    QCOMPARE(sweep.kind, CsvKind::Sweep);
+    QCOMPARE(sweep.samples.size(), size_t{4});
+    QCOMPARE(sweep.samples[1].value, 3.0);  // ms
+    QVERIFY(sweep.samples[2].predicted && sweep.samples[3].predicted);
+    QCOMPARE(nplab::ui::default_figure_size(CsvKind::Sweep), QSize(1800, 900));
   }
 
   void bad_files_are_refused_naming_file_and_line() {
@@ -101,7 +145,9 @@ class BenchFigureTest : public QObject {
     expect("n,update_us,condition_peak_bytes\n100,300,1\n-5,300,1\n", "bad.csv:3: '-5'");
     expect("model,n,new,update_us\ncmanp,64,1,fast\n", "bad.csv:2: 'fast'");
     expect("model,n,targets,peak_bytes,status\ncmanp,64,256,1,maybe\n", "bad.csv:2: 'maybe'");
-    expect("model,n,targets,peak_bytes,status\n", "bad.csv:1: no rows to draw");
+    expect("model,n,targets,peak_bytes,status\n", "bad.csv:1: no data rows");
+    expect("model,n,targets,peak_bytes,status\ncmanp,64,256,0,error: out of memory\n",
+           "bad.csv: no rows to draw (bad.csv: cmanp at N = 64 failed (out of memory)");
     expect("", "bad.csv: empty file");
     QVERIFY(read_error(dir.filePath("missing.csv")).contains("missing.csv"));
   }

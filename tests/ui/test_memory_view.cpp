@@ -14,7 +14,9 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <variant>
 
+#include "bench_figure.h"
 #include "memory_view.h"
 
 using nplab::ui::MemoryView;
@@ -153,8 +155,17 @@ class MemoryViewTest : public QObject {
     QVERIFY(file.open(QIODevice::ReadOnly));
     const auto lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 4);
-    QCOMPARE(lines[0], QString("model,n,status,peak_bytes,update_us,error"));
+    QCOMPARE(lines[0], QString("model,n,status,peak_bytes,state_bytes,condition_s,update_us"));
     QVERIFY(lines[3].startsWith("tnpd,200000,skipped,"));
+    // `nplab --plot` draws the export: both panels, the skipped size as a prediction.
+    const auto read = nplab::ui::read_bench_csv(csv);
+    if (const auto* error = std::get_if<QString>(&read)) QFAIL(qPrintable(*error));
+    const auto& table = std::get<nplab::ui::BenchTable>(read);
+    QCOMPARE(table.kind, nplab::bench::CsvKind::Sweep);
+    QCOMPARE(table.samples.size(), size_t{6});
+    QVERIFY(table.samples[4].predicted && table.samples[4].n == 200000.0);
+    QCOMPARE(nplab::ui::write_bench_figure(table, dir.filePath("memory.png"), QSize(900, 500)),
+             QString());
   }
 
   void a_device_that_is_not_here_measures_on_the_cpu_and_says_why() {

@@ -52,13 +52,6 @@ void validate(const ModelBenchOptions& options) {
 
 }  // namespace
 
-std::string error_status(const std::exception& error) {
-  std::string message = error.what();
-  message = message.substr(0, message.find('\n'));
-  std::replace(message.begin(), message.end(), ',', ';');  // keep the CSV well-formed
-  return "error: " + message;
-}
-
 double extrapolate_peak(int64_t n0, double bytes0, int64_t n1, double bytes1, int64_t n,
                         double min_exponent) {
   if (n1 == n0 || bytes0 <= 0 || bytes1 <= 0) return bytes1;
@@ -151,22 +144,23 @@ std::vector<MemoryRow> run_memory_bench(const ModelBenchOptions& options,
     std::vector<std::pair<int64_t, double>> measured;
     for (const auto n : sizes) {
       if (options.cancelled && options.cancelled()) return rows;
-      MemoryRow row{name, n, options.targets, 0, "ok"};
+      MemoryRow row{name, n, options.targets, 0, RunStatus::Ok, {}};
       if (measured.size() >= 2) {
         const auto& [n0, b0] = measured[measured.size() - 2];
         const auto& [n1, b1] = measured.back();
         const double predicted = extrapolate_peak(n0, b0, n1, b1, n);
         if (predicted > options.cap_bytes) {
           row.peak_bytes = static_cast<int64_t>(predicted);
-          row.status = "skipped";
+          row.status = RunStatus::Skipped;
         }
       }
-      if (row.status == "ok") {
+      if (row.status == RunStatus::Ok) {
         try {
           row.peak_bytes = probe.condition_and_predict(n).peak_bytes;
           measured.emplace_back(n, static_cast<double>(row.peak_bytes));
         } catch (const std::exception& error) {
-          row.status = error_status(error);
+          row.status = RunStatus::Failed;
+          row.error = error_message(error);
         }
       }
       rows.push_back(row);
@@ -184,11 +178,12 @@ std::vector<UpdateRow> run_update_bench(const ModelBenchOptions& options,
     ModelProbe probe(name, options);
     for (const auto n : options.sizes) {
       if (options.cancelled && options.cancelled()) return rows;
-      UpdateRow row{name, n, options.new_points, 0.0, "ok"};
+      UpdateRow row{name, n, options.new_points, 0.0, RunStatus::Ok, {}};
       try {
         row.update_us = probe.update_microseconds(n, TimingOptions{3, options.repeats});
       } catch (const std::exception& error) {
-        row.status = error_status(error);
+        row.status = RunStatus::Failed;
+        row.error = error_message(error);
       }
       rows.push_back(row);
       if (on_row) on_row(row);

@@ -87,12 +87,11 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
     row.model = options.model;
     row.n = n;
     row.targets = options.targets;
-    row.status = "ok";
     row.graph_error = graph_error;
     const double predicted = predicted_peak(measured, n);
     if (predicted > options.cap_bytes) {
       row.condition_peak_bytes = static_cast<int64_t>(predicted);
-      row.status = "skipped";
+      row.status = RunStatus::Skipped;
     } else {
       try {
         auto [xc, yc] = function_points(n, dim_x, dim_y, generator);
@@ -152,7 +151,8 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
             },
             timing, sync);
       } catch (const std::exception& error) {
-        row.status = error_status(error);
+        row.status = RunStatus::Failed;
+        row.error = error_message(error);
       }
     }
     rows.push_back(row);
@@ -183,12 +183,12 @@ std::vector<AttentionRow> run_attention_bench(
     std::vector<std::pair<int64_t, double>> measured;
     for (const auto n : sizes) {
       const int64_t query_count = options.queries == 0 ? n : options.queries;
-      AttentionRow row{options.modes[m], n, query_count, 0, 0, 0, "ok"};
+      AttentionRow row{options.modes[m], n, query_count, 0, 0, 0, RunStatus::Ok, {}};
       row.output_bytes = query_count * options.dim * static_cast<int64_t>(sizeof(float));
       const double predicted = predicted_peak(measured, n);
       if (predicted > options.cap_bytes) {
         row.peak_bytes = static_cast<int64_t>(predicted);
-        row.status = "skipped";
+        row.status = RunStatus::Skipped;
       } else {
         try {
           const auto context = at::randn({1, n, options.dim}, generator).to(options.device);
@@ -210,7 +210,8 @@ std::vector<AttentionRow> run_attention_bench(
           row.peak_bytes = scope.peak_bytes();
           measured.emplace_back(n, static_cast<double>(row.peak_bytes));
         } catch (const std::exception& error) {
-          row.status = error_status(error);
+          row.status = RunStatus::Failed;
+          row.error = error_message(error);
         }
       }
       rows.push_back(row);

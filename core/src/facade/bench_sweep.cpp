@@ -126,7 +126,7 @@ void sweep_model(const std::string& model, std::vector<std::int64_t> sizes,
       if (!measure(point)) return;
     } catch (const std::exception& error) {
       point.status = BenchStatus::Failed;
-      point.error = bench::error_status(error);
+      point.error = bench::error_message(error);
     }
     report(point);
   }
@@ -319,18 +319,6 @@ std::string sweep_conclusion(const std::vector<BenchPoint>& points, const std::s
 
 void install_memory_probe() {
   bench::install_cpu_memory_probe();
-}
-
-const char* to_string(BenchStatus status) {
-  switch (status) {
-    case BenchStatus::Ok:
-      return "ok";
-    case BenchStatus::Skipped:
-      return "skipped";
-    case BenchStatus::Failed:
-      break;
-  }
-  return "error";
 }
 
 }  // namespace nplab

@@ -9,6 +9,8 @@
 #include <functional>
 #include <vector>
 
+#include "nplab/bench/results.h"
+
 namespace nplab::bench {
 
 struct CmabBenchOptions {
@@ -20,15 +22,8 @@ struct CmabBenchOptions {
   c10::Device device{c10::kCPU};
 };
 
-struct CmabBenchRow {
-  int64_t n = 0;
-  double update_us = 0.0;
-  int64_t condition_peak_bytes = 0;
-  int64_t state_bytes = 0;
-};
-
 /// Runs the sweep; `on_row` (optional) sees each row as it completes.
-std::vector<CmabBenchRow> run_cmab_bench(const CmabBenchOptions& options,
-                                         const std::function<void(const CmabBenchRow&)>& on_row = {});
+std::vector<CmabBenchRow> run_cmab_bench(
+    const CmabBenchOptions& options, const std::function<void(const CmabBenchRow&)>& on_row = {});
 
 }  // namespace nplab::bench

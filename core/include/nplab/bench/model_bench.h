@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nplab/bench/results.h"
 #include "nplab/bench/timing.h"
 
 namespace nplab {
@@ -32,22 +33,6 @@ struct ModelBenchOptions {
   c10::Device device{c10::kCPU};
   /// Polled between runs; returning true stops the sweep (the GUI's Cancel).
   std::function<bool()> cancelled;
-};
-
-struct MemoryRow {
-  std::string model;
-  int64_t n = 0;
-  int64_t targets = 0;
-  int64_t peak_bytes = 0;  ///< measured, or the prediction when skipped
-  std::string status;      ///< "ok", "skipped" (predicted over the cap) or "error: ..."
-};
-
-struct UpdateRow {
-  std::string model;
-  int64_t n = 0;
-  int64_t new_points = 0;
-  double update_us = 0.0;
-  std::string status;
 };
 
 /// Peak bytes of condition(N) + predict(targets) for each model and N, smallest N first. A size
@@ -101,9 +86,6 @@ struct GrowthExponents {
   double update = 0.0;
 };
 GrowthExponents growth_exponents(const std::string& model);
-
-/// "error: " and the first line of the message, commas made semicolons: a CSV row's status.
-std::string error_status(const std::exception& error);
 
 /// Peak bytes predicted at `n` from two measured (n, bytes) points by a power law whose exponent
 /// is at least `min_exponent`.

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "nplab/bench/results.h"
+
 namespace nplab::bench {
 
 struct ScaleBenchOptions {
@@ -25,26 +27,6 @@ struct ScaleBenchOptions {
   uint64_t seed = 0;
   c10::Device device{c10::kCPU};
   std::function<bool()> cancelled;
-};
-
-struct ScaleRow {
-  std::string model;
-  int64_t n = 0;
-  double condition_seconds = 0;       ///< condition(N) + prepare, wall time
-  double points_per_second = 0;       ///< N / condition_seconds
-  int64_t condition_peak_bytes = 0;   ///< peak LibTorch bytes of condition(N) + prepare
-  double update_us = 0;               ///< median: update with one point (the state change only)
-  double update_prepare_us = 0;       ///< median: update + prepare (deferred work included)
-  /// median: the same update + prepare replayed as a CUDA graph (CMANP on a CUDA device in a
-  /// build with CUDA); NaN where not measured.
-  double graph_update_prepare_us = std::numeric_limits<double>::quiet_NaN();
-  /// Why the CUDA graph could not be captured or replayed, where it was tried; else empty.
-  std::string graph_error;
-  int64_t targets = 0;
-  double query_us = 0;                ///< median: predict(targets) from a prepared state
-  double update_query_us = 0;         ///< median: update + predict(targets), an edit's full cost
-  int64_t state_bytes = 0;            ///< ModelState::bytes() of the prepared N-point state
-  std::string status;                 ///< "ok", "skipped" or "error: ..."
 };
 
 /// One row per N, smallest first. Each timed edit starts from a clone of the same N-point state.
@@ -62,16 +44,6 @@ struct AttentionBenchOptions {
   double cap_bytes = 8.0 * (int64_t{1} << 30);
   uint64_t seed = 0;
   c10::Device device{c10::kCPU};
-};
-
-struct AttentionRow {
-  std::string mode;
-  int64_t n = 0;
-  int64_t queries = 0;
-  int64_t peak_bytes = 0;    ///< bytes allocated during one call (inputs made before), or predicted
-  int64_t output_bytes = 0;  ///< of which the output [1, queries, dim] itself
-  double seconds = 0;
-  std::string status;
 };
 
 /// Peak memory and time of one KernelAttention call: `queries` tokens (or all N) attend to N

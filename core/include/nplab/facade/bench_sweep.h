@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "nplab/bench/results.h"
 #include "nplab/facade/explorer.h"
 
 namespace nplab {
@@ -31,20 +32,11 @@ struct BenchSweepOptions {
 };
 
 /// Measured; predicted (too large or too slow to run: the values are the prediction); failed.
-enum class BenchStatus { Ok, Skipped, Failed };
-
-/// One model at one N: peak memory of one condition + predict, the bytes of the conditioned
-/// state, the time of that condition + predict and the median time of one update.
-struct BenchPoint {
-  std::string model;
-  std::int64_t n = 0;
-  BenchStatus status = BenchStatus::Ok;
-  std::int64_t peak_bytes = 0;
-  double update_us = 0;
-  std::string error;             ///< why it failed, or why it was predicted rather than run
-  std::int64_t state_bytes = 0;  ///< 0 when predicted
-  double condition_s = 0;
-};
+using BenchStatus = bench::RunStatus;
+/// One model at one N (nplab/bench/results.h): peak memory of one condition + predict, the bytes
+/// of the conditioned state, the time of that condition + predict and the median time of one
+/// update; `error` says why it failed or why it was predicted rather than run.
+using BenchPoint = bench::SweepRow;
 
 struct BenchSweepCallbacks {
   std::function<bool()> cancelled;                  ///< polled between runs
@@ -87,8 +79,5 @@ std::string sweep_conclusion(const std::vector<BenchPoint>& points,
 /// Starts counting LibTorch's CPU allocations (idempotent). Call at program start, before any
 /// tensor exists, so that CPU peak-memory figures count everything.
 void install_memory_probe();
-
-/// "ok", "skipped" or "error".
-const char* to_string(BenchStatus status);
 
 }  // namespace nplab

@@ -1,0 +1,30 @@
+# Every CSV that `nplab-cli bench` writes is drawn by `nplab --plot`: `bench report --quick`
+# writes one of each benchmark (cmab, scale, memory, update, attention), then each is plotted.
+# (The Memory view's export is plotted in test_memory_view.cpp.)
+# cmake -DCLI=nplab-cli -DNPLAB=nplab -DWORK=dir -P plot_every_bench_csv.cmake
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${CLI} bench report --quick --device cpu --out ${WORK}/report
+                RESULT_VARIABLE code ERROR_VARIABLE errors OUTPUT_QUIET)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "bench report failed (${code}):\n${errors}")
+endif()
+file(GLOB csvs ${WORK}/report/*.csv)
+list(LENGTH csvs count)
+if(count LESS 6)
+  message(FATAL_ERROR "bench report wrote ${count} CSV files, expected 6: ${csvs}")
+endif()
+foreach(csv ${csvs})
+  get_filename_component(stem ${csv} NAME_WE)
+  set(png ${WORK}/${stem}.png)
+  execute_process(COMMAND ${NPLAB} --plot ${csv} --out ${png} RESULT_VARIABLE code
+                  ERROR_VARIABLE errors OUTPUT_QUIET)
+  if(NOT code EQUAL 0 OR NOT EXISTS ${png})
+    message(FATAL_ERROR "nplab --plot ${csv} failed (${code}):\n${errors}")
+  endif()
+  file(READ ${png} signature LIMIT 4 HEX)
+  if(NOT signature STREQUAL "89504e47")
+    message(FATAL_ERROR "${png} is not a PNG")
+  endif()
+  message(STATUS "${stem}.csv -> ${stem}.png")
+endforeach()
