@@ -294,5 +294,33 @@ TEST_F(CheckpointErrors, CrashBetweenArchiveAndCardIsRepairedOnTheNextLoad) {
       << "no temporary file is left";
 }
 
+// Shipped checkpoints load parameters by name, and a resumed training run restores the
+// optimiser's state by parameter order: the models that share the latent decoder keep both.
+TEST(CheckpointLayout, LatentModelsKeepTheirParameterNamesInTheirOrder) {
+  const auto module_sequence = [](const std::string& name) {
+    auto config = default_config(name);
+    config["layers"] = 2;
+    std::vector<std::string> modules;
+    for (const auto& parameter : make_model(config)->named_parameters()) {
+      const auto module = parameter.key().substr(0, parameter.key().find('.'));
+      if (modules.empty() || modules.back() != module) modules.push_back(module);
+    }
+    return modules;
+  };
+  EXPECT_EQ(
+      module_sequence("cmanp"),
+      (std::vector<std::string>{"latents", "embedder", "query_embedder", "encoder0",
+                                "decoder_attention0", "decoder_feedforward0", "encoder1",
+                                "decoder_attention1", "decoder_feedforward1", "norm", "head"}));
+  EXPECT_EQ(
+      module_sequence("lbanp"),
+      (std::vector<std::string>{
+          "latents", "embedder", "query_embedder", "encoder_cross_attention0",
+          "encoder_cross_feedforward0", "encoder_self_attention0", "encoder_self_feedforward0",
+          "decoder_attention0", "decoder_feedforward0", "encoder_cross_attention1",
+          "encoder_cross_feedforward1", "encoder_self_attention1", "encoder_self_feedforward1",
+          "decoder_attention1", "decoder_feedforward1", "norm", "head"}));
+}
+
 }  // namespace
 }  // namespace nplab

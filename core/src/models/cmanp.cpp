@@ -53,19 +53,14 @@ CMANP::CMANP(const nlohmann::json& config)
   latents_ = register_parameter("latents", at::randn({num_latents_, d.d_model}));
   embedder_ =
       register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model, d.emb_depth));
-  query_embedder_ =
-      register_module("query_embedder", make_embedding_mlp(d.dim_x, d.d_model, d.emb_depth));
+  decoder_.register_query_embedder(*this, d);
   const CMABOptions block_options{d.d_model, d.d_model, d.heads, d.feedforward, block_latents_};
   for (int64_t l = 0; l < d.layers; ++l) {
     const auto suffix = std::to_string(l);
     encoder_.push_back(register_module("encoder" + suffix, CMAB(block_options)));
-    decoder_attention_.push_back(register_module("decoder_attention" + suffix,
-                                                 PreNormAttention(d.d_model, d.heads, d.d_model)));
-    decoder_feedforward_.push_back(register_module("decoder_feedforward" + suffix,
-                                                   PreNormFeedForward(d.d_model, d.feedforward)));
+    decoder_.register_layer(*this, d, l);
   }
-  norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d.d_model})));
-  head_ = register_module("head", make_predictor_head(d.d_model, d.feedforward, d.dim_y));
+  decoder_.register_head(*this, d);
 }
 
 nlohmann::json CMANP::config() const {
@@ -226,11 +221,7 @@ RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at:
 Prediction CMANP::do_predict(const ModelState& state, const at::Tensor& xt) {
   const auto& cmanp_state = dynamic_cast<const CMANPState&>(state);
   refresh_latents(cmanp_state);
-  auto x = query_embedder_->forward(xt);
-  for (size_t l = 0; l < decoder_attention_.size(); ++l) {
-    x = decoder_feedforward_[l](decoder_attention_[l](x, cmanp_state.latents[l]));
-  }
-  return split_head_output(head_->forward(norm_(x)));
+  return split_head_output(decoder_.forward(xt, cmanp_state.latents));
 }
 
 }  // namespace nplab

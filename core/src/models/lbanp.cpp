@@ -13,10 +13,9 @@ LBANP::LBANP(const nlohmann::json& config)
   }
   const auto& d = dims();
   latents_ = register_parameter("latents", at::randn({num_latents_, d.d_model}));
-  embedder_ = register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model,
-                                                             d.emb_depth));
-  query_embedder_ =
-      register_module("query_embedder", make_embedding_mlp(d.dim_x, d.d_model, d.emb_depth));
+  embedder_ =
+      register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model, d.emb_depth));
+  decoder_.register_query_embedder(*this, d);
   for (int64_t l = 0; l < d.layers; ++l) {
     const auto suffix = std::to_string(l);
     encoder_.push_back(EncoderLayer{
@@ -28,13 +27,9 @@ LBANP::LBANP(const nlohmann::json& config)
         register_module("encoder_self_feedforward" + suffix,
                         PreNormFeedForward(d.d_model, d.feedforward)),
     });
-    decoder_attention_.push_back(register_module(
-        "decoder_attention" + suffix, PreNormAttention(d.d_model, d.heads, d.d_model)));
-    decoder_feedforward_.push_back(register_module("decoder_feedforward" + suffix,
-                                                   PreNormFeedForward(d.d_model, d.feedforward)));
+    decoder_.register_layer(*this, d, l);
   }
-  norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d.d_model})));
-  head_ = register_module("head", make_predictor_head(d.d_model, d.feedforward, d.dim_y));
+  decoder_.register_head(*this, d);
 }
 
 nlohmann::json LBANP::config() const {
@@ -57,17 +52,15 @@ std::vector<at::Tensor> LBANP::encode(const StoredContextState& state) {
   return outputs;
 }
 
-void LBANP::encode_context(StoredContextState& state) { state.cache = encode(state); }
+void LBANP::encode_context(StoredContextState& state) {
+  state.cache = encode(state);
+}
 
 Prediction LBANP::do_predict(const ModelState& state, const at::Tensor& xt) {
   const auto& context = stored(state);
   // A state whose cache was cleared (or never filled) is encoded afresh for this call.
   const auto latents = context.cache.size() == encoder_.size() ? context.cache : encode(context);
-  auto x = query_embedder_->forward(xt);
-  for (size_t l = 0; l < decoder_attention_.size(); ++l) {
-    x = decoder_feedforward_[l](decoder_attention_[l](x, latents[l]));
-  }
-  return split_head_output(head_->forward(norm_(x)));
+  return split_head_output(decoder_.forward(xt, latents));
 }
 
 }  // namespace nplab

@@ -8,6 +8,7 @@
 
 #include "nplab/attention/attention.h"
 #include "nplab/attention/cmab.h"
+#include "nplab/models/latent_decoder.h"
 #include "nplab/models/neural_process.h"
 
 namespace nplab {
@@ -99,12 +100,8 @@ class CMANP : public NeuralProcess {
   int64_t chunk_size_;
   at::Tensor latents_;
   torch::nn::Sequential embedder_{nullptr};
-  torch::nn::Sequential query_embedder_{nullptr};
   std::vector<CMAB> encoder_;
-  std::vector<PreNormAttention> decoder_attention_;
-  std::vector<PreNormFeedForward> decoder_feedforward_;
-  torch::nn::LayerNorm norm_{nullptr};
-  torch::nn::Sequential head_{nullptr};
+  LatentDecoder decoder_;
 };
 
 }  // namespace nplab

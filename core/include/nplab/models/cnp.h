@@ -30,7 +30,6 @@ class CNP : public StoredContextModel {
   /// The representation r [B, 2 hidden] of the stored context.
   at::Tensor represent(const StoredContextState& state);
 
-
   int64_t hidden_;
   int64_t encoder_depth_;
   int64_t post_depth_;

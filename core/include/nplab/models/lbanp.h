@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nplab/attention/attention.h"
+#include "nplab/models/latent_decoder.h"
 #include "nplab/models/neural_process.h"
 
 namespace nplab {
@@ -35,16 +36,11 @@ class LBANP : public StoredContextModel {
   /// Every encoder layer's output latents [B, latents, d] for the stored context.
   std::vector<at::Tensor> encode(const StoredContextState& state);
 
-
   int64_t num_latents_;
   at::Tensor latents_;
   torch::nn::Sequential embedder_{nullptr};
-  torch::nn::Sequential query_embedder_{nullptr};
   std::vector<EncoderLayer> encoder_;
-  std::vector<PreNormAttention> decoder_attention_;
-  std::vector<PreNormFeedForward> decoder_feedforward_;
-  torch::nn::LayerNorm norm_{nullptr};
-  torch::nn::Sequential head_{nullptr};
+  LatentDecoder decoder_;
 };
 
 }  // namespace nplab

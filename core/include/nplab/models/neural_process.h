@@ -11,12 +11,12 @@
 // of the context, equivariant in the targets, and update(condition(A), B) == condition(A ∪ B).
 
 #include <ATen/ATen.h>
-#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/sequential.h>
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -110,8 +110,7 @@ class NeuralProcess : public torch::nn::Module {
   // finite, with matching batch and point counts.
   virtual std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) = 0;
   virtual void do_update(ModelState& state, const at::Tensor& xn, const at::Tensor& yn) = 0;
-  virtual RemoveResult do_remove(ModelState& state, const at::Tensor& xr,
-                                 const at::Tensor& yr) = 0;
+  virtual RemoveResult do_remove(ModelState& state, const at::Tensor& xr, const at::Tensor& yr) = 0;
   virtual Prediction do_predict(const ModelState& state, const at::Tensor& xt) = 0;
   virtual void do_prepare(const ModelState& /*state*/) {}
 

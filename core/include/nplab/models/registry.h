@@ -2,9 +2,8 @@
 // Builds any model from a JSON config: {"model": "cmanp", "d_model": 64, ...}. Missing keys take
 // the reference defaults (DESIGN.md §4).
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

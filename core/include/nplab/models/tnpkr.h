@@ -58,7 +58,6 @@ class TNPKR : public StoredContextModel {
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
 
  private:
-
   KernelAttentionOptions attention_;
   torch::nn::Sequential embedder_{nullptr};
   torch::nn::Sequential query_embedder_{nullptr};
