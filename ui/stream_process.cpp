@@ -1,11 +1,6 @@
 #include "stream_process.h"
 
-#include <signal.h>
-
-#include <QCoreApplication>
 #include <QProcessEnvironment>
-
-#include "sweep_process.h"
 
 namespace nplab::ui {
 namespace {
@@ -16,30 +11,18 @@ QString number(double value) {
 
 }  // namespace
 
-StreamProcess::StreamProcess(QObject* parent) : QObject(parent) {
+StreamProcess::StreamProcess(QObject* parent)
+    : QObject(parent), process_(tr("the streaming process")) {
   qRegisterMetaType<StreamLine>();
-  process_.setProcessChannelMode(QProcess::SeparateChannels);
-  connect(&process_, &QProcess::readyReadStandardOutput, this, &StreamProcess::read_lines);
-  connect(&process_, &QProcess::readyReadStandardError, this, [this] {
-    // Only the last words matter (the error); a long stream must not collect a long log.
-    stderr_ += process_.readAllStandardError();
-    if (stderr_.size() > 16384) stderr_ = stderr_.right(8192);
-  });
-  connect(&process_, &QProcess::finished, this, &StreamProcess::on_exit);
-  connect(&process_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
-    if (error == QProcess::FailedToStart) {
-      emit finished(false,
-                    tr("could not start %1: %2").arg(process_.program(), process_.errorString()));
+  connect(&process_, &JsonlProcess::line_ready, this, [this](const QByteArray& line) {
+    auto parsed = stream_line_from_json(line.toStdString());
+    if (parsed.ok()) {
+      emit line_ready(parsed.value());
+    } else {
+      process_.report_bad_line(QString::fromStdString(parsed.error()));
     }
   });
-}
-
-StreamProcess::~StreamProcess() {
-  if (is_running()) {
-    process_.disconnect(this);
-    process_.kill();
-    process_.waitForFinished(2000);
-  }
+  connect(&process_, &JsonlProcess::finished, this, &StreamProcess::finished);
 }
 
 QStringList StreamProcess::arguments(const StreamRequest& request) {
@@ -83,79 +66,9 @@ QStringList StreamProcess::arguments(const StreamRequest& request) {
 }
 
 QString StreamProcess::start(const StreamRequest& request) {
-  if (is_running()) return tr("a stream is already running");
-  const QString cli = SweepProcess::cli_path();
-  if (cli.isEmpty()) {
-    return tr("nplab-cli was not found beside %1 (set NPLAB_CLI to its path)")
-        .arg(QCoreApplication::applicationDirPath());
-  }
-  pending_.clear();
-  stderr_.clear();
-  bad_line_.clear();
-  stopped_ = false;
-  paused_ = false;
   auto environment = QProcessEnvironment::systemEnvironment();
   if (request.threads > 0) environment.insert("OMP_NUM_THREADS", QString::number(request.threads));
-  process_.setProcessEnvironment(environment);
-  process_.start(cli, arguments(request), QIODevice::ReadWrite);
-  return {};
-}
-
-void StreamProcess::pause() {
-  if (!is_running() || paused_) return;
-  ::kill(static_cast<pid_t>(process_.processId()), SIGSTOP);
-  paused_ = true;
-  paused_for_.start();
-}
-
-void StreamProcess::resume() {
-  if (!is_running() || !paused_) return;
-  ::kill(static_cast<pid_t>(process_.processId()), SIGCONT);
-  paused_ = false;
-  // Read by the child whenever it looks at its clock: this time is taken off it.
-  process_.write(QByteArray("paused ") + QByteArray::number(paused_for_.elapsed() / 1000.0) + "\n");
-}
-
-void StreamProcess::stop() {
-  if (!is_running()) return;
-  stopped_ = true;
-  process_.kill();  // SIGKILL ends a stopped process too
-}
-
-void StreamProcess::read_lines() {
-  pending_ += process_.readAllStandardOutput();
-  if (stopped_) return;  // what the child wrote before it was stopped is not shown
-  for (qsizetype end = pending_.indexOf('\n'); end >= 0; end = pending_.indexOf('\n')) {
-    const QByteArray line = pending_.left(end).trimmed();
-    pending_.remove(0, end + 1);
-    if (line.isEmpty()) continue;
-    auto parsed = stream_line_from_json(line.toStdString());
-    if (parsed.ok()) {
-      emit line_ready(parsed.value());
-    } else if (bad_line_.isEmpty()) {
-      bad_line_ = QString::fromStdString(parsed.error());
-    }
-  }
-}
-
-void StreamProcess::on_exit(int exit_code, QProcess::ExitStatus status) {
-  paused_ = false;
-  if (stopped_) {
-    emit finished(true, {});
-    return;
-  }
-  read_lines();
-  QString error;
-  if (status == QProcess::CrashExit || exit_code != 0) {
-    const auto lines = QString::fromUtf8(stderr_).trimmed().split('\n', Qt::SkipEmptyParts);
-    error = status == QProcess::CrashExit
-                ? tr("the streaming process died (%1)").arg(process_.errorString())
-                : tr("the streaming process failed (exit %1)").arg(exit_code);
-    if (!lines.isEmpty()) error += ": " + lines.back();
-  } else if (!bad_line_.isEmpty()) {
-    error = bad_line_;
-  }
-  emit finished(false, error);
+  return process_.start(arguments(request), environment);
 }
 
 }  // namespace nplab::ui

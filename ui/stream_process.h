@@ -1,20 +1,19 @@
 #pragma once
-// One stream of points into one model, run as a child process: `nplab-cli bench stream --jsonl`.
+// One stream of points into one model, run as a child process (jsonl_process.h): `nplab-cli
+// bench stream --jsonl`.
 // The child owns the model and its memory, so the resident memory it reports is the stream's
 // alone, a model whose memory grows is stopped there (at the cap, or by a kill) without touching
 // the app, and the GUI thread only reads lines. Pause holds the child (SIGSTOP) and resume lets
 // it go on (SIGCONT), telling it how long it was held so its points/s count running time only.
 
-#include <QByteArray>
-#include <QElapsedTimer>
 #include <QObject>
-#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <cstdint>
 #include <optional>
 
 #include "explorer_worker.h"
+#include "jsonl_process.h"
 #include "nplab/facade/ground_truth.h"
 #include "nplab/facade/live_stream.h"
 
@@ -43,7 +42,6 @@ class StreamProcess : public QObject {
 
  public:
   explicit StreamProcess(QObject* parent = nullptr);
-  ~StreamProcess() override;
 
   /// The child's arguments for `request`.
   static QStringList arguments(const StreamRequest& request);
@@ -51,12 +49,12 @@ class StreamProcess : public QObject {
   /// Starts the stream. Returns why it cannot (no nplab-cli, one already running), or "".
   QString start(const StreamRequest& request);
   /// Holds the child where it is; resume() lets it go on. Both do nothing when not running.
-  void pause();
-  void resume();
+  void pause() { process_.pause(); }
+  void resume() { process_.resume(); }
   /// Ends the stream now; finished(true, "") follows.
-  void stop();
-  bool is_running() const { return process_.state() != QProcess::NotRunning; }
-  bool is_paused() const { return paused_; }
+  void stop() { process_.stop(); }
+  bool is_running() const { return process_.is_running(); }
+  bool is_paused() const { return process_.is_paused(); }
 
  signals:
   void line_ready(const nplab::StreamLine& line);
@@ -64,16 +62,7 @@ class StreamProcess : public QObject {
   void finished(bool stopped, const QString& error);
 
  private:
-  void read_lines();
-  void on_exit(int exit_code, QProcess::ExitStatus status);
-
-  QProcess process_;
-  QByteArray pending_;  // stdout after the last newline
-  QByteArray stderr_;
-  QString bad_line_;  // the first line that was not a stream line
-  bool stopped_ = false;
-  bool paused_ = false;
-  QElapsedTimer paused_for_;
+  JsonlProcess process_;
 };
 
 }  // namespace nplab::ui

@@ -1,15 +1,14 @@
 #pragma once
-// The Memory view's sweep, run as a child process: `nplab-cli bench sweep --jsonl`. A child can
-// be stopped at once (Cancel kills it, even inside a long condition of TNP-D), its memory never
-// swells the app's, and an out-of-memory there cannot take the app down. Each point comes back
-// as a line of JSON, read as it arrives.
+// The Memory view's sweep, run as a child process (jsonl_process.h): `nplab-cli bench sweep
+// --jsonl`. A child can be stopped at once (Cancel kills it, even inside a long condition of
+// TNP-D), its memory never swells the app's, and an out-of-memory there cannot take the app
+// down. Each point comes back as a line of JSON, read as it arrives.
 
-#include <QByteArray>
 #include <QObject>
-#include <QProcess>
 #include <QString>
 #include <QStringList>
 
+#include "jsonl_process.h"
 #include "nplab/facade/bench_sweep.h"
 
 namespace nplab::ui {
@@ -19,11 +18,7 @@ class SweepProcess : public QObject {
 
  public:
   explicit SweepProcess(QObject* parent = nullptr);
-  ~SweepProcess() override;
 
-  /// The nplab-cli to run: $NPLAB_CLI when set, else the one beside this program; "" when
-  /// neither exists.
-  static QString cli_path();
   /// The child's arguments for `options` (options.device as given: resolve it first).
   static QStringList arguments(const BenchSweepOptions& options);
 
@@ -31,7 +26,7 @@ class SweepProcess : public QObject {
   QString start(const BenchSweepOptions& options);
   /// Stops the sweep now; finished(true, "") follows.
   void cancel();
-  bool is_running() const { return process_.state() != QProcess::NotRunning; }
+  bool is_running() const { return process_.is_running(); }
 
  signals:
   void point_ready(const nplab::BenchPoint& point);
@@ -39,14 +34,7 @@ class SweepProcess : public QObject {
   void finished(bool cancelled, const QString& error);
 
  private:
-  void read_points();
-  void on_exit(int exit_code, QProcess::ExitStatus status);
-
-  QProcess process_;
-  QByteArray pending_;  // stdout after the last newline
-  QByteArray stderr_;
-  QString bad_line_;  // the first line that was not a point
-  bool cancelled_ = false;
+  JsonlProcess process_;
 };
 
 }  // namespace nplab::ui
