@@ -1,18 +1,15 @@
 #pragma once
-// Helpers shared by the main window's QtTests.
+// Helpers shared by the main window's QtTests (and, through ui_test_support.h, the views').
 
 #include <QAction>
-#include <QFile>
 #include <QMenuBar>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include "functions_view.h"
 #include "main_window.h"
+#include "ui_test_support.h"
 
 namespace nplab::ui::testing {
-
-constexpr int kSettleTimeoutMs = 30'000;
 
 inline bool settle(MainWindow& window) {
   return QTest::qWaitFor([&] { return window.functions_view()->is_settled(); }, kSettleTimeoutMs);
@@ -27,21 +24,6 @@ struct ErrorLog {
     });
   }
 };
-
-inline QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
-  QFile file(dir.filePath(name));
-  if (!file.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(file.fileName()));
-  file.write(text);
-  return file.fileName();
-}
-
-template <class View>
-inline int index_of_label(const View& view, const QString& label) {
-  for (int i = 0; i < view.models().size(); ++i) {
-    if (view.models()[i].label == label) return i;
-  }
-  return -1;
-}
 
 inline QAction* menu_action(MainWindow& window, const char* name) {
   auto* action = window.menuBar()->findChild<QAction*>(name);

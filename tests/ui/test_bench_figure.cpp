@@ -11,18 +11,13 @@
 #include <variant>
 
 #include "bench_figure.h"
+#include "ui_test_support.h"
 
 using nplab::bench::CsvKind;
 using nplab::ui::BenchTable;
+using nplab::ui::testing::write_file;
 
 namespace {
-
-QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
-  QFile file(dir.filePath(name));
-  if (!file.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(file.fileName()));
-  file.write(text);
-  return file.fileName();
-}
 
 /// The table, failing the test with the error when the file is refused.
 BenchTable read_ok(const QString& path) {

@@ -22,28 +22,13 @@
 #include "explorer_worker.h"
 #include "functions_view.h"
 #include "nplab/facade/explorer.h"
+#include "ui_test_support.h"
 
 using nplab::ContextPoint;
 using nplab::ui::FunctionsView;
+using namespace nplab::ui::testing;
 
 namespace {
-
-constexpr int kSettleTimeoutMs = 30'000;
-
-QCPGraph* graph_named(QCustomPlot* plot, const QString& name) {
-  for (int i = 0; i < plot->graphCount(); ++i) {
-    if (plot->graph(i)->name() == name) return plot->graph(i);
-  }
-  return nullptr;
-}
-
-std::vector<double> values_of(QCPGraph* graph) {
-  std::vector<double> values;
-  for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
-    values.push_back(it->value);
-  }
-  return values;
-}
 
 QPoint pixel_of(const FunctionsView& view, double x, double y) {
   return {qRound(view.plot()->xAxis->coordToPixel(x)), qRound(view.plot()->yAxis->coordToPixel(y))};
@@ -193,8 +178,8 @@ class FunctionsViewTest : public QObject {
     const auto index_of_half = static_cast<size_t>(
         std::lround((0.5 - FunctionsView::kMinX) / (FunctionsView::kMaxX - FunctionsView::kMinX) *
                     (FunctionsView::kGridSize - 1)));
-    auto* mean = graph_named(f.view.plot(), "predictive mean");
-    auto* upper = graph_named(f.view.plot(), "±1σ");
+    auto* mean = graph_named(*f.view.plot(), "predictive mean");
+    auto* upper = graph_named(*f.view.plot(), "±1σ");
     QVERIFY(mean && upper);
     const double prior_std = values_of(upper)[index_of_half] - values_of(mean)[index_of_half];
 
@@ -310,7 +295,7 @@ class FunctionsViewTest : public QObject {
     // The plots share the y axis, and the second one draws the compared model's mean.
     QCOMPARE(second->yAxis->range().lower, f.view.plot()->yAxis->range().lower);
     QCOMPARE(second->yAxis->range().upper, f.view.plot()->yAxis->range().upper);
-    QVERIFY(max_abs_diff(values_of(graph_named(second, "predictive mean")),
+    QVERIFY(max_abs_diff(values_of(graph_named(*second, "predictive mean")),
                          f.view.compare_shown()->prediction.mean) < 1e-9);
     const QString caption = f.view.findChild<QLabel*>("compareCaption")->text();
     QVERIFY2(caption.contains("untrained: cnp") && caption.contains("µs"), qPrintable(caption));

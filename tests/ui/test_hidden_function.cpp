@@ -13,27 +13,12 @@
 #include "explorer_worker.h"
 #include "functions_view.h"
 #include "nplab/facade/ground_truth.h"
+#include "ui_test_support.h"
 
 using nplab::ui::FunctionsView;
+using namespace nplab::ui::testing;
 
 namespace {
-
-constexpr int kSettleTimeoutMs = 30'000;
-
-QCPGraph* graph_named(QCustomPlot* plot, const QString& name) {
-  for (int i = 0; i < plot->graphCount(); ++i) {
-    if (plot->graph(i)->name() == name) return plot->graph(i);
-  }
-  return nullptr;
-}
-
-std::vector<double> values_of(const QCPGraph* graph) {
-  std::vector<double> values;
-  for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
-    values.push_back(it->value);
-  }
-  return values;
-}
 
 bool in_legend(QCustomPlot* plot, QCPGraph* graph) {
   return plot->legend->hasItemWithPlottable(graph);
@@ -110,9 +95,9 @@ class HiddenFunctionTest : public QObject {
     Fixture f;
     f.view.reveal_random(6);
     QVERIFY(f.settle());
-    auto* truth = graph_named(f.view.plot(), "hidden function");
-    auto* oracle_mean = graph_named(f.view.plot(), "oracle GP mean");
-    auto* oracle_upper = graph_named(f.view.plot(), "oracle GP ±2σ");
+    auto* truth = graph_named(*f.view.plot(), "hidden function");
+    auto* oracle_mean = graph_named(*f.view.plot(), "oracle GP mean");
+    auto* oracle_upper = graph_named(*f.view.plot(), "oracle GP ±2σ");
     QVERIFY(truth && oracle_mean && oracle_upper);
     QVERIFY(!truth->visible() && !in_legend(f.view.plot(), truth));
     QVERIFY(!f.view.shown()->oracle.has_value());  // not computed while hidden

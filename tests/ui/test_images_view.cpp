@@ -21,14 +21,15 @@
 #include "image_panels.h"
 #include "images_view.h"
 #include "nplab/facade/explorer.h"
+#include "ui_test_support.h"
 
 using nplab::ContextPoint;
 using nplab::ui::ImagePanels;
 using nplab::ui::ImagesView;
+using namespace nplab::ui::testing;
 
 namespace {
 
-constexpr int kSettleTimeoutMs = 30'000;
 constexpr int kSide = ImagesView::kSide;
 constexpr int kFixtureImages = 3;
 
@@ -114,13 +115,6 @@ struct Fixture {
                at(pixels.back()));
   }
 };
-
-int index_of_label(const ImagesView& view, const QString& label) {
-  for (int i = 0; i < view.models().size(); ++i) {
-    if (view.models()[i].label == label) return i;
-  }
-  return -1;
-}
 
 }  // namespace
 

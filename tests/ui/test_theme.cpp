@@ -1,13 +1,13 @@
 // Themes: the palette and every plot follow the chosen theme, curves stay legible on either
 // background, and the View menu's choice is applied and remembered.
 
+#include <qcustomplot.h>
+
 #include <QAction>
 #include <QApplication>
 #include <QMenuBar>
 #include <QStandardPaths>
 #include <QtTest>
-#include <qcustomplot.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -15,9 +15,11 @@
 #include "main_window.h"
 #include "memory_view.h"
 #include "theme.h"
+#include "ui_test_support.h"
 
 using nplab::ui::MainWindow;
 using nplab::ui::Theme;
+using nplab::ui::testing::graph_named;
 
 namespace {
 
@@ -38,13 +40,6 @@ double luminance(const QColor& colour) {
 double contrast(const QColor& a, const QColor& b) {
   const double first = luminance(a), second = luminance(b);
   return (std::max(first, second) + 0.05) / (std::min(first, second) + 0.05);
-}
-
-QCPGraph* graph_named(QCustomPlot& plot, const QString& name) {
-  for (int i = 0; i < plot.graphCount(); ++i) {
-    if (plot.graph(i)->name() == name) return plot.graph(i);
-  }
-  return nullptr;
 }
 
 }  // namespace
