@@ -193,6 +193,37 @@ CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_co
 
 namespace {
 
+/// Tables [M, d] side by side under one header line, each named by its stem ("x" or "x0,x1,..").
+std::string format_table(const std::vector<std::pair<const char*, at::Tensor>>& parts) {
+  // One table [M, sum d] in the widest dtype of the parts.
+  auto dtype = parts.front().second.scalar_type();
+  for (const auto& part : parts) dtype = at::promote_types(dtype, part.second.scalar_type());
+  std::vector<at::Tensor> columns;
+  std::string text;
+  for (const auto& [stem, values] : parts) {
+    for (const auto& name : column_names(stem, values.size(1))) {
+      text += (text.empty() ? "" : ",") + name;
+    }
+    columns.push_back(values.to(dtype));
+  }
+  text += '\n';
+  const auto table = at::cat(columns, 1).contiguous();
+  if (dtype == at::kFloat) {
+    append_rows<float>(text, table);
+  } else {
+    append_rows<double>(text, table);
+  }
+  return text;
+}
+
+void write_atomically(const std::filesystem::path& path, const std::string& text) {
+  try {
+    util::write_file_atomically(path, text);
+  } catch (const InvalidArgument& error) {
+    throw DataError(error.what());
+  }
+}
+
 std::string format_prediction_csv(const at::Tensor& x, const Prediction& prediction) {
   const auto inputs = as_rows(x, "x");
   const auto mean = as_rows(prediction.mean, "mean");
@@ -202,24 +233,7 @@ std::string format_prediction_csv(const at::Tensor& x, const Prediction& predict
                           shape_string(prediction.mean) + " and stddev " +
                           shape_string(prediction.stddev) + " must have the same number of points");
   }
-  // One table [M, dx + 2 dy] in the widest dtype of the three.
-  const auto dtype = at::promote_types(at::promote_types(inputs.scalar_type(), mean.scalar_type()),
-                                       stddev.scalar_type());
-  const auto table = at::cat({inputs.to(dtype), mean.to(dtype), stddev.to(dtype)}, 1).contiguous();
-
-  std::string text;
-  std::vector<std::string> names = column_names("x", inputs.size(1));
-  for (const auto* stem : {"mean", "std"}) {
-    for (auto& name : column_names(stem, mean.size(1))) names.push_back(std::move(name));
-  }
-  for (size_t i = 0; i < names.size(); ++i) text += (i ? "," : "") + names[i];
-  text += '\n';
-  if (dtype == at::kFloat) {
-    append_rows<float>(text, table);
-  } else {
-    append_rows<double>(text, table);
-  }
-  return text;
+  return format_table({{"x", inputs}, {"mean", mean}, {"std", stddev}});
 }
 
 }  // namespace
@@ -230,12 +244,17 @@ void write_prediction_csv(std::ostream& out, const at::Tensor& x, const Predicti
 
 void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
                           const Prediction& prediction) {
-  const auto text = format_prediction_csv(x, prediction);
-  try {
-    util::write_file_atomically(path, text);
-  } catch (const InvalidArgument& error) {
-    throw DataError(error.what());
+  write_atomically(path, format_prediction_csv(x, prediction));
+}
+
+void write_csv_points(const std::filesystem::path& path, const at::Tensor& x, const at::Tensor& y) {
+  const auto inputs = as_rows(x, "x");
+  const auto outputs = as_rows(y, "y");
+  if (inputs.size(0) != outputs.size(0)) {
+    throw InvalidArgument("write_csv_points: x " + shape_string(x) + " and y " + shape_string(y) +
+                          " must have the same number of points");
   }
+  write_atomically(path, format_table({{"x", inputs}, {"y", outputs}}));
 }
 
 }  // namespace nplab::data

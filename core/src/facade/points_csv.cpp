@@ -1,28 +1,16 @@
-// Context points from and to CSV files, through the data layer's reader (which reports bad rows
-// by line number).
+// Context points from and to CSV files: the facade's plain points in and out of the data layer's
+// CSV format (nplab/data/csv.h, which reports bad rows by line number).
 
 #include <ATen/ATen.h>
 
-#include <sstream>
+#include <algorithm>
 
 #include "guarded.h"
 #include "nplab/data/csv.h"
 #include "nplab/facade/session.h"
-#include "nplab/util/atomic_file.h"
 #include "nplab/util/checks.h"
 
 namespace nplab {
-namespace {
-
-std::string header_for(int dim_x, int dim_y) {
-  if (dim_x == 1 && dim_y == 1) return "x,y";
-  std::ostringstream header;
-  for (int i = 0; i < dim_x; ++i) header << 'x' << i << ',';
-  for (int i = 0; i < dim_y; ++i) header << 'y' << i << (i + 1 < dim_y ? "," : "");
-  return header.str();
-}
-
-}  // namespace
 
 Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& path, int dim_x,
                                                    int dim_y) {
@@ -49,29 +37,23 @@ Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& 
 Status write_points_csv(const std::filesystem::path& path,
                         const std::vector<ContextPoint>& points) {
   return detail::guarded<std::monostate>("exporting points", [&] {
-    const int dim_x = points.empty() ? 1 : static_cast<int>(points.front().x.size());
-    const int dim_y = points.empty() ? 1 : static_cast<int>(points.front().y.size());
-    std::ostringstream out;
-    out.precision(17);  // doubles read back exactly
-    out << header_for(dim_x, dim_y) << '\n';
-    for (size_t i = 0; i < points.size(); ++i) {
-      const auto& point = points[i];
-      if (static_cast<int>(point.x.size()) != dim_x || static_cast<int>(point.y.size()) != dim_y) {
+    const auto dim_x = points.empty() ? 1 : static_cast<int64_t>(points.front().x.size());
+    const auto dim_y = points.empty() ? 1 : static_cast<int64_t>(points.front().y.size());
+    const auto count = static_cast<int64_t>(points.size());
+    auto x = at::empty({count, dim_x}, at::kDouble);
+    auto y = at::empty({count, dim_y}, at::kDouble);
+    for (int64_t i = 0; i < count; ++i) {
+      const auto& point = points[static_cast<size_t>(i)];
+      if (static_cast<int64_t>(point.x.size()) != dim_x ||
+          static_cast<int64_t>(point.y.size()) != dim_y) {
         throw InvalidArgument("points[" + std::to_string(i) +
-                              "]: sizes differ from the first "
-                              "point's (dim_x " +
+                              "]: sizes differ from the first point's (dim_x " +
                               std::to_string(dim_x) + ", dim_y " + std::to_string(dim_y) + ")");
       }
-      const char* separator = "";
-      for (const auto* values : {&point.x, &point.y}) {
-        for (const double value : *values) {
-          out << separator << value;
-          separator = ",";
-        }
-      }
-      out << '\n';
+      std::copy(point.x.begin(), point.x.end(), x[i].data_ptr<double>());
+      std::copy(point.y.begin(), point.y.end(), y[i].data_ptr<double>());
     }
-    util::write_file_atomically(path, out.str());
+    data::write_csv_points(path, x, y);
     return std::monostate{};
   });
 }

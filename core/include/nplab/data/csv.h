@@ -40,6 +40,12 @@ bool is_header_row(const std::vector<std::string_view>& fields);
 CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_columns = 0,
                           at::ScalarType dtype = at::kFloat);
 
+/// Writes one row per point: the x columns, then the y columns, under the header "x,y"
+/// (dim_x = dim_y = 1) or "x0,x1,..,y0,..", each value as the shortest text that reads back to
+/// it (read_csv_points reads the file back exactly). x is [1, M, dx] or [M, dx], y the same with
+/// dy. Written through a temporary file and a rename; failures throw DataError naming the file.
+void write_csv_points(const std::filesystem::path& path, const at::Tensor& x, const at::Tensor& y);
+
 /// Writes one row per query point: the x columns, then the predictive mean and std columns,
 /// under the header "x,mean,std" (dim_x = dim_y = 1) or "x0,x1,..,mean0,..,std0,..".
 /// x is [1, M, dx] or [M, dx]; the prediction's tensors [1, M, dy] or [M, dy].
