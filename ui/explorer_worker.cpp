@@ -1,56 +1,41 @@
 #include "explorer_worker.h"
 
-#include <algorithm>
+#include <string_view>
 #include <utility>
 
 namespace nplab::ui {
 
-ExplorerWorker::ExplorerWorker(std::string device) : requested_device_(std::move(device)) {
+namespace {
+
+std::string_view lane_of(Channel channel) {
+  switch (channel) {
+    case Channel::Functions:
+      return "functions";
+    case Channel::FunctionsCompare:
+      return "functions-compare";
+    case Channel::Images:
+      return "images";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+ExplorerWorker::ExplorerWorker(JobThread& jobs, std::string device)
+    : jobs_(jobs), requested_device_(std::move(device)) {
   qRegisterMetaType<PredictionResult>();
 }
 
-ExplorerWorker::~ExplorerWorker() = default;
+ExplorerWorker::~ExplorerWorker() {
+  jobs_.stop();
+}
 
 void ExplorerWorker::post(PredictionRequest request) {
-  {
-    const std::lock_guard lock(mutex_);
-    const auto waiting = pending_.find(request.channel);
-    if (waiting != pending_.end()) {
-      ++dropped_;                                                   // one of the two goes
-      if (waiting->second.generation > request.generation) return;  // the newcomer is stale
-      waiting->second = std::move(request);
-    } else {
-      pending_.emplace(request.channel, std::move(request));
-    }
-  }
-  // One wake-up per post, each serving one pending request; a wake-up that finds nothing pending
-  // (its request was superseded and served by an earlier wake-up) does nothing.
-  QMetaObject::invokeMethod(this, &ExplorerWorker::process_latest, Qt::QueuedConnection);
-}
-
-void ExplorerWorker::hold() {
-  const std::lock_guard lock(mutex_);
-  held_ = true;
-}
-
-void ExplorerWorker::release() {
-  {
-    const std::lock_guard lock(mutex_);
-    held_ = false;
-  }
-  released_.notify_all();
-}
-
-void ExplorerWorker::process_latest() {
-  std::optional<PredictionRequest> request;
-  {
-    std::unique_lock lock(mutex_);
-    released_.wait(lock, [this] { return !held_; });
-    if (pending_.empty()) return;
-    request = std::move(pending_.begin()->second);
-    pending_.erase(pending_.begin());
-  }
-  emit finished(serve(*request));
+  const auto lane = lane_of(request.channel);
+  const auto generation = request.generation;
+  jobs_.post(lane, generation, [this, request = std::move(request)](std::stop_token) {
+    emit finished(serve(request));
+  });
 }
 
 void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionResult& result) {
@@ -80,6 +65,8 @@ void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionRes
 
 void ExplorerWorker::choose_device() {
   if (device_) return;
+  // LibTorch's intra-op threads are a per-thread setting: set them on the job thread itself.
+  set_compute_threads(JobThread::compute_threads());
   // On the worker thread: initialising CUDA takes a moment the GUI thread should not wait.
   const auto resolved = resolve_device_name(requested_device_);
   if (resolved.ok()) {
@@ -149,30 +136,7 @@ void ExplorerWorker::serve_model(const PredictionRequest& request, PredictionRes
   result.model = explorer.model();
   result.update = explorer.last_update();
   result.prediction = prediction.value();
-  result.dropped_so_far = dropped_.load();
-}
-
-ExplorerThread::ExplorerThread(std::string device)
-    : worker_(std::make_unique<ExplorerWorker>(std::move(device))) {
-  thread_.setObjectName("explorer-worker");
-  worker_->moveToThread(&thread_);
-  // Set on the worker thread itself (LibTorch's OpenMP picks the setting up per thread).
-  const int threads = compute_threads();
-  QObject::connect(&thread_, &QThread::started, worker_.get(),
-                   [threads] { set_compute_threads(threads); });
-  thread_.start();
-}
-
-int ExplorerThread::compute_threads() {
-  // Leave a core to the GUI thread, so that drawing never waits for tensor work.
-  return std::max(1, QThread::idealThreadCount() - 1);
-}
-
-ExplorerThread::~ExplorerThread() {
-  worker_->release();  // a held worker would never reach the quit
-  thread_.quit();
-  thread_.wait();
-  // worker_ is destroyed after the thread has stopped: nothing can run on it any more.
+  result.dropped_so_far = jobs_.dropped();
 }
 
 }  // namespace nplab::ui

@@ -1,26 +1,24 @@
 #pragma once
-// The one thread that owns the models (DESIGN.md §7). Views post a request that describes the
-// whole wanted picture (model, context points, targets) with a generation number; the worker
-// keeps only the newest request not yet started per channel (latest wins: stale ones are
-// dropped), brings that channel's Explorer to the context with the cheapest edit, predicts, and
-// sends the result back as plain vectors by queued signal. The GUI thread never runs a tensor op.
+// The models' side of the views (DESIGN.md §7). Views post a request that describes the whole
+// wanted picture (model, context points, targets) with a generation number; the worker runs it as
+// a job on the app's JobThread, whose lanes keep only the newest request not yet started per
+// channel (latest wins: stale ones are dropped). The job brings that channel's Explorer to the
+// context with the cheapest edit, predicts, and sends the result back as plain vectors by queued
+// signal. The GUI thread never runs a tensor op.
 //
 // Each view posts on its own channel, so that the views neither drop each other's requests nor
 // make each other reload models: every channel has its own Explorer (model and state).
 
 #include <QObject>
-#include <QThread>
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "job_thread.h"
 #include "nplab/facade/explorer.h"
 #include "nplab/facade/ground_truth.h"
 
@@ -75,30 +73,29 @@ class ExplorerWorker : public QObject {
   Q_OBJECT
 
  public:
-  /// `device`: where the models run, "auto" (CUDA when there is a GPU, else the CPU), "cpu" or
-  /// "cuda[:N]". Resolved at the first request; a device that is missing, or that fails, gives way
-  /// to the CPU with a notice in every later result (a CUDA error never ends the session).
-  explicit ExplorerWorker(std::string device = "auto");
+  /// Runs its requests on `jobs`, which must not be destroyed before this worker (the worker
+  /// stops it on destruction: its jobs refer to the worker's models). `device`: where the models
+  /// run, "auto" (CUDA when there is a GPU, else the CPU), "cpu" or "cuda[:N]". Resolved at the
+  /// first request; a device that is missing, or that fails, gives way to the CPU with a notice
+  /// in every later result (a CUDA error never ends the session).
+  explicit ExplorerWorker(JobThread& jobs, std::string device = "auto");
   ~ExplorerWorker() override;
 
   /// Thread-safe. Makes `request` the one to do next on its channel, dropping any request of
-  /// that channel not yet started whose generation is older, and wakes the worker.
+  /// that channel not yet started whose generation is older.
   void post(PredictionRequest request);
 
-  /// Requests dropped as stale so far (thread-safe).
-  std::uint64_t dropped() const { return dropped_.load(); }
+  /// Requests dropped as stale so far, on this worker's JobThread (thread-safe).
+  std::uint64_t dropped() const { return jobs_.dropped(); }
 
-  /// Thread-safe; for tests. While held, the worker starts no request: posts wait, and the newest
-  /// of each channel wins as usual, so what is served after release() does not depend on speed.
-  void hold();
-  void release();
+  /// The thread the requests run on (for tests: hold() and release()).
+  JobThread& jobs() { return jobs_; }
 
  signals:
   /// Emitted on the worker thread; connect with the default (queued across threads).
   void finished(const nplab::ui::PredictionResult& result);
 
  private:
-  void process_latest();
   PredictionResult serve(const PredictionRequest& request);
   /// The model's part of `serve`: load if needed, set the points, predict.
   void serve_model(const PredictionRequest& request, PredictionResult& result);
@@ -111,12 +108,8 @@ class ExplorerWorker : public QObject {
     std::optional<ModelSource> loaded;
   };
 
-  std::mutex mutex_;
-  std::condition_variable released_;
-  bool held_ = false;                             // guarded by mutex_
-  std::map<Channel, PredictionRequest> pending_;  // guarded by mutex_
-  std::atomic<std::uint64_t> dropped_{0};
-  // Touched only on the worker thread.
+  JobThread& jobs_;
+  // Touched only on the job thread.
   std::map<Channel, Slot> slots_;
   std::string requested_device_;
   std::optional<std::string> device_;  // resolved at the first request: "cpu", "cuda:0", ...
@@ -124,25 +117,6 @@ class ExplorerWorker : public QObject {
   // The last hidden function sampled, reused while its spec and targets stay the same.
   std::optional<std::pair<TruthSpec, std::vector<double>>> truth_key_;
   std::vector<double> truth_values_;
-};
-
-/// RAII owner of the worker thread: starts it, and on destruction stops and joins it (a request
-/// in progress finishes first).
-class ExplorerThread {
- public:
-  /// `device` as for ExplorerWorker.
-  explicit ExplorerThread(std::string device = "auto");
-  ~ExplorerThread();
-  ExplorerThread(const ExplorerThread&) = delete;
-  ExplorerThread& operator=(const ExplorerThread&) = delete;
-
-  ExplorerWorker& worker() { return *worker_; }
-  /// The intra-op threads the worker computes with: every core but one, left to the GUI.
-  static int compute_threads();
-
- private:
-  QThread thread_;
-  std::unique_ptr<ExplorerWorker> worker_;
 };
 
 }  // namespace nplab::ui

@@ -44,7 +44,7 @@ class FunctionsView : public QWidget, public EditableView {
   static constexpr double kMaxX = 2.0;
   static constexpr int kGridSize = 400;
 
-  /// `worker` must outlive the view's requests (it is owned by the window's ExplorerThread).
+  /// `worker` must outlive the view's requests (the window owns it, beside its JobThread).
   /// `model_dirs` are searched for checkpoints (default_model_dirs() when empty).
   explicit FunctionsView(ExplorerWorker& worker, QStringList model_dirs = {},
                          QWidget* parent = nullptr);

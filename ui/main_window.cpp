@@ -65,7 +65,8 @@ namespace nplab::ui {
 MainWindow::MainWindow(QWidget* parent, const std::string& device)
     : QMainWindow(parent),
       device_(device),
-      explorer_thread_(std::make_unique<ExplorerThread>(device)) {
+      jobs_(std::make_unique<JobThread>()),
+      explorer_(std::make_unique<ExplorerWorker>(*jobs_, device)) {
   register_resources();
   const QIcon icon(QStringLiteral(":/icons/nplab.svg"));
   setWindowIcon(icon);
@@ -76,9 +77,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
 
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
-  functions_ = new FunctionsView(explorer_thread_->worker(), {}, views_);
-  images_ = new ImagesView(explorer_thread_->worker(), {},
-                           QString::fromUtf8(kFashionMnistDirectory), views_);
+  functions_ = new FunctionsView(*explorer_, {}, views_);
+  images_ = new ImagesView(*explorer_, {}, QString::fromUtf8(kFashionMnistDirectory), views_);
   memory_ = new MemoryView(views_);
   // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); its worker
   // resolves the choice, and measures on the CPU when the device is not here.

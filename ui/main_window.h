@@ -1,6 +1,6 @@
 #pragma once
-// The application frame: four views (functions, images, memory, stream) in tabs; File (sessions, plot
-// export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
+// The application frame: four views (functions, images, memory, stream) in tabs; File (sessions,
+// plot export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
 
 #include <QMainWindow>
 #include <functional>
@@ -14,7 +14,8 @@ class QTabWidget;
 namespace nplab::ui {
 
 class EditableView;
-class ExplorerThread;
+class ExplorerWorker;
+class JobThread;
 class FunctionsView;
 class ImagesView;
 class MemoryView;
@@ -85,7 +86,9 @@ class MainWindow : public QMainWindow {
   std::string device_;  // as asked for: "auto", "cpu", "cuda[:N]"
   // The one worker thread that owns the models. It is joined when the members are destroyed,
   // before ~QWidget deletes the views, which do not touch the worker while being destroyed.
-  std::unique_ptr<ExplorerThread> explorer_thread_;
+  // The worker stops the job thread when destroyed, before the thread itself goes.
+  std::unique_ptr<JobThread> jobs_;
+  std::unique_ptr<ExplorerWorker> explorer_;
   QTabWidget* views_ = nullptr;
   FunctionsView* functions_ = nullptr;
   ImagesView* images_ = nullptr;
@@ -94,7 +97,7 @@ class MainWindow : public QMainWindow {
   ShortcutsDialog* shortcuts_ = nullptr;
   ErrorReporter error_reporter_;
   QString last_session_;
-  QString session_name_;         // the open session's file name, for the title
+  QString session_name_;            // the open session's file name, for the title
   QLabel* model_status_ = nullptr;  // the status bar's right corner
 
   QAction* undo_ = nullptr;

@@ -33,8 +33,7 @@ int run_latency_command(ui::FunctionsView& view, const ui::LatencyBenchOptions& 
   }
   const auto report = ui::format_latency_report(std::get<std::vector<ui::LatencyRun>>(runs),
                                                 view.models()[view.current_model()].label,
-                                                ui::ExplorerThread::compute_threads(),
-                                                options.warmup);
+                                                ui::JobThread::compute_threads(), options.warmup);
   std::fputs(qPrintable(report), stdout);
   return 0;
 }

@@ -61,12 +61,12 @@ void drag(FunctionsView& view, double from_x, double from_y, double to_x, double
 /// A view on an empty models/ folder, so its first model is the untrained CMANP.
 struct Fixture {
   QTemporaryDir models;
-  nplab::ui::ExplorerThread thread;
+  nplab::ui::testing::ModelWorker thread;
   FunctionsView view;
 
   explicit Fixture(const QStringList& dirs = {}, std::string device = "auto")
       : thread(std::move(device)),
-        view(thread.worker(), dirs.isEmpty() ? QStringList{models.path()} : dirs) {
+        view(thread.worker, dirs.isEmpty() ? QStringList{models.path()} : dirs) {
     view.resize(900, 600);
     view.show();
   }
@@ -409,9 +409,9 @@ class FunctionsViewTest : public QObject {
   void a_thousand_additions_never_wait_for_the_worker_and_only_the_last_is_computed() {
     Fixture f;
     QVERIFY(f.settle());
-    const auto dropped_before = f.thread.worker().dropped();
+    const auto dropped_before = f.thread.worker.dropped();
     // Held, the worker computes nothing: were an edit to wait for it, this loop would never end.
-    f.thread.worker().hold();
+    f.thread.jobs.hold();
     constexpr int kPoints = 1000;
     for (int i = 0; i < kPoints; ++i) {
       const double x = -2.0 + 4.0 * i / (kPoints - 1);
@@ -420,17 +420,17 @@ class FunctionsViewTest : public QObject {
     }
     QVERIFY(!f.view.is_settled());
     QCOMPARE(f.view.points().size(), size_t{kPoints});
-    f.thread.worker().release();
+    f.thread.jobs.release();
     QVERIFY(f.settle());
     // Each request after the first replaced the one waiting: 999 dropped, one computed, and the
     // answer is for all of the points.
-    QCOMPARE(f.thread.worker().dropped() - dropped_before, std::uint64_t{kPoints - 1});
+    QCOMPARE(f.thread.worker.dropped() - dropped_before, std::uint64_t{kPoints - 1});
     QCOMPARE(f.view.shown()->update.count, int64_t{kPoints});
   }
 
   void the_worker_serves_only_the_newest_request_of_a_channel_whatever_the_order_posted() {
-    nplab::ui::ExplorerThread thread("cpu");
-    auto& worker = thread.worker();
+    nplab::ui::testing::ModelWorker thread("cpu");
+    auto& worker = thread.worker;
     std::vector<nplab::ui::PredictionResult> results;
     QObject receiver;
     connect(&worker, &nplab::ui::ExplorerWorker::finished, &receiver,
@@ -442,12 +442,12 @@ class FunctionsViewTest : public QObject {
       r.targets = {0.0, 0.5};
       return r;
     };
-    worker.hold();
+    worker.jobs().hold();
     worker.post(request(3, 3));
     worker.post(request(1, 1));  // older than the one waiting: dropped on arrival
     worker.post(request(2, 2));
     QCOMPARE(worker.dropped(), std::uint64_t{2});
-    worker.release();
+    worker.jobs().release();
     QVERIFY(QTest::qWaitFor([&] { return !results.empty(); }, 20000));
     QTest::qWait(200);  // the other two wake-ups find nothing to do
     QCOMPARE(results.size(), size_t{1});
@@ -467,7 +467,7 @@ class FunctionsViewTest : public QObject {
     stale.generation = shown.generation - 1;
     stale.update.count = 0;
     std::fill(stale.prediction.mean.begin(), stale.prediction.mean.end(), 42.0);
-    emit f.thread.worker().finished(stale);
+    emit f.thread.worker.finished(stale);
     QCoreApplication::processEvents();
     QCOMPARE(f.view.shown()->generation, shown.generation);
     QCOMPARE(f.view.shown()->prediction.mean, shown.prediction.mean);

@@ -33,8 +33,8 @@ size_t grid_index(const FunctionsView& view, double x) {
 /// A view on an empty models/ folder (the untrained CMANP), with reproducible reveals.
 struct Fixture {
   QTemporaryDir models;
-  nplab::ui::ExplorerThread thread;
-  FunctionsView view{thread.worker(), QStringList{models.path()}};
+  nplab::ui::testing::ModelWorker thread;
+  FunctionsView view{thread.worker, QStringList{models.path()}};
 
   Fixture() {
     view.set_random_seed(3);

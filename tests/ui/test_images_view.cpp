@@ -77,12 +77,12 @@ void send_mouse(QWidget* widget, QEvent::Type type, Qt::MouseButton button,
 struct Fixture {
   QTemporaryDir models;
   QTemporaryDir data;
-  nplab::ui::ExplorerThread thread;
+  nplab::ui::testing::ModelWorker thread;
   std::unique_ptr<ImagesView> view;
 
   Fixture() {
     write_test_set(data);
-    view = std::make_unique<ImagesView>(thread.worker(), QStringList{models.path()}, data.path());
+    view = std::make_unique<ImagesView>(thread.worker, QStringList{models.path()}, data.path());
     view->resize(1100, 520);
     view->show();
     if (!QTest::qWaitForWindowExposed(view.get())) qFatal("the view was not shown");
@@ -276,7 +276,7 @@ class ImagesViewTest : public QObject {
     QVERIFY(!f.view->is_settled());
     QVERIFY(f.settle());
     QCOMPARE(f.view->shown()->update.count, std::int64_t{300});
-    QCOMPARE(f.thread.worker().dropped(), std::uint64_t{0});  // coalesced before posting
+    QCOMPARE(f.thread.worker.dropped(), std::uint64_t{0});  // coalesced before posting
   }
 
   void an_image_that_will_not_decode_reports_an_error_and_changes_nothing() {
@@ -337,8 +337,8 @@ class ImagesViewTest : public QObject {
 
   void without_the_data_the_view_says_so_and_still_opens_own_images() {
     QTemporaryDir models, empty;
-    nplab::ui::ExplorerThread thread;
-    ImagesView view(thread.worker(), {models.path()}, empty.filePath("nowhere"));
+    nplab::ui::testing::ModelWorker thread;
+    ImagesView view(thread.worker, {models.path()}, empty.filePath("nowhere"));
     QVERIFY(!view.image().has_value());
     QVERIFY(view.data_error().contains("t10k-images-idx3-ubyte.gz"));
     QVERIFY(view.findChild<QLabel*>("readout")->text().contains("No image"));
@@ -362,8 +362,8 @@ class ImagesViewTest : public QObject {
       QVERIFY(
           QFile::copy(QStringLiteral(NPLAB_SOURCE_DIR "/models/") + file, models.filePath(file)));
     }
-    nplab::ui::ExplorerThread thread;
-    ImagesView view(thread.worker(), {models.path()}, data.path());
+    nplab::ui::testing::ModelWorker thread;
+    ImagesView view(thread.worker, {models.path()}, data.path());
     view.resize(1100, 520);
     view.show();
     QCOMPARE(view.models()[view.current_model()].label, QString("fmnist-lbanp.pt"));
@@ -421,8 +421,8 @@ class ImagesViewTest : public QObject {
     write("fmnist-tnpd.json", R"({"config": {"model": "tnpd", "dim_x": 2, "dim_y": 1}})");
     write("gp-cmanp.pt", "weights");
     write("gp-cmanp.json", R"({"config": {"model": "cmanp", "dim_x": 1, "dim_y": 1}})");
-    nplab::ui::ExplorerThread thread;
-    ImagesView view(thread.worker(), {models.path()}, data.path());
+    nplab::ui::testing::ModelWorker thread;
+    ImagesView view(thread.worker, {models.path()}, data.path());
     QCOMPARE(view.models().front().label, QString("fmnist-tnpd.pt"));
     QCOMPARE(index_of_label(view, "gp-cmanp.pt"), -1);
     QCOMPARE(view.current_model(), 0);  // a checkpoint comes first

@@ -8,9 +8,21 @@
 #include <QString>
 #include <QTemporaryDir>
 #include <QtGlobal>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "explorer_worker.h"
+#include "job_thread.h"
+
 namespace nplab::ui::testing {
+
+/// A model worker on its own job thread, as the main window has them.
+struct ModelWorker {
+  explicit ModelWorker(std::string device = "auto") : worker(jobs, std::move(device)) {}
+  JobThread jobs;
+  ExplorerWorker worker;  // after `jobs`: destroyed first, it stops the thread
+};
 
 /// How long a view may take to show the result of an edit (a model's first prediction).
 constexpr int kSettleTimeoutMs = 30'000;
