@@ -45,6 +45,10 @@ class SnapshotHistory {
   bool can_undo() const { return !undo_.empty(); }
   bool can_redo() const { return !redo_.empty(); }
   std::size_t capacity() const { return capacity_; }
+  /// The states undo() goes back to, the oldest first (the next undo's is the last).
+  const std::deque<Snapshot>& undo_stack() const { return undo_; }
+  /// The states redo() goes forward to, the furthest first (the next redo's is the last).
+  const std::deque<Snapshot>& redo_stack() const { return redo_; }
 
  private:
   static std::optional<Snapshot> step(std::deque<Snapshot>& from, std::deque<Snapshot>& to,
@@ -69,6 +73,7 @@ using EditHistory = SnapshotHistory<std::vector<ContextPoint>>;
 struct FunctionsSnapshot {
   std::vector<ContextPoint> points;
   TruthSpec truth;
+  friend bool operator==(const FunctionsSnapshot&, const FunctionsSnapshot&) = default;
 };
 
 }  // namespace nplab::ui

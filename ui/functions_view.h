@@ -76,6 +76,8 @@ class FunctionsView : public QWidget, public EditableView {
   bool can_undo() const override { return history_.can_undo(); }
   bool can_redo() const override { return history_.can_redo(); }
   bool can_clear() const override { return !points_.empty(); }
+  /// The undo and redo stacks, read-only (what undo() and redo() will bring back).
+  const SnapshotHistory<FunctionsSnapshot>& history() const { return history_; }
   void select_model(int index);
   /// Offers one more model (a checkpoint outside the searched folders); returns its index.
   int add_model_choice(const ModelChoice& choice);

@@ -111,6 +111,8 @@ class ImagesView : public QWidget, public EditableView {
   bool can_undo() const override { return history_.can_undo(); }
   bool can_redo() const override { return history_.can_redo(); }
   bool can_clear() const override { return !revealed_.empty(); }
+  /// The undo and redo stacks of revealed lists, read-only.
+  const SnapshotHistory<std::vector<int>>& history() const { return history_; }
 
   // The image; each starts a new history with nothing revealed.
   bool show_test_image(std::int64_t index);
