@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -231,5 +233,58 @@ unsigned explain(const Timeline<Snapshot>& before, const Timeline<Snapshot>& aft
   if (after.undo.empty() && after.redo.empty()) changes |= kReset;
   return changes;
 }
+
+/// Checks one view's timeline after each action: the change must be one the action allows. A
+/// gesture (a press or move of a held button) may go on changing what it recorded last.
+template <class Snapshot>
+class HistoryWatch {
+ public:
+  HistoryWatch(const char* view, std::function<Timeline<Snapshot>()> look)
+      : view_(view), look_(std::move(look)), last_(look_()) {}
+
+  QString check(const QString& action, bool gesture, unsigned allows, std::size_t capacity) {
+    const auto now = look_();
+    const unsigned explained = explain(last_, now, capacity);
+    if (gesture) {
+      allows |= kNoChange | kRecord | (continuing_ ? kContinue : 0u);
+    }
+    const unsigned legal = explained & allows;
+    QString problem;
+    if (!legal) {
+      problem = QStringLiteral("%1 view after \"%2\": its points changed by %3 (allowed: %4); "
+                               "undo stack %5 -> %6, redo stack %7 -> %8")
+                    .arg(view_, action, describe_changes(explained), describe_changes(allows))
+                    .arg(last_.undo.size())
+                    .arg(now.undo.size())
+                    .arg(last_.redo.size())
+                    .arg(now.redo.size());
+    }
+    for (const Change change : {kNoChange, kUndo, kRedo, kReset, kRecord, kContinue}) {
+      if (!(legal & change)) continue;
+      ++counts_[change];
+      if (change == kRecord && gesture) continuing_ = true;
+      if (change != kNoChange && change != kContinue && !gesture) continuing_ = false;
+      break;
+    }
+    last_ = now;
+    return problem;
+  }
+  /// A new press starts a new stroke; a release ends it.
+  void gesture_boundary() { continuing_ = false; }
+  QString counts() const {
+    QStringList parts;
+    for (const auto& [change, count] : counts_) {
+      parts << QStringLiteral("%1 %2").arg(describe_changes(change)).arg(count);
+    }
+    return parts.join(", ");
+  }
+
+ private:
+  const char* view_;
+  std::function<Timeline<Snapshot>()> look_;
+  Timeline<Snapshot> last_;
+  bool continuing_ = false;
+  std::map<unsigned, int> counts_;
+};
 
 }  // namespace nplab::ui::testing
