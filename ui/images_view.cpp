@@ -222,7 +222,9 @@ void ImagesView::set_revealed(std::vector<int> pixels) {
 }
 
 void ImagesView::clear_points() {
-  if (!revealed_.empty()) set_revealed({});
+  if (revealed_.empty()) return;
+  commit({});  // its own undo step, even in the middle of a stroke
+  restart_stroke();
 }
 
 void ImagesView::new_session() {
@@ -236,16 +238,26 @@ void ImagesView::new_session() {
 }
 
 void ImagesView::undo() {
-  if (auto previous = history_.undo(revealed_)) commit(std::move(*previous), false);
+  if (auto previous = history_.undo(revealed_)) {
+    commit(std::move(*previous), false);
+    restart_stroke();
+  }
 }
 
 void ImagesView::redo() {
-  if (auto next = history_.redo(revealed_)) commit(std::move(*next), false);
+  if (auto next = history_.redo(revealed_)) {
+    commit(std::move(*next), false);
+    restart_stroke();
+  }
 }
 
 void ImagesView::start_stroke() {
   in_stroke_ = true;
   stroke_start_ = revealed_;
+}
+
+void ImagesView::restart_stroke() {
+  if (in_stroke_) stroke_start_ = revealed_;
 }
 
 void ImagesView::end_stroke() {

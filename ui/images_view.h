@@ -154,6 +154,9 @@ class ImagesView : public QWidget, public EditableView {
   /// the list from before the stroke, later ones join it.
   void start_stroke();
   void end_stroke();
+  /// After an undo, a redo or a clear in the middle of a stroke: the rest of the stroke is a
+  /// new undo step (joining the old one would change a state the history no longer shows).
+  void restart_stroke();
   /// Makes `next` the revealed list as an undoable edit (or part of the current stroke).
   void edit(std::vector<int> next);
   /// Makes `next` the revealed list; records the current one for undo unless told not to.

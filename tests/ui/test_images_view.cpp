@@ -194,6 +194,37 @@ class ImagesViewTest : public QObject {
     QCOMPARE(f.view->shown()->update.count, std::int64_t{6});
   }
 
+  void undo_or_clear_in_the_middle_of_a_stroke_makes_the_rest_of_the_stroke_a_new_step() {
+    Fixture f;
+    auto* panels = f.view->panels();
+    const auto at = [&](int pixel) {
+      return panels->pixel_centre(ImagePanels::Panel::Observed, pixel);
+    };
+    using Pixels = std::vector<int>;
+    f.click(ImagePanels::Panel::Observed, 0);  // one step before the stroke
+    send_mouse(panels, QEvent::MouseButtonPress, Qt::LeftButton, Qt::LeftButton, at(1));
+    send_mouse(panels, QEvent::MouseMove, Qt::NoButton, Qt::LeftButton, at(2));
+    QCOMPARE(f.view->revealed(), (Pixels{0, 1, 2}));
+    f.view->undo();  // Ctrl+Z with the button still held: back to before the stroke
+    QCOMPARE(f.view->revealed(), Pixels{0});
+    QVERIFY(f.view->can_redo());
+    // The stroke goes on: an edit of its own, which forgets the redo.
+    send_mouse(panels, QEvent::MouseMove, Qt::NoButton, Qt::LeftButton, at(3));
+    QCOMPARE(f.view->revealed(), (Pixels{0, 3}));
+    QVERIFY(!f.view->can_redo());
+    f.view->clear_points();  // a clear in the middle of the stroke is a step of its own
+    QVERIFY(f.view->revealed().empty());
+    send_mouse(panels, QEvent::MouseMove, Qt::NoButton, Qt::LeftButton, at(4));
+    send_mouse(panels, QEvent::MouseButtonRelease, Qt::LeftButton, Qt::NoButton, at(4));
+    QCOMPARE(f.view->revealed(), Pixels{4});
+    const std::vector<Pixels> undone{{}, {0, 3}, {0}, {}};
+    for (const auto& expected : undone) {
+      f.view->undo();
+      QCOMPARE(f.view->revealed(), expected);
+    }
+    QVERIFY(!f.view->can_undo());
+  }
+
   void reveal_random_adds_k_distinct_hidden_pixels() {
     Fixture f;
     f.view->set_random_seed(3);
