@@ -3,9 +3,11 @@
 // and action count it runs, a watchdog of the event loop, a guard against modal dialogs, and a
 // checker that every change of a view's points is one its undo history explains.
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
+#include <QMouseEvent>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -22,8 +24,26 @@
 #include <string>
 
 #include "edit_history.h"
+#include "memory_view.h"
+#include "stream_view.h"
 
 namespace nplab::ui::testing {
+
+/// The longest the event loop may be kept waiting.
+constexpr double kMaxStallMs = 1000.0;
+/// How long a reveal of the Functions view may wait for the prediction it needs.
+constexpr int kRevealWaitMs = 10'000;
+
+/// Short sweeps and streams, so that some finish between the starts and the cancels.
+inline void make_runs_short(MemoryView& memory, StreamView& stream) {
+  memory.sweep_options().targets = 16;
+  memory.sweep_options().repeats = 1;
+  memory.set_sizes({64, 256});
+  stream.request_defaults().targets = 50;
+  stream.request_defaults().sample_points = 200;
+  stream.request_defaults().sample_every_seconds = 0.1;
+  stream.use_generator(20'000);
+}
 
 /// The seed and the number of actions: NPLAB_MONKEY_SEED and NPLAB_MONKEY_ACTIONS when set.
 struct MonkeyRun {
@@ -56,9 +76,7 @@ class Dice {
  public:
   explicit Dice(std::uint64_t seed) : engine_(seed) {}
   /// An integer in [low, high].
-  int between(int low, int high) {
-    return std::uniform_int_distribution<int>(low, high)(engine_);
-  }
+  int between(int low, int high) { return std::uniform_int_distribution<int>(low, high)(engine_); }
   double uniform(double low, double high) {
     return std::uniform_real_distribution<double>(low, high)(engine_);
   }
@@ -67,6 +85,20 @@ class Dice {
 
  private:
   std::mt19937_64 engine_;
+};
+
+/// The last actions run, for the report of a failure.
+class ActionLog {
+ public:
+  void add(const QString& action, bool print) {
+    last_ << action;
+    if (last_.size() > 25) last_.removeFirst();
+    if (print) qInfo("%s", qPrintable(action));
+  }
+  QString text() const { return last_.join(QStringLiteral("\n  ")); }
+
+ private:
+  QStringList last_;
 };
 
 /// The largest gap between the ticks of a fast timer on the GUI thread: how long the event loop
@@ -135,8 +167,8 @@ class ModalGuard : public QObject {
   void close_what_is_open() {
     if (auto* popup = QApplication::activePopupWidget()) popup->close();
     if (auto* modal = QApplication::activeModalWidget()) {
-      seen_ << QStringLiteral("%1 \"%2\"").arg(modal->metaObject()->className(),
-                                               modal->windowTitle());
+      seen_ << QStringLiteral("%1 \"%2\"")
+                   .arg(modal->metaObject()->className(), modal->windowTitle());
       if (auto* dialog = qobject_cast<QDialog*>(modal)) {
         dialog->reject();
       } else {
@@ -195,20 +227,19 @@ unsigned explain(const Timeline<Snapshot>& before, const Timeline<Snapshot>& aft
                  std::size_t capacity) {
   if (after == before) return kNoChange;
   unsigned changes = 0;
-  const auto stepped = [](const Timeline<Snapshot>& from, const Timeline<Snapshot>& to,
-                          const std::deque<Snapshot>& from_source,
-                          const std::deque<Snapshot>& to_source,
-                          const std::deque<Snapshot>& from_target,
-                          const std::deque<Snapshot>& to_target) {
-    if (from_source.empty() || to.current != from_source.back()) return false;
-    if (to_source.size() + 1 != from_source.size() ||
-        !std::equal(to_source.begin(), to_source.end(), from_source.begin())) {
-      return false;
-    }
-    auto expected_target = from_target;
-    expected_target.push_back(from.current);
-    return to_target == expected_target;
-  };
+  const auto stepped =
+      [](const Timeline<Snapshot>& from, const Timeline<Snapshot>& to,
+         const std::deque<Snapshot>& from_source, const std::deque<Snapshot>& to_source,
+         const std::deque<Snapshot>& from_target, const std::deque<Snapshot>& to_target) {
+        if (from_source.empty() || to.current != from_source.back()) return false;
+        if (to_source.size() + 1 != from_source.size() ||
+            !std::equal(to_source.begin(), to_source.end(), from_source.begin())) {
+          return false;
+        }
+        auto expected_target = from_target;
+        expected_target.push_back(from.current);
+        return to_target == expected_target;
+      };
   if (stepped(before, after, before.undo, after.undo, before.redo, after.redo)) changes |= kUndo;
   if (stepped(before, after, before.redo, after.redo, before.undo, after.undo)) changes |= kRedo;
   if (after.redo.empty()) {
@@ -251,8 +282,9 @@ class HistoryWatch {
     const unsigned legal = explained & allows;
     QString problem;
     if (!legal) {
-      problem = QStringLiteral("%1 view after \"%2\": its points changed by %3 (allowed: %4); "
-                               "undo stack %5 -> %6, redo stack %7 -> %8")
+      problem = QStringLiteral(
+                    "%1 view after \"%2\": its points changed by %3 (allowed: %4); "
+                    "undo stack %5 -> %6, redo stack %7 -> %8")
                     .arg(view_, action, describe_changes(explained), describe_changes(allows))
                     .arg(last_.undo.size())
                     .arg(now.undo.size())
@@ -286,5 +318,36 @@ class HistoryWatch {
   bool continuing_ = false;
   std::map<unsigned, int> counts_;
 };
+
+enum class Target { None, Functions, Images };
+
+/// One user action and the history changes it may make on the view it acts on.
+struct Action {
+  QString name;
+  Target target = Target::None;
+  unsigned allows = kNoChange;
+  bool gesture = false;     // a press or move of a held button: it may continue its stroke
+  bool may_reveal = false;  // may ask the Functions view to reveal a point later
+  std::function<void()> run;
+};
+
+void send_mouse(QWidget* widget, QEvent::Type type, Qt::MouseButton button,
+                Qt::MouseButtons buttons, QPointF at) {
+  QMouseEvent event(type, at, widget->mapToGlobal(at), button, buttons, Qt::NoModifier);
+  QApplication::sendEvent(widget, &event);
+}
+
+/// A control whose use opens a file dialog (which would wait for a person).
+bool opens_a_dialog(const QWidget* widget) {
+  for (; widget; widget = widget->parentWidget()) {
+    if (widget->objectName() == "sourcePicker") return true;
+    const auto* button = qobject_cast<const QAbstractButton*>(widget);
+    if (button && button->text().contains(QStringLiteral("…")) &&
+        button->objectName() != "streamButton") {
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace nplab::ui::testing

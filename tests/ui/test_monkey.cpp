@@ -38,40 +38,6 @@ using namespace nplab::ui::testing;
 
 namespace {
 
-constexpr double kMaxStallMs = 1000.0;
-constexpr int kRevealWaitMs = 10'000;
-
-enum class Target { None, Functions, Images };
-
-/// One user action and the history changes it may make on the view it acts on.
-struct Action {
-  QString name;
-  Target target = Target::None;
-  unsigned allows = kNoChange;
-  bool gesture = false;     // a press or move of a held button: it may continue its stroke
-  bool may_reveal = false;  // may ask the Functions view to reveal a point later
-  std::function<void()> run;
-};
-
-void send_mouse(QWidget* widget, QEvent::Type type, Qt::MouseButton button,
-                Qt::MouseButtons buttons, QPointF at) {
-  QMouseEvent event(type, at, widget->mapToGlobal(at), button, buttons, Qt::NoModifier);
-  QApplication::sendEvent(widget, &event);
-}
-
-/// A control whose use opens a file dialog (which would wait for a person).
-bool opens_a_dialog(const QWidget* widget) {
-  for (; widget; widget = widget->parentWidget()) {
-    if (widget->objectName() == "sourcePicker") return true;
-    const auto* button = qobject_cast<const QAbstractButton*>(widget);
-    if (button && button->text().contains(QStringLiteral("…")) &&
-        button->objectName() != "streamButton") {
-      return true;
-    }
-  }
-  return false;
-}
-
 /// Chooses the actions: what a restless person does with the window, minus the file dialogs.
 class Monkey {
  public:
@@ -86,10 +52,14 @@ class Monkey {
     if (held_) return held_action();
     if (dice_.chance(0.3)) return common_action();
     switch (window_.current_view()) {
-      case MainWindow::View::Functions: return functions_action();
-      case MainWindow::View::Images: return images_action();
-      case MainWindow::View::Memory: return memory_action();
-      case MainWindow::View::Stream: return stream_action();
+      case MainWindow::View::Functions:
+        return functions_action();
+      case MainWindow::View::Images:
+        return images_action();
+      case MainWindow::View::Memory:
+        return memory_action();
+      case MainWindow::View::Stream:
+        return stream_action();
     }
     return common_action();
   }
@@ -152,20 +122,25 @@ class Monkey {
     const unsigned edit = kNoChange | (target == Target::None ? 0u : kRecord);
     switch (dice_.between(0, 8)) {
       case 0:
-      case 1: return key("Ctrl+Z", Qt::Key_Z, Qt::ControlModifier, kNoChange | kUndo, target);
+      case 1:
+        return key("Ctrl+Z", Qt::Key_Z, Qt::ControlModifier, kNoChange | kUndo, target);
       case 2:
         return key("Ctrl+Shift+Z", Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier,
                    kNoChange | kRedo, target);
-      case 3: return key("Ctrl+Y", Qt::Key_Y, Qt::ControlModifier, kNoChange | kRedo, target);
+      case 3:
+        return key("Ctrl+Y", Qt::Key_Y, Qt::ControlModifier, kNoChange | kRedo, target);
       case 4:
         return key("Ctrl+Shift+Backspace", Qt::Key_Backspace,
                    Qt::ControlModifier | Qt::ShiftModifier, edit, target);
       case 5:
         return key("Ctrl+N", Qt::Key_N, Qt::ControlModifier,
                    kNoChange | (target == Target::None ? 0u : new_session_change(target)), target);
-      case 6: return key("Delete", Qt::Key_Delete, Qt::NoModifier, edit, target);
-      case 7: return key("Backspace", Qt::Key_Backspace, Qt::NoModifier, edit, target);
-      default: return key("Ctrl+0", Qt::Key_0, Qt::ControlModifier, edit, target);
+      case 6:
+        return key("Delete", Qt::Key_Delete, Qt::NoModifier, edit, target);
+      case 7:
+        return key("Backspace", Qt::Key_Backspace, Qt::NoModifier, edit, target);
+      default:
+        return key("Ctrl+0", Qt::Key_0, Qt::ControlModifier, edit, target);
     }
   }
   Action common_action() {
@@ -176,7 +151,11 @@ class Monkey {
         return key(QStringLiteral("Ctrl+%1").arg(view), static_cast<Qt::Key>(Qt::Key_0 + view),
                    Qt::ControlModifier, kNoChange, Target::None);
       }
-      return {QStringLiteral("click tab %1").arg(view), Target::None, kNoChange, false, false,
+      return {QStringLiteral("click tab %1").arg(view),
+              Target::None,
+              kNoChange,
+              false,
+              false,
               [this, view] {
                 auto* bar = find<QTabWidget>("views")->tabBar();
                 QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(view - 1).center());
@@ -184,24 +163,26 @@ class Monkey {
     }
     if (choice < 22) {
       const QSize size(dice_.between(640, 1500), dice_.between(420, 980));
-      return {QStringLiteral("resize to %1x%2").arg(size.width()).arg(size.height()), Target::None,
-              kNoChange, false, false, [this, size] { window_.resize(size); }};
+      return {QStringLiteral("resize to %1x%2").arg(size.width()).arg(size.height()),
+              Target::None,
+              kNoChange,
+              false,
+              false,
+              [this, size] { window_.resize(size); }};
     }
     if (choice < 60) return shortcut();
     if (choice < 80) {
-      static const Qt::Key keys[] = {Qt::Key_Tab,    Qt::Key_Backtab, Qt::Key_Up,
-                                     Qt::Key_Down,   Qt::Key_Left,    Qt::Key_Right,
-                                     Qt::Key_PageUp, Qt::Key_Home,    Qt::Key_End,
-                                     Qt::Key_Space,  Qt::Key_Return,  Qt::Key_Escape};
+      static const Qt::Key keys[] = {Qt::Key_Tab,  Qt::Key_Backtab, Qt::Key_Up,     Qt::Key_Down,
+                                     Qt::Key_Left, Qt::Key_Right,   Qt::Key_PageUp, Qt::Key_Home,
+                                     Qt::Key_End,  Qt::Key_Space,   Qt::Key_Return, Qt::Key_Escape};
       const Qt::Key pressed = keys[dice_.between(0, 11)];
       const Target target = editable();
-      return {QStringLiteral("key %1").arg(QKeySequence(pressed).toString()), target,
-              kNoChange | kRecord | kReset | kUndo | kRedo, false, target == Target::Functions,
-              [this, pressed, target] {
-                QWidget* to = key_target();
-                QTest::keyClick(to, pressed);
-                (void)target;
-              }};
+      return {QStringLiteral("key %1").arg(QKeySequence(pressed).toString()),
+              target,
+              kNoChange | kRecord | kReset | kUndo | kRedo,
+              false,
+              target == Target::Functions,
+              [this, pressed] { QTest::keyClick(key_target(), pressed); }};
     }
     if (choice < 88) {
       // Undo a few steps, then redo them: replaying the history both ways, one key at a time.
@@ -217,8 +198,9 @@ class Monkey {
       return next();
     }
     const int ms = dice_.between(50, 400);
-    return {QStringLiteral("wait %1 ms").arg(ms), Target::None, kNoChange, false, false,
-            [ms] { QTest::qWait(ms); }};
+    return {QStringLiteral("wait %1 ms").arg(ms), Target::None, kNoChange, false, false, [ms] {
+              QTest::qWait(ms);
+            }};
   }
 
   /// Clicks one of the view's buttons or check boxes (never one that opens a dialog).
@@ -230,8 +212,12 @@ class Monkey {
     if (buttons.isEmpty()) return shortcut();
     QAbstractButton* button = buttons[dice_.between(0, static_cast<int>(buttons.size()) - 1)];
     const QString name = button->objectName().isEmpty() ? button->text() : button->objectName();
-    return {QStringLiteral("click %1").arg(name), target, allows_for(button, target), false,
-            target == Target::Functions, [this, button] {
+    return {QStringLiteral("click %1").arg(name),
+            target,
+            allows_for(button, target),
+            false,
+            target == Target::Functions,
+            [this, button] {
               const bool run = button->objectName() == "runButton";
               const bool cancel = button->objectName() == "cancelButton";
               const bool start = button->objectName() == "startButton";
@@ -247,14 +233,22 @@ class Monkey {
   Action choose(const char* combo_name, Target target, unsigned allows) {
     auto* combo = find<QComboBox>(combo_name);
     const int index = dice_.between(0, std::max(0, combo->count() - 1));
-    return {QStringLiteral("%1 -> %2").arg(combo_name, combo->itemText(index)), target, allows,
-            false, false, [combo, index] { combo->setCurrentIndex(index); }};
+    return {QStringLiteral("%1 -> %2").arg(combo_name, combo->itemText(index)),
+            target,
+            allows,
+            false,
+            false,
+            [combo, index] { combo->setCurrentIndex(index); }};
   }
   Action step_spin(const char* spin_name, Target target, unsigned allows) {
     auto* spin = find<QWidget>(spin_name);  // a spin box or a slider
     const bool up = dice_.chance(0.5);
-    return {QStringLiteral("%1 %2").arg(spin_name, up ? "up" : "down"), target, allows, false,
-            false, [spin, up] {
+    return {QStringLiteral("%1 %2").arg(spin_name, up ? "up" : "down"),
+            target,
+            allows,
+            false,
+            false,
+            [spin, up] {
               spin->setFocus();
               QTest::keyClick(spin, up ? Qt::Key_Up : Qt::Key_Down);
             }};
@@ -275,16 +269,17 @@ class Monkey {
   }
   QPointF images_spot() {
     const auto panel = static_cast<ImagePanels::Panel>(dice_.chance(0.85) ? dice_.between(0, 1)
-                                                                           : dice_.between(2, 3));
+                                                                          : dice_.between(2, 3));
     const int pixel = dice_.between(0, nplab::ui::ImagesView::kPixels - 1);
     return window_.images_view()->panels()->pixel_centre(panel, pixel);
   }
   Action mouse_on(QWidget* widget, Target target, QPointF at, bool hold) {
     const auto button = dice_.chance(0.75) ? Qt::LeftButton : Qt::RightButton;
-    const QString what = QStringLiteral("%1 %2 at (%3, %4)")
-                             .arg(hold ? "press" : "click", button == Qt::LeftButton ? "left" : "right")
-                             .arg(at.x(), 0, 'f', 0)
-                             .arg(at.y(), 0, 'f', 0);
+    const QString what =
+        QStringLiteral("%1 %2 at (%3, %4)")
+            .arg(hold ? "press" : "click", button == Qt::LeftButton ? "left" : "right")
+            .arg(at.x(), 0, 'f', 0)
+            .arg(at.y(), 0, 'f', 0);
     return {what, target, kNoChange | kRecord, hold, false, [=, this] {
               send_mouse(widget, QEvent::MouseButtonPress, button, button, at);
               if (hold) {
@@ -312,7 +307,11 @@ class Monkey {
     if (choice < 45) return mouse_on(panels, Target::Images, images_spot(), true);
     if (choice < 52) {
       auto* slider = find<QSlider>("contextFraction");
-      return {"press the context slider", Target::Images, kNoChange | kRecord, true, false,
+      return {"press the context slider",
+              Target::Images,
+              kNoChange | kRecord,
+              true,
+              false,
               [this, slider] {
                 slider->setSliderDown(true);
                 held_ = Hold{slider, Qt::LeftButton, Target::Images};
@@ -351,14 +350,21 @@ class Monkey {
     const Hold hold = *held_;
     if (auto* slider = qobject_cast<QSlider*>(hold.widget)) {
       const int position = dice_.between(0, 100);
-      return {QStringLiteral("drag the context slider to %1").arg(position), hold.target,
-              kNoChange, true, false, [slider, position] { slider->setSliderPosition(position); }};
+      return {QStringLiteral("drag the context slider to %1").arg(position),
+              hold.target,
+              kNoChange,
+              true,
+              false,
+              [slider, position] { slider->setSliderPosition(position); }};
     }
     const QPointF at = hold.target == Target::Functions ? functions_spot() : images_spot();
-    return {QStringLiteral("move to (%1, %2)").arg(at.x(), 0, 'f', 0).arg(at.y(), 0, 'f', 0),
-            hold.target, kNoChange, true, false, [hold, at] {
-              send_mouse(hold.widget, QEvent::MouseMove, Qt::NoButton, hold.button, at);
-            }};
+    return {
+        QStringLiteral("move to (%1, %2)").arg(at.x(), 0, 'f', 0).arg(at.y(), 0, 'f', 0),
+        hold.target,
+        kNoChange,
+        true,
+        false,
+        [hold, at] { send_mouse(hold.widget, QEvent::MouseMove, Qt::NoButton, hold.button, at); }};
   }
   Action release_action() {
     const Hold hold = *held_;
@@ -397,15 +403,7 @@ class MonkeyTest : public QObject {
     MainWindow window(nullptr, "cpu");
     ErrorLog errors;
     errors.attach(window);
-    // Short sweeps and streams, so that some finish between the starts and the cancels.
-    window.memory_view()->sweep_options().targets = 16;
-    window.memory_view()->sweep_options().repeats = 1;
-    window.memory_view()->set_sizes({64, 256});
-    auto& stream = *window.stream_view();
-    stream.request_defaults().targets = 50;
-    stream.request_defaults().sample_points = 200;
-    stream.request_defaults().sample_every_seconds = 0.1;
-    stream.use_generator(20'000);
+    make_runs_short(*window.memory_view(), *window.stream_view());
     window.resize(1200, 760);
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
@@ -418,8 +416,8 @@ class MonkeyTest : public QObject {
     images.set_random_seed(run.seed);
 
     HistoryWatch<FunctionsSnapshot> functions_watch("Functions", [&] {
-      return timeline_of(functions.history(), FunctionsSnapshot{functions.points(),
-                                                                functions.truth()});
+      return timeline_of(functions.history(),
+                         FunctionsSnapshot{functions.points(), functions.truth()});
     });
     HistoryWatch<std::vector<int>> images_watch(
         "Images", [&] { return timeline_of(images.history(), images.revealed()); });
@@ -428,7 +426,7 @@ class MonkeyTest : public QObject {
     ModalGuard guard;
     EventLoopWatchdog watchdog;
     std::map<MainWindow::View, int> per_view;
-    std::deque<QString> recent;  // the last actions, for a failure's report
+    ActionLog recent;  // the last actions, for a failure's report
     bool reveal_may_be_pending = false;
     const bool verbose = qEnvironmentVariableIsSet("NPLAB_MONKEY_VERBOSE");
     watchdog.start();
@@ -437,9 +435,7 @@ class MonkeyTest : public QObject {
       const Action action = done < run.actions ? monkey.next() : monkey.release();
       const auto view = window.current_view();
       ++per_view[view];
-      recent.push_back(QStringLiteral("#%1 [%2] %3").arg(done).arg(int(view)).arg(action.name));
-      if (recent.size() > 25) recent.pop_front();
-      if (verbose) qInfo("%s", qPrintable(recent.back()));
+      recent.add(QStringLiteral("#%1 [%2] %3").arg(done).arg(int(view)).arg(action.name), verbose);
       if (action.gesture && action.name.startsWith("press")) {
         (action.target == Target::Functions ? functions_watch.gesture_boundary()
                                             : images_watch.gesture_boundary());
@@ -447,8 +443,8 @@ class MonkeyTest : public QObject {
       watchdog.set_doing(action.name);
       action.run();
       QTest::qWait(dice.chance(0.8) ? dice.between(1, 6) : dice.between(10, 40));
-      if (action.may_reveal && !QTest::qWaitFor([&] { return functions.is_settled(); },
-                                                kRevealWaitMs)) {
+      if (action.may_reveal &&
+          !QTest::qWaitFor([&] { return functions.is_settled(); }, kRevealWaitMs)) {
         reveal_may_be_pending = true;  // a reveal waits on a prediction still to come
       }
       watchdog.pause();
@@ -458,14 +454,15 @@ class MonkeyTest : public QObject {
         if (target == Target::Functions && reveal_may_be_pending) allows |= kRecord;
         return allows;
       };
-      const bool on_functions = action.gesture && action.target == Target::Functions;
-      const bool on_images = action.gesture && action.target == Target::Images;
-      QString problem = functions_watch.check(action.name, on_functions,
-                                              allowed(Target::Functions),
-                                              functions.history().capacity());
+      const auto gesture_on = [&](Target target) {
+        return action.gesture && action.target == target;
+      };
+      QString problem =
+          functions_watch.check(action.name, gesture_on(Target::Functions),
+                                allowed(Target::Functions), functions.history().capacity());
       if (problem.isEmpty()) {
-        problem = images_watch.check(action.name, on_images, allowed(Target::Images),
-                                     images.history().capacity());
+        problem = images_watch.check(action.name, gesture_on(Target::Images),
+                                     allowed(Target::Images), images.history().capacity());
       }
       if (reveal_may_be_pending && functions.is_settled()) reveal_may_be_pending = false;
       if (action.name == "release") {
@@ -477,39 +474,43 @@ class MonkeyTest : public QObject {
                                  ? static_cast<const nplab::ui::EditableView*>(&functions)
                              : window.current_view() == MainWindow::View::Images ? &images
                                                                                  : nullptr;
-      if (problem.isEmpty() && menu_action(window, "undoAction")->isEnabled() !=
-                                   (editable && editable->can_undo())) {
+      if (problem.isEmpty() &&
+          menu_action(window, "undoAction")->isEnabled() != (editable && editable->can_undo())) {
         problem = "the Edit menu's Undo disagrees with the view's history";
       }
       if (problem.isEmpty() && !guard.seen().isEmpty()) {
         problem = "a modal dialog opened: " + guard.seen().join(", ");
       }
       if (!problem.isEmpty()) {
-        QStringList last(recent.begin(), recent.end());
         QFAIL(qPrintable(QStringLiteral("%1\nseed %2, action %3; the last actions:\n  %4\n%5")
                              .arg(problem)
                              .arg(run.seed)
                              .arg(done)
-                             .arg(last.join("\n  "), run.rerun_command())));
+                             .arg(recent.text(), run.rerun_command())));
       }
       watchdog.resume();
     }
     watchdog.stop();
     window.stream_view()->stop();
     window.memory_view()->cancel();
-    const double seconds = clock.elapsed() / 1000.0;
-    qInfo("monkey: %d actions in %.1f s (Functions %d, Images %d, Memory %d, Stream %d); "
-          "largest event-loop gap %.0f ms (during \"%s\"), %lld watchdog ticks",
-          run.actions, seconds, per_view[MainWindow::View::Functions],
-          per_view[MainWindow::View::Images], per_view[MainWindow::View::Memory],
-          per_view[MainWindow::View::Stream], watchdog.largest_gap_ms(),
-          qPrintable(watchdog.largest_gap_during()), static_cast<long long>(watchdog.ticks()));
-    qInfo("monkey: sweeps %d started, %d cancel clicks; streams %d started, %d stop clicks; "
-          "%lld errors reported",
-          monkey.sweeps_started, monkey.sweeps_cancelled, monkey.streams_started,
-          monkey.streams_stopped, static_cast<long long>(errors.messages.size()));
-    qInfo("monkey: Functions history: %s", qPrintable(functions_watch.counts()));
-    qInfo("monkey: Images history: %s", qPrintable(images_watch.counts()));
+    qInfo(
+        "monkey: %d actions in %.1f s (Functions %d, Images %d, Memory %d, Stream %d); "
+        "largest event-loop gap %.0f ms (during \"%s\"), %lld watchdog ticks",
+        run.actions, clock.elapsed() / 1000.0, per_view[MainWindow::View::Functions],
+        per_view[MainWindow::View::Images], per_view[MainWindow::View::Memory],
+        per_view[MainWindow::View::Stream], watchdog.largest_gap_ms(),
+        qPrintable(watchdog.largest_gap_during()), static_cast<long long>(watchdog.ticks()));
+    qInfo(
+        "monkey: sweeps %d started, %d cancel clicks; streams %d started, %d stop clicks; "
+        "%lld errors reported",
+        monkey.sweeps_started, monkey.sweeps_cancelled, monkey.streams_started,
+        monkey.streams_stopped, static_cast<long long>(errors.messages.size()));
+    qInfo("monkey: Functions history: %s; Images history: %s", qPrintable(functions_watch.counts()),
+          qPrintable(images_watch.counts()));
+    for (const auto view : {MainWindow::View::Functions, MainWindow::View::Images,
+                            MainWindow::View::Memory, MainWindow::View::Stream}) {
+      QVERIFY2(run.actions < 100 || per_view[view] > 0, "every view is driven");
+    }
     QVERIFY2(watchdog.largest_gap_ms() < kMaxStallMs,
              qPrintable(QStringLiteral("the event loop stalled %1 ms during \"%2\"; %3")
                             .arg(watchdog.largest_gap_ms())
