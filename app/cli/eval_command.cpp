@@ -30,6 +30,7 @@ struct EvalArgs {
   uint64_t seed = 0;
   bool json = false;
   bool oracle = false;
+  bool poisson_baseline = false;  // point processes: the refitted-Poisson floor
   bool write_card = false;
   bool write_check = false;
   std::string device = "auto";
@@ -50,6 +51,7 @@ void run_tpp_eval(const EvalArgs& args) {
   request.marks = args.marks;
   request.seed = args.seed;
   request.oracle = args.oracle;
+  request.poisson_baseline = args.poisson_baseline;
   request.json = args.json;
   request.write_card = args.write_card;
   request.device = args.device;
@@ -209,6 +211,10 @@ void add_eval_command(CLI::App& app) {
       "tasks, data, seed");
   auto* oracle = eval->add_flag("--oracle", args->oracle,
                                 "Score the oracle GP (true kernel and hyperparameters) instead");
+  auto* poisson_baseline = eval->add_flag(
+      "--poisson-baseline", args->poisson_baseline,
+      "Point processes: score the floor a model must clear, a Poisson process per mark refitted "
+      "to the history before each event");
   auto* write_card =
       eval->add_flag("--write-card", args->write_card,
                      "Store the result under card[\"eval\"][DATA] in the checkpoint");
@@ -232,11 +238,18 @@ void add_eval_command(CLI::App& app) {
       ->check(positive_integer())
       ->capture_default_str();
   oracle->excludes(checkpoint);
+  poisson_baseline->excludes(checkpoint);
+  poisson_baseline->excludes(oracle);
   write_card->needs(checkpoint);
   write_check->needs(checkpoint);
   eval->callback([args] {
-    if (args->checkpoint.empty() && !args->oracle) {
-      throw CLI::ValidationError("eval", "one of --checkpoint or --oracle is required");
+    if (args->checkpoint.empty() && !args->oracle && !args->poisson_baseline) {
+      throw CLI::ValidationError("eval",
+                                 "one of --checkpoint, --oracle or --poisson-baseline is required");
+    }
+    if (args->poisson_baseline && !is_point_process_data(args->data)) {
+      throw CLI::ValidationError("eval", "--poisson-baseline: needs point-process data (tpp-hawkes, "
+                                         "tpp-selfcorrecting, tpp-poisson or an event CSV)");
     }
     run_eval(*args);
   });

@@ -113,8 +113,8 @@ void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& 
 void run_tpp_eval(const TppEvalRequest& request) {
   use_default_threads();
   const bool csv = is_csv_path(request.data);
-  if (request.write_card && request.oracle) {
-    throw InvalidArgument("--write-card: needs --checkpoint, not --oracle");
+  if (request.write_card && (request.oracle || request.poisson_baseline)) {
+    throw InvalidArgument("--write-card: needs --checkpoint");
   }
   std::optional<tpp::PointProcessCheckpoint> checkpoint;
   tpp::TppEvaluation result;
@@ -128,6 +128,18 @@ void run_tpp_eval(const TppEvalRequest& request) {
     const auto spec = tpp::parse_tpp_data(request.data, request.sequence_length, request.marks);
     result = tpp::evaluate_oracle(tpp::evaluation_sequences(spec, request.seed, request.sequences));
     scored = "oracle (the true process)";
+  } else if (request.poisson_baseline) {
+    std::vector<tpp::EventList> sequences;
+    if (csv) {
+      sequences = tpp::read_event_csv(request.data, request.marks).sequences;
+    } else {
+      const auto spec = tpp::parse_tpp_data(request.data, request.sequence_length, request.marks);
+      for (auto& s : tpp::evaluation_sequences(spec, request.seed, request.sequences)) {
+        sequences.push_back(std::move(s.events));
+      }
+    }
+    result = tpp::evaluate_poisson_baseline(sequences, request.marks);
+    scored = "Poisson baseline (rates refitted to the history)";
   } else {
     checkpoint = tpp::load_point_process(request.checkpoint, resolve_device(request.device));
     auto& model = *checkpoint->model;

@@ -32,7 +32,7 @@ struct TppTrainRequest {
 void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& should_stop);
 
 struct TppEvalRequest {
-  std::string checkpoint;  ///< empty with oracle
+  std::string checkpoint;  ///< empty with oracle or poisson_baseline
   std::string data;        ///< tpp-* or a CSV path
   int64_t sequences = 1000;
   int64_t sequence_length = 64;
@@ -40,6 +40,7 @@ struct TppEvalRequest {
   int64_t marks = 3;  ///< for the oracle's processes (a checkpoint says its own)
   uint64_t seed = 0;
   bool oracle = false;
+  bool poisson_baseline = false;  ///< score the refitted-Poisson floor (needs marks)
   bool json = false;
   bool write_card = false;
   std::string device = "auto";

@@ -127,4 +127,38 @@ TppEvaluation evaluate_oracle(const std::vector<SyntheticSequence>& sequences) {
   return summarize(scores);
 }
 
+TppEvaluation evaluate_poisson_baseline(const std::vector<EventList>& sequences, int64_t marks) {
+  if (marks < 1) throw InvalidArgument("evaluation: the baseline needs at least one mark");
+  const double pseudo_count = 1.0 / static_cast<double>(marks);
+  std::vector<SequenceScores> scores;
+  scores.reserve(sequences.size());
+  for (const auto& events : sequences) {
+    SequenceScores s;
+    std::vector<double> counts(static_cast<size_t>(marks), 0.0);
+    double last_time = 0.0;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const auto mark = events.marks[i];
+      if (mark < 0 || mark >= marks) {
+        throw InvalidArgument("evaluation: mark " + std::to_string(mark) + " of event " +
+                                    std::to_string(i) + " is not in 0.." +
+                                    std::to_string(marks - 1));
+      }
+      const double exposure = last_time + 1.0;
+      const double total_rate = (static_cast<double>(i) + 1.0) / exposure;
+      const double mark_rate = (counts[static_cast<size_t>(mark)] + pseudo_count) / exposure;
+      const double tau = events.times[i] - last_time;
+      s.nll -= std::log(mark_rate) - total_rate * tau;
+      const double error = 1.0 / total_rate - tau;
+      s.squared_error += error * error;
+      const auto predicted = std::max_element(counts.begin(), counts.end()) - counts.begin();
+      s.correct_marks += predicted == mark ? 1.0 : 0.0;
+      counts[static_cast<size_t>(mark)] += 1.0;
+      last_time = events.times[i];
+    }
+    s.events = static_cast<int64_t>(events.size());
+    scores.push_back(s);
+  }
+  return summarize(scores);
+}
+
 }  // namespace nplab::tpp

@@ -53,4 +53,11 @@ TppEvaluation evaluate_point_process(PointProcessModel& model,
 /// most probable next mark under the true intensity.
 TppEvaluation evaluate_oracle(const std::vector<SyntheticSequence>& sequences);
 
+/// The floor a learned model must clear: a homogeneous Poisson process per mark whose rates are
+/// refitted to the history before each event, λ_k = (N_k + 1/K) / (t + 1) (the maximum-likelihood
+/// rate N_k / t with one pseudo-event spread over the marks and one unit of time, so that the
+/// first event has a rate too). It predicts τ ~ Exp(Σ λ_k) with mean 1 / Σ λ_k, and the mark seen
+/// most often so far (the lowest on a tie).
+TppEvaluation evaluate_poisson_baseline(const std::vector<EventList>& sequences, int64_t marks);
+
 }  // namespace nplab::tpp
