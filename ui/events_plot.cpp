@@ -24,8 +24,8 @@ QVector<double> as_vector(const std::vector<double>& values) {
 }  // namespace
 
 QColor mark_colour(int mark) {
-  static const std::array<QColor, 6> palette{QColor(31, 119, 180), QColor(214, 39, 40),
-                                             QColor(44, 160, 44),  QColor(255, 127, 14),
+  static const std::array<QColor, 6> palette{QColor(31, 119, 180),  QColor(214, 39, 40),
+                                             QColor(44, 160, 44),   QColor(255, 127, 14),
                                              QColor(148, 103, 189), QColor(140, 86, 75)};
   return palette[static_cast<std::size_t>(mark) % palette.size()];
 }
@@ -93,8 +93,8 @@ void EventsPlot::set_prediction(const std::optional<NextEventPrediction>& predic
     fit_y();
     return;
   }
-  density_->setData(shifted(prediction->tau, prediction->last_time),
-                    as_vector(prediction->density), true);
+  density_->setData(shifted(prediction->tau, prediction->last_time), as_vector(prediction->density),
+                    true);
   mean_->data()->clear();
   sigma_band_->setVisible(false);
   if (prediction->mean) {
@@ -110,8 +110,7 @@ void EventsPlot::set_prediction(const std::optional<NextEventPrediction>& predic
   fit_y();
 }
 
-void EventsPlot::set_truth(const std::optional<ProcessTruth>& truth, double last_time,
-                           bool shown) {
+void EventsPlot::set_truth(const std::optional<ProcessTruth>& truth, double last_time, bool shown) {
   if (truth) {
     intensity_->setData(as_vector(truth->times), as_vector(truth->intensity), true);
     oracle_->setData(shifted(truth->tau, last_time), as_vector(truth->density), true);

@@ -42,8 +42,7 @@ std::vector<MarkedEvent> sorted(std::vector<MarkedEvent> events) {
 EventsView::EventsView(EventsWorker& worker, QStringList model_dirs, QWidget* parent)
     : QWidget(parent), worker_(worker) {
   setObjectName("eventsView");
-  build_controls(
-      available_event_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs));
+  build_controls(available_event_models(model_dirs.isEmpty() ? default_model_dirs() : model_dirs));
   connect(&worker_, &EventsWorker::finished, this, &EventsView::show_result);
   connect(&ThemeSignals::instance(), &ThemeSignals::changed, this, &EventsView::update_readout);
   set_process(process_spec_);
@@ -87,8 +86,9 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
   controls->addWidget(new QLabel(tr("Hidden process:"), this));
   process_picker_ = new QComboBox(this);
   process_picker_->setObjectName("processPicker");
-  process_picker_->setToolTip(tr("The synthetic process that reveals events; its intensity is "
-                                 "known exactly, so the oracle is the ceiling"));
+  process_picker_->setToolTip(
+      tr("The synthetic process that reveals events; its intensity is "
+         "known exactly, so the oracle is the ceiling"));
   for (const auto kind :
        {EventProcessKind::Hawkes, EventProcessKind::SelfCorrecting, EventProcessKind::Poisson}) {
     process_picker_->addItem(QString::fromStdString(event_process_name(kind)),
@@ -107,20 +107,22 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
   controls->addWidget(reveal_one);
   auto* run = new QPushButton(tr("Run %1 events").arg(kRunCount), this);
   run->setObjectName("runEventsButton");
-  run->setToolTip(tr("Add the hidden process's next %1 events, as one undoable edit").arg(kRunCount));
+  run->setToolTip(
+      tr("Add the hidden process's next %1 events, as one undoable edit").arg(kRunCount));
   connect(run, &QPushButton::clicked, this, [this] { reveal(kRunCount); });
   controls->addWidget(run);
   show_truth_ = new QCheckBox(tr("Truth"), this);
   show_truth_->setObjectName("showEventTruth");
-  show_truth_->setToolTip(tr("Overlay the hidden process's true intensity and the oracle's "
-                             "next-event density"));
+  show_truth_->setToolTip(
+      tr("Overlay the hidden process's true intensity and the oracle's "
+         "next-event density"));
   show_truth_->setChecked(true);
   connect(show_truth_, &QCheckBox::toggled, this, [this] { request_prediction(); });
   controls->addWidget(show_truth_);
   controls->addStretch(1);
-  edit_buttons_ = new EditButtons(*this, *this,
-                                  tr("Start afresh: a new hidden process and no events"),
-                                  tr("Remove every event (undoable)"));
+  edit_buttons_ =
+      new EditButtons(*this, *this, tr("Start afresh: a new hidden process and no events"),
+                      tr("Remove every event (undoable)"));
   controls->addWidget(edit_buttons_);
 
   no_model_ = new QLabel(this);
@@ -181,11 +183,12 @@ bool EventsView::is_settled() const {
 }
 
 void EventsView::open_checkpoint() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open a point-process checkpoint"),
-                                                    {}, tr("Checkpoint (*.pt)"));
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open a point-process checkpoint"), {},
+                                                    tr("Checkpoint (*.pt)"));
   if (path.isEmpty()) return;
-  const int index = add_model_choice(
-      {QFileInfo(path).fileName(), {ModelSource::Kind::Checkpoint, path.toStdString(), 1, 1}, false});
+  const int index = add_model_choice({QFileInfo(path).fileName(),
+                                      {ModelSource::Kind::Checkpoint, path.toStdString(), 1, 1},
+                                      false});
   select_model(index);
 }
 
@@ -326,10 +329,9 @@ void EventsView::show_result(const EventsResult& result) {
   const double last = result.prediction.last_time;
   plot_->set_prediction(result.ok() ? std::optional(result.prediction) : std::nullopt);
   plot_->set_truth(result.truth, last, truth_shown());
-  bars_->set_probabilities(result.ok() ? result.prediction.mark_probabilities
-                                       : std::vector<double>{},
-                           result.truth && truth_shown() ? result.truth->mark_probabilities
-                                                         : std::vector<double>{});
+  bars_->set_probabilities(
+      result.ok() ? result.prediction.mark_probabilities : std::vector<double>{},
+      result.truth && truth_shown() ? result.truth->mark_probabilities : std::vector<double>{});
   update_readout();
   if (is_settled()) {
     plot_->replot();
@@ -352,24 +354,28 @@ void EventsView::update_readout() {
   const QLocale locale(QLocale::English);
   const auto& update = shown_->update;
   const auto& prediction = shown_->prediction;
-  QString text = tr("<b>%1 events</b> · %2 · last update: <b>%3 µs</b> (%4) · state: %5")
-                     .arg(update.count)
-                     .arg(QString::fromStdString(shown_->model.name),
-                          locale.toString(update.micros, 'f', 0),
-                          update_mode_readout(update, colours), format_bytes(update.state_bytes));
+  QString text =
+      tr("<b>%1 events</b> · %2 · last update: <b>%3 µs</b> (%4) · state: %5")
+          .arg(update.count)
+          .arg(QString::fromStdString(shown_->model.name), locale.toString(update.micros, 'f', 0),
+               update_mode_readout(update, colours), format_bytes(update.state_bytes));
   if (prediction.mean) {
-    text += tr(" · next event: t = %1").arg(locale.toString(prediction.last_time + *prediction.mean, 'f', 2));
-    if (prediction.stddev) text += QStringLiteral(" ± %1").arg(locale.toString(*prediction.stddev, 'f', 2));
+    text += tr(" · next event: t = %1")
+                .arg(locale.toString(prediction.last_time + *prediction.mean, 'f', 2));
+    if (prediction.stddev)
+      text += QStringLiteral(" ± %1").arg(locale.toString(*prediction.stddev, 'f', 2));
   }
   if (shown_->truth && truth_shown()) {
-    text += tr(" · oracle: t = %1").arg(locale.toString(prediction.last_time + shown_->truth->mean, 'f', 2));
+    text += tr(" · oracle: t = %1")
+                .arg(locale.toString(prediction.last_time + shown_->truth->mean, 'f', 2));
   }
   if (!update.note.empty()) {
     text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
   }
   if (!shown_->truth_error.empty()) {
     text += QStringLiteral(" · <span style='color:%1'>%2</span>")
-                .arg(css(colours.error_text), QString::fromStdString(shown_->truth_error).toHtmlEscaped());
+                .arg(css(colours.error_text),
+                     QString::fromStdString(shown_->truth_error).toHtmlEscaped());
   }
   readout_->setText(text);
 }
@@ -423,9 +429,9 @@ void EventsView::on_mouse_move(QMouseEvent* event) {
   auto moving = next[static_cast<std::size_t>(selected_)];
   next.erase(next.begin() + selected_);
   moving.time = std::max(plot_->xAxis->pixelToCoord(event->position().x()), kSmallestTime);
-  const auto at = std::upper_bound(
-      next.begin(), next.end(), moving,
-      [](const MarkedEvent& a, const MarkedEvent& b) { return a.time < b.time; });
+  const auto at =
+      std::upper_bound(next.begin(), next.end(), moving,
+                       [](const MarkedEvent& a, const MarkedEvent& b) { return a.time < b.time; });
   selected_ = static_cast<int>(at - next.begin());
   next.insert(at, moving);
   next = sorted(std::move(next));

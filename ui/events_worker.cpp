@@ -17,10 +17,9 @@ QList<ModelChoice> available_event_models(const QStringList& dirs) {
       if (!card.open(QIODevice::ReadOnly)) continue;
       const auto model = QJsonDocument::fromJson(card.readAll()).object().value("model").toString();
       if (std::find(names.begin(), names.end(), model.toStdString()) == names.end()) continue;
-      choices.append(
-          {file.fileName(),
-           {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(), 1, 1},
-           false});
+      choices.append({file.fileName(),
+                      {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(), 1, 1},
+                      false});
     }
   }
   for (const auto& name : names) {

@@ -22,7 +22,7 @@ struct EventsRequest {
   std::uint64_t generation = 0;
   ModelSource model;  ///< a registry name ("cmhp", "thp") or a checkpoint
   std::vector<MarkedEvent> events;
-  std::vector<double> taus;  ///< where to evaluate the next event's density (> 0)
+  std::vector<double> taus;                 ///< where to evaluate the next event's density (> 0)
   std::optional<EventProcessSpec> process;  ///< the hidden process, for its overlays
   std::vector<double> times;                ///< the hidden process's intensity grid
 };

@@ -474,8 +474,8 @@ bool MainWindow::open_session(const QString& path) {
                      session.images->resolution);
   }
   if (events) {
-    const int events_model = events->index ? *events->index
-                                           : events_->add_model_choice(events->choice);
+    const int events_model =
+        events->index ? *events->index : events_->add_model_choice(events->choice);
     events_->restore(events_model, session.events->events, session.events->process,
                      session.events->show_truth);
   }

@@ -1,6 +1,7 @@
 #pragma once
-// The application frame: five views (functions, images, memory, stream, events) in tabs; File (sessions,
-// plot export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
+// The application frame: five views (functions, images, memory, stream, events) in tabs; File
+// (sessions, plot export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and
+// Help menus.
 
 #include <QMainWindow>
 #include <functional>

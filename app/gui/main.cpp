@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
                                                   {"events", MainWindow::View::Events}};
   const auto view = views.find(parser.value(options.view));
   if (view == views.end()) {
-    std::fprintf(stderr, "error: --view %s: not a view (functions, images, memory, stream, events)\n",
+    std::fprintf(stderr,
+                 "error: --view %s: not a view (functions, images, memory, stream, events)\n",
                  qPrintable(parser.value(options.view)));
     return 2;
   }

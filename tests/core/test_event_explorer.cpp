@@ -184,8 +184,8 @@ TEST(HiddenEventProcess, TruthGivesTheIntensityAndAnOracleDensityThatIntegratesT
   EXPECT_GT(truth.value().intensity[2], truth.value().intensity[1]);
   double integral = 0.0;
   for (size_t i = 1; i < taus.size(); ++i) {
-    integral += 0.5 * (truth.value().density[i] + truth.value().density[i - 1]) *
-                (taus[i] - taus[i - 1]);
+    integral +=
+        0.5 * (truth.value().density[i] + truth.value().density[i - 1]) * (taus[i] - taus[i - 1]);
   }
   EXPECT_NEAR(integral, 1.0, 1e-2);
   EXPECT_FALSE(process.truth(kHistory, {1.0, 0.5}, taus).ok());

@@ -42,8 +42,7 @@ struct Fixture {
   }
 
   QPoint pixel_at(double time) const {
-    return {qRound(view.plot()->xAxis->coordToPixel(time)),
-            qRound(view.plot()->event_row_pixel())};
+    return {qRound(view.plot()->xAxis->coordToPixel(time)), qRound(view.plot()->event_row_pixel())};
   }
 };
 

@@ -1,5 +1,7 @@
 // The Events view's model: a point-process model and the history it is conditioned on.
 
+#include "nplab/facade/event_explorer.h"
+
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/utils.h>
@@ -11,7 +13,6 @@
 #include <stdexcept>
 
 #include "guarded.h"
-#include "nplab/facade/event_explorer.h"
 #include "nplab/tpp/registry.h"
 #include "nplab/tpp/sequences.h"
 #include "nplab/tpp/training.h"
@@ -144,8 +145,8 @@ struct EventExplorer::Impl {
       model->update(*next_state, sequence_of(wanted, events.size()));
       if (model->update_kind() == UpdateKind::ConstantTime) {
         const auto added = wanted.size() - events.size();
-        mode = added > 1 && added > events.size() ? UpdateMode::Condition
-                                                  : UpdateMode::ConstantTime;
+        mode =
+            added > 1 && added > events.size() ? UpdateMode::Condition : UpdateMode::ConstantTime;
       }
     } else {
       next_state = condition_on(wanted);
@@ -170,9 +171,8 @@ struct EventExplorer::Impl {
     auto previous_state = std::move(state);
     auto previous_next = std::exchange(next, std::nullopt);
     auto previous_events = events;
-    const auto kept = event_history_problem(events, info.marks).empty()
-                          ? events
-                          : std::vector<MarkedEvent>{};
+    const auto kept =
+        event_history_problem(events, info.marks).empty() ? events : std::vector<MarkedEvent>{};
     try {
       events.clear();
       transition(kept);
@@ -210,8 +210,12 @@ Outcome<EventModelInfo> EventExplorer::load_registry_model(const std::string& na
     config["marks"] = marks;
     torch::manual_seed(seed);
     auto made = tpp::make_point_process(config);
-    EventModelInfo made_info{name, "registry:" + name, /*untrained=*/true, marks,
-                             made->update_kind() == UpdateKind::ConstantTime, ""};
+    EventModelInfo made_info{name,
+                             "registry:" + name,
+                             /*untrained=*/true,
+                             marks,
+                             made->update_kind() == UpdateKind::ConstantTime,
+                             ""};
     return impl_->install(std::move(made), std::move(made_info));
   });
 }

@@ -2,8 +2,8 @@
 // and its event CSV files. No torch here: plain numbers throughout.
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -58,8 +58,7 @@ struct HiddenEventProcess::Impl {
   std::unique_ptr<tpp::TemporalProcess> process;
   tpp::Rng reveals;
 
-  explicit Impl(const EventProcessSpec& made)
-      : spec(made), reveals(made.seed ^ kRevealStream) {
+  explicit Impl(const EventProcessSpec& made) : spec(made), reveals(made.seed ^ kRevealStream) {
     tpp::Rng parameters(made.seed);
     process = tpp::draw_process(to_process_kind(made.kind), parameters, made.marks);
   }
@@ -220,7 +219,8 @@ Outcome<std::monostate> write_events_csv(const std::filesystem::path& path,
     std::ostringstream text;
     text.precision(17);
     text << "sequence,time,mark\n";
-    for (const auto& event : events) text << sequence << ',' << event.time << ',' << event.mark << '\n';
+    for (const auto& event : events)
+      text << sequence << ',' << event.time << ',' << event.mark << '\n';
     util::write_file_atomically(path, text.str());
     return std::monostate{};
   });

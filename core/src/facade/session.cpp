@@ -303,8 +303,8 @@ EventsSession events_from_json(const Reader& reader, const json& value) {
   }
   if (const auto found = value.find("process"); found != value.end()) {
     const auto& process = reader.object(*found, "events.process");
-    const auto kind = reader.string(reader.member(process, "kind", "events.process"),
-                                    "events.process.kind");
+    const auto kind =
+        reader.string(reader.member(process, "kind", "events.process"), "events.process.kind");
     const auto known = event_process_from_name(kind);
     if (!known) {
       reader.fail("events.process.kind",

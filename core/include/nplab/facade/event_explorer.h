@@ -33,18 +33,18 @@ struct MarkedEvent {
 std::string event_history_problem(const std::vector<MarkedEvent>& events, int marks);
 
 struct EventModelInfo {
-  std::string name;        ///< "cmhp" or "thp"
-  std::string source;      ///< the checkpoint path, or "registry:NAME"
-  bool untrained = false;  ///< random weights: predictions mean nothing yet
-  int marks = 3;           ///< K
+  std::string name;                    ///< "cmhp" or "thp"
+  std::string source;                  ///< the checkpoint path, or "registry:NAME"
+  bool untrained = false;              ///< random weights: predictions mean nothing yet
+  int marks = 3;                       ///< K
   bool constant_time_updates = false;  ///< adding an event never revisits the history
   std::string training_data;           ///< the card's "data", e.g. "tpp-hawkes" (may be empty)
 };
 
 /// The model's distribution of the next event after the last one, at the τ = t − t_last asked.
 struct NextEventPrediction {
-  double last_time = 0.0;   ///< t_last (0 before any event)
-  std::vector<double> tau;  ///< the τ asked for (> 0)
+  double last_time = 0.0;       ///< t_last (0 before any event)
+  std::vector<double> tau;      ///< the τ asked for (> 0)
   std::vector<double> density;  ///< p(τ), marginal over the mark
   std::vector<double> cdf;      ///< P(T ≤ τ)
   /// E[τ] and its standard deviation, where they are finite (a log-normal mixture with a wide
@@ -171,7 +171,8 @@ struct ImportedEvents {
 /// "FILE:LINE: what is wrong".
 Outcome<ImportedEvents> read_events_csv(const std::filesystem::path& path, int marks);
 /// Writes `events` as one sequence named `sequence`, atomically.
-Outcome<std::monostate> write_events_csv(const std::filesystem::path& path, const std::vector<MarkedEvent>& events,
-                        const std::string& sequence = "0");
+Outcome<std::monostate> write_events_csv(const std::filesystem::path& path,
+                                         const std::vector<MarkedEvent>& events,
+                                         const std::string& sequence = "0");
 
 }  // namespace nplab
