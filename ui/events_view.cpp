@@ -82,7 +82,9 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
     mark_picker_->addItem(QIcon(swatch), tr("mark %1").arg(k));
   }
   controls->addWidget(mark_picker_);
-  controls->addSpacing(12);
+  controls->addStretch(1);
+  controls = new QHBoxLayout;  // the hidden process's row
+  layout->addLayout(controls);
   controls->addWidget(new QLabel(tr("Hidden process:"), this));
   process_picker_ = new QComboBox(this);
   process_picker_->setObjectName("processPicker");
