@@ -167,8 +167,9 @@ MarkBars::MarkBars(int marks, QWidget* parent) : QCustomPlot(parent) {
   oracle_->setBrush(Qt::NoBrush);
   oracle_->setPen(QPen(QColor(0, 0, 0), 1.5, Qt::DashLine));
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-  for (int k = 0; k < marks; ++k) ticker->addTick(k, tr("mark %1").arg(k));
+  for (int k = 0; k < marks; ++k) ticker->addTick(k, QString::number(k));
   xAxis->setTicker(ticker);
+  xAxis->setLabel(tr("next mark"));
   xAxis->setRange(-0.6, marks - 0.4);
   yAxis->setRange(0, 1);
   yAxis->setLabel(tr("P(next mark)"));
