@@ -200,9 +200,8 @@ class MainWindowTest : public QObject {
     QVERIFY(!plot->shows_empty_note());
     functions.clear_points();
     QVERIFY(plot->shows_empty_note());
-    for (auto* view :
-         {static_cast<QWidget*>(window.memory_view()), static_cast<QWidget*>(window.stream_view()),
-          static_cast<QWidget*>(window.events_view())}) {
+    for (auto* view : {static_cast<QWidget*>(window.memory_view()),
+                       static_cast<QWidget*>(window.stream_view())}) {
       auto* note = view->findChild<QCustomPlot*>()->findChild<QCPItemText*>("plotNote");
       QVERIFY2(note && note->visible(), qPrintable(view->objectName()));
       QVERIFY(note->text().startsWith("Press "));
