@@ -21,6 +21,8 @@
 #include <optional>
 #include <tuple>
 
+#include "events_view.h"
+#include "events_worker.h"
 #include "example_sessions.h"
 #include "explorer_worker.h"
 #include "first_run_hint.h"
@@ -66,7 +68,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
     : QMainWindow(parent),
       device_(device),
       jobs_(std::make_unique<JobThread>()),
-      explorer_(std::make_unique<ExplorerWorker>(*jobs_, device)) {
+      explorer_(std::make_unique<ExplorerWorker>(*jobs_, device)),
+      events_worker_(std::make_unique<EventsWorker>(*jobs_)) {
   register_resources();
   const QIcon icon(QStringLiteral(":/icons/nplab.svg"));
   setWindowIcon(icon);
@@ -98,6 +101,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   stream_->request_defaults().device = device;
   views_->addTab(scrolled(memory_), tr("&Memory"));
   views_->addTab(scrolled(stream_), tr("&Stream"));
+  events_ = new EventsView(*events_worker_, {}, views_);
+  views_->addTab(scrolled(events_), tr("&Events"));
   setCentralWidget(views_);
 
   build_menus();
@@ -115,6 +120,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   connect(functions_, &FunctionsView::stream_requested, this,
           &MainWindow::open_stream_from_functions);
   connect(images_, &ImagesView::history_changed, this, &MainWindow::update_edit_actions);
+  connect(events_, &EventsView::history_changed, this, &MainWindow::update_edit_actions);
+  connect(events_, &EventsView::settled, this, &MainWindow::update_title);
   connect(images_, &ImagesView::error_reported, this, &MainWindow::report_error);
   connect(images_, &ImagesView::status_message, this,
           [this](const QString& message) { statusBar()->showMessage(message, 5000); });
@@ -124,7 +131,7 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
 }
 
 void MainWindow::add_hints() {
-  const std::array<std::tuple<QWidget*, QString, QString>, 4> hints{{
+  const std::array<std::tuple<QWidget*, QString, QString>, 5> hints{{
       {functions_, "functions",
        tr("Click on the plot to add a context point; drag a point to move it, right-click to "
           "remove it. The mean and bands follow at once. On the right, reveal points of a "
@@ -138,6 +145,10 @@ void MainWindow::add_hints() {
       {stream_, "stream",
        tr("Start streams a million points into the model while its memory and state stay "
           "flat. Compare with LBANP or TNP-D to watch theirs grow.")},
+      {events_, "events",
+       tr("Click the timeline to add an event with the selected mark; drag to move it, "
+          "right-click to remove it. Right of the last event: the model's density of the next "
+          "one. Reveal events from a hidden Hawkes process and compare with its oracle.")},
   }};
   for (const auto& [view, key, text] : hints) {
     auto* layout = qobject_cast<QVBoxLayout*>(view->layout());
@@ -176,6 +187,8 @@ QString MainWindow::model_in_use() const {
       return tr("%1 on %2")
           .arg(label(stream_->models(), stream_->current_model()),
                resolved(stream_->request_defaults().device));
+    case View::Events:
+      return tr("%1 on cpu").arg(label(events_->models(), events_->current_model()));
   }
   return {};
 }
@@ -207,6 +220,8 @@ void MainWindow::when_settled(std::function<void()> ready) {
     connect(images_, &ImagesView::settled, this, later, Qt::SingleShotConnection);
   } else if (current_view() == View::Memory && memory_->is_running()) {
     connect(memory_, &MemoryView::sweep_finished, this, later, Qt::SingleShotConnection);
+  } else if (current_view() == View::Events && !events_->is_settled()) {
+    connect(events_, &EventsView::settled, this, later, Qt::SingleShotConnection);
   } else if (current_view() == View::Stream && stream_->is_running()) {
     connect(stream_, &StreamView::streams_finished, this, later, Qt::SingleShotConnection);
   } else {
@@ -224,7 +239,8 @@ void MainWindow::build_menus() {
   const QList<QPair<QString, View>> views{{tr("&Functions"), View::Functions},
                                           {tr("&Images"), View::Images},
                                           {tr("&Memory"), View::Memory},
-                                          {tr("&Stream"), View::Stream}};
+                                          {tr("&Stream"), View::Stream},
+                                          {tr("&Events"), View::Events}};
   int index = 1;
   for (const auto& [label, which] : views) {
     auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });
@@ -419,6 +435,15 @@ bool MainWindow::open_session(const QString& path) {
     }
     images = resolved.value();
   }
+  std::optional<ResolvedModel> events;
+  if (session.events) {
+    const auto resolved = resolve_session_model(session.events->model, events_->models(), path);
+    if (!resolved.ok()) {
+      report_error(title, tr("%1: events: %2").arg(path, QString::fromStdString(resolved.error())));
+      return false;
+    }
+    events = resolved.value();
+  }
   QStringList memory_models;
   for (const auto& name : session.settings.memory_models) {
     const auto model_name = QString::fromStdString(name);
@@ -448,6 +473,12 @@ bool MainWindow::open_session(const QString& path) {
     images_->restore(images->source, images->image, images_model, session.images->revealed,
                      session.images->resolution);
   }
+  if (events) {
+    const int events_model =
+        events->index ? *events->index : events_->add_model_choice(events->choice);
+    events_->restore(events_model, session.events->events, session.events->process,
+                     session.events->show_truth);
+  }
   if (!memory_models.isEmpty()) memory_->set_selected_models(memory_models);
   if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
   views_->setCurrentIndex(std::max(0, session_view_index(QString::fromStdString(session.view))));
@@ -462,6 +493,7 @@ bool MainWindow::save_session(const QString& path) {
   Session session = capture_functions(*functions_);
   session.view = session_view_name(views_->currentIndex()).toStdString();
   session.images = capture_images(*images_);
+  session.events = capture_events(*events_);
   for (const auto& model : memory_->selected_models()) {
     session.settings.memory_models.push_back(model.toStdString());
   }

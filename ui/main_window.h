@@ -1,6 +1,7 @@
 #pragma once
-// The application frame: four views (functions, images, memory, stream) in tabs; File (sessions,
-// plot export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and Help menus.
+// The application frame: five views (functions, images, memory, stream, events) in tabs; File
+// (sessions, plot export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and
+// Help menus.
 
 #include <QMainWindow>
 #include <functional>
@@ -14,6 +15,8 @@ class QTabWidget;
 namespace nplab::ui {
 
 class EditableView;
+class EventsView;
+class EventsWorker;
 class ExplorerWorker;
 class JobThread;
 class FunctionsView;
@@ -30,13 +33,14 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr, const std::string& device = "auto");
   ~MainWindow() override;
 
-  enum class View { Functions = 0, Images = 1, Memory = 2, Stream = 3 };
+  enum class View { Functions = 0, Images = 1, Memory = 2, Stream = 3, Events = 4 };
   void show_view(View view);
   View current_view() const;
   FunctionsView* functions_view() const { return functions_; }
   ImagesView* images_view() const { return images_; }
   MemoryView* memory_view() const { return memory_; }
   StreamView* stream_view() const { return stream_; }
+  EventsView* events_view() const { return events_; }
   /// The Functions view's "Stream…": the Stream view, set to its model and hidden function.
   void open_stream_from_functions();
   /// Calls `ready` once the current view shows the answer to its latest request (at once for
@@ -89,11 +93,13 @@ class MainWindow : public QMainWindow {
   // The worker stops the job thread when destroyed, before the thread itself goes.
   std::unique_ptr<JobThread> jobs_;
   std::unique_ptr<ExplorerWorker> explorer_;
+  std::unique_ptr<EventsWorker> events_worker_;  // after explorer_: destroyed first
   QTabWidget* views_ = nullptr;
   FunctionsView* functions_ = nullptr;
   ImagesView* images_ = nullptr;
   MemoryView* memory_ = nullptr;
   StreamView* stream_ = nullptr;
+  EventsView* events_ = nullptr;
   ShortcutsDialog* shortcuts_ = nullptr;
   ErrorReporter error_reporter_;
   QString last_session_;

@@ -3,12 +3,13 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "events_view.h"
 #include "functions_view.h"
 
 namespace nplab::ui {
 namespace {
 
-const QStringList kViewNames{"functions", "images", "memory"};
+const QStringList kViewNames{"functions", "images", "memory", "stream", "events"};
 
 bool same_file(const QString& a, const QString& b) {
   return QFileInfo(a).canonicalFilePath() == QFileInfo(b).canonicalFilePath();
@@ -22,6 +23,17 @@ QString session_view_name(int view_index) {
 
 int session_view_index(const QString& name) {
   return static_cast<int>(kViewNames.indexOf(name));
+}
+
+EventsSession capture_events(const EventsView& view) {
+  EventsSession events;
+  if (view.current_model() >= 0) {
+    events.model = session_model_of(view.models()[view.current_model()].source);
+  }
+  events.events = view.events();
+  events.process = view.process_spec();
+  events.show_truth = view.truth_shown();
+  return events;
 }
 
 SessionModel session_model_of(const ModelSource& source) {

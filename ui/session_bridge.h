@@ -13,9 +13,11 @@
 namespace nplab::ui {
 
 class FunctionsView;
+class EventsView;
 class ImagesView;
 
-/// "functions", "images", "memory": the session's names of the views (in tab order).
+/// "functions", "images", "memory", "stream", "events": the session's names of the views (in tab
+/// order).
 QString session_view_name(int view_index);
 /// The tab index of a session view name, or -1.
 int session_view_index(const QString& name);
@@ -25,6 +27,9 @@ Session capture_functions(const FunctionsView& view);
 
 /// The model choice's entry in a session (a checkpoint by its absolute path).
 SessionModel session_model_of(const ModelSource& source);
+
+/// The Events view's model, events and hidden process.
+EventsSession capture_events(const EventsView& view);
 
 /// The Images view's image, revealed pixels, model and resolution.
 ImagesSession capture_images(const ImagesView& view);

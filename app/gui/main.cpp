@@ -12,6 +12,7 @@
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
 //   nplab --view memory --demo             start the Memory view's default sweep
 //   nplab --view stream --demo             stream a million points into CMANP (Stream view)
+//   nplab --view events --demo             40 events revealed from a hidden Hawkes process
 //   nplab --stream points.csv [--compare lbanp.pt]
 //                                          stream a CSV's x,y rows into the model
 //   nplab --theme dark                     this time in the dark theme (light, system)
@@ -105,10 +106,12 @@ int main(int argc, char** argv) {
   const std::map<QString, MainWindow::View> views{{"functions", MainWindow::View::Functions},
                                                   {"images", MainWindow::View::Images},
                                                   {"memory", MainWindow::View::Memory},
-                                                  {"stream", MainWindow::View::Stream}};
+                                                  {"stream", MainWindow::View::Stream},
+                                                  {"events", MainWindow::View::Events}};
   const auto view = views.find(parser.value(options.view));
   if (view == views.end()) {
-    std::fprintf(stderr, "error: --view %s: not a view (functions, images, memory, stream)\n",
+    std::fprintf(stderr,
+                 "error: --view %s: not a view (functions, images, memory, stream, events)\n",
                  qPrintable(parser.value(options.view)));
     return 2;
   }

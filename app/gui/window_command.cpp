@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "events_view.h"
 #include "functions_view.h"
 #include "images_view.h"
 #include "latency_command.h"
@@ -19,6 +20,7 @@ constexpr int kScreenshotTimeoutMs = 300'000;
 
 constexpr std::uint64_t kDemoSeed = 7;
 constexpr int kDemoPoints = 8;
+constexpr int kDemoEvents = 40;
 constexpr std::int64_t kDemoStreamPoints = 1'000'000;
 
 /// A reproducible picture for slides: eight revealed points of the hidden function, with the
@@ -67,6 +69,7 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
   using View = ui::MainWindow::View;
   const auto& models = settings.view == View::Images   ? window.images_view()->models()
                        : settings.view == View::Stream ? window.stream_view()->models()
+                       : settings.view == View::Events ? window.events_view()->models()
                                                        : window.functions_view()->models();
   if (settings.model) {
     const int found = find_model(models, *settings.model);
@@ -77,6 +80,8 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
     }
     if (settings.view == View::Images) {
       window.images_view()->select_model(found);
+    } else if (settings.view == View::Events) {
+      window.events_view()->select_model(found);
     } else if (settings.view == View::Stream) {
       window.stream_view()->select_model(found);
     } else {
@@ -111,6 +116,8 @@ void start_demo(ui::MainWindow& window, ui::MainWindow::View view) {
     window.stream_view()->start();
   } else if (view == View::Images) {
     start_demo(*window.images_view());
+  } else if (view == View::Events) {
+    window.events_view()->reveal(kDemoEvents);
   } else {
     start_demo(*window.functions_view());
   }

@@ -29,6 +29,7 @@
 #include <QToolButton>
 #include <QtTest>
 
+#include "events_view.h"
 #include "first_run_hint.h"
 #include "function_plot.h"
 #include "functions_view.h"
@@ -141,7 +142,8 @@ class MainWindowTest : public QObject {
     for (auto* view :
          {static_cast<QWidget*>(window.functions_view()),
           static_cast<QWidget*>(window.images_view()), static_cast<QWidget*>(window.memory_view()),
-          static_cast<QWidget*>(window.stream_view())}) {
+          static_cast<QWidget*>(window.stream_view()),
+          static_cast<QWidget*>(window.events_view())}) {
       for (auto* control : view->findChildren<QWidget*>()) {
         const bool is_control =
             qobject_cast<QAbstractButton*>(control) || qobject_cast<QComboBox*>(control) ||
@@ -262,11 +264,13 @@ class MainWindowTest : public QObject {
     QVERIFY(colours.size() > 10);
   }
 
-  void has_four_views_and_switches_between_them() {
+  void has_five_views_and_switches_between_them() {
     MainWindow window;
     auto* views = window.findChild<QTabWidget*>("views");
     QVERIFY(views != nullptr);
-    QCOMPARE(views->count(), 4);
+    QCOMPARE(views->count(), 5);
+    window.show_view(MainWindow::View::Events);
+    QVERIFY(window.events_view()->isVisibleTo(&window));
     window.show_view(MainWindow::View::Memory);
     QCOMPARE(views->currentIndex(), 2);
     QVERIFY(window.current_view() == MainWindow::View::Memory);

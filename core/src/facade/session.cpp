@@ -1,5 +1,6 @@
 #include "nplab/facade/session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -278,6 +279,73 @@ ImagesSession images_from_json(const Reader& reader, const json& value) {
   return images;
 }
 
+json events_to_json(const EventsSession& events) {
+  json rows = json::array();
+  for (const auto& event : events.events) rows.push_back(json::array({event.time, event.mark}));
+  json out{{"model", model_to_json(events.model)},
+           {"events", std::move(rows)},
+           {"process",
+            {{"kind", event_process_name(events.process.kind)},
+             {"seed", events.process.seed},
+             {"marks", events.process.marks}}},
+           {"show_truth", events.show_truth}};
+  if (events.compare) out["compare"] = model_to_json(*events.compare);
+  return out;
+}
+
+EventsSession events_from_json(const Reader& reader, const json& value) {
+  reader.object(value, "events");
+  EventsSession events;
+  events.model = model_from_json(reader, reader.member(value, "model", "events"), "events.model",
+                                 events.model);
+  if (const auto compare = value.find("compare"); compare != value.end()) {
+    events.compare = model_from_json(reader, *compare, "events.compare", events.model);
+  }
+  if (const auto found = value.find("process"); found != value.end()) {
+    const auto& process = reader.object(*found, "events.process");
+    const auto kind =
+        reader.string(reader.member(process, "kind", "events.process"), "events.process.kind");
+    const auto known = event_process_from_name(kind);
+    if (!known) {
+      reader.fail("events.process.kind",
+                  "\"" + kind + "\" (expected hawkes, self-correcting or poisson)");
+    }
+    events.process.kind = *known;
+    if (const auto seed = process.find("seed"); seed != process.end()) {
+      if (!seed->is_number_unsigned()) {
+        reader.fail("events.process.seed", "expected a non-negative integer");
+      }
+      events.process.seed = seed->get<std::uint64_t>();
+    }
+    if (const auto marks = process.find("marks"); marks != process.end()) {
+      const auto count = reader.integer(*marks, "events.process.marks");
+      if (count < 1 || count > 64) reader.fail("events.process.marks", "out of range 1..64");
+      events.process.marks = static_cast<int>(count);
+    }
+  }
+  const auto& rows = reader.array(reader.member(value, "events", "events"), "events.events");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string where = "events.events[" + std::to_string(i) + "]";
+    const auto& row = reader.array(rows[i], where);
+    if (row.size() != 2) reader.fail(where, "expected [time, mark]");
+    const double time = reader.number(row[0], where + "[0]");
+    const auto mark = reader.integer(row[1], where + "[1]");
+    if (mark < 0 || mark >= events.process.marks) {
+      reader.fail(where + "[1]", "mark " + std::to_string(mark) + " is outside 0.." +
+                                     std::to_string(events.process.marks - 1));
+    }
+    events.events.push_back({time, static_cast<int>(mark)});
+  }
+  if (const auto problem = event_history_problem(events.events, events.process.marks);
+      !problem.empty()) {
+    reader.fail("events.events", problem);
+  }
+  if (const auto found = value.find("show_truth"); found != value.end()) {
+    events.show_truth = reader.boolean(*found, "events.show_truth");
+  }
+  return events;
+}
+
 }  // namespace
 
 std::string session_to_json(const Session& session) {
@@ -292,6 +360,7 @@ std::string session_to_json(const Session& session) {
                 {"settings", settings_to_json(session.settings)}};
   if (session.compare) document["compare"] = model_to_json(*session.compare);
   if (session.images) document["images"] = images_to_json(*session.images);
+  if (session.events) document["events"] = events_to_json(*session.events);
   return document.dump(2) + "\n";
 }
 
@@ -313,8 +382,10 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     }
     Session session;
     session.view = reader.string(reader.member(document, "view", ""), "view");
-    if (session.view != "functions" && session.view != "images" && session.view != "memory") {
-      reader.fail("view", "\"" + session.view + "\" (expected functions, images or memory)");
+    const std::vector<std::string> views{"functions", "images", "memory", "stream", "events"};
+    if (std::find(views.begin(), views.end(), session.view) == views.end()) {
+      reader.fail("view", "\"" + session.view +
+                              "\" (expected functions, images, memory, stream or events)");
     }
     session.model =
         model_from_json(reader, reader.member(document, "model", ""), "model", SessionModel{});
@@ -334,6 +405,9 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     }
     if (const auto images = document.find("images"); images != document.end()) {
       session.images = images_from_json(reader, *images);
+    }
+    if (const auto events = document.find("events"); events != document.end()) {
+      session.events = events_from_json(reader, *events);
     }
     return session;
   });

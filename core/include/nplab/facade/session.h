@@ -18,10 +18,15 @@
 //               "model": {...as above, dim_x 2...},
 //               "revealed": [pixel, ...],   distinct row-major pixel indices in
 //                                           [0, kImageSide²), in the order revealed
-//               "resolution": 1}}           1, 2 or 4
-// "model" and "points" are the Functions view's; "images" is the Images view's state.
-// Unknown keys are ignored (a later version 1 writer may add some); a missing "truth",
-// "settings" or "images" takes the defaults below. Anything else wrong makes the whole file
+//               "resolution": 1},           1, 2 or 4
+//    "events": {"model": {...as above...}, "compare": {...}   (optional),
+//               "events": [[time, mark], ...]                 times increasing, > 0
+//               "process": {"kind": "hawkes", "seed": 1, "marks": 3},
+//               "show_truth": true}}
+// "model" and "points" are the Functions view's; "images" is the Images view's state, "events"
+// the Events view's. Unknown keys are ignored (a later version 1 writer may add some); a missing
+// "truth", "settings", "images" or "events" takes the defaults below (files written before the
+// Events view existed load unchanged). Anything else wrong makes the whole file
 // unreadable.
 
 #include <cstdint>
@@ -31,6 +36,7 @@
 #include <variant>
 #include <vector>
 
+#include "nplab/facade/event_explorer.h"
 #include "nplab/facade/explorer.h"
 #include "nplab/facade/explorer_images.h"
 #include "nplab/facade/ground_truth.h"
@@ -70,14 +76,25 @@ struct ImagesSession {
   friend bool operator==(const ImagesSession&, const ImagesSession&) = default;
 };
 
+/// The Events view: its model (and the one compared with it), the events and the hidden process.
+struct EventsSession {
+  SessionModel model{SessionModel::Source::Registry, "cmhp", "", 1, 1};
+  std::optional<SessionModel> compare;
+  std::vector<MarkedEvent> events;  ///< in time order
+  EventProcessSpec process;
+  bool show_truth = true;  ///< the hidden process's intensity and the oracle overlaid
+  friend bool operator==(const EventsSession&, const EventsSession&) = default;
+};
+
 struct Session {
-  std::string view = "functions";  ///< "functions", "images" or "memory"
+  std::string view = "functions";  ///< "functions", "images", "memory", "stream" or "events"
   SessionModel model;
   std::vector<ContextPoint> points;
   std::optional<SessionModel> compare;  ///< the Functions view's second model, if any
   TruthSpec truth;
   SessionSettings settings;
   std::optional<ImagesSession> images;  ///< absent: the Images view keeps its own state
+  std::optional<EventsSession> events;  ///< absent: the Events view keeps its own state
   friend bool operator==(const Session&, const Session&) = default;
 };
 

@@ -1,0 +1,70 @@
+#pragma once
+// The Events view's side of the shared JobThread (DESIGN.md §7), as ExplorerWorker is the other
+// views': a request describes the whole wanted picture (model, events, the τ grid, the hidden
+// process) and runs in the "events" lane, latest wins. The job brings its EventExplorer to the
+// events with the cheapest edit, predicts the next event and, when asked, the hidden process's
+// intensity and oracle, and sends it all back as plain vectors by queued signal.
+
+#include <QObject>
+#include <QStringList>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "job_thread.h"
+#include "model_catalog.h"
+#include "nplab/facade/event_explorer.h"
+
+namespace nplab::ui {
+
+struct EventsRequest {
+  std::uint64_t generation = 0;
+  ModelSource model;  ///< a registry name ("cmhp", "thp") or a checkpoint
+  std::vector<MarkedEvent> events;
+  std::vector<double> taus;                 ///< where to evaluate the next event's density (> 0)
+  std::optional<EventProcessSpec> process;  ///< the hidden process, for its overlays
+  std::vector<double> times;                ///< the hidden process's intensity grid
+};
+
+struct EventsResult {
+  std::uint64_t generation = 0;
+  std::string error;  ///< non-empty: the model's part failed
+  EventModelInfo model;
+  UpdateStats update;
+  NextEventPrediction prediction;
+  std::optional<ProcessTruth> truth;
+  std::string truth_error;
+  bool ok() const { return error.empty(); }
+};
+
+/// The point-process checkpoints in `dirs` (their model card's "model" is cmhp or thp), then the
+/// untrained registry models.
+QList<ModelChoice> available_event_models(const QStringList& dirs);
+
+class EventsWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  /// `jobs` must outlive the worker, which stops it on destruction.
+  explicit EventsWorker(JobThread& jobs);
+  ~EventsWorker() override;
+
+  /// Thread-safe: makes `request` the next one of the events lane.
+  void post(EventsRequest request);
+
+ signals:
+  void finished(const nplab::ui::EventsResult& result);
+
+ private:
+  EventsResult serve(const EventsRequest& request);
+
+  JobThread& jobs_;
+  // Touched only on the job thread.
+  EventExplorer explorer_;
+  std::optional<ModelSource> loaded_;
+};
+
+}  // namespace nplab::ui
+
+Q_DECLARE_METATYPE(nplab::ui::EventsResult)
