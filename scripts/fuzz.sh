@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of a build for a bounded time over its seed corpus and prints the
-# executions of each: `scripts/fuzz.sh BUILD_DIR [SECONDS_PER_TARGET]` (default 60). The build
+# Runs the fuzz targets of a build for a bounded time over their seed corpora and prints the
+# executions of each: `scripts/fuzz.sh BUILD_DIR [SECONDS_PER_TARGET [TARGET...]]` (default: 60 s,
+# every target built). The build
 # needs -DNPLAB_BUILD_FUZZERS=ON (and, for CI, -DNPLAB_SANITIZE=address,undefined). New inputs
 # a libFuzzer build finds go to a scratch folder, not into tests/fuzz/corpus/. A target that
 # crashes fails the run; its input is kept in BUILD_DIR/fuzz-findings/.
@@ -8,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:?usage: scripts/fuzz.sh BUILD_DIR [SECONDS_PER_TARGET]}
 seconds=${2:-60}
+shift $(($# < 2 ? $# : 2))
+only=("$@")
 findings="$build_dir/fuzz-findings"
 mkdir -p "$findings"
 scratch=$(mktemp -d)
@@ -18,6 +21,9 @@ failed=0
 summary=()
 for corpus in tests/fuzz/corpus/*/; do
   target=$(basename "$corpus")
+  if ((${#only[@]})) && [[ ! " ${only[*]} " =~ " $target " ]]; then
+    continue
+  fi
   binary="$build_dir/bin/fuzz_$target"
   if [[ ! -x "$binary" ]]; then
     echo "fuzz: $binary not built (image_import needs the GUI build); skipped"

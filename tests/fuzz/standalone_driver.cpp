@@ -3,7 +3,10 @@
 // by mutating them (bit flips, byte changes, insertions, deletions, copies of a slice, splices of
 // two inputs, truncations). It is not coverage-guided: with clang, the same targets are built
 // against libFuzzer instead (NPLAB_FUZZ_ENGINE=libfuzzer). A target that finds a fault aborts;
-// the input is then in ./crash-standalone (written before each run).
+// a target that runs past -timeout=SECONDS ends the process; the input is then in ./crash-standalone
+// (written before each run).
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -27,12 +30,16 @@ Bytes read_file(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+unsigned input_timeout_seconds = 0;  // -timeout=N: an input running longer ends the process
+
 void run_one(const Bytes& input, bool keep_for_crash) {
   if (keep_for_crash) {  // so that an abort leaves the input behind
     std::ofstream out("crash-standalone", std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(input.data()), static_cast<std::streamsize>(input.size()));
   }
+  ::alarm(input_timeout_seconds);  // SIGALRM's default action ends the process: a hang is a finding
   LLVMFuzzerTestOneInput(input.data(), input.size());
+  ::alarm(0);
 }
 
 Bytes mutate(const std::vector<Bytes>& pool, std::mt19937_64& random, std::size_t max_len) {
@@ -104,6 +111,8 @@ int main(int argc, char** argv) {
     else if (arg.starts_with("-runs=")) max_runs = std::stoll(value("-runs="));
     else if (arg.starts_with("-max_len=")) max_len = std::stoull(value("-max_len="));
     else if (arg.starts_with("-seed=")) seed = std::stoull(value("-seed="));
+    else if (arg.starts_with("-timeout=")) input_timeout_seconds = std::stoul(value("-timeout="));
+    else if (arg.starts_with("-rss_limit_mb=")) continue;  // libFuzzer's; not enforced here
     else if (arg.starts_with("-")) std::fprintf(stderr, "standalone fuzz driver: ignoring %s\n", argv[i]);
     else inputs.emplace_back(arg);
   }
