@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nplab::fuzz::escaped("points_csv");
   }
   try {
-    (void)nplab::read_points_csv(path);      // reports failure as a value
+    (void)nplab::read_points_csv(path);     // reports failure as a value
     (void)nplab::read_points_csv(path, 2);  // image points: x0, x1, y
   } catch (...) {
     nplab::fuzz::escaped("points_csv (facade)");
