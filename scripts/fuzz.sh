@@ -4,7 +4,7 @@
 # every target built). The build
 # needs -DNPLAB_BUILD_FUZZERS=ON (and, for CI, -DNPLAB_SANITIZE=address,undefined). New inputs
 # a libFuzzer build finds go to a scratch folder, not into tests/fuzz/corpus/. A target that
-# crashes fails the run; its input is kept in BUILD_DIR/fuzz-findings/.
+# crashes fails the run; its input is kept in BUILD_DIR/fuzz-findings/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:?usage: scripts/fuzz.sh BUILD_DIR [SECONDS_PER_TARGET]}
@@ -32,8 +32,10 @@ for corpus in tests/fuzz/corpus/*/; do
   mkdir -p "$scratch/$target"
   log="$findings/$target.log"
   echo "fuzz: $target for ${seconds}s"
-  if (cd "$findings" && nice -n 19 "$OLDPWD/$binary" -max_total_time="$seconds" -timeout=30 \
-        -rss_limit_mb=4096 -max_len=200000 "$scratch/$target" "$OLDPWD/$corpus") >"$log" 2>&1; then
+  mkdir -p "$findings/$target"  # where a crashing input is left (crash-*)
+  if (cd "$findings/$target" && nice -n 19 "$OLDPWD/$binary" -max_total_time="$seconds" \
+        -timeout=30 -rss_limit_mb=4096 -max_len=200000 "$scratch/$target" "$OLDPWD/$corpus") \
+        >"$log" 2>&1; then
     runs=$(grep -oE 'Done [0-9]+ runs' "$log" | tail -1 | grep -oE '[0-9]+' || echo '?')
     summary+=("$target: $runs executions in ${seconds}s, no finding")
   else
