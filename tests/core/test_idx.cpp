@@ -125,6 +125,14 @@ TEST(IdxReader, ImplausibleDimensionsAreRefusedBeforeAnythingIsAllocated) {
   expect_data_error(read_idx_images, huge, "implausible dimensions");
 }
 
+TEST(IdxReader, DimensionsWhoseProductOverflowsSixtyFourBitsAreImplausibleNotWrapped) {
+  TempDir dir;
+  // The product wraps past 2^64 to a small number; each partial product must be checked.
+  const auto wrapping =
+      write_gzip(dir, "wrapping.gz", idx_bytes(kImages, {1207959552, 33554432, 50331648}, 16));
+  expect_data_error(read_idx_images, wrapping, "implausible dimensions: 1207959552 x 33554432");
+}
+
 TEST(IdxReader, EmptyImagesAreRefused) {
   TempDir dir;
   const auto empty = write_gzip(dir, "empty.gz", idx_bytes(kImages, {5, 0, 28}, 0));

@@ -111,10 +111,18 @@ void expect_magic(IdxStream& stream, uint32_t expected, const char* kind) {
 }
 
 at::Tensor read_payload(IdxStream& stream, std::vector<int64_t> shape) {
+  // Checked factor by factor: three 32-bit extents can overflow 64 bits and wrap to a small
+  // product (a fuzzer found 1207959552 x 33554432 x 50331648).
   uint64_t bytes = 1;
-  for (const auto extent : shape) bytes *= static_cast<uint64_t>(extent);
-  if (bytes > kMaxPayloadBytes) {
-    fail(stream.path(), "implausible dimensions: " + std::to_string(bytes) + " bytes of data");
+  for (const auto extent : shape) {
+    const auto factor = static_cast<uint64_t>(extent);
+    if (factor != 0 && bytes > kMaxPayloadBytes / factor) {
+      std::string dims;
+      for (const auto each : shape) dims += (dims.empty() ? "" : " x ") + std::to_string(each);
+      fail(stream.path(), "implausible dimensions: " + dims + " is more than " +
+                              std::to_string(kMaxPayloadBytes) + " bytes of data");
+    }
+    bytes *= factor;
   }
   auto values = at::empty(shape, at::kByte);
   stream.read_exact(values.data_ptr<uint8_t>(), bytes, "data");
