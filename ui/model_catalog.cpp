@@ -29,11 +29,24 @@ QStringList default_model_dirs() {
   return dirs;
 }
 
-QPair<int, int> checkpoint_dims(const QString& checkpoint_path) {
+namespace {
+
+QJsonObject checkpoint_config(const QString& checkpoint_path) {
   const QFileInfo checkpoint(checkpoint_path);
   QFile card(checkpoint.dir().filePath(checkpoint.completeBaseName() + ".json"));
-  if (!card.open(QIODevice::ReadOnly)) return {1, 1};
-  const auto config = QJsonDocument::fromJson(card.readAll()).object().value("config").toObject();
+  if (!card.open(QIODevice::ReadOnly)) return {};
+  return QJsonDocument::fromJson(card.readAll()).object().value("config").toObject();
+}
+
+bool is_point_process_checkpoint(const QString& checkpoint_path) {
+  // CMHP and THP cards hold marks instead of dim_x and dim_y: they belong to the Events view.
+  return checkpoint_config(checkpoint_path).contains("marks");
+}
+
+}  // namespace
+
+QPair<int, int> checkpoint_dims(const QString& checkpoint_path) {
+  const auto config = checkpoint_config(checkpoint_path);
   return {config.value("dim_x").toInt(1), config.value("dim_y").toInt(1)};
 }
 
@@ -42,7 +55,10 @@ QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_
   for (const auto& dir : dirs) {
     const auto files = QDir(dir).entryInfoList({"*.pt"}, QDir::Files, QDir::Name);
     for (const auto& file : files) {
-      if (checkpoint_dims(file.absoluteFilePath()) != qMakePair(dim_x, dim_y)) continue;
+      if (is_point_process_checkpoint(file.absoluteFilePath()) ||
+          checkpoint_dims(file.absoluteFilePath()) != qMakePair(dim_x, dim_y)) {
+        continue;
+      }
       choices.append({file.fileName(),
                       {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(),
                        dim_x, dim_y},
