@@ -1,34 +1,6 @@
 #include "events_worker.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
-
 namespace nplab::ui {
-
-QList<ModelChoice> available_event_models(const QStringList& dirs) {
-  QList<ModelChoice> choices;
-  const auto names = EventExplorer::registry_models();
-  for (const auto& dir : dirs) {
-    for (const auto& file : QDir(dir).entryInfoList({"*.pt"}, QDir::Files, QDir::Name)) {
-      QFile card(file.dir().filePath(file.completeBaseName() + ".json"));
-      if (!card.open(QIODevice::ReadOnly)) continue;
-      const auto model = QJsonDocument::fromJson(card.readAll()).object().value("model").toString();
-      if (std::find(names.begin(), names.end(), model.toStdString()) == names.end()) continue;
-      choices.append({file.fileName(),
-                      {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(), 1, 1},
-                      false});
-    }
-  }
-  for (const auto& name : names) {
-    choices.append({QStringLiteral("untrained: %1").arg(QString::fromStdString(name)),
-                    {ModelSource::Kind::Registry, name, 1, 1},
-                    true});
-  }
-  return choices;
-}
 
 EventsWorker::EventsWorker(JobThread& jobs) : jobs_(jobs) {
   qRegisterMetaType<EventsResult>();

@@ -38,10 +38,6 @@ struct EventsResult {
   bool ok() const { return error.empty(); }
 };
 
-/// The point-process checkpoints in `dirs` (their model card's "model" is cmhp or thp), then the
-/// untrained registry models.
-QList<ModelChoice> available_event_models(const QStringList& dirs);
-
 class EventsWorker : public QObject {
   Q_OBJECT
 

@@ -7,6 +7,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
+#include "nplab/facade/event_explorer.h"
+
 namespace nplab::ui {
 
 QStringList default_model_dirs() {
@@ -31,22 +35,34 @@ QStringList default_model_dirs() {
 
 namespace {
 
-QJsonObject checkpoint_config(const QString& checkpoint_path) {
+QJsonObject checkpoint_card(const QString& checkpoint_path) {
   const QFileInfo checkpoint(checkpoint_path);
   QFile card(checkpoint.dir().filePath(checkpoint.completeBaseName() + ".json"));
   if (!card.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(card.readAll()).object().value("config").toObject();
+  return QJsonDocument::fromJson(card.readAll()).object();
 }
 
+/// A CMHP or THP checkpoint (its card's "model" is a point-process model): the Events view's.
 bool is_point_process_checkpoint(const QString& checkpoint_path) {
-  // CMHP and THP cards hold marks instead of dim_x and dim_y: they belong to the Events view.
-  return checkpoint_config(checkpoint_path).contains("marks");
+  const auto model = checkpoint_card(checkpoint_path).value("model").toString().toStdString();
+  const auto names = EventExplorer::registry_models();
+  return std::find(names.begin(), names.end(), model) != names.end();
+}
+
+QList<ModelChoice> untrained_choices(const std::vector<std::string>& names, int dim_x, int dim_y) {
+  QList<ModelChoice> choices;
+  for (const auto& name : names) {
+    choices.append({QStringLiteral("untrained: %1").arg(QString::fromStdString(name)),
+                    {ModelSource::Kind::Registry, name, dim_x, dim_y},
+                    true});
+  }
+  return choices;
 }
 
 }  // namespace
 
 QPair<int, int> checkpoint_dims(const QString& checkpoint_path) {
-  const auto config = checkpoint_config(checkpoint_path);
+  const auto config = checkpoint_card(checkpoint_path).value("config").toObject();
   return {config.value("dim_x").toInt(1), config.value("dim_y").toInt(1)};
 }
 
@@ -65,12 +81,20 @@ QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_
                       false});
     }
   }
-  for (const auto& name : Explorer::registry_models()) {
-    choices.append({QStringLiteral("untrained: %1").arg(QString::fromStdString(name)),
-                    {ModelSource::Kind::Registry, name, dim_x, dim_y},
-                    true});
+  return choices + untrained_choices(Explorer::registry_models(), dim_x, dim_y);
+}
+
+QList<ModelChoice> available_event_models(const QStringList& dirs) {
+  QList<ModelChoice> choices;
+  for (const auto& dir : dirs) {
+    for (const auto& file : QDir(dir).entryInfoList({"*.pt"}, QDir::Files, QDir::Name)) {
+      if (!is_point_process_checkpoint(file.absoluteFilePath())) continue;
+      choices.append({file.fileName(),
+                      {ModelSource::Kind::Checkpoint, file.absoluteFilePath().toStdString(), 1, 1},
+                      false});
+    }
   }
-  return choices;
+  return choices + untrained_choices(EventExplorer::registry_models(), 1, 1);
 }
 
 int preferred_model(const QList<ModelChoice>& choices) {

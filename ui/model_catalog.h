@@ -25,8 +25,12 @@ QStringList default_model_dirs();
 
 /// The checkpoints found in `dirs` (sorted by name within each folder) whose model card (the
 /// .json beside the .pt) says config.dim_x = dim_x and config.dim_y = dim_y, then the registry's
-/// models made for those sizes. A checkpoint without a readable card counts as 1D (1 and 1).
+/// models made for those sizes. A checkpoint without a readable card counts as 1D (1 and 1);
+/// point-process checkpoints (CMHP, THP) are left to available_event_models.
 QList<ModelChoice> available_models(const QStringList& dirs, int dim_x = 1, int dim_y = 1);
+/// The point-process checkpoints in `dirs` (their model card's "model" is cmhp or thp), then the
+/// untrained point-process models.
+QList<ModelChoice> available_event_models(const QStringList& dirs);
 
 /// The (dim_x, dim_y) a checkpoint's card declares: (1, 1) when the card is missing or says
 /// nothing.

@@ -1,6 +1,6 @@
 // The Events view, driven as a person would: clicks, drags and buttons on the timeline; the
-// models are untrained (no point-process checkpoint ships yet), so the tests check what the view
-// does with the model's answers, not how good they are.
+// models are untrained, so the tests check what the view does with the model's answers, not how
+// good they are. The shipped checkpoints are only listed.
 
 #include <qcustomplot.h>
 
@@ -14,6 +14,7 @@
 #include "events_view.h"
 #include "events_worker.h"
 #include "job_thread.h"
+#include "model_catalog.h"
 #include "ui_test_support.h"
 
 using nplab::MarkedEvent;
@@ -69,6 +70,18 @@ class EventsViewTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void the_shipped_point_process_checkpoints_are_offered_here_and_not_to_the_other_views() {
+    const QStringList shipped{QStringLiteral(NPLAB_SOURCE_DIR "/models")};
+    QStringList event_checkpoints;
+    for (const auto& choice : nplab::ui::available_event_models(shipped)) {
+      if (!choice.untrained) event_checkpoints << choice.label;
+    }
+    QCOMPARE(event_checkpoints, (QStringList{"cmhp.pt", "thp.pt"}));
+    for (const auto& choice : nplab::ui::available_models(shipped)) {
+      QVERIFY2(choice.label != "cmhp.pt" && choice.label != "thp.pt", qPrintable(choice.label));
+    }
+  }
+
   void says_when_no_trained_model_is_available() {
     Fixture f;
     QVERIFY(!f.view.has_trained_model());
