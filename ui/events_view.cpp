@@ -360,7 +360,7 @@ void EventsView::update_readout() {
       tr("<b>%1 events</b> · %2 · last update: <b>%3 µs</b> (%4) · state: %5")
           .arg(update.count)
           .arg(QString::fromStdString(shown_->model.name), locale.toString(update.micros, 'f', 0),
-               update_mode_readout(update, colours), format_bytes(update.state_bytes));
+               update_mode_readout(update, colours, tr("events")), format_bytes(update.state_bytes));
   if (prediction.mean) {
     text += tr(" · next event: t = %1")
                 .arg(locale.toString(prediction.last_time + *prediction.mean, 'f', 2));

@@ -148,10 +148,11 @@ QString training_readout(const std::optional<TrainingRange>& range, std::int64_t
       .arg(css(colours.muted_text), trained);
 }
 
-QString update_mode_readout(const UpdateStats& update, const PlotColours& colours) {
+QString update_mode_readout(const UpdateStats& update, const PlotColours& colours,
+                            const QString& items) {
   if (update.mode == UpdateMode::Condition) {
-    return QObject::tr("conditioned on %1 points")
-        .arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(update.count)));
+    return QObject::tr("conditioned on %1 %2")
+        .arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(update.count)), items);
   }
   const bool constant = update.mode == UpdateMode::ConstantTime;
   return QStringLiteral("<span style='color:%1'><b>%2</b></span>")

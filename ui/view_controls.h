@@ -97,8 +97,10 @@ QString training_readout(const std::optional<TrainingRange>& range, std::int64_t
 
 /// What the last edit was, for the readout's "last update: … µs (…)": "constant-time update"
 /// (good colour), "conditioned on 1,000,000 points" (plain: an edit that changed most of the
-/// context, such as opening a session) or "recompute" (warning colour).
-QString update_mode_readout(const UpdateStats& update, const PlotColours& colours);
+/// context, such as opening a session) or "recompute" (warning colour). `items` names what was
+/// conditioned on ("points", "events").
+QString update_mode_readout(const UpdateStats& update, const PlotColours& colours,
+                            const QString& items = QObject::tr("points"));
 
 /// The readout's head while a request is pending: "computing N = 12… · shown:", so that the
 /// figures after it read as the previous answer's.
