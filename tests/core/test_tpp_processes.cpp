@@ -155,7 +155,7 @@ TEST(TppOracle, HawkesNextEventDensityIntegratesToOne) {
   EXPECT_GT(oracle.mean(), 0.0);
 }
 
-TEST(TppLogNormalMixture, DensityIntegratesToOneAndMatchesCdfAndMean) {
+TEST(TppLogNormalMixture, DensityIntegratesToOneAndMatchesCdfMeanAndVariance) {
   at::manual_seed(1);
   const LogNormalMixture mixture{at::log_softmax(at::randn({2, 4}, at::kDouble), -1),
                                  at::randn({2, 4}, at::kDouble),
@@ -171,6 +171,11 @@ TEST(TppLogNormalMixture, DensityIntegratesToOneAndMatchesCdfAndMean) {
   const auto mean =
       ((integrand * tau).sum(0) - 0.5 * (integrand[0] * tau[0] + integrand[-1] * tau[-1])) * h;
   EXPECT_LE(testing::max_abs_diff(mean, mixture.mean()), 1e-6);
+  const auto square = tau.square();
+  const auto second_moment = ((integrand * square).sum(0) -
+                              0.5 * (integrand[0] * square[0] + integrand[-1] * square[-1])) *
+                             h;
+  EXPECT_LE(testing::max_abs_diff(second_moment - mean.square(), mixture.variance()), 1e-5);
   // CDF at τ = 1: the integral over x < 0.
   const auto below = integrand.narrow(0, 0, 100001);
   const auto cdf_at_1 = (below.sum(0) - 0.5 * (below[0] + below[-1])) * h;

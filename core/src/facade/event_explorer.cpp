@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <numbers>
 #include <stdexcept>
 
 #include "guarded.h"
@@ -36,51 +35,19 @@ tpp::EventList to_event_list(const std::vector<MarkedEvent>& events, std::size_t
   return list;
 }
 
-/// The next event's distribution of one sequence, in plain numbers: the log-normal mixture of
-/// τ (weights w_c, means μ_c and scales σ_c of log τ) and the mark probabilities.
-struct PlainNextEvent {
-  std::vector<double> weights, means, scales;
-  std::vector<double> mark_probabilities;
+/// The next event's distribution of the one sequence the explorer holds, on the CPU in float64.
+tpp::NextEvent on_cpu(const tpp::NextEvent& next) {
+  const auto plain = [](const at::Tensor& t) {
+    return t.detach().select(0, 0).to(at::kCPU, at::kDouble);
+  };
+  return {{plain(next.time.log_weights), plain(next.time.means), plain(next.time.scales)},
+          plain(next.mark_log_probs)};
+}
 
-  static std::vector<double> values(const at::Tensor& tensor) {
-    const auto flat = tensor.reshape({-1}).to(at::kCPU, at::kDouble).contiguous();
-    return {flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel()};
-  }
-
-  explicit PlainNextEvent(const tpp::NextEvent& next)
-      : weights(values(next.time.log_weights.exp())),
-        means(values(next.time.means)),
-        scales(values(next.time.scales)),
-        mark_probabilities(values(next.mark_probabilities())) {}
-
-  double density(double tau) const {
-    double total = 0.0;
-    for (std::size_t c = 0; c < weights.size(); ++c) {
-      const double z = (std::log(tau) - means[c]) / scales[c];
-      total += weights[c] * std::exp(-0.5 * z * z) /
-               (scales[c] * tau * std::sqrt(2.0 * std::numbers::pi));
-    }
-    return total;
-  }
-
-  double cdf(double tau) const {
-    double total = 0.0;
-    for (std::size_t c = 0; c < weights.size(); ++c) {
-      const double z = (std::log(tau) - means[c]) / scales[c];
-      total += weights[c] * 0.5 * std::erfc(-z / std::numbers::sqrt2);
-    }
-    return total;
-  }
-
-  /// E[τ^n] = Σ_c w_c exp(n μ_c + n² σ_c² / 2).
-  double moment(int n) const {
-    double total = 0.0;
-    for (std::size_t c = 0; c < weights.size(); ++c) {
-      total += weights[c] * std::exp(n * means[c] + 0.5 * n * n * scales[c] * scales[c]);
-    }
-    return total;
-  }
-};
+std::vector<double> values(const at::Tensor& tensor) {
+  const auto flat = tensor.reshape({-1}).contiguous();
+  return {flat.data_ptr<double>(), flat.data_ptr<double>() + flat.numel()};
+}
 
 }  // namespace
 
@@ -109,7 +76,7 @@ std::string event_history_problem(const std::vector<MarkedEvent>& events, int ma
 struct EventExplorer::Impl {
   std::shared_ptr<tpp::PointProcessModel> model;
   std::unique_ptr<tpp::PointProcessState> state;
-  std::optional<PlainNextEvent> next;
+  std::optional<tpp::NextEvent> next;  ///< on the CPU, float64
   EventModelInfo info;
   std::vector<MarkedEvent> events;
   UpdateStats last;
@@ -154,7 +121,7 @@ struct EventExplorer::Impl {
         note = "reconditioned on the whole history (the edit was not after the last event)";
       }
     }
-    PlainNextEvent predicted(model->predict(*next_state));
+    auto predicted = on_cpu(model->predict(*next_state));
     const double micros = micros_since(start);
     state = std::move(next_state);
     next = std::move(predicted);
@@ -311,19 +278,16 @@ Outcome<NextEventPrediction> EventExplorer::predict(const std::vector<double>& t
     NextEventPrediction result;
     result.last_time = impl_->events.empty() ? 0.0 : impl_->events.back().time;
     result.tau = taus;
-    result.density.reserve(taus.size());
-    result.cdf.reserve(taus.size());
-    for (const double tau : taus) {
-      result.density.push_back(next.density(tau));
-      result.cdf.push_back(next.cdf(tau));
-    }
-    const double mean = next.moment(1);
-    const double variance = next.moment(2) - mean * mean;
+    const auto tau = at::tensor(taus, at::kDouble);
+    result.density = values(next.time.log_density(tau).exp());
+    result.cdf = values(next.time.cdf(tau));
+    const double mean = next.time.mean().item<double>();
+    const double variance = next.time.variance().item<double>();
     if (std::isfinite(mean)) result.mean = mean;
     if (std::isfinite(mean) && std::isfinite(variance)) {
       result.stddev = std::sqrt(std::max(variance, 0.0));
     }
-    result.mark_probabilities = next.mark_probabilities;
+    result.mark_probabilities = values(next.mark_probabilities());
     result.micros = micros_since(start);
     return result;
   });

@@ -35,6 +35,12 @@ at::Tensor LogNormalMixture::mean() const {
   return at::logsumexp(log_weights + means + 0.5 * scales * scales, -1).exp();
 }
 
+at::Tensor LogNormalMixture::variance() const {
+  const auto second_moment =
+      at::logsumexp(log_weights + 2.0 * means + 2.0 * scales * scales, -1).exp();
+  return second_moment - mean().square();
+}
+
 at::Tensor LogNormalMixture::sample(at::Generator& generator) const {
   const int64_t c = components();
   const auto weights = log_weights.detach().exp().reshape({-1, c}).to(at::kCPU, at::kDouble);

@@ -27,6 +27,8 @@ struct LogNormalMixture {
   at::Tensor cdf(const at::Tensor& tau) const;
   /// E[τ] = Σ_c w_c exp(μ_c + σ_c² / 2), of the leading shape.
   at::Tensor mean() const;
+  /// Var τ = Σ_c w_c exp(2μ_c + 2σ_c²) − E[τ]², of the leading shape.
+  at::Tensor variance() const;
   /// One draw per leading index from a CPU generator (computed on the CPU, returned on the
   /// mixture's device).
   at::Tensor sample(at::Generator& generator) const;
