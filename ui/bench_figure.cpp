@@ -178,7 +178,7 @@ QList<BenchChart::Panel> panels_of(CsvKind kind, const QString& subject = {}) {
 }  // namespace
 
 std::variant<BenchTable, QString> read_bench_csv(const QString& path) {
-  const auto csv = load_bench_csv(path.toStdString());
+  const auto csv = facade::load_bench_csv(path.toStdString());
   if (!csv.ok()) return QString::fromStdString(csv.error());
   const QString name = QFileInfo(path).fileName();
   auto table = table_of(csv.value(), name);

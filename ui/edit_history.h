@@ -66,13 +66,13 @@ class SnapshotHistory {
 };
 
 /// A history of context point lists.
-using EditHistory = SnapshotHistory<std::vector<ContextPoint>>;
+using EditHistory = SnapshotHistory<std::vector<facade::ContextPoint>>;
 
 /// One undo step of the Functions view: the points and the hidden function they were placed on
 /// ("New function" and the kernel's settings change the second).
 struct FunctionsSnapshot {
-  std::vector<ContextPoint> points;
-  TruthSpec truth;
+  std::vector<facade::ContextPoint> points;
+  facade::TruthSpec truth;
   friend bool operator==(const FunctionsSnapshot&, const FunctionsSnapshot&) = default;
 };
 

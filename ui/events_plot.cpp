@@ -79,13 +79,13 @@ void EventsPlot::set_time_span(double end) {
   xAxis->setRange(0, end);
 }
 
-void EventsPlot::set_events(const std::vector<MarkedEvent>& events, int selected) {
+void EventsPlot::set_events(const std::vector<facade::MarkedEvent>& events, int selected) {
   events_ = events;
   selected_ = selected;
   fit_y();
 }
 
-void EventsPlot::set_prediction(const std::optional<NextEventPrediction>& prediction) {
+void EventsPlot::set_prediction(const std::optional<facade::NextEventPrediction>& prediction) {
   if (!prediction) {
     density_->data()->clear();
     mean_->data()->clear();
@@ -110,7 +110,7 @@ void EventsPlot::set_prediction(const std::optional<NextEventPrediction>& predic
   fit_y();
 }
 
-void EventsPlot::set_truth(const std::optional<ProcessTruth>& truth, double last_time, bool shown) {
+void EventsPlot::set_truth(const std::optional<facade::ProcessTruth>& truth, double last_time, bool shown) {
   if (truth) {
     intensity_->setData(as_vector(truth->times), as_vector(truth->intensity), true);
     oracle_->setData(shifted(truth->tau, last_time), as_vector(truth->density), true);

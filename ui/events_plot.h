@@ -24,11 +24,11 @@ class EventsPlot : public QCustomPlot {
   explicit EventsPlot(int marks, QWidget* parent = nullptr);
 
   /// The events, `selected` (-1: none) drawn larger.
-  void set_events(const std::vector<MarkedEvent>& events, int selected);
+  void set_events(const std::vector<facade::MarkedEvent>& events, int selected);
   /// The model's next-event density; an empty prediction clears it.
-  void set_prediction(const std::optional<NextEventPrediction>& prediction);
+  void set_prediction(const std::optional<facade::NextEventPrediction>& prediction);
   /// The hidden process's intensity and the oracle's next-event density, or nothing.
-  void set_truth(const std::optional<ProcessTruth>& truth, double last_time, bool shown);
+  void set_truth(const std::optional<facade::ProcessTruth>& truth, double last_time, bool shown);
   /// The time axis runs from 0 to `end`.
   void set_time_span(double end);
   double time_span() const { return xAxis->range().upper; }
@@ -50,7 +50,7 @@ class EventsPlot : public QCustomPlot {
   QCPGraph* intensity_ = nullptr;
   QCPGraph* oracle_ = nullptr;
   QCPItemRect* sigma_band_ = nullptr;
-  std::vector<MarkedEvent> events_;
+  std::vector<facade::MarkedEvent> events_;
   int selected_ = -1;
 };
 

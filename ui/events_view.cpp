@@ -25,9 +25,9 @@ constexpr double kHitRadiusPixels = 8.0;
 constexpr double kSmallestTime = 1e-6;
 constexpr int kRunCount = 100;
 
-std::vector<MarkedEvent> sorted(std::vector<MarkedEvent> events) {
+std::vector<facade::MarkedEvent> sorted(std::vector<facade::MarkedEvent> events) {
   std::stable_sort(events.begin(), events.end(),
-                   [](const MarkedEvent& a, const MarkedEvent& b) { return a.time < b.time; });
+                   [](const facade::MarkedEvent& a, const facade::MarkedEvent& b) { return a.time < b.time; });
   // Two events at one time (a drag onto another): the later one moves just past it.
   for (std::size_t i = 1; i < events.size(); ++i) {
     if (!(events[i].time > events[i - 1].time)) {
@@ -92,13 +92,13 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
       tr("The synthetic process that reveals events; its intensity is "
          "known exactly, so the oracle is the ceiling"));
   for (const auto kind :
-       {EventProcessKind::Hawkes, EventProcessKind::SelfCorrecting, EventProcessKind::Poisson}) {
-    process_picker_->addItem(QString::fromStdString(event_process_name(kind)),
+       {facade::EventProcessKind::Hawkes, facade::EventProcessKind::SelfCorrecting, facade::EventProcessKind::Poisson}) {
+    process_picker_->addItem(QString::fromStdString(facade::event_process_name(kind)),
                              static_cast<int>(kind));
   }
   connect(process_picker_, &QComboBox::currentIndexChanged, this, [this](int item) {
     auto spec = process_spec_;
-    spec.kind = static_cast<EventProcessKind>(process_picker_->itemData(item).toInt());
+    spec.kind = static_cast<facade::EventProcessKind>(process_picker_->itemData(item).toInt());
     set_process(spec);
   });
   controls->addWidget(process_picker_);
@@ -217,7 +217,7 @@ void EventsView::remove_event(std::size_t index) {
   commit(std::move(next));
 }
 
-void EventsView::set_events(std::vector<MarkedEvent> events) {
+void EventsView::set_events(std::vector<facade::MarkedEvent> events) {
   selected_ = -1;
   commit(sorted(std::move(events)));
 }
@@ -256,15 +256,15 @@ void EventsView::redo() {
   if (auto next = history_.redo(events_)) commit(std::move(*next), false);
 }
 
-void EventsView::set_process(const EventProcessSpec& spec) {
-  auto made = HiddenEventProcess::make(spec);
+void EventsView::set_process(const facade::EventProcessSpec& spec) {
+  auto made = facade::HiddenEventProcess::make(spec);
   if (!made.ok()) {
     error_ = QString::fromStdString(made.error());
     return;
   }
   process_spec_ = spec;
   process_.reset();
-  process_.emplace(std::move(const_cast<HiddenEventProcess&>(made.value())));
+  process_.emplace(std::move(const_cast<facade::HiddenEventProcess&>(made.value())));
   process_picker_->setToolTip(QString::fromStdString(process_->description()));
   const int item = process_picker_->findData(static_cast<int>(spec.kind));
   if (item != process_picker_->currentIndex()) {
@@ -274,8 +274,8 @@ void EventsView::set_process(const EventProcessSpec& spec) {
   request_prediction();
 }
 
-void EventsView::restore(int model_index, std::vector<MarkedEvent> events,
-                         const EventProcessSpec& process, bool show_truth) {
+void EventsView::restore(int model_index, std::vector<facade::MarkedEvent> events,
+                         const facade::EventProcessSpec& process, bool show_truth) {
   {
     const QSignalBlocker quiet(show_truth_);
     show_truth_->setChecked(show_truth);
@@ -287,7 +287,7 @@ void EventsView::restore(int model_index, std::vector<MarkedEvent> events,
   commit(sorted(std::move(events)), /*record_undo=*/false);
 }
 
-void EventsView::commit(std::vector<MarkedEvent> next, bool record_undo) {
+void EventsView::commit(std::vector<facade::MarkedEvent> next, bool record_undo) {
   if (record_undo) history_.record(events_);
   events_ = std::move(next);
   if (selected_ >= static_cast<int>(events_.size())) selected_ = -1;
@@ -433,7 +433,7 @@ void EventsView::on_mouse_move(QMouseEvent* event) {
   moving.time = std::max(plot_->xAxis->pixelToCoord(event->position().x()), kSmallestTime);
   const auto at =
       std::upper_bound(next.begin(), next.end(), moving,
-                       [](const MarkedEvent& a, const MarkedEvent& b) { return a.time < b.time; });
+                       [](const facade::MarkedEvent& a, const facade::MarkedEvent& b) { return a.time < b.time; });
   selected_ = static_cast<int>(at - next.begin());
   next.insert(at, moving);
   next = sorted(std::move(next));

@@ -42,7 +42,7 @@ class EventsView : public QWidget, public EditableView {
   /// (default_model_dirs() when empty).
   explicit EventsView(EventsWorker& worker, QStringList model_dirs = {}, QWidget* parent = nullptr);
 
-  const std::vector<MarkedEvent>& events() const { return events_; }
+  const std::vector<facade::MarkedEvent>& events() const { return events_; }
   const QList<ModelChoice>& models() const;
   int current_model() const;
   void select_model(int index);
@@ -55,14 +55,14 @@ class EventsView : public QWidget, public EditableView {
   bool is_settled() const;
   EventsPlot* plot() const { return plot_; }
   MarkBars* mark_bars() const { return bars_; }
-  const EventProcessSpec& process_spec() const { return process_spec_; }
+  const facade::EventProcessSpec& process_spec() const { return process_spec_; }
   bool truth_shown() const;
 
   // Edits (each undoable).
   void add_event(double time, int mark);
   void move_event(std::size_t index, double time);
   void remove_event(std::size_t index);
-  void set_events(std::vector<MarkedEvent> events);
+  void set_events(std::vector<facade::MarkedEvent> events);
   /// Adds the hidden process's next `count` events after the last one, as one edit.
   void reveal(int count = 1);
   void clear_points() override;
@@ -75,9 +75,9 @@ class EventsView : public QWidget, public EditableView {
   bool can_clear() const override { return !events_.empty(); }
 
   /// Replaces the view's state from a session (no undo history).
-  void restore(int model_index, std::vector<MarkedEvent> events, const EventProcessSpec& process,
+  void restore(int model_index, std::vector<facade::MarkedEvent> events, const facade::EventProcessSpec& process,
                bool show_truth);
-  void set_process(const EventProcessSpec& spec);
+  void set_process(const facade::EventProcessSpec& spec);
 
  signals:
   void settled();
@@ -90,7 +90,7 @@ class EventsView : public QWidget, public EditableView {
   void on_mouse_release(QMouseEvent* event);
   /// The event drawn within a few pixels of `x_pixel`, or -1.
   int event_near(double x_pixel) const;
-  void commit(std::vector<MarkedEvent> next, bool record_undo = true);
+  void commit(std::vector<facade::MarkedEvent> next, bool record_undo = true);
   void request_prediction();
   void show_result(const EventsResult& result);
   void grow_span();
@@ -99,17 +99,17 @@ class EventsView : public QWidget, public EditableView {
   void open_checkpoint();
 
   EventsWorker& worker_;
-  SnapshotHistory<std::vector<MarkedEvent>> history_;
-  std::vector<MarkedEvent> events_;
+  SnapshotHistory<std::vector<facade::MarkedEvent>> history_;
+  std::vector<facade::MarkedEvent> events_;
   std::uint64_t generation_ = 0;
   std::optional<EventsResult> shown_;
-  EventProcessSpec process_spec_;
-  std::optional<HiddenEventProcess> process_;
+  facade::EventProcessSpec process_spec_;
+  std::optional<facade::HiddenEventProcess> process_;
   QString error_;
 
   int selected_ = -1;
   bool dragging_ = false;
-  std::optional<std::vector<MarkedEvent>> drag_start_;
+  std::optional<std::vector<facade::MarkedEvent>> drag_start_;
 
   ModelPicker* model_picker_ = nullptr;
   QComboBox* mark_picker_ = nullptr;

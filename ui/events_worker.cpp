@@ -21,10 +21,10 @@ EventsResult EventsWorker::serve(const EventsRequest& request) {
   EventsResult result;
   result.generation = request.generation;
   if (request.process) {
-    const auto process = HiddenEventProcess::make(*request.process);
+    const auto process = facade::HiddenEventProcess::make(*request.process);
     const auto truth = process.ok()
                            ? process.value().truth(request.events, request.times, request.taus)
-                           : Outcome<ProcessTruth>::failure(process.error());
+                           : facade::Outcome<facade::ProcessTruth>::failure(process.error());
     if (truth.ok()) {
       result.truth = truth.value();
     } else {

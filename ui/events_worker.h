@@ -21,19 +21,19 @@ namespace nplab::ui {
 struct EventsRequest {
   std::uint64_t generation = 0;
   ModelSource model;  ///< a registry name ("cmhp", "thp") or a checkpoint
-  std::vector<MarkedEvent> events;
+  std::vector<facade::MarkedEvent> events;
   std::vector<double> taus;                 ///< where to evaluate the next event's density (> 0)
-  std::optional<EventProcessSpec> process;  ///< the hidden process, for its overlays
+  std::optional<facade::EventProcessSpec> process;  ///< the hidden process, for its overlays
   std::vector<double> times;                ///< the hidden process's intensity grid
 };
 
 struct EventsResult {
   std::uint64_t generation = 0;
   std::string error;  ///< non-empty: the model's part failed
-  EventModelInfo model;
-  UpdateStats update;
-  NextEventPrediction prediction;
-  std::optional<ProcessTruth> truth;
+  facade::EventModelInfo model;
+  facade::UpdateStats update;
+  facade::NextEventPrediction prediction;
+  std::optional<facade::ProcessTruth> truth;
   std::string truth_error;
   bool ok() const { return error.empty(); }
 };
@@ -57,7 +57,7 @@ class EventsWorker : public QObject {
 
   JobThread& jobs_;
   // Touched only on the job thread.
-  EventExplorer explorer_;
+  facade::EventExplorer explorer_;
   std::optional<ModelSource> loaded_;
 };
 

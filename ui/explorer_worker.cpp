@@ -44,7 +44,7 @@ void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionRes
   result.truth_spec = spec;
   if (!truth_key_ || truth_key_->first != spec || truth_key_->second != request.targets) {
     truth_key_.reset();
-    auto sampled = sample_truth(spec, request.targets);
+    auto sampled = facade::sample_truth(spec, request.targets);
     if (!sampled.ok()) {
       result.truth_error = sampled.error();
       return;
@@ -54,7 +54,7 @@ void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionRes
   }
   result.truth = truth_values_;
   if (request.oracle) {
-    auto oracle = oracle_prediction(spec, request.points, request.targets);
+    auto oracle = facade::oracle_prediction(spec, request.points, request.targets);
     if (oracle.ok()) {
       result.oracle = oracle.value();
     } else {
@@ -66,9 +66,9 @@ void ExplorerWorker::serve_truth(const PredictionRequest& request, PredictionRes
 void ExplorerWorker::choose_device() {
   if (device_) return;
   // LibTorch's intra-op threads are a per-thread setting: set them on the job thread itself.
-  set_compute_threads(JobThread::compute_threads());
+  facade::set_compute_threads(JobThread::compute_threads());
   // On the worker thread: initialising CUDA takes a moment the GUI thread should not wait.
-  const auto resolved = resolve_device_name(requested_device_);
+  const auto resolved = facade::resolve_device_name(requested_device_);
   if (resolved.ok()) {
     device_ = resolved.value();
   } else {
@@ -117,7 +117,7 @@ void ExplorerWorker::serve_model(const PredictionRequest& request, PredictionRes
             ? explorer.load_checkpoint(source.name_or_path, *device_)
             : explorer.load_registry_model(
                   source.name_or_path,
-                  ModelOptions{.dim_x = source.dim_x, .dim_y = source.dim_y, .device = *device_});
+                  facade::ModelOptions{.dim_x = source.dim_x, .dim_y = source.dim_y, .device = *device_});
     if (!loading.ok()) {
       result.error = loading.error();
       return;

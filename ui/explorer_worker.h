@@ -42,11 +42,11 @@ struct PredictionRequest {
   Channel channel = Channel::Functions;
   std::uint64_t generation = 0;  ///< increasing per channel
   ModelSource model;
-  std::vector<ContextPoint> points;
+  std::vector<facade::ContextPoint> points;
   std::vector<double> targets;  ///< row-major [M, dim_x]
   /// The hidden function to evaluate at the targets (1D only), if any, and whether to add the
   /// oracle GP's prediction from the same points.
-  std::optional<TruthSpec> truth;
+  std::optional<facade::TruthSpec> truth;
   bool oracle = false;
 };
 
@@ -54,14 +54,14 @@ struct PredictionResult {
   Channel channel = Channel::Functions;
   std::uint64_t generation = 0;
   std::string error;  ///< non-empty: the request failed and nothing else is set
-  ModelInfo model;
-  UpdateStats update;  ///< the last change of the context that cost anything
-  GridPrediction prediction;
+  facade::ModelInfo model;
+  facade::UpdateStats update;  ///< the last change of the context that cost anything
+  facade::GridPrediction prediction;
   std::uint64_t dropped_so_far = 0;  ///< stale requests the worker skipped, in total
   // The hidden function's part, computed even when the model failed.
-  std::optional<TruthSpec> truth_spec;  ///< what `truth` and `oracle` were computed for
+  std::optional<facade::TruthSpec> truth_spec;  ///< what `truth` and `oracle` were computed for
   std::vector<double> truth;            ///< f at the targets; empty when not asked or failed
-  std::optional<GridPrediction> oracle;
+  std::optional<facade::GridPrediction> oracle;
   std::string truth_error;
   /// Non-empty once the worker runs on the CPU although another device was asked for: why
   /// (no such device here, or the device failed and the CPU did the work). Sticky.
@@ -104,7 +104,7 @@ class ExplorerWorker : public QObject {
 
   /// A channel's model and context, kept between its requests.
   struct Slot {
-    Explorer explorer;
+    facade::Explorer explorer;
     std::optional<ModelSource> loaded;
   };
 
@@ -115,7 +115,7 @@ class ExplorerWorker : public QObject {
   std::optional<std::string> device_;  // resolved at the first request: "cpu", "cuda:0", ...
   std::string device_notice_;
   // The last hidden function sampled, reused while its spec and targets stay the same.
-  std::optional<std::pair<TruthSpec, std::vector<double>>> truth_key_;
+  std::optional<std::pair<facade::TruthSpec, std::vector<double>>> truth_key_;
   std::vector<double> truth_values_;
 };
 

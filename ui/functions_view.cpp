@@ -183,9 +183,9 @@ bool FunctionsView::is_settled() const {
 
 // --- Edits -------------------------------------------------------------------------------------
 
-ContextPoint FunctionsView::visible_point(double x, double y) const {
+facade::ContextPoint FunctionsView::visible_point(double x, double y) const {
   const QCPRange visible = plot_->yAxis->range();
-  return point_1d(std::clamp(x, kMinX, kMaxX), std::clamp(y, visible.lower, visible.upper));
+  return facade::point_1d(std::clamp(x, kMinX, kMaxX), std::clamp(y, visible.lower, visible.upper));
 }
 
 void FunctionsView::add_point(double x, double y) {
@@ -210,7 +210,7 @@ void FunctionsView::remove_point(std::size_t index) {
   commit(std::move(next));
 }
 
-void FunctionsView::set_points(std::vector<ContextPoint> points) {
+void FunctionsView::set_points(std::vector<facade::ContextPoint> points) {
   selected_ = -1;
   commit(std::move(points));
 }
@@ -245,7 +245,7 @@ void FunctionsView::restore_snapshot(FunctionsSnapshot snapshot) {
   commit(std::move(snapshot.points), /*record_undo=*/false);
 }
 
-void FunctionsView::commit(std::vector<ContextPoint> next, bool record_undo) {
+void FunctionsView::commit(std::vector<facade::ContextPoint> next, bool record_undo) {
   if (record_undo) history_.record(snapshot());
   points_ = std::move(next);
   if (selected_ >= static_cast<int>(points_.size())) selected_ = -1;
@@ -266,8 +266,8 @@ const QList<ModelChoice>& FunctionsView::models() const {
   return model_picker_->choices();
 }
 
-void FunctionsView::restore(int model_index, std::vector<ContextPoint> points,
-                            const TruthSpec& truth, bool show_truth, bool show_oracle,
+void FunctionsView::restore(int model_index, std::vector<facade::ContextPoint> points,
+                            const facade::TruthSpec& truth, bool show_truth, bool show_oracle,
                             int compare_index) {
   pending_reveals_.clear();
   selected_ = -1;
@@ -306,11 +306,11 @@ void FunctionsView::request_prediction() {
 
 // --- The hidden function -----------------------------------------------------------------------
 
-const TruthSpec& FunctionsView::truth() const {
+const facade::TruthSpec& FunctionsView::truth() const {
   return truth_panel_->spec();
 }
 
-void FunctionsView::set_truth(const TruthSpec& spec) {
+void FunctionsView::set_truth(const facade::TruthSpec& spec) {
   if (spec == applied_truth_) return;
   history_.record(snapshot());
   apply_truth(spec);
@@ -318,7 +318,7 @@ void FunctionsView::set_truth(const TruthSpec& spec) {
   update_actions();
 }
 
-void FunctionsView::apply_truth(const TruthSpec& spec) {
+void FunctionsView::apply_truth(const facade::TruthSpec& spec) {
   if (spec != truth()) truth_panel_->set_spec(spec);
   applied_truth_ = spec;
   truth_values_.clear();  // they were for the old spec; the next result brings the new ones
@@ -350,9 +350,9 @@ void FunctionsView::reveal_uncertain() {
   run_pending_reveals();
 }
 
-ContextPoint FunctionsView::observe(std::size_t index) {
-  std::normal_distribution<double> noise(0.0, kRevealNoiseStd);
-  return point_1d(grid_[index], truth_values_[index] + noise(random_));
+facade::ContextPoint FunctionsView::observe(std::size_t index) {
+  std::normal_distribution<double> noise(0.0, facade::kRevealNoiseStd);
+  return facade::point_1d(grid_[index], truth_values_[index] + noise(random_));
 }
 
 void FunctionsView::run_pending_reveals() {
@@ -457,7 +457,7 @@ void FunctionsView::update_readout() {
   const QLocale locale(QLocale::English);
   const auto& training = shown_->model.training;
   const bool x_outside =
-      training && std::any_of(points_.begin(), points_.end(), [&](const ContextPoint& p) {
+      training && std::any_of(points_.begin(), points_.end(), [&](const facade::ContextPoint& p) {
         return std::any_of(p.x.begin(), p.x.end(),
                            [&](double x) { return x < training->x_low || x > training->x_high; });
       });

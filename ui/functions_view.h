@@ -49,7 +49,7 @@ class FunctionsView : public QWidget, public EditableView {
   explicit FunctionsView(ExplorerWorker& worker, QStringList model_dirs = {},
                          QWidget* parent = nullptr);
 
-  const std::vector<ContextPoint>& points() const { return points_; }
+  const std::vector<facade::ContextPoint>& points() const { return points_; }
   /// The dense grid of targets the curves are drawn on.
   const std::vector<double>& grid() const { return grid_; }
   const QList<ModelChoice>& models() const;
@@ -67,7 +67,7 @@ class FunctionsView : public QWidget, public EditableView {
   void add_point(double x, double y);
   void move_point(std::size_t index, double x, double y);
   void remove_point(std::size_t index);
-  void set_points(std::vector<ContextPoint> points);
+  void set_points(std::vector<facade::ContextPoint> points);
   void clear_points() override;
   /// A fresh start: a new hidden function and no points, as one undoable edit.
   void new_session() override;
@@ -93,9 +93,9 @@ class FunctionsView : public QWidget, public EditableView {
   const std::optional<PredictionResult>& compare_shown() const { return compare_shown_; }
 
   // The hidden function.
-  const TruthSpec& truth() const;
+  const facade::TruthSpec& truth() const;
   /// Another kernel, hyperparameters or seed; the points stay.
-  void set_truth(const TruthSpec& spec);
+  void set_truth(const facade::TruthSpec& spec);
   /// f on grid() for truth(), once the worker has computed it (empty before).
   const std::vector<double>& truth_values() const { return truth_values_; }
   bool truth_shown() const;
@@ -112,7 +112,7 @@ class FunctionsView : public QWidget, public EditableView {
 
   /// Replaces everything a session holds at once, without undo history (opening a session).
   /// An out-of-range `model_index` keeps the current model; `compare_index` -1 compares nothing.
-  void restore(int model_index, std::vector<ContextPoint> points, const TruthSpec& truth,
+  void restore(int model_index, std::vector<facade::ContextPoint> points, const facade::TruthSpec& truth,
                bool show_truth, bool show_oracle, int compare_index = -1);
 
   /// Fits the y axis to what is drawn now, shrinking it too (the Fit button, Ctrl+0).
@@ -142,7 +142,7 @@ class FunctionsView : public QWidget, public EditableView {
   int point_near(const FunctionPlot& source, const QPointF& pixel) const;
   QPointF to_data(const FunctionPlot& source, const QPointF& pixel) const;
   /// A point at data coordinates, kept inside the visible plot (both plots show the same range).
-  ContextPoint visible_point(double x, double y) const;
+  facade::ContextPoint visible_point(double x, double y) const;
   bool comparing() const { return compare_model() >= 0; }
   /// Shows or hides the second plot for `index` (-1: none) without requesting a prediction.
   void set_compare_pane(int index);
@@ -155,11 +155,11 @@ class FunctionsView : public QWidget, public EditableView {
   void update_captions();
 
   /// Makes `next` the context; records the current list for undo unless told not to.
-  void commit(std::vector<ContextPoint> next, bool record_undo = true);
+  void commit(std::vector<facade::ContextPoint> next, bool record_undo = true);
   /// What undo would come back to now.
   FunctionsSnapshot snapshot() const { return {points_, applied_truth_}; }
   /// Shows `spec` as the hidden function (not an edit: no undo record, points unchanged).
-  void apply_truth(const TruthSpec& spec);
+  void apply_truth(const facade::TruthSpec& spec);
   /// Undo and redo: the snapshot's function, then its points.
   void restore_snapshot(FunctionsSnapshot snapshot);
   void request_prediction();
@@ -167,7 +167,7 @@ class FunctionsView : public QWidget, public EditableView {
   /// Runs the reveals that can run now, in order; stops at one that must wait.
   void run_pending_reveals();
   /// f(grid[index]) plus observation noise.
-  ContextPoint observe(std::size_t index);
+  facade::ContextPoint observe(std::size_t index);
   void draw_points();
   void draw_overlays();
   void update_readout();
@@ -175,16 +175,16 @@ class FunctionsView : public QWidget, public EditableView {
 
   ExplorerWorker& worker_;
   SnapshotHistory<FunctionsSnapshot> history_;
-  std::vector<ContextPoint> points_;
+  std::vector<facade::ContextPoint> points_;
   std::vector<double> grid_;
   std::uint64_t generation_ = 0;
   std::optional<PredictionResult> shown_;
   std::optional<PredictionResult> compare_shown_;
   QString error_;
 
-  TruthSpec applied_truth_;  // truth() as last applied: the panel's spec is new by the time it says
+  facade::TruthSpec applied_truth_;  // truth() as last applied: the panel's spec is new by the time it says
   std::vector<double> truth_values_;  // for truth(); cleared when it changes
-  std::optional<GridPrediction> oracle_;
+  std::optional<facade::GridPrediction> oracle_;
   QString truth_error_;
   std::deque<Reveal> pending_reveals_;
   std::mt19937_64 random_{std::random_device{}()};
@@ -193,7 +193,7 @@ class FunctionsView : public QWidget, public EditableView {
   bool dragging_ = false;
   bool pointer_in_plot_ = false;  // the y axis then only grows (fit_y_ranges)
   FunctionPlot* drag_plot_ = nullptr;                    // the plot a drag started on
-  std::optional<std::vector<ContextPoint>> drag_start_;  // points before a drag, until it moves
+  std::optional<std::vector<facade::ContextPoint>> drag_start_;  // points before a drag, until it moves
 
   BusyIndicator* busy_ = nullptr;  // "computing…" over the plot while a request is slow
   ModelPicker* model_picker_ = nullptr;

@@ -47,12 +47,12 @@ std::vector<int> distinct_pixels(std::vector<int> pixels) {
 
 }  // namespace
 
-Outcome<PixelImage> read_image_file(const QString& path) {
+facade::Outcome<facade::PixelImage> read_image_file(const QString& path) {
   QImageReader reader(path);
   reader.setAutoTransform(true);  // a photo's EXIF orientation
   const QImage read = reader.read();
   if (read.isNull()) {
-    return Outcome<PixelImage>::failure(QObject::tr("%1: not an image this NPLab can read (%2)")
+    return facade::Outcome<facade::PixelImage>::failure(QObject::tr("%1: not an image this NPLab can read (%2)")
                                             .arg(path, reader.errorString())
                                             .toStdString());
   }
@@ -60,14 +60,14 @@ Outcome<PixelImage> read_image_file(const QString& path) {
   const QImage grey =
       read.copy((read.width() - square) / 2, (read.height() - square) / 2, square, square)
           .convertToFormat(QImage::Format_Grayscale8)
-          .scaled(kImageSide, kImageSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+          .scaled(facade::kImageSide, facade::kImageSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
   std::vector<std::uint8_t> bytes;
-  bytes.reserve(static_cast<std::size_t>(kImageSide) * kImageSide);
+  bytes.reserve(static_cast<std::size_t>(facade::kImageSide) * facade::kImageSide);
   for (int row = 0; row < grey.height(); ++row) {
     const auto* line = grey.constScanLine(row);  // rows are padded: copy them one by one
     bytes.insert(bytes.end(), line, line + grey.width());
   }
-  return PixelImage::from_bytes(bytes, grey.height(), grey.width());
+  return facade::PixelImage::from_bytes(bytes, grey.height(), grey.width());
 }
 
 ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QString& data_dir,
@@ -78,10 +78,10 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
   std::shuffle(order_.begin(), order_.end(), std::mt19937_64(kFractionOrderSeed));
   for (int place = 0; place < kPixels; ++place) rank_[order_[place]] = place;
   for (const int upsample : kResolutions) {
-    auto grid = image_query_grid(kSide, kSide, upsample);
+    auto grid = facade::image_query_grid(kSide, kSide, upsample);
     if (grid.ok()) query_grids_[upsample] = grid.value();
   }
-  auto test_set = FashionMnistTestSet::load(data_dir_.toStdString());
+  auto test_set = facade::FashionMnistTestSet::load(data_dir_.toStdString());
   if (test_set.ok()) {
     test_set_ = test_set.value();
   } else {
@@ -111,8 +111,8 @@ ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QSt
 
 // --- State -------------------------------------------------------------------------------------
 
-std::vector<ContextPoint> ImagesView::points() const {
-  return image_ ? image_->points(revealed_) : std::vector<ContextPoint>{};
+std::vector<facade::ContextPoint> ImagesView::points() const {
+  return image_ ? image_->points(revealed_) : std::vector<facade::ContextPoint>{};
 }
 
 std::int64_t ImagesView::test_image_count() const {
@@ -288,9 +288,9 @@ void ImagesView::commit(std::vector<int> next, bool record_undo) {
 
 // --- The image ---------------------------------------------------------------------------------
 
-Outcome<PixelImage> ImagesView::load(const ImageSource& source) const {
+facade::Outcome<facade::PixelImage> ImagesView::load(const ImageSource& source) const {
   if (source.kind == ImageSource::Kind::File) return read_image_file(source.path);
-  if (!test_set_) return Outcome<PixelImage>::failure(data_error_.toStdString());
+  if (!test_set_) return facade::Outcome<facade::PixelImage>::failure(data_error_.toStdString());
   return test_set_->image(source.index);
 }
 
@@ -305,7 +305,7 @@ bool ImagesView::show_test_image(std::int64_t index) {
   emit status_message(
       tr("Fashion-MNIST test image %1 (%2)")
           .arg(index)
-          .arg(QString::fromUtf8(fashion_mnist_class_name(test_set_->label(index)))));
+          .arg(QString::fromUtf8(facade::fashion_mnist_class_name(test_set_->label(index)))));
   return true;
 }
 
@@ -327,7 +327,7 @@ bool ImagesView::open_image_file(const QString& path) {
   return true;
 }
 
-void ImagesView::show_image(ImageSource source, PixelImage image) {
+void ImagesView::show_image(ImageSource source, facade::PixelImage image) {
   source_ = std::move(source);
   image_ = std::move(image);
   if (source_.kind == ImageSource::Kind::FashionMnist) {
@@ -340,7 +340,7 @@ void ImagesView::show_image(ImageSource source, PixelImage image) {
   commit({}, /*record_undo=*/false);
 }
 
-void ImagesView::restore(const ImageSource& source, PixelImage image, int model_index,
+void ImagesView::restore(const ImageSource& source, facade::PixelImage image, int model_index,
                          std::vector<int> revealed, int resolution) {
   model_picker_->select_quietly(model_index);  // one request below, not one per change
   if (query_grids_.contains(resolution)) {
@@ -452,7 +452,7 @@ void ImagesView::show_result(const PredictionResult& result) {
     const auto& prediction = result.prediction;
     std::vector<double> mean(prediction.mean.size());
     std::transform(prediction.mean.begin(), prediction.mean.end(), mean.begin(),
-                   output_to_intensity);
+                   facade::output_to_intensity);
     // The grid the result was asked on (a newer resolution may be on its way).
     const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(mean.size()))));
     panels_->set_prediction(side, mean, prediction.stddev);

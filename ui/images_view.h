@@ -51,13 +51,13 @@ struct ImageSource {
 
 /// A PNG/JPG (anything Qt reads) as a grey kImageSide² image: converted to grey, cropped to its
 /// central square and scaled smoothly. An unreadable file is an error naming it.
-Outcome<PixelImage> read_image_file(const QString& path);
+facade::Outcome<facade::PixelImage> read_image_file(const QString& path);
 
 class ImagesView : public QWidget, public EditableView {
   Q_OBJECT
 
  public:
-  static constexpr int kSide = kImageSide;
+  static constexpr int kSide = facade::kImageSide;
   static constexpr int kPixels = kSide * kSide;
   static constexpr int kMaxBrushRadius = 2;
   /// The query resolutions offered: the mean and std are predicted on a grid this many times
@@ -71,12 +71,12 @@ class ImagesView : public QWidget, public EditableView {
                       QWidget* parent = nullptr);
 
   // What is shown.
-  const std::optional<PixelImage>& image() const { return image_; }
+  const std::optional<facade::PixelImage>& image() const { return image_; }
   const ImageSource& source() const { return source_; }
   /// The revealed pixels (row-major indices), in the order they were revealed.
   const std::vector<int>& revealed() const { return revealed_; }
   /// The context the model is given: the revealed pixels as points.
-  std::vector<ContextPoint> points() const;
+  std::vector<facade::ContextPoint> points() const;
   int resolution() const { return resolution_; }
   /// The side of the mean and std panels' grid: kSide · resolution().
   int grid_side() const { return kSide * resolution_; }
@@ -120,7 +120,7 @@ class ImagesView : public QWidget, public EditableView {
   /// Reports an unreadable file (error_reported) and changes nothing.
   bool open_image_file(const QString& path);
   /// The image `source` names, read without changing anything (for opening sessions).
-  Outcome<PixelImage> load(const ImageSource& source) const;
+  facade::Outcome<facade::PixelImage> load(const ImageSource& source) const;
 
   void set_resolution(int upsample);
   void set_brush_radius(int radius);
@@ -132,7 +132,7 @@ class ImagesView : public QWidget, public EditableView {
 
   /// Replaces everything a session holds at once, without undo history. `image` must be what
   /// `source` names (see load()); revealed pixels must be distinct and in range.
-  void restore(const ImageSource& source, PixelImage image, int model_index,
+  void restore(const ImageSource& source, facade::PixelImage image, int model_index,
                std::vector<int> revealed, int resolution);
 
  signals:
@@ -143,7 +143,7 @@ class ImagesView : public QWidget, public EditableView {
 
  private:
   void build_controls(QList<ModelChoice> choices);
-  void show_image(ImageSource source, PixelImage image);
+  void show_image(ImageSource source, facade::PixelImage image);
 
   void on_mouse_press(QMouseEvent* event);
   void on_mouse_move(QMouseEvent* event);
@@ -172,10 +172,10 @@ class ImagesView : public QWidget, public EditableView {
 
   ExplorerWorker& worker_;
   QString data_dir_;
-  std::optional<FashionMnistTestSet> test_set_;
+  std::optional<facade::FashionMnistTestSet> test_set_;
   QString data_error_;
   ImageSource source_;
-  std::optional<PixelImage> image_;
+  std::optional<facade::PixelImage> image_;
   std::vector<int> revealed_;
   SnapshotHistory<std::vector<int>> history_;
   bool in_stroke_ = false;

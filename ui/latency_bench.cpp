@@ -32,15 +32,15 @@ double ms_between(Clock::time_point from, Clock::time_point to) {
 }
 
 /// N points of a smooth function with a little noise, x across the view, |y| < 1.
-std::vector<ContextPoint> preload_points(int count, unsigned seed) {
+std::vector<facade::ContextPoint> preload_points(int count, unsigned seed) {
   std::mt19937 random(seed);
   std::uniform_real_distribution<double> x_of(FunctionsView::kMinX, FunctionsView::kMaxX);
   std::uniform_real_distribution<double> noise(-0.1, 0.1);
-  std::vector<ContextPoint> points;
+  std::vector<facade::ContextPoint> points;
   points.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
     const double x = x_of(random);
-    points.push_back(point_1d(x, 0.8 * std::sin(2 * x) + noise(random)));
+    points.push_back(facade::point_1d(x, 0.8 * std::sin(2 * x) + noise(random)));
   }
   return points;
 }

@@ -162,7 +162,7 @@ void MainWindow::hide_hints() {
 
 QString MainWindow::model_in_use() const {
   const auto resolved = [](const std::string& device) {
-    const auto name = resolve_device_name(device);
+    const auto name = facade::resolve_device_name(device);
     return QString::fromStdString(name.ok() ? name.value() : std::string("cpu"));
   };
   const auto label = [](const QList<ModelChoice>& models, int index) {
@@ -279,7 +279,7 @@ void MainWindow::build_file_menu() {
                 tr("Save Session"),
                 last_session_.isEmpty() ? QStringLiteral("lab.nplab.json") : last_session_,
                 kSessionFilter);
-            if (!path.isEmpty()) save_session(path);
+            if (!path.isEmpty()) facade::save_session(path);
           });
   auto* examples = file->addMenu(tr("Open &Example"));
   examples->setObjectName("examplesMenu");
@@ -398,12 +398,12 @@ QString MainWindow::ask_save_path(const QString& title, const QString& suggested
 
 bool MainWindow::open_session(const QString& path) {
   const QString title = tr("Could not open the session");
-  const auto loaded = load_session(path.toStdString());
+  const auto loaded = facade::load_session(path.toStdString());
   if (!loaded.ok()) {
     report_error(title, QString::fromStdString(loaded.error()));
     return false;
   }
-  const Session& session = loaded.value();
+  const facade::Session& session = loaded.value();
   // Check everything before changing anything.
   const auto model = resolve_session_model(session.model, functions_->models(), path);
   if (!model.ok()) {
@@ -490,7 +490,7 @@ bool MainWindow::open_session(const QString& path) {
 }
 
 bool MainWindow::save_session(const QString& path) {
-  Session session = capture_functions(*functions_);
+  facade::Session session = capture_functions(*functions_);
   session.view = session_view_name(views_->currentIndex()).toStdString();
   session.images = capture_images(*images_);
   session.events = capture_events(*events_);
@@ -498,7 +498,7 @@ bool MainWindow::save_session(const QString& path) {
     session.settings.memory_models.push_back(model.toStdString());
   }
   session.settings.memory_sizes = memory_->sizes();
-  const auto saved = nplab::save_session(path.toStdString(), session);
+  const auto saved = nplab::facade::save_session(path.toStdString(), session);
   if (!saved.ok()) {
     report_error(tr("Could not save the session"), QString::fromStdString(saved.error()));
     return false;
@@ -512,7 +512,7 @@ bool MainWindow::save_session(const QString& path) {
 
 bool MainWindow::import_points(const QString& path) {
   const QString title = tr("Could not import the points");
-  const auto read = read_points_csv(path.toStdString());
+  const auto read = facade::read_points_csv(path.toStdString());
   if (!read.ok()) {
     report_error(title, QString::fromStdString(read.error()));
     return false;
@@ -531,7 +531,7 @@ bool MainWindow::import_points(const QString& path) {
 }
 
 bool MainWindow::export_points(const QString& path) {
-  const auto written = write_points_csv(path.toStdString(), functions_->points());
+  const auto written = facade::write_points_csv(path.toStdString(), functions_->points());
   if (!written.ok()) {
     report_error(tr("Could not export the points"), QString::fromStdString(written.error()));
     return false;

@@ -71,7 +71,7 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
     empty_note_->setClipAxisRect(plot_->axisRect(kUpdatePanel));
     empty_note_->position->setAxisRect(plot_->axisRect(kUpdatePanel));
   }
-  options_.cap_bytes = default_memory_cap_bytes();
+  options_.cap_bytes = facade::default_memory_cap_bytes();
   options_.max_run_seconds = kMaxRunSeconds;
   options_.update_budget_seconds = kUpdateBudgetSeconds;
   connect(&sweep_, &SweepProcess::point_ready, this, &MemoryView::add_point);
@@ -249,7 +249,7 @@ bool MemoryView::start() {
   running_ = true;
   if (empty_note_) empty_note_->setVisible(false);
   // A device that is not here leaves the sweep on the CPU, as the explorer's views fall back.
-  const auto device = resolve_device_name(options.device);
+  const auto device = facade::resolve_device_name(options.device);
   options.device = device.ok() ? device.value() : "cpu";
   measured_device_ = QString::fromStdString(options.device);
   device_fallback_reason_ = device.ok() ? QString() : QString::fromStdString(device.error());
@@ -272,10 +272,10 @@ void MemoryView::cancel() {
   sweep_.cancel();
 }
 
-void MemoryView::add_point(const BenchPoint& point) {
+void MemoryView::add_point(const facade::BenchPoint& point) {
   results_.push_back(point);
   progress_->setValue(std::min(static_cast<int>(results_.size()), expected_points_));
-  if (point.status == BenchStatus::Failed) {
+  if (point.status == facade::BenchStatus::Failed) {
     set_status(tr("%1 at N = %2: %3")
                    .arg(QString::fromStdString(point.model))
                    .arg(point.n)
@@ -286,7 +286,7 @@ void MemoryView::add_point(const BenchPoint& point) {
   const auto model = QString::fromStdString(point.model);
   const double n = static_cast<double>(point.n);
   const double mib = point.peak_bytes / kBytesPerMiB;
-  if (point.status == BenchStatus::Skipped) {
+  if (point.status == facade::BenchStatus::Skipped) {
     chart_->add_predicted(kMemoryPanel, model, n, mib);
     if (point.update_us > 0)
       chart_->add_predicted(kUpdatePanel, model, n, point.update_us / 1000.0);
@@ -306,10 +306,10 @@ void MemoryView::on_finished(bool cancelled, const QString& error) {
   run_->setEnabled(true);
   cancel_->setEnabled(false);
   const auto skipped = std::count_if(results_.begin(), results_.end(), [](const auto& point) {
-    return point.status == BenchStatus::Skipped;
+    return point.status == facade::BenchStatus::Skipped;
   });
   const auto failed = std::count_if(results_.begin(), results_.end(), [](const auto& point) {
-    return point.status == BenchStatus::Failed;
+    return point.status == facade::BenchStatus::Failed;
   });
   QString text =
       cancelled
@@ -318,7 +318,7 @@ void MemoryView::on_finished(bool cancelled, const QString& error) {
                 .arg(results_.size())
                 .arg(measured_device_)
                 .arg(clock_.elapsed() / 1000.0, 0, 'f', 0);
-  if (!cancelled) text += " " + QString::fromStdString(sweep_conclusion(results_));
+  if (!cancelled) text += " " + QString::fromStdString(facade::sweep_conclusion(results_));
   if (!device_fallback_reason_.isEmpty()) {
     // The reason already names the requested device ("--device cuda: …").
     text += tr(" The CPU stood in: %1").arg(device_fallback_reason_);
@@ -331,7 +331,7 @@ void MemoryView::on_finished(bool cancelled, const QString& error) {
   }
   if (failed > 0) {
     const auto first = std::find_if(results_.begin(), results_.end(), [](const auto& point) {
-      return point.status == BenchStatus::Failed;
+      return point.status == facade::BenchStatus::Failed;
     });
     text += tr(" %1 failed, first: %2 at N = %3: %4")
                 .arg(failed)
@@ -371,11 +371,11 @@ QStringList MemoryView::annotations() const {
 void MemoryView::annotate() {
   // Each baseline's largest prediction: what running it would have needed. Predictions that
   // would be drawn on top of each other (same N, within 2x) share one note.
-  std::map<std::string, const BenchPoint*> largest_prediction;
+  std::map<std::string, const facade::BenchPoint*> largest_prediction;
   for (const auto& point : results_) {
-    if (point.status == BenchStatus::Skipped) largest_prediction[point.model] = &point;
+    if (point.status == facade::BenchStatus::Skipped) largest_prediction[point.model] = &point;
   }
-  std::vector<std::pair<QStringList, const BenchPoint*>> notes;
+  std::vector<std::pair<QStringList, const facade::BenchPoint*>> notes;
   for (const auto& [model, point] : largest_prediction) {
     const auto near = std::find_if(notes.begin(), notes.end(), [&](const auto& note) {
       const double ratio = static_cast<double>(point->peak_bytes) / note.second->peak_bytes;
@@ -400,12 +400,12 @@ void MemoryView::annotate() {
     const auto model = QString::fromStdString(point.model);
     if (model != kReference && !model.isEmpty() && !baselines.contains(model)) baselines << model;
   }
-  for (const auto& [panel, metric] : {std::pair{kMemoryPanel, BenchMetric::Memory},
-                                      std::pair{kUpdatePanel, BenchMetric::Update}}) {
+  for (const auto& [panel, metric] : {std::pair{kMemoryPanel, facade::BenchMetric::Memory},
+                                      std::pair{kUpdatePanel, facade::BenchMetric::Update}}) {
     std::map<std::int64_t, QStringList> passed_at;
     for (const auto& baseline : baselines) {
       const auto from =
-          crossover_n(results_, kReference.toStdString(), baseline.toStdString(), metric);
+          facade::crossover_n(results_, kReference.toStdString(), baseline.toStdString(), metric);
       const auto first = std::find_if(results_.begin(), results_.end(), [&](const auto& point) {
         return point.model == baseline.toStdString();
       });
@@ -420,7 +420,7 @@ void MemoryView::annotate() {
 }
 
 QString MemoryView::export_csv(const QString& path) const {
-  return QString::fromStdString(save_sweep_csv(path.toStdString(), results_));
+  return QString::fromStdString(facade::save_sweep_csv(path.toStdString(), results_));
 }
 
 }  // namespace nplab::ui

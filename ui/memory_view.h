@@ -53,7 +53,7 @@ class MemoryView : public QWidget {
   QString sizes_problem() const;
   /// Options the next sweep will use, beside the models and sizes (targets, repeats, cap,
   /// run-time limit).
-  BenchSweepOptions& sweep_options() { return options_; }
+  facade::BenchSweepOptions& sweep_options() { return options_; }
 
   /// Starts a sweep of the selected models over sizes(); false (and a message) when they are
   /// unusable or a sweep is already running.
@@ -61,7 +61,7 @@ class MemoryView : public QWidget {
   void cancel();
   bool is_running() const { return running_; }
   /// Every point measured in the last sweep, in the order they came.
-  const std::vector<BenchPoint>& results() const { return results_; }
+  const std::vector<facade::BenchPoint>& results() const { return results_; }
   QCustomPlot* plot() const { return plot_; }
   /// The measured curves (memory, update time) of `model`, or nullptr before it has data.
   QCPGraph* memory_curve(const QString& model) const;
@@ -80,15 +80,15 @@ class MemoryView : public QWidget {
  private:
   void build_controls();
   void build_plot();
-  void add_point(const BenchPoint& point);
+  void add_point(const facade::BenchPoint& point);
   void on_finished(bool cancelled, const QString& error);
   void annotate();
   void set_status(const QString& text, bool error = false);
 
   SweepProcess sweep_;
   QElapsedTimer clock_;
-  BenchSweepOptions options_;
-  std::vector<BenchPoint> results_;
+  facade::BenchSweepOptions options_;
+  std::vector<facade::BenchPoint> results_;
   bool running_ = false;
   int expected_points_ = 0;
   QString measured_device_;         ///< where the sweep in progress (or the last) measures

@@ -45,7 +45,7 @@ QJsonObject checkpoint_card(const QString& checkpoint_path) {
 /// A CMHP or THP checkpoint (its card's "model" is a point-process model): the Events view's.
 bool is_point_process_checkpoint(const QString& checkpoint_path) {
   const auto model = checkpoint_card(checkpoint_path).value("model").toString().toStdString();
-  const auto names = EventExplorer::registry_models();
+  const auto names = facade::EventExplorer::registry_models();
   return std::find(names.begin(), names.end(), model) != names.end();
 }
 
@@ -81,7 +81,7 @@ QList<ModelChoice> available_models(const QStringList& dirs, int dim_x, int dim_
                       false});
     }
   }
-  return choices + untrained_choices(Explorer::registry_models(), dim_x, dim_y);
+  return choices + untrained_choices(facade::Explorer::registry_models(), dim_x, dim_y);
 }
 
 QList<ModelChoice> available_event_models(const QStringList& dirs) {
@@ -94,7 +94,7 @@ QList<ModelChoice> available_event_models(const QStringList& dirs) {
                       false});
     }
   }
-  return choices + untrained_choices(EventExplorer::registry_models(), 1, 1);
+  return choices + untrained_choices(facade::EventExplorer::registry_models(), 1, 1);
 }
 
 int preferred_model(const QList<ModelChoice>& choices) {

@@ -25,8 +25,8 @@ int session_view_index(const QString& name) {
   return static_cast<int>(kViewNames.indexOf(name));
 }
 
-EventsSession capture_events(const EventsView& view) {
-  EventsSession events;
+facade::EventsSession capture_events(const EventsView& view) {
+  facade::EventsSession events;
   if (view.current_model() >= 0) {
     events.model = session_model_of(view.models()[view.current_model()].source);
   }
@@ -36,24 +36,24 @@ EventsSession capture_events(const EventsView& view) {
   return events;
 }
 
-SessionModel session_model_of(const ModelSource& source) {
-  SessionModel model;
+facade::SessionModel session_model_of(const ModelSource& source) {
+  facade::SessionModel model;
   model.dim_x = source.dim_x;
   model.dim_y = source.dim_y;
   if (source.kind == ModelSource::Kind::Checkpoint) {
-    model.source = SessionModel::Source::Checkpoint;
+    model.source = facade::SessionModel::Source::Checkpoint;
     model.name.clear();
     model.path =
         QFileInfo(QString::fromStdString(source.name_or_path)).absoluteFilePath().toStdString();
   } else {
-    model.source = SessionModel::Source::Registry;
+    model.source = facade::SessionModel::Source::Registry;
     model.name = source.name_or_path;
   }
   return model;
 }
 
-Session capture_functions(const FunctionsView& view) {
-  Session session;
+facade::Session capture_functions(const FunctionsView& view) {
+  facade::Session session;
   const int index = view.current_model();
   if (index >= 0) session.model = session_model_of(view.models()[index].source);
   session.points = view.points();
@@ -66,14 +66,14 @@ Session capture_functions(const FunctionsView& view) {
   return session;
 }
 
-ImagesSession capture_images(const ImagesView& view) {
-  ImagesSession images;
+facade::ImagesSession capture_images(const ImagesView& view) {
+  facade::ImagesSession images;
   const auto& source = view.source();
   if (source.kind == ImageSource::Kind::File) {
-    images.source = ImagesSession::Source::File;
+    images.source = facade::ImagesSession::Source::File;
     images.path = source.path.toStdString();
   } else {
-    images.source = ImagesSession::Source::FashionMnist;
+    images.source = facade::ImagesSession::Source::FashionMnist;
     images.index = source.index;
   }
   const int index = view.current_model();
@@ -83,13 +83,13 @@ ImagesSession capture_images(const ImagesView& view) {
   return images;
 }
 
-Outcome<ImagesRestore> resolve_images_session(const ImagesSession& images, const ImagesView& view,
+facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images, const ImagesView& view,
                                               const QString& session_file) {
-  using Result = Outcome<ImagesRestore>;
+  using Result = facade::Outcome<ImagesRestore>;
   const auto model = resolve_session_model(images.model, view.models(), session_file);
   if (!model.ok()) return Result::failure("images: " + model.error());
   ImageSource source;
-  if (images.source == ImagesSession::Source::File) {
+  if (images.source == facade::ImagesSession::Source::File) {
     source.kind = ImageSource::Kind::File;
     const QString saved = QString::fromStdString(images.path);
     const QDir session_dir = QFileInfo(session_file).dir();
@@ -109,11 +109,11 @@ Outcome<ImagesRestore> resolve_images_session(const ImagesSession& images, const
   return Result::success({model.value(), source, image.value()});
 }
 
-Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
+facade::Outcome<ResolvedModel> resolve_session_model(const facade::SessionModel& model,
                                              const QList<ModelChoice>& choices,
                                              const QString& session_file) {
-  using Result = Outcome<ResolvedModel>;
-  if (model.source == SessionModel::Source::Registry) {
+  using Result = facade::Outcome<ResolvedModel>;
+  if (model.source == facade::SessionModel::Source::Registry) {
     for (int i = 0; i < choices.size(); ++i) {
       const auto& source = choices[i].source;
       if (source.kind == ModelSource::Kind::Registry && source.name_or_path == model.name) {
@@ -154,7 +154,7 @@ Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
                          " does not exist (nor beside the session, nor in models/)");
 }
 
-QString functions_points_problem(const std::vector<ContextPoint>& points, double min_x,
+QString functions_points_problem(const std::vector<facade::ContextPoint>& points, double min_x,
                                  double max_x) {
   for (size_t i = 0; i < points.size(); ++i) {
     const auto& point = points[i];

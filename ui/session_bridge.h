@@ -23,16 +23,16 @@ QString session_view_name(int view_index);
 int session_view_index(const QString& name);
 
 /// The Functions view's model, points, hidden function and overlays.
-Session capture_functions(const FunctionsView& view);
+facade::Session capture_functions(const FunctionsView& view);
 
 /// The model choice's entry in a session (a checkpoint by its absolute path).
-SessionModel session_model_of(const ModelSource& source);
+facade::SessionModel session_model_of(const ModelSource& source);
 
 /// The Events view's model, events and hidden process.
-EventsSession capture_events(const EventsView& view);
+facade::EventsSession capture_events(const EventsView& view);
 
 /// The Images view's image, revealed pixels, model and resolution.
-ImagesSession capture_images(const ImagesView& view);
+facade::ImagesSession capture_images(const ImagesView& view);
 
 /// The picker entry for a session's model: the index of an offered choice, or a new choice to
 /// offer (a checkpoint that exists but lies outside the searched folders).
@@ -44,7 +44,7 @@ struct ResolvedModel {
 /// Finds the session's model among `choices`; a checkpoint path that does not exist is also
 /// looked for beside the session file and among the offered checkpoints by file name. Fails,
 /// saying why, for a missing checkpoint or an unknown registry name.
-Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
+facade::Outcome<ResolvedModel> resolve_session_model(const facade::SessionModel& model,
                                              const QList<ModelChoice>& choices,
                                              const QString& session_file);
 
@@ -52,16 +52,16 @@ Outcome<ResolvedModel> resolve_session_model(const SessionModel& model,
 struct ImagesRestore {
   ResolvedModel model;
   ImageSource source;
-  PixelImage image;
+  facade::PixelImage image;
 };
 
 /// Resolves the model (as resolve_session_model) and reads the image (a Fashion-MNIST index or a
 /// file); fails, saying why, without changing the view.
-Outcome<ImagesRestore> resolve_images_session(const ImagesSession& images, const ImagesView& view,
+facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images, const ImagesView& view,
                                               const QString& session_file);
 
 /// Why `points` cannot be shown in the Functions view (not 1D, x outside [min_x, max_x]), or "".
-QString functions_points_problem(const std::vector<ContextPoint>& points, double min_x,
+QString functions_points_problem(const std::vector<facade::ContextPoint>& points, double min_x,
                                  double max_x);
 
 }  // namespace nplab::ui

@@ -102,7 +102,7 @@ StreamPlots::StreamPlots(QWidget* parent) {
   reset(/*hide_note=*/false);
 }
 
-void StreamPlots::begin(int slot, const StreamLine& line) {
+void StreamPlots::begin(int slot, const facade::StreamLine& line) {
   const QString model = QString::fromStdString(line.model);
   mean_[slot]->setName(model);
   memory_curve_[slot]->setName(model);
@@ -128,7 +128,7 @@ void StreamPlots::restyle() {
   style_note(*empty_note_);
 }
 
-void StreamPlots::show_prediction(int slot, const StreamLine& start, const StreamLine& sample) {
+void StreamPlots::show_prediction(int slot, const facade::StreamLine& start, const facade::StreamLine& sample) {
   if (sample.mean.size() != start.targets.size()) return;
   const QVector<double> x(start.targets.begin(), start.targets.end());
   QVector<double> mean(sample.mean.begin(), sample.mean.end()), upper(x.size()), lower(x.size());
@@ -165,7 +165,7 @@ void StreamPlots::show_prediction(int slot, const StreamLine& start, const Strea
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void StreamPlots::show_history(int slot, const std::vector<StreamLine>& samples) {
+void StreamPlots::show_history(int slot, const std::vector<facade::StreamLine>& samples) {
   QVector<double> n, memory, state;
   for (const auto& sample : samples) {
     n.push_back(static_cast<double>(sample.n));

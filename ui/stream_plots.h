@@ -30,11 +30,11 @@ class StreamPlots {
 
   /// A stream has started: its curves take the model's name, and the main stream draws its
   /// hidden function.
-  void begin(int stream, const StreamLine& start);
+  void begin(int stream, const facade::StreamLine& start);
   /// A sample: the prediction at the start's targets and the sample's newly drawn points.
-  void show_prediction(int stream, const StreamLine& start, const StreamLine& sample);
+  void show_prediction(int stream, const facade::StreamLine& start, const facade::StreamLine& sample);
   /// Every sample so far, against N.
-  void show_history(int stream, const std::vector<StreamLine>& samples);
+  void show_history(int stream, const std::vector<facade::StreamLine>& samples);
   /// Empty plots for a new start; the note that says what Start does goes for good.
   void reset(bool hide_note = true);
   /// Styles the plots again (after a theme change).

@@ -13,9 +13,9 @@ QString number(double value) {
 
 StreamProcess::StreamProcess(QObject* parent)
     : QObject(parent), process_(tr("the streaming process")) {
-  qRegisterMetaType<StreamLine>();
+  qRegisterMetaType<facade::StreamLine>();
   connect(&process_, &JsonlProcess::line_ready, this, [this](const QByteArray& line) {
-    auto parsed = stream_line_from_json(line.toStdString());
+    auto parsed = facade::stream_line_from_json(line.toStdString());
     if (parsed.ok()) {
       emit line_ready(parsed.value());
     } else {
@@ -55,7 +55,7 @@ QStringList StreamProcess::arguments(const StreamRequest& request) {
   } else {
     arguments << "--n" << QString::number(request.points) << "--noise" << number(request.noise);
     if (request.truth) {
-      arguments << "--truth" << QString::fromStdString(truth_kernel_name(request.truth->kernel))
+      arguments << "--truth" << QString::fromStdString(facade::truth_kernel_name(request.truth->kernel))
                 << "--truth-lengthscale" << number(request.truth->lengthscale) << "--truth-scale"
                 << number(request.truth->scale) << "--truth-period" << number(request.truth->period)
                 << "--truth-seed" << QString::number(request.truth->seed);

@@ -67,7 +67,7 @@ StreamView::StreamView(QStringList model_dirs, QWidget* parent) : QWidget(parent
   for (const Slot slot : {Main, Compare}) {
     processes_[slot] = std::make_unique<StreamProcess>(this);
     connect(processes_[slot].get(), &StreamProcess::line_ready, this,
-            [this, slot](const StreamLine& line) { on_line(slot, line); });
+            [this, slot](const facade::StreamLine& line) { on_line(slot, line); });
     connect(
         processes_[slot].get(), &StreamProcess::finished, this,
         [this, slot](bool stopped, const QString& error) { on_finished(slot, stopped, error); });
@@ -379,18 +379,18 @@ bool StreamView::is_paused() const {
                      [](const auto& process) { return process->is_paused(); });
 }
 
-void StreamView::on_line(Slot slot, const StreamLine& line) {
+void StreamView::on_line(Slot slot, const facade::StreamLine& line) {
   auto& trace = traces_[slot];
   switch (line.event) {
-    case StreamEvent::Start: {
+    case facade::StreamEvent::Start: {
       trace.start = line;
       trace.model = QString::fromStdString(line.model);
       plots_->begin(slot, line);
       break;
     }
-    case StreamEvent::Sample: {
+    case facade::StreamEvent::Sample: {
       if (trace.start) plots_->show_prediction(slot, *trace.start, line);
-      StreamLine figures = line;
+      facade::StreamLine figures = line;
       figures.mean.clear();
       figures.stddev.clear();
       figures.new_points.clear();
@@ -401,13 +401,13 @@ void StreamView::on_line(Slot slot, const StreamLine& line) {
       update_strip(slot);
       break;
     }
-    case StreamEvent::BadRow:
+    case facade::StreamEvent::BadRow:
       if (trace.first_bad_row.isEmpty()) {
         trace.first_bad_row = QString::fromStdString(line.where + ": " + line.problem);
         update_status();
       }
       break;
-    case StreamEvent::End:
+    case facade::StreamEvent::End:
       trace.end = line;
       break;
   }
@@ -514,7 +514,7 @@ QString StreamView::status_text() const {
     }
     // Memory at 10⁴ points against the last: the constant-memory claim in one ratio.
     const auto early = std::find_if(trace.samples.begin(), trace.samples.end(),
-                                    [](const StreamLine& s) { return s.n >= kEarlyN; });
+                                    [](const facade::StreamLine& s) { return s.n >= kEarlyN; });
     if (early != trace.samples.end() && trace.last && trace.last->n >= 10 * early->n) {
       const double ratio =
           static_cast<double>(trace.last->peak_resident_bytes) /

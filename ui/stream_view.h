@@ -44,10 +44,10 @@ class StreamView : public QWidget {
   /// What one stream has shown so far.
   struct Trace {
     QString model;  ///< the model's registry name, once the child said it
-    std::optional<StreamLine> start;
-    std::optional<StreamLine> last;  ///< the latest sample
-    std::optional<StreamLine> end;
-    std::vector<StreamLine> samples;  ///< every sample's figures (without prediction and points)
+    std::optional<facade::StreamLine> start;
+    std::optional<facade::StreamLine> last;  ///< the latest sample
+    std::optional<facade::StreamLine> end;
+    std::vector<facade::StreamLine> samples;  ///< every sample's figures (without prediction and points)
     std::int64_t bad_rows = 0;
     QString first_bad_row;  ///< "file:line: problem"
     QString error;          ///< why it failed, if it did
@@ -75,8 +75,8 @@ class StreamView : public QWidget {
   bool uses_csv() const;
   QString csv_path() const { return csv_path_; }
   /// The generator's hidden function (the Functions view's, when it hands over).
-  void set_truth(const TruthSpec& truth) { truth_ = truth; }
-  const TruthSpec& truth() const { return truth_; }
+  void set_truth(const facade::TruthSpec& truth) { truth_ = truth; }
+  const facade::TruthSpec& truth() const { return truth_; }
   /// Points per second at most, 0 for as fast as the model takes them.
   void set_rate(double points_per_second);
   void set_cap_gib(double gib);
@@ -107,7 +107,7 @@ class StreamView : public QWidget {
  private:
   void build_controls();
   void build_plots();
-  void on_line(Slot slot, const StreamLine& line);
+  void on_line(Slot slot, const facade::StreamLine& line);
   void on_finished(Slot slot, bool stopped, const QString& error);
   void update_buttons();
   void update_strip(Slot slot);
@@ -115,7 +115,7 @@ class StreamView : public QWidget {
   std::optional<StreamRequest> request_for(int model_index, QString& problem) const;
 
   QList<ModelChoice> models_;
-  TruthSpec truth_;
+  facade::TruthSpec truth_;
   StreamRequest defaults_;
   QString csv_path_;
   std::array<std::unique_ptr<StreamProcess>, 2> processes_;

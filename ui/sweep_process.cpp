@@ -14,9 +14,9 @@ constexpr double kNoLimit = 1e299;
 
 SweepProcess::SweepProcess(QObject* parent)
     : QObject(parent), process_(tr("the measuring process")) {
-  qRegisterMetaType<BenchPoint>();
+  qRegisterMetaType<facade::BenchPoint>();
   connect(&process_, &JsonlProcess::line_ready, this, [this](const QByteArray& line) {
-    const auto point = bench_point_from_json(line.toStdString());
+    const auto point = facade::bench_point_from_json(line.toStdString());
     if (point.ok()) {
       emit point_ready(point.value());
     } else {
@@ -26,7 +26,7 @@ SweepProcess::SweepProcess(QObject* parent)
   connect(&process_, &JsonlProcess::finished, this, &SweepProcess::finished);
 }
 
-QStringList SweepProcess::arguments(const BenchSweepOptions& options) {
+QStringList SweepProcess::arguments(const facade::BenchSweepOptions& options) {
   QStringList models, sizes;
   for (const auto& model : options.models) models << QString::fromStdString(model);
   for (const auto n : options.sizes) sizes << QString::number(n);
@@ -53,7 +53,7 @@ QStringList SweepProcess::arguments(const BenchSweepOptions& options) {
   return arguments;
 }
 
-QString SweepProcess::start(const BenchSweepOptions& options) {
+QString SweepProcess::start(const facade::BenchSweepOptions& options) {
   return process_.start(arguments(options));
 }
 

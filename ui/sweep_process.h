@@ -20,16 +20,16 @@ class SweepProcess : public QObject {
   explicit SweepProcess(QObject* parent = nullptr);
 
   /// The child's arguments for `options` (options.device as given: resolve it first).
-  static QStringList arguments(const BenchSweepOptions& options);
+  static QStringList arguments(const facade::BenchSweepOptions& options);
 
   /// Starts a sweep. Returns why it cannot (no nplab-cli, one already running), or "".
-  QString start(const BenchSweepOptions& options);
+  QString start(const facade::BenchSweepOptions& options);
   /// Stops the sweep now; finished(true, "") follows.
   void cancel();
   bool is_running() const { return process_.is_running(); }
 
  signals:
-  void point_ready(const nplab::BenchPoint& point);
+  void point_ready(const nplab::facade::BenchPoint& point);
   /// The sweep is over: complete, cancelled, or failed with `error` (the child's last words).
   void finished(bool cancelled, const QString& error);
 
@@ -39,4 +39,4 @@ class SweepProcess : public QObject {
 
 }  // namespace nplab::ui
 
-Q_DECLARE_METATYPE(nplab::BenchPoint)
+Q_DECLARE_METATYPE(nplab::facade::BenchPoint)

@@ -43,9 +43,9 @@ TruthPanel::TruthPanel(QWidget* parent) : QGroupBox(tr("Hidden function"), paren
 
   kernel_ = new QComboBox(this);
   kernel_->setObjectName("truthKernel");
-  kernel_->addItem(tr("RBF"), static_cast<int>(TruthKernel::RBF));
-  kernel_->addItem(tr("Matérn 5/2"), static_cast<int>(TruthKernel::Matern52));
-  kernel_->addItem(tr("periodic"), static_cast<int>(TruthKernel::Periodic));
+  kernel_->addItem(tr("RBF"), static_cast<int>(facade::TruthKernel::RBF));
+  kernel_->addItem(tr("Matérn 5/2"), static_cast<int>(facade::TruthKernel::Matern52));
+  kernel_->addItem(tr("periodic"), static_cast<int>(facade::TruthKernel::Periodic));
   kernel_->setToolTip(tr("The Gaussian-process kernel the hidden function is drawn from"));
   form->addRow(tr("kernel"), kernel_);
   lengthscale_ = make_spin(this, "truthLengthscale", 0.05, 3.0, 0.05,
@@ -74,7 +74,7 @@ TruthPanel::TruthPanel(QWidget* parent) : QGroupBox(tr("Hidden function"), paren
   column->addWidget(show_oracle_);
   column->addStretch(1);
 
-  set_spec(TruthSpec{});
+  set_spec(facade::TruthSpec{});
   connect(kernel_, &QComboBox::currentIndexChanged, this, &TruthPanel::take_edit);
   for (auto* spin : {lengthscale_, period_}) {
     connect(spin, &QDoubleSpinBox::valueChanged, this, &TruthPanel::take_edit);
@@ -88,14 +88,14 @@ TruthPanel::TruthPanel(QWidget* parent) : QGroupBox(tr("Hidden function"), paren
 }
 
 void TruthPanel::take_edit() {
-  spec_.kernel = static_cast<TruthKernel>(kernel_->currentData().toInt());
+  spec_.kernel = static_cast<facade::TruthKernel>(kernel_->currentData().toInt());
   spec_.lengthscale = lengthscale_->value();
   spec_.period = period_->value();
   enable_period();
   emit spec_changed();
 }
 
-void TruthPanel::set_spec(const TruthSpec& spec) {
+void TruthPanel::set_spec(const facade::TruthSpec& spec) {
   const QSignalBlocker block_kernel(kernel_), block_lengthscale(lengthscale_),
       block_period(period_);
   kernel_->setCurrentIndex(kernel_->findData(static_cast<int>(spec.kernel)));
@@ -115,7 +115,7 @@ void TruthPanel::set_overlays(bool truth, bool oracle) {
 }
 
 void TruthPanel::enable_period() {
-  period_->setEnabled(kernel_->currentData().toInt() == static_cast<int>(TruthKernel::Periodic));
+  period_->setEnabled(kernel_->currentData().toInt() == static_cast<int>(facade::TruthKernel::Periodic));
 }
 
 }  // namespace nplab::ui

@@ -21,9 +21,9 @@ class TruthPanel : public QGroupBox {
   explicit TruthPanel(QWidget* parent = nullptr);
 
   /// The kernel, hyperparameters and seed: as last set, with the person's edits applied.
-  const TruthSpec& spec() const { return spec_; }
+  const facade::TruthSpec& spec() const { return spec_; }
   /// Shows `spec` without emitting spec_changed.
-  void set_spec(const TruthSpec& spec);
+  void set_spec(const facade::TruthSpec& spec);
   bool truth_shown() const;
   bool oracle_shown() const;
   /// Ticks the boxes without emitting overlays_changed.
@@ -41,7 +41,7 @@ class TruthPanel : public QGroupBox {
   void take_edit();
   void enable_period();
 
-  TruthSpec spec_;
+  facade::TruthSpec spec_;
   QComboBox* kernel_ = nullptr;
   QDoubleSpinBox* lengthscale_ = nullptr;
   QDoubleSpinBox* period_ = nullptr;

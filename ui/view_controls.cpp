@@ -125,7 +125,7 @@ QString device_readout(QLabel& readout, const std::string& device, const std::st
   return {};
 }
 
-QString training_readout(const std::optional<TrainingRange>& range, std::int64_t count,
+QString training_readout(const std::optional<facade::TrainingRange>& range, std::int64_t count,
                          bool x_outside, bool show_x, const PlotColours& colours) {
   if (!range) return {};
   const QLocale locale(QLocale::English);
@@ -148,13 +148,13 @@ QString training_readout(const std::optional<TrainingRange>& range, std::int64_t
       .arg(css(colours.muted_text), trained);
 }
 
-QString update_mode_readout(const UpdateStats& update, const PlotColours& colours,
+QString update_mode_readout(const facade::UpdateStats& update, const PlotColours& colours,
                             const QString& items) {
-  if (update.mode == UpdateMode::Condition) {
+  if (update.mode == facade::UpdateMode::Condition) {
     return QObject::tr("conditioned on %1 %2")
         .arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(update.count)), items);
   }
-  const bool constant = update.mode == UpdateMode::ConstantTime;
+  const bool constant = update.mode == facade::UpdateMode::ConstantTime;
   return QStringLiteral("<span style='color:%1'><b>%2</b></span>")
       .arg(css(constant ? colours.good_text : colours.warn_text),
            QString::fromUtf8(to_string(update.mode)));

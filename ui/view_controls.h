@@ -92,14 +92,14 @@ QString device_readout(QLabel& readout, const std::string& device, const std::st
 /// or " · beyond training: N > 47" (warning colour) once the context leaves what the model's
 /// training tasks held. `x_outside` says whether some point lies outside the x range; `show_x`
 /// whether the range is worth naming at all (images always lie inside it). Empty without a range.
-QString training_readout(const std::optional<TrainingRange>& range, std::int64_t count,
+QString training_readout(const std::optional<facade::TrainingRange>& range, std::int64_t count,
                          bool x_outside, bool show_x, const PlotColours& colours);
 
 /// What the last edit was, for the readout's "last update: … µs (…)": "constant-time update"
 /// (good colour), "conditioned on 1,000,000 points" (plain: an edit that changed most of the
 /// context, such as opening a session) or "recompute" (warning colour). `items` names what was
 /// conditioned on ("points", "events").
-QString update_mode_readout(const UpdateStats& update, const PlotColours& colours,
+QString update_mode_readout(const facade::UpdateStats& update, const PlotColours& colours,
                             const QString& items = QObject::tr("points"));
 
 /// The readout's head while a request is pending: "computing N = 12… · shown:", so that the

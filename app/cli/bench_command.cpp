@@ -37,7 +37,7 @@ void run_cmab(const CmabArgs& args) {
   options.new_points = args.new_points;
   options.chunk_size = args.chunk_size;
   options.repeats = args.repeats;
-  options.device = resolve_device(args.device);
+  options.device = util::resolve_device(args.device);
   if (args.csv) {
     bench::write_csv_header(std::cout, bench::CsvKind::Cmab);
   } else {
@@ -76,7 +76,7 @@ bench::ModelBenchOptions to_options(const ModelArgs& args) {
   options.new_points = args.new_points;
   options.cap_bytes = args.cap_gib * static_cast<double>(int64_t{1} << 30);
   options.repeats = args.repeats;
-  options.device = resolve_device(args.device);
+  options.device = util::resolve_device(args.device);
   return options;
 }
 
@@ -146,7 +146,7 @@ bench::ScaleBenchOptions to_options(const ScaleArgs& args) {
   options.targets = args.targets;
   options.repeats = args.repeats;
   options.cap_bytes = args.cap_gib * static_cast<double>(int64_t{1} << 30);
-  options.device = resolve_device(args.device);
+  options.device = util::resolve_device(args.device);
   return options;
 }
 
@@ -209,7 +209,7 @@ bench::AttentionBenchOptions to_options(const AttentionArgs& args) {
   options.queries = args.queries;
   options.scan_chunk = args.chunk;
   options.cap_bytes = args.cap_gib * static_cast<double>(int64_t{1} << 30);
-  options.device = resolve_device(args.device);
+  options.device = util::resolve_device(args.device);
   return options;
 }
 

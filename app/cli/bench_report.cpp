@@ -22,7 +22,7 @@ namespace {
 
 /// "AMD EPYC (2 threads)" or the CUDA device's name, for the report's header.
 std::string describe_device(const c10::Device& device) {
-  const auto facts = runtime_info();
+  const auto facts = util::runtime_info();
   if (device.is_cuda()) {
     const auto index = static_cast<size_t>(std::max<int>(device.index(), 0));
     return index < facts.cuda_devices.size() ? facts.cuda_devices[index] : device.str();
@@ -77,13 +77,13 @@ void run_bench_report(const BenchReportArgs& args) {
   std::error_code error;
   fs::create_directories(dir, error);
   if (error || !fs::is_directory(dir)) {
-    throw InvalidArgument("--out " + args.out + ": cannot create the folder (" + error.message() +
+    throw util::InvalidArgument("--out " + args.out + ": cannot create the folder (" + error.message() +
                           ")");
   }
-  const auto device = resolve_device(args.device);
+  const auto device = util::resolve_device(args.device);
   const auto open_csv = [&](const std::string& name) {
     std::ofstream file(dir / name);
-    if (!file) throw InvalidArgument("--out: cannot write " + (dir / name).string());
+    if (!file) throw util::InvalidArgument("--out: cannot write " + (dir / name).string());
     return file;
   };
   const auto say = [](const std::string& line) {
@@ -91,7 +91,7 @@ void run_bench_report(const BenchReportArgs& args) {
   };
   const bool quick = args.quick;
   std::ostringstream summary;
-  const auto facts = runtime_info();
+  const auto facts = util::runtime_info();
   summary
       << "# NPLab benchmark report\n\n"
       << "- device: " << describe_device(device) << " (" << device.str() << ")\n"
@@ -277,7 +277,7 @@ void run_bench_report(const BenchReportArgs& args) {
 
   std::ofstream summary_file(dir / "summary.md");
   summary_file << summary.str();
-  if (!summary_file) throw InvalidArgument("--out: cannot write " + (dir / "summary.md").string());
+  if (!summary_file) throw util::InvalidArgument("--out: cannot write " + (dir / "summary.md").string());
   std::cout << summary.str();
   say("wrote " + (dir / "summary.md").string() + " and 6 CSV files");
 }

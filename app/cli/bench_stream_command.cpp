@@ -37,7 +37,7 @@ struct StreamArgs {
   bool skip_bad_rows = false;
   bool pauses_on_stdin = false;
   std::string truth;  // a kernel name: the generator samples a hidden function drawn from it
-  TruthSpec truth_spec;
+  facade::TruthSpec truth_spec;
 };
 
 /// Seconds the parent has said it held this process stopped: lines "paused SECONDS" on stdin,
@@ -78,13 +78,13 @@ class PausesOnStdin {
   double total_ = 0;
 };
 
-void print_line(const StreamLine& line) {
-  std::cout << stream_line_to_json(line) << std::endl;  // flushed: the reader is live
+void print_line(const facade::StreamLine& line) {
+  std::cout << facade::stream_line_to_json(line) << std::endl;  // flushed: the reader is live
 }
 
-StreamLine sample_line(const bench::StreamSample& sample) {
-  StreamLine line;
-  line.event = StreamEvent::Sample;
+facade::StreamLine sample_line(const bench::StreamSample& sample) {
+  facade::StreamLine line;
+  line.event = facade::StreamEvent::Sample;
   line.n = sample.n;
   line.resident_bytes = sample.resident_bytes;
   line.peak_resident_bytes = sample.peak_resident_bytes;
@@ -114,25 +114,25 @@ nlohmann::json to_json(const bench::StreamSample& sample) {
 
 void run_stream(const StreamArgs& args) {
   auto options = args.options;
-  options.device = resolve_device(args.device);
-  options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * 1024 * kMiB : default_memory_cap_bytes();
-  StreamLine start;
-  start.event = StreamEvent::Start;
+  options.device = util::resolve_device(args.device);
+  options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * 1024 * kMiB : facade::default_memory_cap_bytes();
+  facade::StreamLine start;
+  start.event = facade::StreamEvent::Start;
   start.targets = bench::stream_targets(options.targets);
   if (!args.truth.empty()) {
-    if (!options.csv.empty()) throw InvalidArgument("--truth: the generator's, not with --csv");
+    if (!options.csv.empty()) throw util::InvalidArgument("--truth: the generator's, not with --csv");
     auto spec = args.truth_spec;
-    const auto kernel = truth_kernel_from_name(args.truth);
+    const auto kernel = facade::truth_kernel_from_name(args.truth);
     if (!kernel) {
-      throw InvalidArgument("--truth " + args.truth + ": expected rbf, matern or periodic");
+      throw util::InvalidArgument("--truth " + args.truth + ": expected rbf, matern or periodic");
     }
     spec.kernel = *kernel;
-    if (const auto problem = truth_spec_problem(spec); !problem.empty()) {
-      throw InvalidArgument("--truth: " + problem);
+    if (const auto problem = facade::truth_spec_problem(spec); !problem.empty()) {
+      throw util::InvalidArgument("--truth: " + problem);
     }
     // The function on the targets' grid, linear between: what the app draws is what is sampled.
-    const auto values = sample_truth(spec, start.targets);
-    if (!values.ok()) throw InvalidArgument("--truth: " + values.error());
+    const auto values = facade::sample_truth(spec, start.targets);
+    if (!values.ok()) throw util::InvalidArgument("--truth: " + values.error());
     options.truth_grid = start.targets;
     options.truth_values = values.value();
     start.truth = values.value();
@@ -142,8 +142,8 @@ void run_stream(const StreamArgs& args) {
     options.on_bad_row = [&args, reported](const std::string& where,
                                            const std::string& problem) mutable {
       if (args.jsonl && reported < kMaxReportedBadRows) {
-        StreamLine line;
-        line.event = StreamEvent::BadRow;
+        facade::StreamLine line;
+        line.event = facade::StreamEvent::BadRow;
         line.where = where;
         line.problem = problem;
         print_line(line);
@@ -167,8 +167,8 @@ void run_stream(const StreamArgs& args) {
     };
     const auto result = bench::run_stream_bench(
         options, [](const bench::StreamSample& sample) { print_line(sample_line(sample)); });
-    StreamLine end;
-    end.event = StreamEvent::End;
+    facade::StreamLine end;
+    end.event = facade::StreamEvent::End;
     end.model = result.model;
     end.points = result.points;
     end.seconds = result.seconds;

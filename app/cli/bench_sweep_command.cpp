@@ -20,25 +20,25 @@ namespace {
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 struct SweepArgs {
-  BenchSweepOptions options;
+  facade::BenchSweepOptions options;
   double cap_gib = 0;  // 0: default_memory_cap_bytes()
   bool jsonl = false;
 };
 
 void run_sweep(const SweepArgs& args) {
   auto options = args.options;
-  options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * kGiB : default_memory_cap_bytes();
+  options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * kGiB : facade::default_memory_cap_bytes();
   if (!args.jsonl) {
     std::printf(
         "condition + predict (%lld targets) and one update, per model and N, on %s; "
         "memory cap %.2f GiB\n",
         static_cast<long long>(options.targets), options.device.c_str(), options.cap_bytes / kGiB);
   }
-  BenchSweepCallbacks callbacks;
-  callbacks.on_point = [&](const BenchPoint& point) {
+  facade::BenchSweepCallbacks callbacks;
+  callbacks.on_point = [&](const facade::BenchPoint& point) {
     if (args.jsonl) {
-      std::printf("%s\n", bench_point_to_json(point).c_str());
-    } else if (point.status == BenchStatus::Failed) {
+      std::printf("%s\n", facade::bench_point_to_json(point).c_str());
+    } else if (point.status == facade::BenchStatus::Failed) {
       std::printf("%-11s n=%-8lld failed: %s\n", point.model.c_str(),
                   static_cast<long long>(point.n), point.error.c_str());
     } else {
@@ -48,12 +48,12 @@ void run_sweep(const SweepArgs& args) {
           point.model.c_str(), static_cast<long long>(point.n),
           static_cast<long long>(point.peak_bytes), static_cast<long long>(point.state_bytes),
           point.condition_s, point.update_us,
-          point.status == BenchStatus::Ok ? "measured" : point.error.c_str());
+          point.status == facade::BenchStatus::Ok ? "measured" : point.error.c_str());
     }
     std::fflush(stdout);  // a reader (the Memory view) sees each point as it comes
   };
-  const auto points = run_bench_sweep(options, callbacks);
-  if (!args.jsonl) std::printf("%s\n", sweep_conclusion(points).c_str());
+  const auto points = facade::run_bench_sweep(options, callbacks);
+  if (!args.jsonl) std::printf("%s\n", facade::sweep_conclusion(points).c_str());
 }
 
 }  // namespace

@@ -66,58 +66,58 @@ void run_eval(const EvalArgs& args) {
     run_tpp_eval(args);
     return;
   }
-  use_default_threads();
-  const auto device = resolve_device(args.device);
-  const auto spec = parse_data_spec(args.data, /*evaluation=*/true);
+  util::use_default_threads();
+  const auto device = util::resolve_device(args.device);
+  const auto spec = train::parse_data_spec(args.data, /*evaluation=*/true);
 
-  std::optional<Checkpoint> checkpoint;
-  TaskScorer scorer;
+  std::optional<train::Checkpoint> checkpoint;
+  train::TaskScorer scorer;
   at::TensorOptions task_options;
   std::string scored;
   if (args.oracle) {
-    if (spec.family != TaskFamily::GP) {
-      throw InvalidArgument(
+    if (spec.family != train::TaskFamily::GP) {
+      throw util::InvalidArgument(
           "--oracle: needs GP data (gp-rbf, gp-matern, gp-periodic, gp-tnoise), "
           "got --data " +
           args.data);
     }
-    scorer = oracle_scorer();
+    scorer = train::oracle_scorer();
     // The oracle scores the tasks as drawn, in float64.
     task_options = at::TensorOptions().dtype(at::kDouble).device(device);
     scored = "oracle GP";
   } else {
     if (tpp::is_point_process_checkpoint(args.checkpoint)) {
-      throw InvalidArgument("--checkpoint " + args.checkpoint +
+      throw util::InvalidArgument("--checkpoint " + args.checkpoint +
                             " holds a point-process model: evaluate it on --data tpp-hawkes, "
                             "tpp-selfcorrecting, tpp-poisson or an event CSV");
     }
-    checkpoint = load_checkpoint(args.checkpoint, device);
+    checkpoint = train::load_checkpoint(args.checkpoint, device);
     auto& model = *checkpoint->model;
     if (model.dims().dim_x != spec.dim_x() || model.dims().dim_y != spec.dim_y()) {
-      throw InvalidArgument("--data " + args.data + ": tasks have dim_x " +
+      throw util::InvalidArgument("--data " + args.data + ": tasks have dim_x " +
                             std::to_string(spec.dim_x()) + ", dim_y " +
                             std::to_string(spec.dim_y()) + ", but the model in " + args.checkpoint +
                             " takes dim_x " + std::to_string(model.dims().dim_x) + ", dim_y " +
                             std::to_string(model.dims().dim_y));
     }
-    scorer = model_scorer(model);
+    scorer = train::model_scorer(model);
     task_options = model.tensor_options();
     scored = model.name() + " (" + args.checkpoint + ")";
   }
 
-  const bool images = spec.family == TaskFamily::Image;
+  const bool images = spec.family == train::TaskFamily::Image;
   if (args.whole_images > 0 && !images) {
-    throw InvalidArgument("--whole-images: needs image data, got --data " + args.data);
+    throw util::InvalidArgument("--whole-images: needs image data, got --data " + args.data);
   }
   if (args.whole_images > 0 && args.oracle) {
-    throw InvalidArgument("--whole-images: scores a model, not the oracle");
+    throw util::InvalidArgument("--whole-images: scores a model, not the oracle");
   }
   const int64_t whole_images = args.whole_images >= 0 ? args.whole_images : (images ? 100 : 0);
 
   const auto stream =
-      eval_task_stream(spec, args.seed, args.batch_size, task_options, args.fmnist_dir);
+      train::eval_task_stream(spec, args.seed, args.batch_size, task_options, args.fmnist_dir);
   ProgressLine progress;
-  const auto result = evaluate(*stream, args.batches, scorer, [&](int64_t done, int64_t total) {
+  const auto result = train::evaluate(*stream, args.batches, scorer, [&](int64_t done, int64_t total) {
     if (progress.due() || done == total) {
       progress.show("eval batch " + std::to_string(done) + "/" + std::to_string(total), true);
     }
@@ -126,10 +126,10 @@ void run_eval(const EvalArgs& args) {
   progress.finish();
 
   auto report = result.to_json();
-  std::optional<WholeImageResult> whole;
+  std::optional<train::WholeImageResult> whole;
   if (whole_images > 0 && checkpoint) {
-    const auto eval_images = load_fashion_mnist_images(spec, args.fmnist_dir);
-    whole = evaluate_whole_images(*checkpoint->model, eval_images,
+    const auto eval_images = train::load_fashion_mnist_images(spec, args.fmnist_dir);
+    whole = train::evaluate_whole_images(*checkpoint->model, eval_images,
                                   std::min<int64_t>(whole_images, eval_images.size(0)));
     report["whole_image"] = whole->to_json();
   }
@@ -164,12 +164,12 @@ void run_eval(const EvalArgs& args) {
   }
   if (args.write_card) {
     // The card gets the very object printed above.
-    record_evaluation(args.checkpoint, args.data, report, *checkpoint->model);
-    std::cerr << "nplab-cli: wrote the result to " << card_path_for(args.checkpoint) << " and "
+    train::record_evaluation(args.checkpoint, args.data, report, *checkpoint->model);
+    std::cerr << "nplab-cli: wrote the result to " << train::card_path_for(args.checkpoint) << " and "
               << args.checkpoint << '\n';
   }
   if (args.write_check) {
-    record_check(args.checkpoint, report, *checkpoint->model);
+    train::record_check(args.checkpoint, report, *checkpoint->model);
     std::cerr << "nplab-cli: stored the result as the check of " << args.checkpoint << '\n';
   }
 }

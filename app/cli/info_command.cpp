@@ -9,7 +9,7 @@ void add_info_command(CLI::App& app) {
   auto* info =
       app.add_subcommand("info", "LibTorch version, CUDA devices, CPU threads, build type");
   info->callback([] {
-    const auto facts = runtime_info();
+    const auto facts = util::runtime_info();
     std::cout << "nplab " << facts.nplab_version << " (" << facts.build_type << ")\n"
               << "libtorch " << facts.libtorch_version << '\n'
               << "cuda compiled: " << (facts.cuda_compiled ? "yes" : "no") << '\n'

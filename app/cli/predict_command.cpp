@@ -30,7 +30,7 @@ struct PredictArgs {
 
 /// A warning (the run goes on) when an input coordinate lies far outside the range the model
 /// was trained on: beyond one range-width past either end, where its predictions mean little.
-void warn_outside_training(const TrainingRange& range, std::initializer_list<at::Tensor> inputs) {
+void warn_outside_training(const facade::TrainingRange& range, std::initializer_list<at::Tensor> inputs) {
   const double width = range.x_high - range.x_low;
   double largest = 0.0;
   for (const auto& x : inputs) {
@@ -46,15 +46,15 @@ void warn_outside_training(const TrainingRange& range, std::initializer_list<at:
 }
 
 void run_predict(const PredictArgs& args) {
-  const auto device = resolve_device(args.device);
-  std::shared_ptr<NeuralProcess> model;
-  std::optional<TrainingRange> trained_on;
+  const auto device = util::resolve_device(args.device);
+  std::shared_ptr<models::NeuralProcess> model;
+  std::optional<facade::TrainingRange> trained_on;
   if (!args.checkpoint.empty()) {
-    auto checkpoint = load_checkpoint(args.checkpoint, device);
+    auto checkpoint = train::load_checkpoint(args.checkpoint, device);
     model = checkpoint.model;
-    trained_on = training_range(checkpoint.card.value("data", std::string()));
+    trained_on = facade::training_range(checkpoint.card.value("data", std::string()));
   } else {
-    model = make_model(default_config(args.model));
+    model = models::make_model(models::default_config(args.model));
     model->to(device);
     model->eval();
     std::cerr << "nplab-cli: warning: --model " << args.model
@@ -90,7 +90,7 @@ void run_predict(const PredictArgs& args) {
         " targets: inputs that far outside the training data are beyond what the model can "
         "represent; nothing was written");
   }
-  const Prediction on_cpu{prediction.mean.cpu(), prediction.stddev.cpu()};
+  const models::Prediction on_cpu{prediction.mean.cpu(), prediction.stddev.cpu()};
   if (args.out.empty()) {
     data::write_prediction_csv(std::cout, xt.cpu(), on_cpu);
   } else {

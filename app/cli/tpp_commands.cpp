@@ -31,11 +31,11 @@ bool is_csv_path(const std::string& data) {
 nlohmann::json read_config(const std::string& path) {
   if (path.empty()) return nlohmann::json::object();
   std::ifstream in(path);
-  if (!in) throw InvalidArgument("--config " + path + ": cannot open the file");
+  if (!in) throw util::InvalidArgument("--config " + path + ": cannot open the file");
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& error) {
-    throw InvalidArgument("--config " + path + ": not valid JSON (" + error.what() + ")");
+    throw util::InvalidArgument("--config " + path + ": not valid JSON (" + error.what() + ")");
   }
 }
 
@@ -59,9 +59,9 @@ bool is_point_process_data(const std::string& data) {
 }
 
 void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& should_stop) {
-  use_default_threads();
+  util::use_default_threads();
   if (!tpp::is_tpp_data_name(request.data)) {
-    throw InvalidArgument("--data " + request.data + ": " + request.model +
+    throw util::InvalidArgument("--data " + request.data + ": " + request.model +
                           " trains on tpp-hawkes, tpp-selfcorrecting or tpp-poisson");
   }
   tpp::TppTrainSettings settings;
@@ -77,7 +77,7 @@ void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& 
   settings.clip_norm = request.clip_norm;
   settings.seed = request.seed;
   settings.out = request.out.empty() ? "models/" + settings.model : request.out;
-  settings.device = resolve_device(request.device);
+  settings.device = util::resolve_device(request.device);
   settings.checkpoint_minutes = request.checkpoint_minutes;
 
   std::cerr << "nplab-cli: training " << settings.model << " on " << settings.data.name() << " ("
@@ -111,17 +111,17 @@ void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& 
 }
 
 void run_tpp_eval(const TppEvalRequest& request) {
-  use_default_threads();
+  util::use_default_threads();
   const bool csv = is_csv_path(request.data);
   if (request.write_card && (request.oracle || request.poisson_baseline)) {
-    throw InvalidArgument("--write-card: needs --checkpoint");
+    throw util::InvalidArgument("--write-card: needs --checkpoint");
   }
   std::optional<tpp::PointProcessCheckpoint> checkpoint;
   tpp::TppEvaluation result;
   std::string scored;
   if (request.oracle) {
     if (csv) {
-      throw InvalidArgument(
+      throw util::InvalidArgument(
           "--oracle: needs synthetic data (tpp-hawkes, tpp-selfcorrecting, "
           "tpp-poisson); an event CSV has no known intensity");
     }
@@ -141,7 +141,7 @@ void run_tpp_eval(const TppEvalRequest& request) {
     result = tpp::evaluate_poisson_baseline(sequences, request.marks);
     scored = "Poisson baseline (rates refitted to the history)";
   } else {
-    checkpoint = tpp::load_point_process(request.checkpoint, resolve_device(request.device));
+    checkpoint = tpp::load_point_process(request.checkpoint, util::resolve_device(request.device));
     auto& model = *checkpoint->model;
     std::vector<tpp::EventList> sequences;
     if (csv) {

@@ -100,18 +100,18 @@ struct TrainArgs {
 
 nlohmann::json read_config_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InvalidArgument("--config " + path + ": cannot open the file");
+  if (!in) throw util::InvalidArgument("--config " + path + ": cannot open the file");
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& error) {
-    throw InvalidArgument("--config " + path + ": not valid JSON (" + error.what() + ")");
+    throw util::InvalidArgument("--config " + path + ": not valid JSON (" + error.what() + ")");
   }
 }
 
 /// The run's settings: an option left off the command line stays unset (a resumed run then
 /// takes the saved value, a new one the default).
-TrainRunSettings run_settings(const TrainArgs& args) {
-  TrainRunSettings settings;
+train::TrainRunSettings run_settings(const TrainArgs& args) {
+  train::TrainRunSettings settings;
   settings.model = args.model;
   if (!args.config_file.empty()) {
     settings.model_overrides = read_config_file(args.config_file);
@@ -128,7 +128,7 @@ TrainRunSettings run_settings(const TrainArgs& args) {
   given("seed", args.seed, settings.seed);
   settings.out = args.out;
   settings.resume = args.resume;
-  settings.device = resolve_device(args.device);
+  settings.device = util::resolve_device(args.device);
   settings.checkpoint_minutes = args.checkpoint_minutes;
   settings.stop_after = args.stop_after;
   settings.fmnist_dir = args.fmnist_dir;
@@ -142,7 +142,7 @@ bool trains_a_point_process(const TrainArgs& args) {
 }
 
 void run_tpp_train(const TrainArgs& args) {
-  if (args.resume) throw InvalidArgument("--resume: point-process runs cannot be resumed yet");
+  if (args.resume) throw util::InvalidArgument("--resume: point-process runs cannot be resumed yet");
   TppTrainRequest request;
   request.model = args.model;
   request.config_file = args.config_file;
@@ -166,21 +166,21 @@ void run_train(const TrainArgs& args) {
     run_tpp_train(args);
     return;
   }
-  use_default_threads();
+  util::use_default_threads();
   const auto settings = run_settings(args);
   const StopOnSignals stop_on_signals;
   ProgressLine progress;
   double loss_sum = 0.0;  // losses since the last progress refresh, shown as their mean
   int64_t loss_count = 0;
-  TrainRunCallbacks callbacks;
+  train::TrainRunCallbacks callbacks;
   callbacks.on_notice = [](const std::string& text) { std::cerr << "nplab-cli: " << text << '\n'; };
-  callbacks.on_start = [&](const TrainRunResult& run) {
+  callbacks.on_start = [&](const train::TrainRunResult& run) {
     std::cerr << "nplab-cli: training " << run.model << " on " << run.data << " ("
               << settings.device.str() << ", " << at::get_num_threads() << " threads) from step "
               << run.first_step << " to " << run.schedule_steps << " -> " << run.path
               << "; Ctrl-C saves and stops\n";
   };
-  callbacks.on_progress = [&](const TrainRunProgress& step) {
+  callbacks.on_progress = [&](const train::TrainRunProgress& step) {
     loss_sum += step.loss;
     ++loss_count;
     if (!progress.due() && step.step != step.steps) return;
@@ -198,19 +198,19 @@ void run_train(const TrainArgs& args) {
   callbacks.should_stop = [] { return stop_requested.load(); };
   callbacks.on_saving = [](bool now) { saving.store(now); };
 
-  const auto result = run_training(settings, callbacks);
+  const auto result = train::run_training(settings, callbacks);
   progress.finish();
-  using Outcome = TrainRunResult::Outcome;
+  using facade::Outcome = train::TrainRunResult::Outcome;
   switch (result.outcome) {
-    case Outcome::AlreadyFinished:
+    case facade::Outcome::AlreadyFinished:
       std::cerr << "nplab-cli: " << result.path << " is already trained for " << result.steps
                 << " steps; nothing to do\n";
       return;
-    case Outcome::Stopped:
+    case facade::Outcome::Stopped:
       std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved " << result.path
                 << " (--resume continues)\n";
       throw CLI::RuntimeError(kInterruptedExitCode);
-    case Outcome::StoppedAfter:
+    case facade::Outcome::StoppedAfter:
       if (result.steps == result.first_step) {
         std::cerr << "nplab-cli: " << result.path << " is already at step " << result.steps
                   << " (--stop-after " << settings.stop_after << "); nothing to do\n";
@@ -219,7 +219,7 @@ void run_train(const TrainArgs& args) {
                   << result.path << " (--resume continues)\n";
       }
       return;
-    case Outcome::Finished:
+    case facade::Outcome::Finished:
       std::cerr << "nplab-cli: trained " << result.model << " for " << result.steps << " steps in "
                 << format_duration(result.wall_seconds) << " (" << result.steps_per_second
                 << " steps/s), final loss " << result.final_loss << " (smoothed "

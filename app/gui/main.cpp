@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   const auto session_file = nplab::app::take_option(argc, argv, "session");
   go_offscreen_when_no_screen_is_needed(argc, argv);
   // Count every CPU tensor from the start, so that the Memory view's peaks are complete.
-  nplab::install_memory_probe();
+  nplab::facade::install_memory_probe();
   QApplication app(argc, argv);
   QApplication::setApplicationName("nplab");
   QApplication::setApplicationVersion(QString::fromUtf8(nplab::kVersion));

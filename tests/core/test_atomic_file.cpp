@@ -75,7 +75,7 @@ TEST(AtomicFile, FailedRenameNamesTheFileAndLeavesNoTemporary) {
   try {
     util::write_file_atomically(dir.path() / "taken", "new");
     FAIL() << "expected InvalidArgument";
-  } catch (const InvalidArgument& error) {
+  } catch (const util::InvalidArgument& error) {
     EXPECT_THAT(error.what(), HasSubstr("taken: cannot replace the file"));
   }
   EXPECT_EQ(listing(dir.path()), std::vector<std::string>{"taken"});
@@ -88,12 +88,12 @@ TEST(AtomicFile, MissingFolderIsAClearError) {
       {
         try {
           util::write_file_atomically(dir.path() / "no-such-folder" / "x.json", "new");
-        } catch (const InvalidArgument& error) {
+        } catch (const util::InvalidArgument& error) {
           EXPECT_THAT(error.what(), HasSubstr("no-such-folder"));
           throw;
         }
       },
-      InvalidArgument);
+      util::InvalidArgument);
 }
 
 TEST(AtomicFile, ProcessKilledMidSaveLeavesTheOldFileAndTheNextSaveTidiesUp) {
@@ -139,35 +139,35 @@ void kill_during(const std::function<void()>& save) {
 TEST(KillSafety, ACheckpointSaveKilledMidWayLeavesThePreviousCheckpointLoadable) {
   const testing::TempDir dir;
   const auto path = dir.file("run.pt");
-  auto model = make_model(default_config("lbanp", {{"layers", 1}, {"d_model", 16}}));
-  save_checkpoint(*model, {{"steps", 1}}, path);
-  const auto digest = weights_digest(*model);
+  auto model = models::make_model(models::default_config("lbanp", {{"layers", 1}, {"d_model", 16}}));
+  train::save_checkpoint(*model, {{"steps", 1}}, path);
+  const auto digest = train::weights_digest(*model);
   kill_during([&] {
     const torch::NoGradGuard no_grad;
     for (auto& parameter : model->parameters()) parameter.add_(1.0);
-    save_checkpoint(*model, {{"steps", 2}}, path);
+    train::save_checkpoint(*model, {{"steps", 2}}, path);
   });
-  const auto loaded = load_checkpoint(path);
+  const auto loaded = train::load_checkpoint(path);
   EXPECT_EQ(loaded.card.value("steps", 0), 1);
-  EXPECT_EQ(weights_digest(*loaded.model), digest);
+  EXPECT_EQ(train::weights_digest(*loaded.model), digest);
   EXPECT_EQ(util::stale_temporary_files(path).size(), 1u);
-  save_checkpoint(*model, {{"steps", 3}}, path);  // the next save tidies the leftover away
+  train::save_checkpoint(*model, {{"steps", 3}}, path);  // the next save tidies the leftover away
   EXPECT_TRUE(util::stale_temporary_files(path).empty());
-  EXPECT_EQ(load_checkpoint(path).card.value("steps", 0), 3);
+  EXPECT_EQ(train::load_checkpoint(path).card.value("steps", 0), 3);
 }
 
 TEST(KillSafety, ASessionSaveKilledMidWayLeavesThePreviousSessionLoadable) {
   const testing::TempDir dir;
   const auto path = dir.path() / "lab.nplab.json";
-  Session session;
-  session.points = {point_1d(0.5, 1.0)};
-  ASSERT_TRUE(save_session(path, session).ok());
+  facade::Session session;
+  session.points = {facade::point_1d(0.5, 1.0)};
+  ASSERT_TRUE(facade::save_session(path, session).ok());
   kill_during([&] {
-    Session bigger = session;
-    for (int i = 0; i < 10000; ++i) bigger.points.push_back(point_1d(1e-4 * i, 0.0));
-    (void)save_session(path, bigger);
+    facade::Session bigger = session;
+    for (int i = 0; i < 10000; ++i) bigger.points.push_back(facade::point_1d(1e-4 * i, 0.0));
+    (void)facade::save_session(path, bigger);
   });
-  const auto loaded = load_session(path);
+  const auto loaded = facade::load_session(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ(loaded.value().points, session.points);
 }

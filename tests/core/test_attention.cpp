@@ -14,7 +14,7 @@ TEST(MultiheadAttention, FusedPathEqualsExplicitSoftmaxWithAnAllowEverythingMask
   const torch::NoGradGuard no_grad;
   for (const auto dtype : {at::kFloat, at::kDouble}) {
     torch::manual_seed(21);
-    MultiheadAttention attention(64, 32, 4);
+    attention::MultiheadAttention attention(64, 32, 4);
     attention->to(dtype);
     const auto generator = at::make_generator<at::CPUGeneratorImpl>(22);
     const auto options = at::TensorOptions().dtype(dtype);

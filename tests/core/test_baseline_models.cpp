@@ -15,21 +15,21 @@ using testing::max_abs_diff;
 using testing::Points;
 using testing::random_points;
 
-std::shared_ptr<NeuralProcess> make(const std::string& name, at::ScalarType dtype = at::kDouble) {
+std::shared_ptr<models::NeuralProcess> make(const std::string& name, at::ScalarType dtype = at::kDouble) {
   torch::manual_seed(5);
-  auto model = make_model(default_config(name));
+  auto model = models::make_model(models::default_config(name));
   model->to(dtype);
   model->eval();
   return model;
 }
 
-int64_t parameter_count(const NeuralProcess& model) {
+int64_t parameter_count(const models::NeuralProcess& model) {
   int64_t count = 0;
   for (const auto& parameter : model.parameters()) count += parameter.numel();
   return count;
 }
 
-at::Tensor named_parameter(const NeuralProcess& model, const std::string& name) {
+at::Tensor named_parameter(const models::NeuralProcess& model, const std::string& name) {
   const auto parameters = model.named_parameters();
   const auto* found = parameters.find(name);
   if (found == nullptr) throw std::runtime_error("no parameter " + name);
@@ -63,7 +63,7 @@ TEST_F(BaselineModels, TnpdMovingOneTargetLeavesTheOtherPredictionsUnchanged) {
 TEST_F(BaselineModels, LbanpLatentsFollowTheConfig) {
   EXPECT_EQ(named_parameter(*make("lbanp"), "latents").sizes(), at::IntArrayRef({8, 64}));
   EXPECT_EQ(named_parameter(*make("lbanp-128"), "latents").sizes(), at::IntArrayRef({128, 64}));
-  const auto alias = default_config("lbanp-128");
+  const auto alias = models::default_config("lbanp-128");
   EXPECT_EQ(alias["model"], "lbanp");
   EXPECT_EQ(alias["latents"], 128);
 }
@@ -75,12 +75,12 @@ TEST_F(BaselineModels, LbanpCachesItsLatentsAndPredictsTheSameWithout) {
   const auto targets = random_points(2, 9, *model, 5).x;
   auto state = model->condition(context.x, context.y);
   model->update(*state, extra.x, extra.y);
-  const auto& stored = dynamic_cast<const StoredContextState&>(*state);
+  const auto& stored = dynamic_cast<const models::StoredContextState&>(*state);
   ASSERT_EQ(stored.cache.size(), static_cast<size_t>(model->dims().layers));
   EXPECT_EQ(stored.cache.front().sizes(), at::IntArrayRef({2, 8, 64}));
   const auto cached = model->predict(*state, targets);
   auto uncached_state = state->clone();
-  dynamic_cast<StoredContextState&>(*uncached_state).cache.clear();
+  dynamic_cast<models::StoredContextState&>(*uncached_state).cache.clear();
   const auto fresh = model->predict(*uncached_state, targets);
   EXPECT_LE(max_abs_diff(cached.mean, fresh.mean), 1e-12);
   EXPECT_LE(max_abs_diff(cached.stddev, fresh.stddev), 1e-12);
@@ -149,7 +149,7 @@ TEST_F(BaselineModels, ParameterCountsMatchTheReferenceModules) {
 }
 
 /// Peak bytes of one condition + predict, as the memory panel measures them.
-int64_t condition_predict_peak_bytes(NeuralProcess& model, int64_t contexts) {
+int64_t condition_predict_peak_bytes(models::NeuralProcess& model, int64_t contexts) {
   const auto context = random_points(1, contexts, model, 10);
   const auto targets = random_points(1, 10, model, 11).x;
   const bench::PeakMemoryScope scope;
@@ -162,7 +162,7 @@ TEST_F(BaselineModels, TnpdMemoryGrowsQuadraticallyAndLbanpLinearly) {
   auto tnpd = make("tnpd", at::kFloat);
   auto lbanp = make("lbanp", at::kFloat);
   // Doubling the context: (N+M)² attention scores for TNP-D (≈4×), [latents, N] for LBANP (≤2×).
-  const auto growth = [](NeuralProcess& model) {
+  const auto growth = [](models::NeuralProcess& model) {
     return static_cast<double>(condition_predict_peak_bytes(model, 800)) /
            static_cast<double>(condition_predict_peak_bytes(model, 400));
   };

@@ -16,8 +16,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-BenchSweepOptions quick_options(std::vector<std::string> models, std::vector<std::int64_t> sizes) {
-  BenchSweepOptions options;
+facade::BenchSweepOptions quick_options(std::vector<std::string> models, std::vector<std::int64_t> sizes) {
+  facade::BenchSweepOptions options;
   options.models = std::move(models);
   options.sizes = std::move(sizes);
   options.targets = 8;
@@ -25,20 +25,20 @@ BenchSweepOptions quick_options(std::vector<std::string> models, std::vector<std
   return options;
 }
 
-BenchPoint measured(const std::string& model, std::int64_t n, double mib, double update_us) {
-  return {model, n, BenchStatus::Ok, static_cast<std::int64_t>(mib * 1024 * 1024), update_us};
+facade::BenchPoint measured(const std::string& model, std::int64_t n, double mib, double update_us) {
+  return {model, n, facade::BenchStatus::Ok, static_cast<std::int64_t>(mib * 1024 * 1024), update_us};
 }
 
 TEST(BenchSweep, ReportsEveryModelAndSizeInOrderAndStopsWhenCancelled) {
   const auto options = quick_options({"cmanp", "tnpd"}, {32, 16});
   std::vector<std::string> seen;
   const auto points =
-      run_bench_sweep(options, {{}, [&](const BenchPoint& point) {
+      facade::run_bench_sweep(options, {{}, [&](const facade::BenchPoint& point) {
                                   seen.push_back(point.model + "@" + std::to_string(point.n));
                                 }});
   EXPECT_EQ(seen, (std::vector<std::string>{"cmanp@16", "cmanp@32", "tnpd@16", "tnpd@32"}));
   for (const auto& point : points) {
-    EXPECT_EQ(point.status, BenchStatus::Ok) << point.error;
+    EXPECT_EQ(point.status, facade::BenchStatus::Ok) << point.error;
     EXPECT_GT(point.peak_bytes, 0);
     EXPECT_GT(point.state_bytes, 0);
     EXPECT_GT(point.condition_s, 0);
@@ -48,17 +48,17 @@ TEST(BenchSweep, ReportsEveryModelAndSizeInOrderAndStopsWhenCancelled) {
   EXPECT_EQ(points[0].state_bytes, points[1].state_bytes);
   EXPECT_EQ(points[3].state_bytes, 2 * points[2].state_bytes);
   int calls = 0;
-  const auto cancelled = run_bench_sweep(options, {[&] { return ++calls > 1; }, {}});
+  const auto cancelled = facade::run_bench_sweep(options, {[&] { return ++calls > 1; }, {}});
   EXPECT_LT(cancelled.size(), points.size());
 }
 
 TEST(BenchSweep, SizesPredictedPastTheMemoryCapArePredictedNotRun) {
   auto options = quick_options({"tnpd"}, {16, 32, 100000, 200000});
   options.cap_bytes = 1e7;
-  const auto points = run_bench_sweep(options);
+  const auto points = facade::run_bench_sweep(options);
   ASSERT_EQ(points.size(), 4u);
   for (const int i : {2, 3}) {
-    EXPECT_EQ(points[i].status, BenchStatus::Skipped);
+    EXPECT_EQ(points[i].status, facade::BenchStatus::Skipped);
     EXPECT_THAT(points[i].error, HasSubstr("memory cap"));
     EXPECT_EQ(points[i].state_bytes, 0);  // nothing was built
   }
@@ -72,22 +72,22 @@ TEST(BenchSweep, ASweepThatStartsLargeIsPredictedBeforeAnythingOfThatSizeIsAlloc
   // allocator (150 GiB); calibration runs at small N predict it past the cap instead.
   auto options = quick_options({"tnpd", "cmanp"}, {100000});
   options.cap_bytes = 1e8;
-  const auto points = run_bench_sweep(options);
+  const auto points = facade::run_bench_sweep(options);
   ASSERT_EQ(points.size(), 2u);  // the calibration runs are not reported
-  EXPECT_EQ(points[0].status, BenchStatus::Skipped) << points[0].error;
+  EXPECT_EQ(points[0].status, facade::BenchStatus::Skipped) << points[0].error;
   EXPECT_THAT(points[0].error, HasSubstr("memory cap"));
   EXPECT_GT(points[0].peak_bytes, 1e10);
-  EXPECT_EQ(points[1].status, BenchStatus::Ok) << points[1].error;  // CMANP's memory stays flat
+  EXPECT_EQ(points[1].status, facade::BenchStatus::Ok) << points[1].error;  // CMANP's memory stays flat
   EXPECT_LT(points[1].peak_bytes, 1e8);
 }
 
 TEST(BenchSweep, SizesPredictedToRunPastTheTimeLimitArePredictedNotRun) {
   auto options = quick_options({"lbanp"}, {16, 32, 64, 128});
   options.max_run_seconds = 1e-9;
-  const auto points = run_bench_sweep(options);
+  const auto points = facade::run_bench_sweep(options);
   ASSERT_EQ(points.size(), 4u);
-  EXPECT_EQ(points[1].status, BenchStatus::Ok);
-  EXPECT_EQ(points[2].status, BenchStatus::Skipped);
+  EXPECT_EQ(points[1].status, facade::BenchStatus::Ok);
+  EXPECT_EQ(points[2].status, facade::BenchStatus::Skipped);
   EXPECT_THAT(points[2].error, HasSubstr("limit"));
 }
 
@@ -118,23 +118,23 @@ TEST(ModelProbe, UpdatesAreTimedUntilTheRepeatsOrTheBudgetRunOut) {
 }
 
 TEST(BenchSweep, UnknownModelIsOneFailedPointNamingIt) {
-  const auto points = run_bench_sweep(quick_options({"nosuchmodel"}, {16}));
+  const auto points = facade::run_bench_sweep(quick_options({"nosuchmodel"}, {16}));
   ASSERT_EQ(points.size(), 1u);
-  EXPECT_EQ(points[0].status, BenchStatus::Failed);
+  EXPECT_EQ(points[0].status, facade::BenchStatus::Failed);
   EXPECT_THAT(points[0].error, HasSubstr("nosuchmodel"));
 }
 
 TEST(BenchSweepJson, APointRoundTripsThroughOneLine) {
-  BenchPoint point{"lbanp",   4096,   BenchStatus::Skipped,
+  facade::BenchPoint point{"lbanp",   4096,   facade::BenchStatus::Skipped,
                    123456789, 2500.5, "predicted 9.1 GiB, over the 8.0 GiB memory cap",
                    0,         1.25};
-  const auto line = bench_point_to_json(point);
+  const auto line = facade::bench_point_to_json(point);
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  const auto back = bench_point_from_json(line);
+  const auto back = facade::bench_point_from_json(line);
   ASSERT_TRUE(back.ok()) << back.error();
   EXPECT_EQ(back.value().model, "lbanp");
   EXPECT_EQ(back.value().n, 4096);
-  EXPECT_EQ(back.value().status, BenchStatus::Skipped);
+  EXPECT_EQ(back.value().status, facade::BenchStatus::Skipped);
   EXPECT_EQ(back.value().peak_bytes, 123456789);
   EXPECT_DOUBLE_EQ(back.value().update_us, 2500.5);
   EXPECT_DOUBLE_EQ(back.value().condition_s, 1.25);
@@ -142,16 +142,16 @@ TEST(BenchSweepJson, APointRoundTripsThroughOneLine) {
 }
 
 TEST(BenchSweepJson, ALineThatIsNotAPointIsRefusedWithAReason) {
-  EXPECT_FALSE(bench_point_from_json("").ok());
-  EXPECT_FALSE(bench_point_from_json("{\"model\": \"cmanp\"}").ok());
-  const auto status = bench_point_from_json(
+  EXPECT_FALSE(facade::bench_point_from_json("").ok());
+  EXPECT_FALSE(facade::bench_point_from_json("{\"model\": \"cmanp\"}").ok());
+  const auto status = facade::bench_point_from_json(
       R"({"model":"cmanp","n":1,"status":"great","peak_bytes":1,"update_us":1})");
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(status.error(), HasSubstr("great"));
 }
 
 TEST(BenchSweepConclusion, TheCrossoverIsWhereTheCurveFallsBelowForGood) {
-  const std::vector<BenchPoint> points{
+  const std::vector<facade::BenchPoint> points{
       measured("cmanp", 64, 5, 6000),
       measured("cmanp", 256, 5, 6000),
       measured("cmanp", 1024, 5, 6000),
@@ -162,17 +162,17 @@ TEST(BenchSweepConclusion, TheCrossoverIsWhereTheCurveFallsBelowForGood) {
       measured("lbanp", 4096, 8, 8500),
       measured("tnpd", 64, 6, 800),
       measured("tnpd", 256, 9, 5000),
-      {"tnpd", 1024, BenchStatus::Skipped, 64 << 20, 1e5, "predicted"},
+      {"tnpd", 1024, facade::BenchStatus::Skipped, 64 << 20, 1e5, "predicted"},
   };
-  EXPECT_EQ(crossover_n(points, "cmanp", "lbanp", BenchMetric::Memory), 4096);
-  EXPECT_EQ(crossover_n(points, "cmanp", "lbanp", BenchMetric::Update), 4096);
+  EXPECT_EQ(facade::crossover_n(points, "cmanp", "lbanp", facade::BenchMetric::Memory), 4096);
+  EXPECT_EQ(facade::crossover_n(points, "cmanp", "lbanp", facade::BenchMetric::Update), 4096);
   // Against TNP-D's prediction at 1024 too.
-  EXPECT_EQ(crossover_n(points, "cmanp", "tnpd", BenchMetric::Memory), 64);
-  EXPECT_EQ(crossover_n(points, "cmanp", "tnpd", BenchMetric::Update), 1024);
-  EXPECT_EQ(crossover_n(points, "lbanp", "cmanp", BenchMetric::Memory), std::nullopt);
-  EXPECT_EQ(crossover_n(points, "cmanp", "nosuch", BenchMetric::Memory), std::nullopt);
+  EXPECT_EQ(facade::crossover_n(points, "cmanp", "tnpd", facade::BenchMetric::Memory), 64);
+  EXPECT_EQ(facade::crossover_n(points, "cmanp", "tnpd", facade::BenchMetric::Update), 1024);
+  EXPECT_EQ(facade::crossover_n(points, "lbanp", "cmanp", facade::BenchMetric::Memory), std::nullopt);
+  EXPECT_EQ(facade::crossover_n(points, "cmanp", "nosuch", facade::BenchMetric::Memory), std::nullopt);
 
-  const auto text = sweep_conclusion(points);
+  const auto text = facade::sweep_conclusion(points);
   EXPECT_THAT(text, HasSubstr("cmanp holds 5.0 MiB at every N from 64 to 4,096"));
   EXPECT_THAT(text, HasSubstr("memory is below lbanp's from N = 4,096 and tnpd's at every N"));
   EXPECT_THAT(text, HasSubstr("update is faster than lbanp's from N = 4,096 and tnpd's from "

@@ -28,7 +28,7 @@ void expect_checkpoint_error(const std::function<void()>& work,
   try {
     work();
     ADD_FAILURE() << "expected nplab::CheckpointError";
-  } catch (const CheckpointError& error) {
+  } catch (const train::CheckpointError& error) {
     for (const auto& fragment : fragments)
       EXPECT_THAT(error.what(), ::testing::HasSubstr(fragment));
   }
@@ -40,20 +40,20 @@ TEST_P(CheckpointRoundTrip, SaveThenLoadGivesIdenticalPredictions) {
   const torch::NoGradGuard no_grad;
   const TempDir dir;
   torch::manual_seed(11);
-  auto model = make_model(default_config(GetParam()));
+  auto model = models::make_model(models::default_config(GetParam()));
   model->eval();
   const auto path = dir.file("model.pt");
-  save_checkpoint(*model, {{"data", "gp-rbf"}, {"steps", 0}, {"seed", 11}}, path);
+  train::save_checkpoint(*model, {{"data", "gp-rbf"}, {"steps", 0}, {"seed", 11}}, path);
 
-  const auto loaded = load_checkpoint(path);
+  const auto loaded = train::load_checkpoint(path);
   EXPECT_EQ(loaded.model->name(), model->name());
   EXPECT_EQ(loaded.model->config(), model->config());
   EXPECT_EQ(loaded.card["data"], "gp-rbf");
   EXPECT_EQ(loaded.card["config"], model->config());
   EXPECT_TRUE(loaded.card.contains("libtorch"));
   EXPECT_TRUE(loaded.card.contains("date"));
-  ASSERT_TRUE(fs::exists(card_path_for(path)));
-  std::ifstream card_file(card_path_for(path));
+  ASSERT_TRUE(fs::exists(train::card_path_for(path)));
+  std::ifstream card_file(train::card_path_for(path));
   EXPECT_EQ(nlohmann::json::parse(card_file), loaded.card);
 
   const auto dims = model->dims();
@@ -65,7 +65,7 @@ TEST_P(CheckpointRoundTrip, SaveThenLoadGivesIdenticalPredictions) {
   EXPECT_TRUE(at::equal(before.stddev, after.stddev));
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryModel, CheckpointRoundTrip, ::testing::ValuesIn(model_names()),
+INSTANTIATE_TEST_SUITE_P(EveryModel, CheckpointRoundTrip, ::testing::ValuesIn(models::model_names()),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (auto& c : name) {
@@ -82,18 +82,18 @@ TEST(CheckpointOnCuda, SavedFromAModelOnTheGpuLoadsOnTheCpu) {
   const TempDir dir;
   torch::manual_seed(12);
   const c10::Device cuda(c10::kCUDA, 0);
-  auto model = make_model(default_config("cmanp"));
+  auto model = models::make_model(models::default_config("cmanp"));
   model->eval();
   model->to(cuda);
   const auto path = dir.file("gpu.pt");
-  save_checkpoint(*model, {{"data", "gp-rbf"}}, path);
+  train::save_checkpoint(*model, {{"data", "gp-rbf"}}, path);
   EXPECT_TRUE(model->tensor_options().device().is_cuda());
 
   std::ifstream file(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   EXPECT_EQ(bytes.find("cuda:0"), std::string::npos) << "the archive holds CUDA storages";
 
-  const auto loaded = load_checkpoint(path, c10::Device(c10::kCPU));
+  const auto loaded = train::load_checkpoint(path, c10::Device(c10::kCPU));
   const auto xc = at::rand({1, 10, 1}) * 4 - 2, yc = at::randn({1, 10, 1});
   const auto xt = at::rand({1, 7, 1}) * 4 - 2;
   const auto on_gpu = model->predict(*model->condition(xc.to(cuda), yc.to(cuda)), xt.to(cuda));
@@ -105,26 +105,26 @@ TEST(CheckpointOnCuda, SavedFromAModelOnTheGpuLoadsOnTheCpu) {
 class CheckpointErrors : public ::testing::Test {
  protected:
   void SetUp() override {
-    model_ = make_model(default_config("cmanp"));
+    model_ = models::make_model(models::default_config("cmanp"));
     path_ = dir_.file("cmanp.pt");
-    save_checkpoint(*model_, {}, path_);
+    train::save_checkpoint(*model_, {}, path_);
   }
   TempDir dir_;
-  std::shared_ptr<NeuralProcess> model_;
+  std::shared_ptr<models::NeuralProcess> model_;
   std::string path_;
 };
 
 TEST_F(CheckpointErrors, MissingFileIsNamed) {
   const auto missing = dir_.file("nope.pt");
-  expect_checkpoint_error([&] { load_checkpoint(missing); }, {missing, "no such file"});
+  expect_checkpoint_error([&] { train::load_checkpoint(missing); }, {missing, "no such file"});
 }
 
 TEST_F(CheckpointErrors, ADeviceOrADirectoryIsNamedForWhatItIs) {
-  expect_checkpoint_error([] { load_checkpoint("/dev/zero"); },
+  expect_checkpoint_error([] { train::load_checkpoint("/dev/zero"); },
                           {"/dev/zero", "is a character device, not a regular file"});
   const auto folder = dir_.file("folder.pt");
   fs::create_directories(folder);
-  expect_checkpoint_error([&] { load_checkpoint(folder); }, {folder, "is a directory"});
+  expect_checkpoint_error([&] { train::load_checkpoint(folder); }, {folder, "is a directory"});
 }
 
 TEST_F(CheckpointErrors, ADamagedTorchScriptRecordIsOneLineNamingTheFile) {
@@ -140,9 +140,9 @@ TEST_F(CheckpointErrors, ADamagedTorchScriptRecordIsOneLineNamingTheFile) {
   bytes.replace(at + 10, 10, "((((((((((");
   std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
   try {
-    load_checkpoint(path_);
+    train::load_checkpoint(path_);
     ADD_FAILURE() << "expected nplab::CheckpointError";
-  } catch (const CheckpointError& error) {
+  } catch (const train::CheckpointError& error) {
     const std::string message = error.what();
     EXPECT_EQ(message.rfind("checkpoint " + path_ + ": not a readable checkpoint", 0), 0u)
         << message;
@@ -154,13 +154,13 @@ TEST_F(CheckpointErrors, ADamagedTorchScriptRecordIsOneLineNamingTheFile) {
 TEST_F(CheckpointErrors, TruncatedFileIsReported) {
   const auto size = fs::file_size(path_);
   fs::resize_file(path_, size / 2);
-  expect_checkpoint_error([&] { load_checkpoint(path_); }, {path_, "truncated, corrupt"});
+  expect_checkpoint_error([&] { train::load_checkpoint(path_); }, {path_, "truncated, corrupt"});
 }
 
 TEST_F(CheckpointErrors, ArbitraryBytesAreNotACheckpoint) {
   const auto junk = dir_.file("junk.pt");
   std::ofstream(junk) << "this is a CSV file,not a model\n1,2\n";
-  expect_checkpoint_error([&] { load_checkpoint(junk); }, {junk, "not a readable checkpoint"});
+  expect_checkpoint_error([&] { train::load_checkpoint(junk); }, {junk, "not a readable checkpoint"});
 }
 
 TEST_F(CheckpointErrors, ForeignLibTorchArchiveIsNotAnNPLabCheckpoint) {
@@ -168,7 +168,7 @@ TEST_F(CheckpointErrors, ForeignLibTorchArchiveIsNotAnNPLabCheckpoint) {
   torch::serialize::OutputArchive archive;
   archive.write("weights", at::ones({3}));
   archive.save_to(foreign);
-  expect_checkpoint_error([&] { load_checkpoint(foreign); }, {foreign, "not an NPLab checkpoint"});
+  expect_checkpoint_error([&] { train::load_checkpoint(foreign); }, {foreign, "not an NPLab checkpoint"});
 }
 
 TEST_F(CheckpointErrors, AnotherFormatVersionIsRefused) {
@@ -177,11 +177,11 @@ TEST_F(CheckpointErrors, AnotherFormatVersionIsRefused) {
   archive.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
   archive.write("format_version", c10::IValue(int64_t{99}));
   archive.save_to(future);
-  expect_checkpoint_error([&] { load_checkpoint(future); }, {future, "format version 99"});
+  expect_checkpoint_error([&] { train::load_checkpoint(future); }, {future, "format version 99"});
 }
 
 TEST_F(CheckpointErrors, AnotherModelThanExpectedIsRefused) {
-  expect_checkpoint_error([&] { load_checkpoint(path_, c10::Device(c10::kCPU), "tnpd"); },
+  expect_checkpoint_error([&] { train::load_checkpoint(path_, c10::Device(c10::kCPU), "tnpd"); },
                           {path_, "holds a cmanp model, expected tnpd"});
 }
 
@@ -190,26 +190,26 @@ TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
   const auto mismatched = dir_.file("mismatched.pt");
   auto config = model_->config();
   config["layers"] = 3;
-  auto small = make_model(config);
+  auto small = models::make_model(config);
   torch::serialize::OutputArchive weights;
   model_->save(weights);
   torch::serialize::OutputArchive archive;
   archive.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
-  archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive.write("format_version", c10::IValue(train::kCheckpointFormatVersion));
   archive.write("config", c10::IValue(config.dump()));
   archive.write("card", c10::IValue(std::string("{}")));
   archive.write("model", weights);
   archive.save_to(mismatched);
   // LibTorch's loader alone ignores extra weights: the 3-layer model would predict with 3 of
   // the 6 layers and say nothing.
-  expect_checkpoint_error([&] { load_checkpoint(mismatched); },
+  expect_checkpoint_error([&] { train::load_checkpoint(mismatched); },
                           {mismatched, "weights do not fit", "a part the config does not build"});
   // And the reverse: weights missing.
   auto config_big = model_->config();
   config_big["layers"] = 8;
   torch::serialize::OutputArchive archive_big;
   archive_big.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
-  archive_big.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive_big.write("format_version", c10::IValue(train::kCheckpointFormatVersion));
   archive_big.write("config", c10::IValue(config_big.dump()));
   archive_big.write("card", c10::IValue(std::string("{}")));
   torch::serialize::OutputArchive weights_again;
@@ -217,7 +217,7 @@ TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
   archive_big.write("model", weights_again);
   const auto too_big = dir_.file("too-big.pt");
   archive_big.save_to(too_big);
-  expect_checkpoint_error([&] { load_checkpoint(too_big); }, {too_big, "weights do not fit"});
+  expect_checkpoint_error([&] { train::load_checkpoint(too_big); }, {too_big, "weights do not fit"});
 }
 
 TEST_F(CheckpointErrors, AWronglyShapedTensorIsRefusedNamingIt) {
@@ -225,18 +225,18 @@ TEST_F(CheckpointErrors, AWronglyShapedTensorIsRefusedNamingIt) {
   // loader alone would take them as they are.
   auto config = model_->config();
   config["feedforward"] = config.value("feedforward", 256) * 2;
-  auto wide = make_model(config);
+  auto wide = models::make_model(config);
   torch::serialize::OutputArchive weights;
   wide->save(weights);
   torch::serialize::OutputArchive archive;
   archive.write("nplab_format", c10::IValue(std::string("nplab-checkpoint")));
-  archive.write("format_version", c10::IValue(kCheckpointFormatVersion));
+  archive.write("format_version", c10::IValue(train::kCheckpointFormatVersion));
   archive.write("config", c10::IValue(model_->config().dump()));
   archive.write("card", c10::IValue(std::string("{}")));
   archive.write("model", weights);
   const auto path = dir_.file("wide.pt");
   archive.save_to(path);
-  expect_checkpoint_error([&] { load_checkpoint(path); },
+  expect_checkpoint_error([&] { train::load_checkpoint(path); },
                           {path, "weights do not fit", "has shape", "the config builds"});
 }
 
@@ -247,8 +247,8 @@ TEST_F(CheckpointErrors, AFlippedByteInTheWeightsFailsTheDigest) {
     const torch::NoGradGuard no_grad;
     model_->parameters().front().fill_(kMarker);
   }
-  save_checkpoint(*model_, {}, path_);
-  EXPECT_EQ(load_checkpoint(path_).card.value("weights_sha256", ""), weights_digest(*model_));
+  train::save_checkpoint(*model_, {}, path_);
+  EXPECT_EQ(train::load_checkpoint(path_).card.value("weights_sha256", ""), train::weights_digest(*model_));
   std::string bytes;
   {
     std::ifstream in(path_, std::ios::binary);
@@ -260,7 +260,7 @@ TEST_F(CheckpointErrors, AFlippedByteInTheWeightsFailsTheDigest) {
   bytes[at + 1] ^=
       0x10;  // one bit of one weight: still a finite number, so only the digest sees it
   std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
-  expect_checkpoint_error([&] { load_checkpoint(path_); },
+  expect_checkpoint_error([&] { train::load_checkpoint(path_); },
                           {path_, "do not match their SHA-256 digest", "corrupt"});
 }
 
@@ -269,22 +269,22 @@ TEST_F(CheckpointErrors, NonFiniteWeightsAreRefused) {
     const torch::NoGradGuard no_grad;
     model_->parameters().back()[0] = std::numeric_limits<float>::quiet_NaN();
   }
-  save_checkpoint(*model_, {}, path_);
-  expect_checkpoint_error([&] { load_checkpoint(path_); }, {path_, "NaN or Inf"});
+  train::save_checkpoint(*model_, {}, path_);
+  expect_checkpoint_error([&] { train::load_checkpoint(path_); }, {path_, "NaN or Inf"});
 }
 
 TEST_F(CheckpointErrors, CrashBetweenArchiveAndCardIsRepairedOnTheNextLoad) {
-  const auto card_file = card_path_for(path_);
+  const auto card_file = train::card_path_for(path_);
   // A save that dies after the archive is in place but before the card beside it is.
   util::set_before_rename_hook([&](const fs::path& target) {
     if (target.string() == card_file) throw std::runtime_error("killed between the two renames");
   });
-  EXPECT_THROW(save_checkpoint(*model_, {{"steps", 361}}, path_), std::runtime_error);
+  EXPECT_THROW(train::save_checkpoint(*model_, {{"steps", 361}}, path_), std::runtime_error);
   util::set_before_rename_hook({});
   std::ifstream stale(card_file);
   EXPECT_FALSE(nlohmann::json::parse(stale).contains("steps")) << "the card beside it is stale";
 
-  const auto loaded = load_checkpoint(path_);
+  const auto loaded = train::load_checkpoint(path_);
   EXPECT_EQ(loaded.card["steps"], 361) << "the archive's own card is what loads";
   std::ifstream repaired(card_file);
   EXPECT_EQ(nlohmann::json::parse(repaired), loaded.card) << "and the file beside it is rewritten";
@@ -298,10 +298,10 @@ TEST_F(CheckpointErrors, CrashBetweenArchiveAndCardIsRepairedOnTheNextLoad) {
 // optimiser's state by parameter order: the models that share the latent decoder keep both.
 TEST(CheckpointLayout, LatentModelsKeepTheirParameterNamesInTheirOrder) {
   const auto module_sequence = [](const std::string& name) {
-    auto config = default_config(name);
+    auto config = models::default_config(name);
     config["layers"] = 2;
     std::vector<std::string> modules;
-    for (const auto& parameter : make_model(config)->named_parameters()) {
+    for (const auto& parameter : models::make_model(config)->named_parameters()) {
       const auto module = parameter.key().substr(0, parameter.key().find('.'));
       if (modules.empty() || modules.back() != module) modules.push_back(module);
     }

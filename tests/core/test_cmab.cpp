@@ -15,9 +15,9 @@ constexpr int64_t kBatch = 2;
 
 class CmabTest : public ::testing::Test {
  protected:
-  CMAB make_block(at::ScalarType dtype) {
+  attention::CMAB make_block(at::ScalarType dtype) {
     torch::manual_seed(7);
-    CMAB block{CMABOptions{}};
+    attention::CMAB block{attention::CMABOptions{}};
     block->to(dtype);
     block->eval();
     return block;
@@ -26,7 +26,7 @@ class CmabTest : public ::testing::Test {
     const auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     return at::randn({kBatch, points, 64}, generator, at::TensorOptions().dtype(dtype));
   }
-  at::Tensor input_latents(const CMAB& block) {
+  at::Tensor input_latents(const attention::CMAB& block) {
     const auto generator = at::make_generator<at::CPUGeneratorImpl>(99);
     return at::randn({kBatch, 128, 64}, generator, block->latents().options());
   }
@@ -175,7 +175,7 @@ namespace {
 // writing a weight in place, as an optimizer step or a checkpoint load does, must refresh it.
 TEST(CmabWeightCache, AnInPlaceWeightChangeIsSeenByTheNextOutput) {
   torch::manual_seed(3);
-  CMAB block{CMABOptions{}};
+  attention::CMAB block{attention::CMABOptions{}};
   block->eval();
   const auto generator = at::make_generator<at::CPUGeneratorImpl>(4);
   const auto points = at::randn({1, 30, 64}, generator);

@@ -15,7 +15,7 @@ class CmanpTest : public ::testing::Test {
  protected:
   CmanpTest() {
     torch::manual_seed(5);
-    model_ = make_model(default_config("cmanp"));
+    model_ = models::make_model(models::default_config("cmanp"));
     model_->eval();
   }
   static std::pair<at::Tensor, at::Tensor> points(int64_t count, uint64_t seed) {
@@ -23,7 +23,7 @@ class CmanpTest : public ::testing::Test {
     return {at::rand({1, count, 1}, generator) * 4 - 2, at::randn({1, count, 1}, generator)};
   }
   c10::InferenceMode inference_;
-  std::shared_ptr<NeuralProcess> model_;
+  std::shared_ptr<models::NeuralProcess> model_;
 };
 
 TEST_F(CmanpTest, StateSizeIsTheSameForTenAndAHundredThousandPoints) {
@@ -38,12 +38,12 @@ TEST_F(CmanpTest, StateSizeIsTheSameForTenAndAHundredThousandPoints) {
 }
 
 TEST_F(CmanpTest, UpdatesAreConstantTime) {
-  EXPECT_EQ(model_->update_kind(), UpdateKind::ConstantTime);
+  EXPECT_EQ(model_->update_kind(), models::UpdateKind::ConstantTime);
   EXPECT_TRUE(model_->handles_empty_context());
 }
 
 TEST_F(CmanpTest, StreamingInChunksEqualsOneBlock) {
-  auto& cmanp = dynamic_cast<CMANP&>(*model_);
+  auto& cmanp = dynamic_cast<models::CMANP&>(*model_);
   const auto [x, y] = points(1000, 3);
   const auto [xt, unused] = points(20, 4);
   cmanp.set_chunk_size(1000);
@@ -59,7 +59,7 @@ TEST_F(CmanpTest, ThousandsOfUpdatesEndWhereExactArithmeticDoes) {
   // The running summary is summed in float64: its error stays at the float32 rounding of one
   // block instead of growing with the number of merges (a float32 sum drifts to ~3e-5 here).
   torch::manual_seed(5);
-  const auto exact_model = make_model(default_config("cmanp"));
+  const auto exact_model = models::make_model(models::default_config("cmanp"));
   exact_model->to(at::kDouble);
   exact_model->eval();
   const auto [x, y] = points(20000, 21);
@@ -68,9 +68,9 @@ TEST_F(CmanpTest, ThousandsOfUpdatesEndWhereExactArithmeticDoes) {
   for (int64_t start = 10; start < 20000; start += 10) {
     model_->update(*streamed, x.narrow(1, start, 10), y.narrow(1, start, 10));
   }
-  const auto& exact_cross = dynamic_cast<const CMANPState&>(*exact).cross;
-  const auto& streamed_cross = dynamic_cast<const CMANPState&>(*streamed).cross;
-  EXPECT_EQ(streamed_cross.output.scalar_type(), CMANP::state_dtype());
+  const auto& exact_cross = dynamic_cast<const models::CMANPState&>(*exact).cross;
+  const auto& streamed_cross = dynamic_cast<const models::CMANPState&>(*streamed).cross;
+  EXPECT_EQ(streamed_cross.output.scalar_type(), models::CMANP::state_dtype());
   EXPECT_LE(max_abs_diff(streamed_cross.output, exact_cross.output), 2e-6);
   EXPECT_LE(max_abs_diff(streamed_cross.log_normalizer, exact_cross.log_normalizer), 2e-6);
 }

@@ -16,9 +16,9 @@ namespace {
 
 using testing::max_abs_diff;
 
-std::shared_ptr<CMANP> trained_like_cmanp(c10::Device device) {
+std::shared_ptr<models::CMANP> trained_like_cmanp(c10::Device device) {
   torch::manual_seed(11);
-  auto model = std::dynamic_pointer_cast<CMANP>(make_model(default_config("cmanp")));
+  auto model = std::dynamic_pointer_cast<models::CMANP>(models::make_model(models::default_config("cmanp")));
   model->to(device);
   model->eval();
   return model;
@@ -32,7 +32,7 @@ std::pair<at::Tensor, at::Tensor> points(int64_t batch, int64_t count, uint64_t 
           at::randn({batch, count, 1}, generator).to(device)};
 }
 
-void expect_same_state(const CMANPState& expected, const CMANPState& actual, double tolerance) {
+void expect_same_state(const models::CMANPState& expected, const models::CMANPState& actual, double tolerance) {
   EXPECT_EQ(actual.count(), expected.count());
   EXPECT_LT(max_abs_diff(actual.cross.log_normalizer, expected.cross.log_normalizer), tolerance);
   EXPECT_LT(max_abs_diff(actual.cross.output, expected.cross.output), tolerance);
@@ -51,32 +51,32 @@ TEST(CmanpUpdatedTensors, EqualUpdateThenPrepare) {
   auto expected = state->clone();
   model->update(*expected, xn, yn);
   model->prepare(*expected);
-  const auto& before = dynamic_cast<const CMANPState&>(*state);
+  const auto& before = dynamic_cast<const models::CMANPState&>(*state);
   const auto result = model->updated_tensors(before.cross, xn, yn);
 
-  CMANPState actual;
+  models::CMANPState actual;
   actual.cross = result.cross;
   actual.latents = result.latents;
   actual.count_ = result.cross.count;
   actual.batch_ = 2;
-  expect_same_state(dynamic_cast<const CMANPState&>(*expected), actual, 1e-6);
+  expect_same_state(dynamic_cast<const models::CMANPState&>(*expected), actual, 1e-6);
 }
 
 TEST(CmanpUpdatedTensors, RefuseAnEmptyStateAndAutograd) {
   const auto model = trained_like_cmanp(c10::kCPU);
   const auto [xn, yn] = points(1, 1, 3, c10::kCPU);
-  std::unique_ptr<ModelState> empty, one_point;
+  std::unique_ptr<models::ModelState> empty, one_point;
   {
     const c10::InferenceMode inference;
     empty = model->condition(xn.narrow(1, 0, 0), yn.narrow(1, 0, 0));
     one_point = model->condition(xn, yn);
     testing::expect_invalid_argument(
-        [&] { model->updated_tensors(dynamic_cast<const CMANPState&>(*empty).cross, xn, yn); },
+        [&] { model->updated_tensors(dynamic_cast<const models::CMANPState&>(*empty).cross, xn, yn); },
         {"at least one point"});
   }
   ASSERT_TRUE(at::GradMode::is_enabled());
   testing::expect_invalid_argument(
-      [&] { model->updated_tensors(dynamic_cast<const CMANPState&>(*one_point).cross, xn, yn); },
+      [&] { model->updated_tensors(dynamic_cast<const models::CMANPState&>(*one_point).cross, xn, yn); },
       {"inference only"});
 }
 
@@ -84,16 +84,16 @@ TEST(CmanpGraphedUpdate, CannotBeMadeForAModelOffCudaAndSaysWhy) {
   const auto model = trained_like_cmanp(c10::kCPU);
   // Without CUDA in the build: "this build's LibTorch has no CUDA"; with it: "the model is on
   // cpu, not on a CUDA device".
-  testing::expect_invalid_argument([&] { CMANPGraphedUpdate graph(*model, 1, 1); }, {"CUDA"});
+  testing::expect_invalid_argument([&] { models::CMANPGraphedUpdate graph(*model, 1, 1); }, {"CUDA"});
 }
 
 TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
-  if (!cuda_graphs_compiled()) GTEST_SKIP() << "this build's LibTorch has no CUDA";
+  if (!models::cuda_graphs_compiled()) GTEST_SKIP() << "this build's LibTorch has no CUDA";
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine";
   const c10::Device cuda(c10::kCUDA, 0);
   const c10::InferenceMode inference;
   const auto model = trained_like_cmanp(cuda);
-  CMANPGraphedUpdate graph(*model, 1, 1);
+  models::CMANPGraphedUpdate graph(*model, 1, 1);
 
   // From a conditioned state and from an empty one (L = -inf, o = 0: no shortcut in a replay).
   for (const int64_t context : {int64_t{100}, int64_t{0}}) {
@@ -106,11 +106,11 @@ TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
       const auto [xn, yn] = points(1, 1, 10 + step, cuda);
       model->update(*eager, xn, yn);
       model->prepare(*eager);
-      graph.update(dynamic_cast<CMANPState&>(*graphed), xn, yn);
+      graph.update(dynamic_cast<models::CMANPState&>(*graphed), xn, yn);
     }
     SCOPED_TRACE("context " + std::to_string(context));
-    expect_same_state(dynamic_cast<const CMANPState&>(*eager),
-                      dynamic_cast<const CMANPState&>(*graphed), 1e-4);
+    expect_same_state(dynamic_cast<const models::CMANPState&>(*eager),
+                      dynamic_cast<const models::CMANPState&>(*graphed), 1e-4);
     const auto xt = at::linspace(-2, 2, 50, model->tensor_options()).view({1, 50, 1});
     const auto want = model->predict(*eager, xt);
     const auto got = model->predict(*graphed, xt);
@@ -120,7 +120,7 @@ TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
   // Inputs of another shape than captured are refused, naming the expected one.
   const auto [x2, y2] = points(1, 2, 20, cuda);
   const auto state = model->condition(x2, y2);
-  testing::expect_invalid_argument([&] { graph.update(dynamic_cast<CMANPState&>(*state), x2, y2); },
+  testing::expect_invalid_argument([&] { graph.update(dynamic_cast<models::CMANPState&>(*state), x2, y2); },
                                    {"xn must be"});
 }
 

@@ -18,7 +18,7 @@
 namespace nplab {
 namespace {
 
-const std::vector<MarkedEvent> kHistory{{0.4, 0}, {1.1, 2}, {1.5, 1}, {2.9, 0}, {3.3, 2}};
+const std::vector<facade::MarkedEvent> kHistory{{0.4, 0}, {1.1, 2}, {1.5, 1}, {2.9, 0}, {3.3, 2}};
 
 /// A log-spaced grid of τ from 1e-6 to 1e4.
 std::vector<double> wide_tau_grid(int count = 4000) {
@@ -27,7 +27,7 @@ std::vector<double> wide_tau_grid(int count = 4000) {
   return taus;
 }
 
-void expect_same_prediction(const NextEventPrediction& a, const NextEventPrediction& b,
+void expect_same_prediction(const facade::NextEventPrediction& a, const facade::NextEventPrediction& b,
                             double tolerance) {
   ASSERT_EQ(a.density.size(), b.density.size());
   for (size_t i = 0; i < a.density.size(); ++i) {
@@ -42,25 +42,25 @@ void expect_same_prediction(const NextEventPrediction& a, const NextEventPredict
 class EventExplorerModels : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EventExplorerModels, UpdateAfterTheLastEventEqualsReconditioningOnTheWholeHistory) {
-  EventExplorer streamed;
+  facade::EventExplorer streamed;
   ASSERT_TRUE(streamed.load_registry_model(GetParam(), 3, /*seed=*/4).ok());
   for (const auto& event : kHistory) {
     const auto added = streamed.add(event);
     ASSERT_TRUE(added.ok()) << added.error();
-    if (GetParam() == "cmhp") EXPECT_EQ(added.value().mode, UpdateMode::ConstantTime);
-    if (GetParam() == "thp") EXPECT_EQ(added.value().mode, UpdateMode::Recompute);
+    if (GetParam() == "cmhp") EXPECT_EQ(added.value().mode, facade::UpdateMode::ConstantTime);
+    if (GetParam() == "thp") EXPECT_EQ(added.value().mode, facade::UpdateMode::Recompute);
   }
-  EventExplorer whole;
+  facade::EventExplorer whole;
   ASSERT_TRUE(whole.load_registry_model(GetParam(), 3, /*seed=*/4).ok());
   ASSERT_TRUE(whole.set_events({kHistory.begin(), kHistory.end() - 2}).ok());
   ASSERT_TRUE(whole.move(0, kHistory[0]).ok());  // a no-op edit keeps the history
   // Rebuilt from nothing: an edit before the last event reconditions.
-  EventExplorer conditioned;
+  facade::EventExplorer conditioned;
   ASSERT_TRUE(conditioned.load_registry_model(GetParam(), 3, /*seed=*/4).ok());
   ASSERT_TRUE(conditioned.set_events({{5.0, 1}}).ok());
   const auto reconditioned = conditioned.set_events(kHistory);
   ASSERT_TRUE(reconditioned.ok()) << reconditioned.error();
-  EXPECT_EQ(reconditioned.value().mode, UpdateMode::Recompute);
+  EXPECT_EQ(reconditioned.value().mode, facade::UpdateMode::Recompute);
 
   const auto taus = wide_tau_grid(200);
   const auto a = streamed.predict(taus);
@@ -72,19 +72,19 @@ TEST_P(EventExplorerModels, UpdateAfterTheLastEventEqualsReconditioningOnTheWhol
 }
 
 TEST_P(EventExplorerModels, MoveAndRemoveGiveTheHistoryTheyDescribe) {
-  EventExplorer explorer;
+  facade::EventExplorer explorer;
   ASSERT_TRUE(explorer.load_registry_model(GetParam()).ok());
   ASSERT_TRUE(explorer.set_events(kHistory).ok());
   // Event 0 moves past two others: the history is re-sorted.
   ASSERT_TRUE(explorer.move(0, {1.3, 1}).ok());
-  const std::vector<MarkedEvent> moved{{1.1, 2}, {1.3, 1}, {1.5, 1}, {2.9, 0}, {3.3, 2}};
+  const std::vector<facade::MarkedEvent> moved{{1.1, 2}, {1.3, 1}, {1.5, 1}, {2.9, 0}, {3.3, 2}};
   EXPECT_EQ(explorer.events(), moved);
   const auto removed = explorer.remove(4);
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(removed.value().count, 4);
-  EXPECT_EQ(explorer.events(), std::vector<MarkedEvent>(moved.begin(), moved.end() - 1));
+  EXPECT_EQ(explorer.events(), std::vector<facade::MarkedEvent>(moved.begin(), moved.end() - 1));
 
-  EventExplorer fresh;
+  facade::EventExplorer fresh;
   ASSERT_TRUE(fresh.load_registry_model(GetParam()).ok());
   ASSERT_TRUE(fresh.set_events(explorer.events()).ok());
   const auto taus = wide_tau_grid(100);
@@ -93,7 +93,7 @@ TEST_P(EventExplorerModels, MoveAndRemoveGiveTheHistoryTheyDescribe) {
 }
 
 TEST_P(EventExplorerModels, DensityIntegratesToOneAndMatchesItsCdf) {
-  EventExplorer explorer;
+  facade::EventExplorer explorer;
   ASSERT_TRUE(explorer.load_registry_model(GetParam(), 3, 2).ok());
   ASSERT_TRUE(explorer.set_events(kHistory).ok());
   const auto taus = wide_tau_grid();
@@ -116,7 +116,7 @@ TEST_P(EventExplorerModels, DensityIntegratesToOneAndMatchesItsCdf) {
 INSTANTIATE_TEST_SUITE_P(BothModels, EventExplorerModels, ::testing::Values("cmhp", "thp"));
 
 TEST(EventExplorer, BadEventsAreClearErrorsThatChangeNothing) {
-  EventExplorer explorer;
+  facade::EventExplorer explorer;
   EXPECT_NE(explorer.add({1.0, 0}).error().find("no point-process model"), std::string::npos);
   ASSERT_TRUE(explorer.load_registry_model("cmhp", 3).ok());
   ASSERT_TRUE(explorer.set_events(kHistory).ok());
@@ -139,7 +139,7 @@ TEST(EventExplorer, LoadsACheckpointSavedByTheTrainingCode) {
   auto model = tpp::make_point_process(tpp::default_point_process_config("thp"));
   const auto path = (dir.path() / "thp-small.pt").string();
   tpp::save_point_process(*model, {{"data", "tpp-hawkes"}}, path);
-  EventExplorer explorer;
+  facade::EventExplorer explorer;
   const auto loaded = explorer.load_checkpoint(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ(loaded.value().name, "thp");
@@ -151,28 +151,28 @@ TEST(EventExplorer, LoadsACheckpointSavedByTheTrainingCode) {
 
 TEST(HiddenEventProcess, RevealsEventsInOrderAfterTheHistory) {
   for (const auto kind :
-       {EventProcessKind::Hawkes, EventProcessKind::SelfCorrecting, EventProcessKind::Poisson}) {
-    auto made = HiddenEventProcess::make({kind, /*seed=*/3, /*marks=*/3});
+       {facade::EventProcessKind::Hawkes, facade::EventProcessKind::SelfCorrecting, facade::EventProcessKind::Poisson}) {
+    auto made = facade::HiddenEventProcess::make({kind, /*seed=*/3, /*marks=*/3});
     ASSERT_TRUE(made.ok()) << made.error();
-    auto process = std::move(const_cast<HiddenEventProcess&>(made.value()));
-    std::vector<MarkedEvent> history{{0.5, 1}};
+    auto process = std::move(const_cast<facade::HiddenEventProcess&>(made.value()));
+    std::vector<facade::MarkedEvent> history{{0.5, 1}};
     for (int round = 0; round < 3; ++round) {
       const auto revealed = process.reveal(history, 20);
       ASSERT_TRUE(revealed.ok()) << revealed.error();
-      ASSERT_EQ(revealed.value().size(), 20u) << event_process_name(kind);
+      ASSERT_EQ(revealed.value().size(), 20u) << facade::event_process_name(kind);
       history.insert(history.end(), revealed.value().begin(), revealed.value().end());
-      EXPECT_EQ(event_history_problem(history, 3), "") << event_process_name(kind);
+      EXPECT_EQ(facade::event_history_problem(history, 3), "") << facade::event_process_name(kind);
     }
     // The same seed and calls give the same events.
-    auto again = HiddenEventProcess::make({kind, 3, 3});
-    auto replay = std::move(const_cast<HiddenEventProcess&>(again.value()));
+    auto again = facade::HiddenEventProcess::make({kind, 3, 3});
+    auto replay = std::move(const_cast<facade::HiddenEventProcess&>(again.value()));
     EXPECT_EQ(replay.reveal({{0.5, 1}}, 20).value(),
-              std::vector<MarkedEvent>(history.begin() + 1, history.begin() + 21));
+              std::vector<facade::MarkedEvent>(history.begin() + 1, history.begin() + 21));
   }
 }
 
 TEST(HiddenEventProcess, TruthGivesTheIntensityAndAnOracleDensityThatIntegratesToOne) {
-  auto made = HiddenEventProcess::make({EventProcessKind::Hawkes, 5, 3});
+  auto made = facade::HiddenEventProcess::make({facade::EventProcessKind::Hawkes, 5, 3});
   ASSERT_TRUE(made.ok());
   const auto& process = made.value();
   EXPECT_NE(process.description().find("Hawkes process, 3 marks"), std::string::npos);
@@ -189,47 +189,47 @@ TEST(HiddenEventProcess, TruthGivesTheIntensityAndAnOracleDensityThatIntegratesT
   }
   EXPECT_NEAR(integral, 1.0, 1e-2);
   EXPECT_FALSE(process.truth(kHistory, {1.0, 0.5}, taus).ok());
-  EXPECT_FALSE(HiddenEventProcess::make({EventProcessKind::Poisson, 1, 0}).ok());
+  EXPECT_FALSE(facade::HiddenEventProcess::make({facade::EventProcessKind::Poisson, 1, 0}).ok());
 }
 
 TEST(EventFiles, CsvRoundTripAndBadRowsNameTheLine) {
   const nplab::testing::TempDir dir;
   const auto path = dir.path() / "events.csv";
-  const std::vector<MarkedEvent> events{{0.1, 0}, {1.0 / 3.0, 2}, {2.718281828459045, 1}};
-  ASSERT_TRUE(write_events_csv(path, events, "mine").ok());
-  const auto read = read_events_csv(path, 3);
+  const std::vector<facade::MarkedEvent> events{{0.1, 0}, {1.0 / 3.0, 2}, {2.718281828459045, 1}};
+  ASSERT_TRUE(facade::write_events_csv(path, events, "mine").ok());
+  const auto read = facade::read_events_csv(path, 3);
   ASSERT_TRUE(read.ok()) << read.error();
   EXPECT_EQ(read.value().events, events);  // 17 digits: exact
   EXPECT_EQ(read.value().sequence, "mine");
-  EXPECT_FALSE(read_events_csv(path, 2).ok());  // mark 2 of 2 marks
+  EXPECT_FALSE(facade::read_events_csv(path, 2).ok());  // mark 2 of 2 marks
   std::ofstream(dir.path() / "bad.csv") << "sequence,time,mark\na,1.0,0\na,nan,1\n";
-  const auto bad = read_events_csv(dir.path() / "bad.csv", 3);
+  const auto bad = facade::read_events_csv(dir.path() / "bad.csv", 3);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find("bad.csv:3"), std::string::npos) << bad.error();
-  EXPECT_FALSE(write_events_csv(path, {{1.0, 0}, {0.5, 0}}).ok());
+  EXPECT_FALSE(facade::write_events_csv(path, {{1.0, 0}, {0.5, 0}}).ok());
 }
 
 TEST(EventFiles, SessionsKeepTheEventsAndOlderFilesStillLoad) {
-  Session session;
+  facade::Session session;
   session.view = "events";
-  EventsSession events;
+  facade::EventsSession events;
   events.events = kHistory;
-  events.process = {EventProcessKind::SelfCorrecting, 9, 3};
-  events.compare = SessionModel{SessionModel::Source::Registry, "thp", "", 1, 1};
+  events.process = {facade::EventProcessKind::SelfCorrecting, 9, 3};
+  events.compare = facade::SessionModel{facade::SessionModel::Source::Registry, "thp", "", 1, 1};
   session.events = events;
-  const auto read = session_from_json(session_to_json(session));
+  const auto read = facade::session_from_json(facade::session_to_json(session));
   ASSERT_TRUE(read.ok()) << read.error();
   EXPECT_EQ(read.value(), session);
 
-  const auto older = session_from_json(
+  const auto older = facade::session_from_json(
       R"({"format": "nplab-session", "version": 1, "view": "functions",
           "model": {"source": "registry", "name": "cmanp"}, "points": [[0.5, 1.0]]})");
   ASSERT_TRUE(older.ok()) << older.error();
   EXPECT_FALSE(older.value().events.has_value());
 
-  auto text = session_to_json(session);
+  auto text = facade::session_to_json(session);
   text.replace(text.find("3.3"), 3, "-3.3");
-  const auto bad = session_from_json(text);
+  const auto bad = facade::session_from_json(text);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().find("events.events"), std::string::npos) << bad.error();
 }

@@ -33,73 +33,73 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
-Session example_session() {
-  Session session;
+facade::Session example_session() {
+  facade::Session session;
   session.view = "functions";
-  session.model = {SessionModel::Source::Checkpoint, "", "/models/cmanp.pt", 1, 1};
-  session.points = {point_1d(-1.25, 0.1), point_1d(0.3333333333333333, -2.718281828459045)};
-  session.compare = SessionModel{SessionModel::Source::Registry, "tnpd", "", 1, 1};
-  session.truth = {TruthKernel::Periodic, 0.55, 0.8, 1.3, 12345678901234567ULL};
+  session.model = {facade::SessionModel::Source::Checkpoint, "", "/models/cmanp.pt", 1, 1};
+  session.points = {facade::point_1d(-1.25, 0.1), facade::point_1d(0.3333333333333333, -2.718281828459045)};
+  session.compare = facade::SessionModel{facade::SessionModel::Source::Registry, "tnpd", "", 1, 1};
+  session.truth = {facade::TruthKernel::Periodic, 0.55, 0.8, 1.3, 12345678901234567ULL};
   session.settings = {true, false, {"cmanp", "tnpd"}, {64, 256}};
   return session;
 }
 
 TEST(GroundTruth, IsReproducibleFromItsSeedAndChangesWithIt) {
   const auto grid = line(50);
-  const auto first = sample_truth(TruthSpec{}, grid);
+  const auto first = facade::sample_truth(facade::TruthSpec{}, grid);
   ASSERT_TRUE(first.ok()) << first.error();
   ASSERT_EQ(first.value().size(), grid.size());
-  EXPECT_EQ(sample_truth(TruthSpec{}, grid).value(), first.value());
-  TruthSpec other;
+  EXPECT_EQ(facade::sample_truth(facade::TruthSpec{}, grid).value(), first.value());
+  facade::TruthSpec other;
   other.seed = 2;
-  EXPECT_NE(sample_truth(other, grid).value(), first.value());
+  EXPECT_NE(facade::sample_truth(other, grid).value(), first.value());
 }
 
 TEST(GroundTruth, PeriodicTruthRepeatsAfterOnePeriod) {
-  TruthSpec spec{TruthKernel::Periodic, 0.6, 1.0, 1.0, 7};
+  facade::TruthSpec spec{facade::TruthKernel::Periodic, 0.6, 1.0, 1.0, 7};
   const std::vector<double> grid{-1.5, -0.5, 0.5, 1.5};  // one period apart
-  const auto values = sample_truth(spec, grid);
+  const auto values = facade::sample_truth(spec, grid);
   ASSERT_TRUE(values.ok()) << values.error();
   for (const double value : values.value()) EXPECT_NEAR(value, values.value()[0], 1e-3);
 }
 
 TEST(GroundTruth, BadLengthscaleIsAnErrorNamingIt) {
-  TruthSpec spec;
+  facade::TruthSpec spec;
   spec.lengthscale = -1;
-  const auto values = sample_truth(spec, line(5));
+  const auto values = facade::sample_truth(spec, line(5));
   ASSERT_FALSE(values.ok());
   EXPECT_THAT(values.error(), HasSubstr("lengthscale"));
 }
 
 TEST(GroundTruth, OracleInterpolatesRevealedPointsAndIsPriorWidthFarAway) {
-  const TruthSpec spec;  // RBF, lengthscale 0.4, scale 1
+  const facade::TruthSpec spec;  // RBF, lengthscale 0.4, scale 1
   const auto grid = line(101);
-  const auto truth = sample_truth(spec, grid).value();
-  std::vector<ContextPoint> context;
-  for (size_t i = 0; i <= 50; i += 5) context.push_back(point_1d(grid[i], truth[i]));
-  const auto oracle = oracle_prediction(spec, context, grid);
+  const auto truth = facade::sample_truth(spec, grid).value();
+  std::vector<facade::ContextPoint> context;
+  for (size_t i = 0; i <= 50; i += 5) context.push_back(facade::point_1d(grid[i], truth[i]));
+  const auto oracle = facade::oracle_prediction(spec, context, grid);
   ASSERT_TRUE(oracle.ok()) << oracle.error();
   // At a context point: close to the value, std close to the noise.
   EXPECT_NEAR(oracle.value().mean[25], truth[25], 0.05);
   EXPECT_LT(oracle.value().stddev[25], 0.05);
   // Far from every context point (x = 2, 2.5 lengthscales past the last): nearly the prior.
   EXPECT_GT(oracle.value().stddev[100], 0.9);
-  const auto prior = oracle_prediction(spec, {}, grid);
+  const auto prior = facade::oracle_prediction(spec, {}, grid);
   ASSERT_TRUE(prior.ok());
-  EXPECT_NEAR(prior.value().stddev[0], std::sqrt(1.0 + kRevealNoiseStd * kRevealNoiseStd), 1e-9);
+  EXPECT_NEAR(prior.value().stddev[0], std::sqrt(1.0 + facade::kRevealNoiseStd * facade::kRevealNoiseStd), 1e-9);
 }
 
 TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
   // Periodic truth (period 1): x = −1, 0 and 1 are one input; three y stacked at x = −1, one a
   // hair beside it, and a point one period away, as 50 rapid clicks on a rescaling axis left them.
-  TruthSpec spec;
-  spec.kernel = TruthKernel::Periodic;
-  const std::vector<ContextPoint> context{point_1d(-1.0, 0.5), point_1d(-1.0, 1.0),
-                                          point_1d(-1.0, 1.5), point_1d(-0.999, 2.0),
-                                          point_1d(0.0, -1.0), point_1d(0.4, 0.3)};
+  facade::TruthSpec spec;
+  spec.kernel = facade::TruthKernel::Periodic;
+  const std::vector<facade::ContextPoint> context{facade::point_1d(-1.0, 0.5), facade::point_1d(-1.0, 1.0),
+                                          facade::point_1d(-1.0, 1.5), facade::point_1d(-0.999, 2.0),
+                                          facade::point_1d(0.0, -1.0), facade::point_1d(0.4, 0.3)};
   std::vector<double> grid(201);
   for (size_t i = 0; i < grid.size(); ++i) grid[i] = -2.0 + 4.0 * i / 200.0;
-  const auto oracle = oracle_prediction(spec, context, grid);
+  const auto oracle = facade::oracle_prediction(spec, context, grid);
   ASSERT_TRUE(oracle.ok()) << oracle.error();
   const auto [low, high] =
       std::minmax_element(oracle.value().mean.begin(), oracle.value().mean.end());
@@ -112,19 +112,19 @@ TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
 }
 
 TEST(GroundTruth, KernelNamesRoundTrip) {
-  for (const auto kernel : {TruthKernel::RBF, TruthKernel::Matern52, TruthKernel::Periodic}) {
-    EXPECT_EQ(truth_kernel_from_name(truth_kernel_name(kernel)), kernel);
+  for (const auto kernel : {facade::TruthKernel::RBF, facade::TruthKernel::Matern52, facade::TruthKernel::Periodic}) {
+    EXPECT_EQ(facade::truth_kernel_from_name(facade::truth_kernel_name(kernel)), kernel);
   }
-  EXPECT_FALSE(truth_kernel_from_name("cosine").has_value());
+  EXPECT_FALSE(facade::truth_kernel_from_name("cosine").has_value());
 }
 
 TEST(Session, SaveThenLoadGivesTheSameSessionExactly) {
   const testing::TempDir dir;
   const auto path = dir.path() / "lab.nplab.json";
   const auto session = example_session();
-  const auto saved = save_session(path, session);
+  const auto saved = facade::save_session(path, session);
   ASSERT_TRUE(saved.ok()) << saved.error();
-  const auto loaded = load_session(path);
+  const auto loaded = facade::load_session(path);
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ(loaded.value(), session);
   EXPECT_THAT(read_text(path), HasSubstr("\"format\": \"nplab-session\""));
@@ -133,14 +133,14 @@ TEST(Session, SaveThenLoadGivesTheSameSessionExactly) {
 }
 
 TEST(Session, MissingOptionalPartsTakeDefaults) {
-  const auto loaded = session_from_json(
+  const auto loaded = facade::session_from_json(
       R"({"format": "nplab-session", "version": 1, "view": "memory",
           "model": {"source": "registry", "name": "tnpd"}, "points": [], "extra": 1})");
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ(loaded.value().view, "memory");
   EXPECT_EQ(loaded.value().model.name, "tnpd");
-  EXPECT_EQ(loaded.value().truth, TruthSpec{});
-  EXPECT_EQ(loaded.value().settings, SessionSettings{});
+  EXPECT_EQ(loaded.value().truth, facade::TruthSpec{});
+  EXPECT_EQ(loaded.value().settings, facade::SessionSettings{});
   EXPECT_FALSE(loaded.value().compare.has_value());
 }
 
@@ -167,7 +167,7 @@ TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
        "model.dim_x: out of range 1..4"},
   };
   for (const auto& [text, expected] : cases) {
-    const auto loaded = session_from_json(text, "bad.json");
+    const auto loaded = facade::session_from_json(text, "bad.json");
     ASSERT_FALSE(loaded.ok()) << text;
     EXPECT_THAT(loaded.error(), HasSubstr(expected)) << text;
     EXPECT_THAT(loaded.error(), HasSubstr("bad.json"));
@@ -180,7 +180,7 @@ TEST(Session, FailedSaveOverAnExistingFileLeavesItAsItWasAndNoTemporary) {
   // The save fails after the new content is written, just before it would replace the file.
   util::set_before_rename_hook(
       [](const std::filesystem::path&) { throw std::runtime_error("disk went away"); });
-  const auto saved = save_session(path, example_session());
+  const auto saved = facade::save_session(path, example_session());
   util::set_before_rename_hook({});
   EXPECT_FALSE(saved.ok());
   EXPECT_EQ(read_text(path), "old");
@@ -189,18 +189,18 @@ TEST(Session, FailedSaveOverAnExistingFileLeavesItAsItWasAndNoTemporary) {
             1)
       << "only kept.json: the temporary file is removed";
   // And a save into a folder that does not exist says which.
-  const auto missing = save_session(dir.path() / "no-such-folder" / "x.json", example_session());
+  const auto missing = facade::save_session(dir.path() / "no-such-folder" / "x.json", example_session());
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.error(), HasSubstr("no-such-folder"));
 }
 
 TEST(PointsCsv, WriteThenReadGivesTheSamePoints) {
   const testing::TempDir dir;
-  const std::vector<ContextPoint> points{point_1d(-1.0 / 3.0, 0.1), point_1d(1.75, -2.5e-7)};
+  const std::vector<facade::ContextPoint> points{facade::point_1d(-1.0 / 3.0, 0.1), facade::point_1d(1.75, -2.5e-7)};
   const auto path = dir.path() / "points.csv";
-  ASSERT_TRUE(write_points_csv(path, points).ok());
+  ASSERT_TRUE(facade::write_points_csv(path, points).ok());
   EXPECT_THAT(read_text(path), ::testing::StartsWith("x,y\n"));
-  const auto read = read_points_csv(path);
+  const auto read = facade::read_points_csv(path);
   ASSERT_TRUE(read.ok()) << read.error();
   EXPECT_EQ(read.value(), points);
 }
@@ -208,11 +208,11 @@ TEST(PointsCsv, WriteThenReadGivesTheSamePoints) {
 TEST(PointsCsv, BadRowIsReportedWithItsLineNumber) {
   const testing::TempDir dir;
   const auto path = dir.write("bad.csv", "x,y\n0.5,1\n# comment\n0.25,oops\n");
-  const auto read = read_points_csv(path);
+  const auto read = facade::read_points_csv(path);
   ASSERT_FALSE(read.ok());
   EXPECT_THAT(read.error(), HasSubstr("bad.csv:4"));
   EXPECT_THAT(read.error(), HasSubstr("oops"));
-  const auto wrong_width = read_points_csv(dir.write("wide.csv", "1,2,3\n"));
+  const auto wrong_width = facade::read_points_csv(dir.write("wide.csv", "1,2,3\n"));
   ASSERT_FALSE(wrong_width.ok());
   EXPECT_THAT(wrong_width.error(), HasSubstr("wide.csv:1"));
 }

@@ -50,7 +50,7 @@ std::vector<double> to_doubles(const at::Tensor& values) {
 TEST(ExplorerImages, TestSetImageByIndexHasTheFilesBytesAndLabel) {
   const testing::TempDir dir;
   write_fixture(dir, 5);
-  const auto set = FashionMnistTestSet::load(dir.path().string());
+  const auto set = facade::FashionMnistTestSet::load(dir.path().string());
   ASSERT_TRUE(set.ok()) << set.error();
   EXPECT_EQ(set.value().size(), 5);
   const auto image = set.value().image(3);
@@ -68,7 +68,7 @@ TEST(ExplorerImages, TestSetImageByIndexHasTheFilesBytesAndLabel) {
 TEST(ExplorerImages, IndexOutsideTheTestSetIsAnErrorNotAThrow) {
   const testing::TempDir dir;
   write_fixture(dir, 2);
-  const auto set = FashionMnistTestSet::load(dir.path().string());
+  const auto set = facade::FashionMnistTestSet::load(dir.path().string());
   ASSERT_TRUE(set.ok()) << set.error();
   for (const std::int64_t index : {std::int64_t{-1}, std::int64_t{2}}) {
     const auto image = set.value().image(index);
@@ -79,23 +79,23 @@ TEST(ExplorerImages, IndexOutsideTheTestSetIsAnErrorNotAThrow) {
 
 TEST(ExplorerImages, MissingOrCorruptDataIsAnErrorNamingTheFile) {
   const testing::TempDir dir;
-  const auto missing = FashionMnistTestSet::load((dir.path() / "nowhere").string());
+  const auto missing = facade::FashionMnistTestSet::load((dir.path() / "nowhere").string());
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.error(), HasSubstr("t10k-images-idx3-ubyte.gz"));
 
   dir.write("t10k-images-idx3-ubyte.gz", "garbage");
   dir.write("t10k-labels-idx1-ubyte.gz", "garbage");
-  const auto corrupt = FashionMnistTestSet::load(dir.path().string());
+  const auto corrupt = facade::FashionMnistTestSet::load(dir.path().string());
   ASSERT_FALSE(corrupt.ok());
   EXPECT_THAT(corrupt.error(), HasSubstr("t10k-images-idx3-ubyte.gz"));
 }
 
 TEST(ExplorerImages, PixelPointsAreImageTasksCoordinatesAndShiftedIntensities) {
-  Bytes bytes(kImageSide * kImageSide);
+  Bytes bytes(facade::kImageSide * facade::kImageSide);
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 37);
-  const auto image = PixelImage::from_bytes(bytes, kImageSide, kImageSide);
+  const auto image = facade::PixelImage::from_bytes(bytes, facade::kImageSide, facade::kImageSide);
   ASSERT_TRUE(image.ok()) << image.error();
-  const auto coordinates = to_doubles(data::pixel_coordinates(kImageSide, kImageSide));
+  const auto coordinates = to_doubles(data::pixel_coordinates(facade::kImageSide, facade::kImageSide));
   for (const int pixel : {0, 1, 27, 28, 400, 783}) {
     const auto& point = image.value().point(pixel);
     ASSERT_EQ(point.x.size(), 2u);
@@ -103,8 +103,8 @@ TEST(ExplorerImages, PixelPointsAreImageTasksCoordinatesAndShiftedIntensities) {
     EXPECT_EQ(point.x[0], coordinates[2 * pixel]);
     EXPECT_EQ(point.x[1], coordinates[2 * pixel + 1]);
     // Row, then column, in [−1, 1].
-    EXPECT_NEAR(point.x[0], 2.0 * (pixel / kImageSide) / (kImageSide - 1) - 1.0, 1e-6);
-    EXPECT_NEAR(point.x[1], 2.0 * (pixel % kImageSide) / (kImageSide - 1) - 1.0, 1e-6);
+    EXPECT_NEAR(point.x[0], 2.0 * (pixel / facade::kImageSide) / (facade::kImageSide - 1) - 1.0, 1e-6);
+    EXPECT_NEAR(point.x[1], 2.0 * (pixel % facade::kImageSide) / (facade::kImageSide - 1) - 1.0, 1e-6);
     EXPECT_NEAR(point.y[0], bytes[pixel] / 255.0 - 0.5, 1e-12);
   }
   const auto chosen = image.value().points({400, 0});
@@ -114,29 +114,29 @@ TEST(ExplorerImages, PixelPointsAreImageTasksCoordinatesAndShiftedIntensities) {
 }
 
 TEST(ExplorerImages, BytesOfTheWrongCountAreAnErrorSayingSo) {
-  const auto image = PixelImage::from_bytes(Bytes(10), 3, 4);
+  const auto image = facade::PixelImage::from_bytes(Bytes(10), 3, 4);
   ASSERT_FALSE(image.ok());
   EXPECT_THAT(image.error(), HasSubstr("10 values for a 3x4 image (12 expected)"));
-  EXPECT_FALSE(PixelImage::from_bytes({}, 0, 4).ok());
+  EXPECT_FALSE(facade::PixelImage::from_bytes({}, 0, 4).ok());
 }
 
 TEST(ExplorerImages, QueryGridIsImageTasksGridAndAtOneTimesThePixels) {
   for (const int upsample : {1, 2, 4}) {
-    const auto grid = image_query_grid(kImageSide, kImageSide, upsample);
+    const auto grid = facade::image_query_grid(facade::kImageSide, facade::kImageSide, upsample);
     ASSERT_TRUE(grid.ok()) << grid.error();
-    const auto side = kImageSide * upsample;
+    const auto side = facade::kImageSide * upsample;
     ASSERT_EQ(grid.value().size(), static_cast<std::size_t>(side * side * 2));
-    EXPECT_EQ(grid.value(), to_doubles(data::query_grid(kImageSide, kImageSide, upsample).x));
+    EXPECT_EQ(grid.value(), to_doubles(data::query_grid(facade::kImageSide, facade::kImageSide, upsample).x));
   }
   const auto image =
-      PixelImage::from_bytes(Bytes(kImageSide * kImageSide, 9), kImageSide, kImageSide);
+      facade::PixelImage::from_bytes(Bytes(facade::kImageSide * facade::kImageSide, 9), facade::kImageSide, facade::kImageSide);
   ASSERT_TRUE(image.ok());
-  const auto pixels = image_query_grid(kImageSide, kImageSide, 1).value();
+  const auto pixels = facade::image_query_grid(facade::kImageSide, facade::kImageSide, 1).value();
   for (const std::size_t pixel : {std::size_t{0}, std::size_t{29}, std::size_t{783}}) {
     EXPECT_EQ(image.value().point(pixel).x.to_vector(),
               (std::vector{pixels[2 * pixel], pixels[2 * pixel + 1]}));
   }
-  const auto bad = image_query_grid(kImageSide, kImageSide, 0);
+  const auto bad = facade::image_query_grid(facade::kImageSide, facade::kImageSide, 0);
   ASSERT_FALSE(bad.ok());
   EXPECT_THAT(bad.error(), HasSubstr("upsample"));
 }
@@ -148,7 +148,7 @@ TEST(ExplorerImages, OutputToIntensityMatchesPointsToImage) {
       static_cast<int64_t>(outputs.size()));
   const auto expected = to_doubles(image);
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    EXPECT_NEAR(output_to_intensity(outputs[i]), expected[i], 1e-7) << outputs[i];
+    EXPECT_NEAR(facade::output_to_intensity(outputs[i]), expected[i], 1e-7) << outputs[i];
   }
 }
 
@@ -157,22 +157,22 @@ TEST(ExplorerImages, ReadsTheInstalledFashionMnistTestSet) {
                                "t10k-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   }
-  const auto set = FashionMnistTestSet::load();
+  const auto set = facade::FashionMnistTestSet::load();
   ASSERT_TRUE(set.ok()) << set.error();
   EXPECT_EQ(set.value().size(), 10000);
   const auto reference = data::read_fashion_mnist(data::Split::Test);
   const auto image = set.value().image(1234);
   ASSERT_TRUE(image.ok());
-  EXPECT_EQ(image.value().height(), kImageSide);
+  EXPECT_EQ(image.value().height(), facade::kImageSide);
   const auto expected = to_doubles(reference.images[1234].flatten().to(at::kDouble) / 255.0);
   EXPECT_EQ(image.value().intensities(), expected);
   EXPECT_EQ(set.value().label(1234), reference.labels[1234].item<int>());
-  EXPECT_STREQ(fashion_mnist_class_name(9), "Ankle boot");
+  EXPECT_STREQ(facade::fashion_mnist_class_name(9), "Ankle boot");
 }
 
 TEST(FashionMnist, TheSeenClassesAreZeroToFourAsTheSeenSplitHolds) {
   for (int label = 0; label < 10; ++label) {
-    EXPECT_EQ(fashion_mnist_class_is_seen(label), label <= 4) << "label " << label;
+    EXPECT_EQ(facade::fashion_mnist_class_is_seen(label), label <= 4) << "label " << label;
   }
   if (!std::filesystem::exists(std::filesystem::path(kFashionMnistDirectory) /
                                "t10k-labels-idx1-ubyte.gz")) {
@@ -186,12 +186,12 @@ TEST(FashionMnist, TheSeenClassesAreZeroToFourAsTheSeenSplitHolds) {
     const auto labels = subset->labels.to(at::kLong);
     for (int64_t label = 0; label < 10; ++label) {
       const bool present = labels.eq(label).any().item<bool>();
-      EXPECT_EQ(present, fashion_mnist_class_is_seen(static_cast<int>(label)) == expected)
+      EXPECT_EQ(present, facade::fashion_mnist_class_is_seen(static_cast<int>(label)) == expected)
           << "label " << label;
     }
   }
-  EXPECT_FALSE(fashion_mnist_class_is_seen(-1));
-  EXPECT_FALSE(fashion_mnist_class_is_seen(10));
+  EXPECT_FALSE(facade::fashion_mnist_class_is_seen(-1));
+  EXPECT_FALSE(facade::fashion_mnist_class_is_seen(10));
 }
 
 // --- The images part of a session --------------------------------------------------------------
@@ -200,33 +200,33 @@ const std::string kHead = R"({"format": "nplab-session", "version": 1, "view": "
     "model": {"source": "registry", "name": "cmanp"}, "points": [], )";
 
 TEST(ImagesSession, SaveThenLoadGivesTheSameImagesStateExactly) {
-  Session session;
+  facade::Session session;
   session.view = "images";
-  ImagesSession images;
-  images.source = ImagesSession::Source::File;
+  facade::ImagesSession images;
+  images.source = facade::ImagesSession::Source::File;
   images.path = "/home/someone/shoe.png";
-  images.model = {SessionModel::Source::Checkpoint, "", "/models/fmnist-tnpd.pt", 2, 1};
+  images.model = {facade::SessionModel::Source::Checkpoint, "", "/models/fmnist-tnpd.pt", 2, 1};
   images.revealed = {783, 0, 412, 27};
   images.resolution = 4;
   session.images = images;
-  const auto loaded = session_from_json(session_to_json(session));
+  const auto loaded = facade::session_from_json(facade::session_to_json(session));
   ASSERT_TRUE(loaded.ok()) << loaded.error();
   EXPECT_EQ(loaded.value(), session);
 
-  session.images->source = ImagesSession::Source::FashionMnist;
+  session.images->source = facade::ImagesSession::Source::FashionMnist;
   session.images->path.clear();
   session.images->index = 9999;
-  const auto again = session_from_json(session_to_json(session));
+  const auto again = facade::session_from_json(facade::session_to_json(session));
   ASSERT_TRUE(again.ok()) << again.error();
   EXPECT_EQ(again.value(), session);
 }
 
 TEST(ImagesSession, AbsentImagesPartStaysAbsentAndImageModelDimsDefaultToTwoAndOne) {
-  const auto plain = session_from_json(kHead + "\"extra\": 1}");
+  const auto plain = facade::session_from_json(kHead + "\"extra\": 1}");
   ASSERT_TRUE(plain.ok()) << plain.error();
   EXPECT_FALSE(plain.value().images.has_value());
 
-  const auto with = session_from_json(kHead + R"("images": {"image": {"source": "fashion-mnist",
+  const auto with = facade::session_from_json(kHead + R"("images": {"image": {"source": "fashion-mnist",
       "index": 3}, "model": {"source": "registry", "name": "tnpd"}, "revealed": [5]}})");
   ASSERT_TRUE(with.ok()) << with.error();
   ASSERT_TRUE(with.value().images.has_value());
@@ -257,7 +257,7 @@ TEST(ImagesSession, MalformedImagesPartsAreErrorsSayingWhere) {
        "images.model.source"},
   };
   for (const auto& [images, expected] : cases) {
-    const auto loaded = session_from_json(kHead + images + "}", "bad.json");
+    const auto loaded = facade::session_from_json(kHead + images + "}", "bad.json");
     ASSERT_FALSE(loaded.ok()) << images;
     EXPECT_THAT(loaded.error(), HasSubstr(expected)) << images;
     EXPECT_THAT(loaded.error(), HasSubstr("bad.json"));

@@ -21,7 +21,7 @@ class InputValidationTest : public ::testing::Test {
     latents_ = at::randn({1, 128, 64});
   }
   torch::NoGradGuard no_grad_;
-  CMAB block_{CMABOptions{}};
+  attention::CMAB block_{attention::CMABOptions{}};
   at::Tensor latents_;
 };
 
@@ -98,23 +98,23 @@ TEST_F(InputValidationTest, BadChunkSizeIsRejected) {
 }
 
 TEST_F(InputValidationTest, MergingIncompatibleStatesIsRejected) {
-  const auto a = empty_streaming_state(1, 4, 8, 16, at::kFloat);
-  const auto b = empty_streaming_state(1, 4, 9, 16, at::kFloat);
-  expect_invalid_argument([&] { merge_streaming_states(a, b); },
+  const auto a = attention::empty_streaming_state(1, 4, 8, 16, at::kFloat);
+  const auto b = attention::empty_streaming_state(1, 4, 9, 16, at::kFloat);
+  expect_invalid_argument([&] { attention::merge_streaming_states(a, b); },
                           {"[1, 4, 8, 16]", "[1, 4, 9, 16]"});
 }
 
 TEST(ModelConfig, ATooBigOrEmptyModelIsRefusedBeforeAnythingIsAllocated) {
-  for (const auto& name : model_names()) {
+  for (const auto& name : models::model_names()) {
     SCOPED_TRACE(name);
     testing::expect_invalid_argument(
         [&] {
-          make_model(default_config(name, {{"d_model", 1000000000}}));
+          models::make_model(models::default_config(name, {{"d_model", 1000000000}}));
         },
         {"model config: d_model 1000000000", "GiB of memory available"});
     testing::expect_invalid_argument(
         [&] {
-          make_model(default_config(name, {{"d_model", 0}}));
+          models::make_model(models::default_config(name, {{"d_model", 0}}));
         },
         {"d_model must be at least 1, got 0"});
   }

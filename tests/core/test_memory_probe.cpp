@@ -106,7 +106,7 @@ TEST_F(MemoryProbeTest, AScopeCountsWhatIntraOpWorkersAllocateForItsThread) {
   EXPECT_GE(scope.peak_bytes(), 4 << 20);
 }
 
-int64_t conditioning_peak(CMAB& block, int64_t points, int64_t chunk) {
+int64_t conditioning_peak(attention::CMAB& block, int64_t points, int64_t chunk) {
   const auto context = at::randn({1, points, 64});  // the input itself is not counted
   const PeakMemoryScope scope;
   const auto state = block->condition(context, chunk);
@@ -116,7 +116,7 @@ int64_t conditioning_peak(CMAB& block, int64_t points, int64_t chunk) {
 TEST_F(MemoryProbeTest, ChunkedCmabConditioningUsesConstantMemory) {
   const c10::InferenceMode inference;
   torch::manual_seed(0);
-  CMAB block{CMABOptions{}};
+  attention::CMAB block{attention::CMABOptions{}};
   block->eval();
   const auto small = conditioning_peak(block, 1000, 256);
   const auto large = conditioning_peak(block, 100000, 256);
@@ -128,7 +128,7 @@ TEST_F(MemoryProbeTest, ChunkedCmabConditioningUsesConstantMemory) {
 TEST_F(MemoryProbeTest, UnchunkedCrossAttentionGrowsWithN) {
   const c10::InferenceMode inference;
   torch::manual_seed(0);
-  CMAB block{CMABOptions{}};
+  attention::CMAB block{attention::CMABOptions{}};
   block->eval();
   // One chunk holding the whole context: scores are [1, 4, 128, N].
   const auto small = conditioning_peak(block, 1000, 1000);

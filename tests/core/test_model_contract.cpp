@@ -16,9 +16,9 @@ using testing::random_points;
 
 class ModelContract : public ::testing::TestWithParam<std::string> {
  protected:
-  std::shared_ptr<NeuralProcess> make(at::ScalarType dtype = at::kDouble) {
+  std::shared_ptr<models::NeuralProcess> make(at::ScalarType dtype = at::kDouble) {
     torch::manual_seed(3);
-    auto model = make_model(default_config(GetParam()));
+    auto model = models::make_model(models::default_config(GetParam()));
     model->to(dtype);
     model->eval();
     return model;
@@ -165,7 +165,7 @@ TEST_P(ModelContract, BadInputsNameTheArgument) {
       {"xr", "removing 6 points", "holds 5"});
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryModel, ModelContract, ::testing::ValuesIn(model_names()),
+INSTANTIATE_TEST_SUITE_P(EveryModel, ModelContract, ::testing::ValuesIn(models::model_names()),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (auto& c : name) {

@@ -30,16 +30,16 @@ at::Tensor predict(const std::string& arguments, const TempDir& dir) {
   return data::read_csv_points(out, 3, at::kDouble).values[0];
 }
 
-std::vector<ContextPoint> wave(int count, double from, double to) {
-  std::vector<ContextPoint> points;
+std::vector<facade::ContextPoint> wave(int count, double from, double to) {
+  std::vector<facade::ContextPoint> points;
   for (int i = 0; i < count; ++i) {
     const double x = from + (to - from) * i / (count - 1);
-    points.push_back(point_1d(x, std::sin(2.5 * x)));
+    points.push_back(facade::point_1d(x, std::sin(2.5 * x)));
   }
   return points;
 }
 
-std::string csv_of(const std::vector<ContextPoint>& points) {
+std::string csv_of(const std::vector<facade::ContextPoint>& points) {
   std::ostringstream text;
   text.precision(17);
   text << "x,y\n";
@@ -78,7 +78,7 @@ TEST(PredictCommand, StreamedPointsAndTheFacadeGiveTheSamePredictionAsOneConditi
   // round trip is exact (shortest round-trip digits).
   EXPECT_LT((streamed - conditioned).abs().max().item<double>(), 1e-5);
 
-  Explorer explorer;
+  facade::Explorer explorer;
   ASSERT_TRUE(explorer.load_checkpoint(kCheckpoint, "cpu").ok());
   ASSERT_TRUE(explorer.set_points(all).ok());
   const auto facade = explorer.predict(xs);

@@ -71,19 +71,19 @@ TEST(StreamBench, AMalformedCsvNamesTheFileAndLine) {
   try {
     run_stream_bench(options);
     FAIL() << "a malformed row was accepted";
-  } catch (const InvalidArgument& error) {
+  } catch (const util::InvalidArgument& error) {
     EXPECT_THAT(error.what(), HasSubstr("bad.csv:3"));
   }
   options.csv = dir.write("nan.csv", "0.1,nan\n").string();
   try {
     run_stream_bench(options);
     FAIL() << "a NaN was accepted";
-  } catch (const InvalidArgument& error) {
+  } catch (const util::InvalidArgument& error) {
     EXPECT_THAT(error.what(), HasSubstr("nan.csv:1"));
     EXPECT_THAT(error.what(), HasSubstr("finite"));
   }
   options.csv = dir.write("empty.csv", "x,y\n").string();
-  EXPECT_THROW(run_stream_bench(options), InvalidArgument);
+  EXPECT_THROW(run_stream_bench(options), util::InvalidArgument);
 }
 
 TEST(StreamBench, AModelWhosePredictionMemoryGrowsIsStoppedBeforeTheCap) {
@@ -175,8 +175,8 @@ TEST(StreamBench, TheUpdateChunkFollowsTheRate) {
 }
 
 TEST(LiveStream, EveryKindOfLineSurvivesJson) {
-  StreamLine start;
-  start.event = StreamEvent::Start;
+  facade::StreamLine start;
+  start.event = facade::StreamEvent::Start;
   start.model = "cmanp";
   start.source = "generator";
   start.planned_points = 1'000'000;
@@ -185,8 +185,8 @@ TEST(LiveStream, EveryKindOfLineSurvivesJson) {
   start.sample_points = 2;
   start.targets = {-2, 0, 2};
   start.truth = {0.5, -0.25, 1};
-  StreamLine sample;
-  sample.event = StreamEvent::Sample;
+  facade::StreamLine sample;
+  sample.event = facade::StreamEvent::Sample;
   sample.n = 123'456;
   sample.resident_bytes = 150 << 20;
   sample.peak_resident_bytes = 160 << 20;
@@ -200,20 +200,20 @@ TEST(LiveStream, EveryKindOfLineSurvivesJson) {
   sample.mean = {0.1, 0.2, 0.3};
   sample.stddev = {0.01, 0.02, 0.03};
   sample.new_points = {{0, 0.5, 1.5}, {1, -1, 2}};
-  StreamLine bad;
-  bad.event = StreamEvent::BadRow;
+  facade::StreamLine bad;
+  bad.event = facade::StreamEvent::BadRow;
   bad.where = "points.csv:7";
   bad.problem = "expected two numbers";
-  StreamLine end;
-  end.event = StreamEvent::End;
+  facade::StreamLine end;
+  end.event = facade::StreamEvent::End;
   end.points = 1'000'000;
   end.seconds = 31.5;
   end.stopped = "stopped at N = 5";
   end.max_abs_difference = 2e-6;
   for (const auto& line : {start, sample, bad, end}) {
-    const auto json = stream_line_to_json(line);
+    const auto json = facade::stream_line_to_json(line);
     EXPECT_EQ(json.find('\n'), std::string::npos);
-    const auto back = stream_line_from_json(json);
+    const auto back = facade::stream_line_from_json(json);
     ASSERT_TRUE(back.ok()) << back.error();
     const auto& got = back.value();
     EXPECT_EQ(got.event, line.event);
@@ -236,14 +236,14 @@ TEST(LiveStream, EveryKindOfLineSurvivesJson) {
 }
 
 TEST(LiveStream, ALineThatIsNotOneSaysWhy) {
-  EXPECT_THAT(stream_line_from_json("not json").error(), HasSubstr("not a line of a stream"));
-  EXPECT_THAT(stream_line_from_json(R"({"event":"launch"})").error(), HasSubstr("launch"));
-  EXPECT_FALSE(stream_line_from_json(R"({"event":"sample","n":5})").ok());
-  EXPECT_THAT(stream_line_from_json(R"({"event":"start","model":"m","source":"s",)"
+  EXPECT_THAT(facade::stream_line_from_json("not json").error(), HasSubstr("not a line of a stream"));
+  EXPECT_THAT(facade::stream_line_from_json(R"({"event":"launch"})").error(), HasSubstr("launch"));
+  EXPECT_FALSE(facade::stream_line_from_json(R"({"event":"sample","n":5})").ok());
+  EXPECT_THAT(facade::stream_line_from_json(R"({"event":"start","model":"m","source":"s",)"
                                     R"("targets":[0,1],"truth":[1]})")
                   .error(),
               HasSubstr("1 values for 2 targets"));
-  EXPECT_THAT(stream_line_from_json(R"({"event":"sample","n":1,"resident_bytes":1,)"
+  EXPECT_THAT(facade::stream_line_from_json(R"({"event":"sample","n":1,"resident_bytes":1,)"
                                     R"("peak_resident_bytes":1,"state_bytes":1,"update_us":1,)"
                                     R"("points_per_second":1,"mean":[1,2],"std":[1]})")
                   .error(),
@@ -253,7 +253,7 @@ TEST(LiveStream, ALineThatIsNotOneSaysWhy) {
 TEST(StreamBench, BadOptionsAreRefused) {
   auto options = small_stream(100);
   options.chunk = 0;
-  EXPECT_THROW(run_stream_bench(options), InvalidArgument);
+  EXPECT_THROW(run_stream_bench(options), util::InvalidArgument);
   options = small_stream(100);
   options.model = "nosuchmodel";
   EXPECT_ANY_THROW(run_stream_bench(options));

@@ -23,7 +23,7 @@ struct Points {
   at::Tensor x, y;
 };
 
-inline Points random_points(int64_t batch, int64_t count, const NeuralProcess& model,
+inline Points random_points(int64_t batch, int64_t count, const models::NeuralProcess& model,
                             uint64_t seed) {
   const auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
   const auto options = model.tensor_options();
@@ -39,7 +39,7 @@ inline void expect_invalid_argument(const std::function<void()>& work,
   try {
     work();
     ADD_FAILURE() << "expected nplab::InvalidArgument";
-  } catch (const InvalidArgument& error) {
+  } catch (const util::InvalidArgument& error) {
     for (const auto& fragment : fragments) {
       EXPECT_THAT(error.what(), ::testing::HasSubstr(fragment));
     }

@@ -30,7 +30,7 @@ AttentionInputs attention_inputs(int64_t queries, int64_t keys, int64_t dim, uin
           at::randn({1, keys, dim}, generator), at::rand({1, keys, 1}, generator) * 4 - 2};
 }
 
-at::Tensor attend(KernelAttention& attention, const AttentionInputs& in) {
+at::Tensor attend(attention::KernelAttention& attention, const AttentionInputs& in) {
   return attention(in.queries, in.xq, in.context, in.xk);
 }
 
@@ -40,11 +40,11 @@ void copy_parameters(torch::nn::Module& from, torch::nn::Module& to) {
   for (auto& item : to.named_parameters()) item.value().copy_(source[item.key()]);
 }
 
-std::shared_ptr<TNPKR> small_model(nlohmann::json config) {
+std::shared_ptr<models::TNPKR> small_model(nlohmann::json config) {
   config["model"] = "tnpkr";
   config["d_model"] = config.value("d_model", 32);
   config["layers"] = config.value("layers", 2);
-  auto model = std::dynamic_pointer_cast<TNPKR>(make_model(config));
+  auto model = std::dynamic_pointer_cast<models::TNPKR>(models::make_model(config));
   model->eval();
   return model;
 }
@@ -52,13 +52,13 @@ std::shared_ptr<TNPKR> small_model(nlohmann::json config) {
 TEST(KernelAttention, ScanEqualsFullWhenSeveralChunksAreCombined) {
   const torch::NoGradGuard no_grad;
   torch::manual_seed(0);
-  KernelAttention attention(KernelAttentionOptions{.dim = 64, .scan_chunk = 64});
+  attention::KernelAttention attention(attention::KernelAttentionOptions{.dim = 64, .scan_chunk = 64});
   // 150 queries and 300 keys: three query chunks and five key chunks, neither a multiple of 64.
   // Scaled tokens make the softmax peaked, so the running-max rescaling really matters.
   auto in = attention_inputs(150, 300, 64, 1);
   in.queries = in.queries * 3;
   const auto scanned = attend(attention, in);
-  attention->set_mode(AttentionMode::Full);
+  attention->set_mode(attention::AttentionMode::Full);
   const auto full = attend(attention, in);
   EXPECT_LE(max_abs_diff(scanned, full), 1e-5);
   EXPECT_GT(full.abs().max().item<double>(), 0.1);  // not trivially zero
@@ -73,7 +73,7 @@ TEST(TNPKR, ScanAndFullAttentionPredictTheSame) {
   const auto yc = at::randn({2, 70, 1}, generator);
   const auto xt = at::rand({2, 37, 1}, generator) * 4 - 2;
   const auto scanned = model->predict(*model->condition(xc, yc), xt);
-  model->set_attention_mode(AttentionMode::Full);
+  model->set_attention_mode(attention::AttentionMode::Full);
   const auto full = model->predict(*model->condition(xc, yc), xt);
   EXPECT_LE(max_abs_diff(scanned.mean, full.mean), 1e-5);
   EXPECT_LE(max_abs_diff(scanned.stddev, full.stddev), 1e-5);
@@ -84,16 +84,16 @@ TEST(TNPKR, ScanAndFullAttentionPredictTheSame) {
 // the result is deterministic.
 double mean_dka_error(int64_t features) {
   const torch::NoGradGuard no_grad;
-  KernelAttentionOptions options{.dim = 32, .heads = 2, .mode = AttentionMode::Full};
+  attention::KernelAttentionOptions options{.dim = 32, .heads = 2, .mode = attention::AttentionMode::Full};
   torch::manual_seed(7);
-  KernelAttention full(options);
-  options.mode = AttentionMode::DeepKernel;
+  attention::KernelAttention full(options);
+  options.mode = attention::AttentionMode::DeepKernel;
   options.features = features;
   constexpr std::array<uint64_t, 3> kSeeds{11, 12, 13};
   double error = 0.0;
   for (const auto seed : kSeeds) {
     torch::manual_seed(seed);
-    KernelAttention deep_kernel(options);
+    attention::KernelAttention deep_kernel(options);
     copy_parameters(*full, *deep_kernel);
     const auto in = attention_inputs(32, 48, 32, seed);
     error += (attend(deep_kernel, in) - attend(full, in)).abs().mean().item<double>();
@@ -114,7 +114,7 @@ TEST(KernelAttention, DeepKernelAttentionApproachesFullAsFeaturesGrow) {
 TEST(KernelAttention, DeepKernelRandomFeaturesAreBuffersAndDeterministic) {
   const torch::NoGradGuard no_grad;
   torch::manual_seed(3);
-  KernelAttention attention(KernelAttentionOptions{.dim = 32, .mode = AttentionMode::DeepKernel});
+  attention::KernelAttention attention(attention::KernelAttentionOptions{.dim = 32, .mode = attention::AttentionMode::DeepKernel});
   const auto buffers = attention->named_buffers();
   EXPECT_TRUE(buffers.contains("performer_projection"));
   EXPECT_TRUE(buffers.contains("bias.fourier_frequencies"));
@@ -124,26 +124,26 @@ TEST(KernelAttention, DeepKernelRandomFeaturesAreBuffersAndDeterministic) {
 
 TEST(KernelAttention, BiasKernelsAndModesAreNamedInConfig) {
   for (const auto* kernel : kKernels) {
-    EXPECT_EQ(to_string(bias_kernel_from_string(kernel)), kernel);
+    EXPECT_EQ(to_string(attention::bias_kernel_from_string(kernel)), kernel);
   }
   for (const auto* mode : {"full", "scan", "dka"}) {
-    EXPECT_EQ(to_string(attention_mode_from_string(mode)), mode);
+    EXPECT_EQ(to_string(attention::attention_mode_from_string(mode)), mode);
   }
-  testing::expect_invalid_argument([] { make_model({{"model", "tnpkr"}, {"kernel", "cubic"}}); },
+  testing::expect_invalid_argument([] { models::make_model({{"model", "tnpkr"}, {"kernel", "cubic"}}); },
                                    {"kernel", "cubic"});
   testing::expect_invalid_argument(
-      [] { make_model({{"model", "tnpkr"}, {"attention", "flash"}}); }, {"attention", "flash"});
-  testing::expect_invalid_argument([] { make_model({{"model", "tnpkr"}, {"scan_chunk", 0}}); },
+      [] { models::make_model({{"model", "tnpkr"}, {"attention", "flash"}}); }, {"attention", "flash"});
+  testing::expect_invalid_argument([] { models::make_model({{"model", "tnpkr"}, {"scan_chunk", 0}}); },
                                    {"scan_chunk"});
-  EXPECT_EQ(default_config("tnpkr-dka")["attention"], "dka");
-  EXPECT_EQ(default_config("tnpkr")["attention"], "scan");
+  EXPECT_EQ(models::default_config("tnpkr-dka")["attention"], "dka");
+  EXPECT_EQ(models::default_config("tnpkr")["attention"], "scan");
 }
 
 class EveryKernel : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(EveryKernel, GivesFinitePredictionsAndGradientsInEveryMode) {
   const auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
-  const Batch batch{at::rand({2, 12, 1}, generator) * 4 - 2, at::randn({2, 12, 1}, generator),
+  const models::Batch batch{at::rand({2, 12, 1}, generator) * 4 - 2, at::randn({2, 12, 1}, generator),
                     at::rand({2, 9, 1}, generator) * 4 - 2, at::randn({2, 9, 1}, generator)};
   for (const auto* mode : {"full", "scan", "dka"}) {
     SCOPED_TRACE(mode);
@@ -196,7 +196,7 @@ INSTANTIATE_TEST_SUITE_P(TNPKR, EveryKernel, ::testing::ValuesIn(kKernels),
                          });
 
 // Peak bytes LibTorch allocates during one attention call (inputs allocated beforehand).
-int64_t attention_peak_bytes(KernelAttention& attention, int64_t keys) {
+int64_t attention_peak_bytes(attention::KernelAttention& attention, int64_t keys) {
   const auto in = attention_inputs(64, keys, 64, 10);
   const bench::PeakMemoryScope scope;
   const auto output = attend(attention, in);
@@ -207,10 +207,10 @@ TEST(KernelAttention, ScanPeakMemoryIsFlatInContextSizeWhileFullGrows) {
   bench::install_cpu_memory_probe();
   const c10::InferenceMode inference;
   torch::manual_seed(0);
-  KernelAttention attention(KernelAttentionOptions{.dim = 64});  // scan, chunk 1024
+  attention::KernelAttention attention(attention::KernelAttentionOptions{.dim = 64});  // scan, chunk 1024
   const auto scan_small = attention_peak_bytes(attention, 2'000);
   const auto scan_large = attention_peak_bytes(attention, 20'000);
-  attention->set_mode(AttentionMode::Full);
+  attention->set_mode(attention::AttentionMode::Full);
   const auto full_small = attention_peak_bytes(attention, 2'000);
   const auto full_large = attention_peak_bytes(attention, 20'000);
   RecordProperty("scan_peak_bytes_2000", std::to_string(scan_small));
@@ -230,7 +230,7 @@ TEST(TNPKR, ConditioningEncodesTheContextOncePerLayer) {
   auto model = small_model({{"layers", 3}});
   const auto generator = at::make_generator<at::CPUGeneratorImpl>(13);
   auto state = model->condition(at::rand({1, 8, 1}, generator), at::randn({1, 8, 1}, generator));
-  const auto& stored = dynamic_cast<const StoredContextState&>(*state);
+  const auto& stored = dynamic_cast<const models::StoredContextState&>(*state);
   ASSERT_EQ(stored.cache.size(), 3u);
   EXPECT_EQ(stored.cache.front().sizes(), (std::vector<int64_t>{1, 8, 32}));
   EXPECT_GT(state->bytes(), 3 * 8 * 32 * 4);

@@ -209,10 +209,10 @@ TEST(CmhpPrefixScan, MatchesMergingOnePointAtATimeWithLargeScores) {
   const auto keys = at::randn({2, 2, 37, 4}, options) * 6.0;
   const auto values = at::randn({2, 2, 37, 4}, options);
   const auto scanned = prefix_streaming_states(queries, keys, values, 5);
-  auto state = empty_streaming_state(2, 2, 3, 4, options);
+  auto state = attention::empty_streaming_state(2, 2, 3, 4, options);
   for (int64_t i = 0; i < 37; ++i) {
-    state = merge_streaming_states(
-        state, streaming_block_state(queries.expand({2, -1, -1, -1}), keys.narrow(2, i, 1),
+    state = attention::merge_streaming_states(
+        state, attention::streaming_block_state(queries.expand({2, -1, -1, -1}), keys.narrow(2, i, 1),
                                      values.narrow(2, i, 1)));
     ASSERT_LE(max_abs_diff(scanned.prefix(i).log_normalizer, state.log_normalizer), 1e-9) << i;
     ASSERT_LE(max_abs_diff(scanned.prefix(i).output, state.output), 1e-9) << i;

@@ -15,8 +15,8 @@
 namespace nplab {
 namespace {
 
-ModelDims image_dims() {
-  ModelDims dims;
+models::ModelDims image_dims() {
+  models::ModelDims dims;
   dims.dim_x = 2;
   dims.dim_y = 1;
   return dims;
@@ -24,13 +24,13 @@ ModelDims image_dims() {
 
 // Predicts, at each target, the value of the nearest context point with a fixed std: given every
 // pixel it returns the image exactly.
-class NearestPixelModel : public StoredContextModel {
+class NearestPixelModel : public models::StoredContextModel {
  public:
-  explicit NearestPixelModel(double stddev) : StoredContextModel("nearest", image_dims()), stddev_(stddev) {}
+  explicit NearestPixelModel(double stddev) : models::StoredContextModel("nearest", image_dims()), stddev_(stddev) {}
   nlohmann::json config() const override { return {{"model", "nearest"}}; }
 
  protected:
-  Prediction do_predict(const ModelState& state, const at::Tensor& xt) override {
+  models::Prediction do_predict(const models::ModelState& state, const at::Tensor& xt) override {
     const auto& context = stored(state);
     const auto nearest = at::cdist(xt, context.xc()).argmin(-1);  // [B, M]
     const auto mean = at::gather(context.yc(), 1, nearest.unsqueeze(-1));
@@ -42,13 +42,13 @@ class NearestPixelModel : public StoredContextModel {
 };
 
 // Predicts N(0, 1) everywhere, whatever the context.
-class StandardNormalModel : public StoredContextModel {
+class StandardNormalModel : public models::StoredContextModel {
  public:
-  StandardNormalModel() : StoredContextModel("standard-normal", image_dims()) {}
+  StandardNormalModel() : models::StoredContextModel("standard-normal", image_dims()) {}
   nlohmann::json config() const override { return {{"model", "standard-normal"}}; }
 
  protected:
-  Prediction do_predict(const ModelState&, const at::Tensor& xt) override {
+  models::Prediction do_predict(const models::ModelState&, const at::Tensor& xt) override {
     const auto shape = std::vector<int64_t>{xt.size(0), xt.size(1), 1};
     return {at::zeros(shape), at::ones(shape)};
   }
@@ -61,7 +61,7 @@ at::Tensor random_images(int64_t count) {
 
 TEST(WholeImageEvaluation, AModelThatReturnsTheRevealedPixelsHasZeroErrorAndItsOwnStd) {
   NearestPixelModel model(0.05);
-  const auto result = evaluate_whole_images(model, random_images(7), 5, /*batch_size=*/2);
+  const auto result = train::evaluate_whole_images(model, random_images(7), 5, /*batch_size=*/2);
   EXPECT_EQ(result.images, 5);
   EXPECT_NEAR(result.rmse, 0.0, 1e-7);
   EXPECT_NEAR(result.mean_std, 0.05, 1e-7);
@@ -74,7 +74,7 @@ TEST(WholeImageEvaluation, AModelThatReturnsTheRevealedPixelsHasZeroErrorAndItsO
 TEST(WholeImageEvaluation, ErrorStdLikelihoodAndCoverageAreThoseOfTheImagesValues) {
   StandardNormalModel model;
   const auto images = random_images(4);
-  const auto result = evaluate_whole_images(model, images, 3, /*batch_size=*/2);
+  const auto result = train::evaluate_whole_images(model, images, 3, /*batch_size=*/2);
   // Pixel values as the models see them: intensity / 255 - 0.5, in [-0.5, 0.5].
   const auto y = images.slice(0, 0, 3).to(at::kDouble) / 255.0 - 0.5;
   EXPECT_NEAR(result.rmse, std::sqrt(y.square().mean().item<double>()), 1e-6);
@@ -88,9 +88,9 @@ TEST(WholeImageEvaluation, ErrorStdLikelihoodAndCoverageAreThoseOfTheImagesValue
 TEST(WholeImageEvaluation, AskingForMoreImagesThanThereAreSaysHowManyThereAre) {
   StandardNormalModel model;
   try {
-    evaluate_whole_images(model, random_images(2), 3);
+    train::evaluate_whole_images(model, random_images(2), 3);
     ADD_FAILURE() << "expected InvalidArgument";
-  } catch (const InvalidArgument& error) {
+  } catch (const util::InvalidArgument& error) {
     EXPECT_THAT(error.what(), ::testing::HasSubstr("there are 2"));
   }
 }

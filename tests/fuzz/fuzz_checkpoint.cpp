@@ -16,7 +16,7 @@ constexpr std::string_view kSeparator = "\n--nplab-fuzz-archive--\n";
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto archive = nplab::fuzz::scratch_path("checkpoint.pt");
-  static const auto card = std::filesystem::path(nplab::card_path_for(archive.string()));
+  static const auto card = std::filesystem::path(nplab::train::card_path_for(archive.string()));
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const auto split = input.find(kSeparator);
   std::filesystem::remove(card);
@@ -28,9 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nplab::fuzz::write_bytes(archive, data + archive_start, size - archive_start);
   }
   try {
-    (void)nplab::load_checkpoint(archive.string());
-  } catch (const nplab::CheckpointError&) {
-  } catch (const nplab::InvalidArgument&) {
+    (void)nplab::train::load_checkpoint(archive.string());
+  } catch (const nplab::train::CheckpointError&) {
+  } catch (const nplab::util::InvalidArgument&) {
   } catch (...) {
     nplab::fuzz::escaped("checkpoint");
   }

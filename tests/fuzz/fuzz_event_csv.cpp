@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   nplab::fuzz::write_bytes(path, data, size);
   try {
     (void)nplab::tpp::read_event_csv(path, 3);
-  } catch (const nplab::InvalidArgument&) {
+  } catch (const nplab::util::InvalidArgument&) {
   } catch (...) {
     nplab::fuzz::escaped("event_csv");
   }

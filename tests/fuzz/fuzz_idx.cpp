@@ -11,13 +11,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nplab::fuzz::write_bytes(path, data, size);
     try {
       (void)nplab::data::read_idx_images(path);
-    } catch (const nplab::InvalidArgument&) {
+    } catch (const nplab::util::InvalidArgument&) {
     } catch (...) {
       nplab::fuzz::escaped("idx images");
     }
     try {
       (void)nplab::data::read_idx_labels(path);
-    } catch (const nplab::InvalidArgument&) {
+    } catch (const nplab::util::InvalidArgument&) {
     } catch (...) {
       nplab::fuzz::escaped("idx labels");
     }

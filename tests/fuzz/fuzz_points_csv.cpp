@@ -11,13 +11,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     (void)nplab::data::read_csv_points(path);
     (void)nplab::data::read_csv_points(path, 2, at::kDouble);
-  } catch (const nplab::InvalidArgument&) {
+  } catch (const nplab::util::InvalidArgument&) {
   } catch (...) {
     nplab::fuzz::escaped("points_csv");
   }
   try {
-    (void)nplab::read_points_csv(path);     // reports failure as a value
-    (void)nplab::read_points_csv(path, 2);  // image points: x0, x1, y
+    (void)nplab::facade::read_points_csv(path);     // reports failure as a value
+    (void)nplab::facade::read_points_csv(path, 2);  // image points: x0, x1, y
   } catch (...) {
     nplab::fuzz::escaped("points_csv (facade)");
   }

@@ -9,10 +9,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const auto path = nplab::fuzz::scratch_path("session.json");
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    const auto parsed = nplab::session_from_json(text, "fuzz");
+    const auto parsed = nplab::facade::session_from_json(text, "fuzz");
     if (parsed.ok()) {
       // What was accepted writes back and reads back.
-      const auto again = nplab::session_from_json(nplab::session_to_json(parsed.value()), "again");
+      const auto again = nplab::facade::session_from_json(nplab::facade::session_to_json(parsed.value()), "again");
       if (!again.ok()) {
         std::fprintf(stderr, "fuzz session_json: an accepted session does not read back: %s\n",
                      again.error().c_str());
@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     nplab::fuzz::write_bytes(path, data, size);
-    (void)nplab::load_session(path);
+    (void)nplab::facade::load_session(path);
   } catch (...) {
     nplab::fuzz::escaped("session_json");
   }

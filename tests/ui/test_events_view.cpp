@@ -17,7 +17,7 @@
 #include "model_catalog.h"
 #include "ui_test_support.h"
 
-using nplab::MarkedEvent;
+using nplab::facade::MarkedEvent;
 using nplab::ui::EventsPlot;
 using nplab::ui::EventsView;
 using namespace nplab::ui::testing;

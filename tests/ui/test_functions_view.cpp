@@ -24,7 +24,7 @@
 #include "nplab/facade/explorer.h"
 #include "ui_test_support.h"
 
-using nplab::ContextPoint;
+using nplab::facade::ContextPoint;
 using nplab::ui::FunctionsView;
 using namespace nplab::ui::testing;
 
@@ -81,9 +81,9 @@ struct Fixture {
 };
 
 /// What the facade itself predicts on the view's grid for the view's points.
-nplab::GridPrediction facade_prediction(const FunctionsView& view,
+nplab::facade::GridPrediction facade_prediction(const FunctionsView& view,
                                         const std::string& model = "cmanp") {
-  nplab::Explorer explorer;
+  nplab::facade::Explorer explorer;
   const auto loaded = explorer.load_registry_model(model);
   if (!loaded.ok()) qFatal("%s", loaded.error().c_str());
   if (const auto set = explorer.set_points(view.points()); !set.ok()) {
@@ -122,7 +122,7 @@ class FunctionsViewTest : public QObject {
     Fixture f;
     QVERIFY(f.settle());
     QVERIFY(f.view.shown()->ok());
-    const auto expected = nplab::resolve_device_name("auto");
+    const auto expected = nplab::facade::resolve_device_name("auto");
     QVERIFY(expected.ok());
     QCOMPARE(f.view.shown()->model.device, expected.value());
     QVERIFY(f.view.shown()->device_notice.empty());
@@ -131,7 +131,7 @@ class FunctionsViewTest : public QObject {
   }
 
   void a_device_that_is_not_here_gives_way_to_the_cpu_with_a_notice() {
-    if (nplab::resolve_device_name("cuda").ok()) QSKIP("this machine has a GPU");
+    if (nplab::facade::resolve_device_name("cuda").ok()) QSKIP("this machine has a GPU");
     for (const auto& [device, reason] : {std::pair{"cuda", "no CUDA device is available"},
                                          std::pair{"tpu", "not a device name"}}) {
       Fixture f({}, device);
@@ -155,10 +155,10 @@ class FunctionsViewTest : public QObject {
   void opening_many_points_at_once_reads_as_a_conditioning_not_a_constant_time_update() {
     Fixture f;
     QVERIFY(f.settle());
-    std::vector<nplab::ContextPoint> points;
+    std::vector<nplab::facade::ContextPoint> points;
     for (int i = 0; i < 300; ++i) {
       const double x = -1.9 + 3.8 * i / 299.0;
-      points.push_back(nplab::point_1d(x, std::sin(2 * x)));
+      points.push_back(nplab::facade::point_1d(x, std::sin(2 * x)));
     }
     f.view.set_points(points);  // what opening a session does
     QVERIFY(f.settle());
@@ -203,7 +203,7 @@ class FunctionsViewTest : public QObject {
 
     const auto& update = f.view.shown()->update;
     QCOMPARE(update.count, int64_t{1});
-    QVERIFY(update.mode == nplab::UpdateMode::ConstantTime);
+    QVERIFY(update.mode == nplab::facade::UpdateMode::ConstantTime);
     const QString readout = f.view.findChild<QLabel*>("readout")->text();
     QVERIFY2(readout.contains("N = 1") && readout.contains("µs") &&
                  readout.contains("constant-time update") && readout.contains("bytes"),
@@ -243,8 +243,8 @@ class FunctionsViewTest : public QObject {
       return document.toPlainText();
     };
     const auto points_from = [](int count, double first_x) {
-      std::vector<ContextPoint> points;
-      for (int i = 0; i < count; ++i) points.push_back(nplab::point_1d(first_x + 0.01 * i, 0.1));
+      std::vector<facade::ContextPoint> points;
+      for (int i = 0; i < count; ++i) points.push_back(nplab::facade::point_1d(first_x + 0.01 * i, 0.1));
       return points;
     };
     f.view.set_points(points_from(47, -1.0));
@@ -314,9 +314,9 @@ class FunctionsViewTest : public QObject {
     click(f.view, 1.0, -0.5);
     QCOMPARE(f.view.points().size(), size_t{2});
     QVERIFY(f.settle());
-    const ContextPoint kept = f.view.points()[1];
+    const facade::ContextPoint kept = f.view.points()[1];
     click(f.view, f.view.points()[0].x[0], f.view.points()[0].y[0], Qt::RightButton);
-    QCOMPARE(f.view.points(), std::vector<ContextPoint>{kept});
+    QCOMPARE(f.view.points(), std::vector<facade::ContextPoint>{kept});
     QVERIFY(f.settle());
     QCOMPARE(f.view.shown()->update.count, int64_t{1});
     QVERIFY(max_abs_diff(f.view.shown()->prediction.mean, facade_prediction(f.view).mean) < 1e-6);
@@ -359,7 +359,7 @@ class FunctionsViewTest : public QObject {
   void undo_and_redo_restore_the_exact_point_lists() {
     Fixture f;
     QVERIFY(f.settle());
-    std::vector<std::vector<ContextPoint>> states{f.view.points()};
+    std::vector<std::vector<facade::ContextPoint>> states{f.view.points()};
     click(f.view, -1.5, 0.5);
     states.push_back(f.view.points());
     click(f.view, 0.0, -1.0);
@@ -438,7 +438,7 @@ class FunctionsViewTest : public QObject {
     const auto request = [](std::uint64_t generation, int points) {
       nplab::ui::PredictionRequest r;
       r.generation = generation;
-      for (int i = 0; i < points; ++i) r.points.push_back(nplab::point_1d(0.1 * i, 0.0));
+      for (int i = 0; i < points; ++i) r.points.push_back(nplab::facade::point_1d(0.1 * i, 0.0));
       r.targets = {0.0, 0.5};
       return r;
     };
@@ -501,7 +501,7 @@ class FunctionsViewTest : public QObject {
 
   void y_axis_does_not_shrink_under_the_cursor_and_fit_shrinks_it() {
     Fixture f;
-    f.view.set_points({nplab::point_1d(-1.0, 7.5), nplab::point_1d(1.0, 0.5)});
+    f.view.set_points({nplab::facade::point_1d(-1.0, 7.5), nplab::facade::point_1d(1.0, 0.5)});
     QVERIFY(f.settle());
     const auto grown = f.view.plot()->yAxis->range();
     QVERIFY(grown.upper > 7.5);
@@ -522,9 +522,9 @@ class FunctionsViewTest : public QObject {
     const auto settled = f.view.plot()->yAxis->range();
     QVERIFY(settled.size() < grown.size() / 1.5);
     // Fit: exactly what is drawn, at once.
-    f.view.set_points({nplab::point_1d(-1.0, 7.5), nplab::point_1d(1.0, 0.5)});
+    f.view.set_points({nplab::facade::point_1d(-1.0, 7.5), nplab::facade::point_1d(1.0, 0.5)});
     QVERIFY(f.settle());
-    f.view.set_points({nplab::point_1d(1.0, 0.5)});
+    f.view.set_points({nplab::facade::point_1d(1.0, 0.5)});
     QVERIFY(f.settle());
     f.view.findChild<QAction*>("fitAction")->trigger();
     QVERIFY(f.view.plot()->yAxis->range().upper < 3.0);
@@ -537,8 +537,8 @@ class FunctionsViewTest : public QObject {
     auto* badge = f.view.plot()->findChild<QLabel*>("busyBadge");
     QVERIFY(badge && !badge->isVisible());
     // 100,000 points: seconds for the untrained CMANP on the CPU, far past the 150 ms delay.
-    std::vector<ContextPoint> many;
-    for (int i = 0; i < 100'000; ++i) many.push_back(nplab::point_1d(-2.0 + 4e-5 * i, 0.1));
+    std::vector<facade::ContextPoint> many;
+    for (int i = 0; i < 100'000; ++i) many.push_back(nplab::facade::point_1d(-2.0 + 4e-5 * i, 0.1));
     f.view.set_points(std::move(many));
     QVERIFY(QTest::qWaitFor([&] { return f.view.shows_busy(); }, 5'000));
     QVERIFY(badge->isVisible());
@@ -566,7 +566,7 @@ class FunctionsViewTest : public QObject {
 
   void history_forgets_the_oldest_snapshot_past_its_capacity() {
     nplab::ui::EditHistory history(2);
-    const auto list = [](int n) { return std::vector<ContextPoint>(n, nplab::point_1d(0, 0)); };
+    const auto list = [](int n) { return std::vector<facade::ContextPoint>(n, nplab::facade::point_1d(0, 0)); };
     history.record(list(0));
     history.record(list(1));
     history.record(list(2));

@@ -67,7 +67,7 @@ class HiddenFunctionTest : public QObject {
       const size_t index = grid_index(f.view, point.x[0]);
       QVERIFY(index < f.view.grid().size());  // on the grid
       // Noise of std 0.02: five of them all within 5σ.
-      QVERIFY(std::abs(point.y[0] - f.view.truth_values()[index]) < 5 * nplab::kRevealNoiseStd);
+      QVERIFY(std::abs(point.y[0] - f.view.truth_values()[index]) < 5 * nplab::facade::kRevealNoiseStd);
     }
     // Each reveal is one undoable edit.
     f.view.undo();
@@ -108,7 +108,7 @@ class HiddenFunctionTest : public QObject {
     QVERIFY(truth->visible() && in_legend(f.view.plot(), truth));
     QVERIFY(oracle_mean->visible() && in_legend(f.view.plot(), oracle_mean));
     QCOMPARE(values_of(truth), f.view.truth_values());
-    const auto expected = nplab::oracle_prediction(f.view.truth(), f.view.points(), f.view.grid());
+    const auto expected = nplab::facade::oracle_prediction(f.view.truth(), f.view.points(), f.view.grid());
     QVERIFY(expected.ok());
     const auto drawn_mean = values_of(oracle_mean);
     const auto drawn_upper = values_of(oracle_upper);
@@ -126,12 +126,12 @@ class HiddenFunctionTest : public QObject {
     QVERIFY(f.settle());
     const auto first = f.view.truth_values();
     auto spec = f.view.truth();
-    spec.kernel = nplab::TruthKernel::Periodic;
+    spec.kernel = nplab::facade::TruthKernel::Periodic;
     f.view.set_truth(spec);
     QVERIFY(f.settle());
     QCOMPARE(f.view.points().size(), size_t{3});
     QVERIFY(f.view.truth_values() != first);
-    QCOMPARE(f.view.truth_values(), nplab::sample_truth(spec, f.view.grid()).value());
+    QCOMPARE(f.view.truth_values(), nplab::facade::sample_truth(spec, f.view.grid()).value());
 
     const auto seed = f.view.truth().seed;
     const auto points = f.view.points();
@@ -146,7 +146,7 @@ class HiddenFunctionTest : public QObject {
     QVERIFY(f.settle());
     QCOMPARE(f.view.truth().seed, seed);
     QCOMPARE(f.view.points(), points);
-    QCOMPARE(f.view.truth_values(), nplab::sample_truth(f.view.truth(), f.view.grid()).value());
+    QCOMPARE(f.view.truth_values(), nplab::facade::sample_truth(f.view.truth(), f.view.grid()).value());
     f.view.redo();
     QVERIFY(f.settle());
     QCOMPARE(f.view.truth().seed, new_seed);
@@ -155,14 +155,14 @@ class HiddenFunctionTest : public QObject {
     f.view.undo();
     f.view.undo();
     QVERIFY(f.settle());
-    QCOMPARE(f.view.truth().kernel, nplab::TruthKernel::RBF);
+    QCOMPARE(f.view.truth().kernel, nplab::facade::TruthKernel::RBF);
     QCOMPARE(f.view.points(), points);
   }
 
   void y_axis_grows_to_show_every_point_and_shrinks_back() {
     Fixture f;
     QVERIFY(f.settle());
-    f.view.set_points({nplab::point_1d(-1.0, 7.5), nplab::point_1d(1.0, -6.0)});
+    f.view.set_points({nplab::facade::point_1d(-1.0, 7.5), nplab::facade::point_1d(1.0, -6.0)});
     QVERIFY(f.settle());
     const auto grown = f.view.plot()->yAxis->range();
     QVERIFY2(grown.lower < -6.0 && grown.upper > 7.5,
@@ -170,7 +170,7 @@ class HiddenFunctionTest : public QObject {
     // An untrained model's band may be wide, but it never stretches the axis past twice the
     // height of the points and curves themselves (plus padding).
     QVERIFY(grown.size() < 2 * 13.5 * 1.2);
-    f.view.set_points({nplab::point_1d(0.0, 0.5)});
+    f.view.set_points({nplab::facade::point_1d(0.0, 0.5)});
     QVERIFY(f.settle());
     QVERIFY(f.view.plot()->yAxis->range().size() < grown.size() / 1.5);
   }

@@ -23,7 +23,7 @@
 #include "nplab/facade/explorer.h"
 #include "ui_test_support.h"
 
-using nplab::ContextPoint;
+using nplab::facade::ContextPoint;
 using nplab::ui::ImagePanels;
 using nplab::ui::ImagesView;
 using namespace nplab::ui::testing;
@@ -286,16 +286,16 @@ class ImagesViewTest : public QObject {
     Fixture f;
     f.view->reveal_pixels({0, 100, 200, 300, 783});
     QVERIFY(f.settle());
-    nplab::Explorer explorer;
+    nplab::facade::Explorer explorer;
     QVERIFY(explorer.load_registry_model("cmanp", {.dim_x = 2, .dim_y = 1}).ok());
     QVERIFY(explorer.set_points(f.view->points()).ok());
-    const auto grid = nplab::image_query_grid(kSide, kSide, 1).value();
+    const auto grid = nplab::facade::image_query_grid(kSide, kSide, 1).value();
     const auto expected = explorer.predict(grid);
     QVERIFY(expected.ok());
     auto* mean = f.view->panels()->map(ImagePanels::Panel::Mean)->data();
     for (const int pixel : {0, 57, 400, 783}) {
       const double drawn = mean->cell(pixel % kSide, pixel / kSide);
-      QVERIFY2(std::abs(drawn - nplab::output_to_intensity(expected.value().mean[pixel])) < 1e-5,
+      QVERIFY2(std::abs(drawn - nplab::facade::output_to_intensity(expected.value().mean[pixel])) < 1e-5,
                qPrintable(QString::number(pixel)));
     }
   }

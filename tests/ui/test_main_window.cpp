@@ -290,8 +290,8 @@ class MainWindowTest : public QObject {
     }();
     QVERIFY(untrained_lbanp >= 0);
     functions.select_model(untrained_lbanp);
-    nplab::TruthSpec truth;
-    truth.kernel = nplab::TruthKernel::Periodic;
+    nplab::facade::TruthSpec truth;
+    truth.kernel = nplab::facade::TruthKernel::Periodic;
     truth.lengthscale = 0.7;
     truth.seed = 42;
     functions.set_truth(truth);

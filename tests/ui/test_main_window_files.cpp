@@ -49,14 +49,14 @@ class MainWindowFilesTest : public QObject {
   void session_round_trip_restores_points_model_and_truth() {
     QTemporaryDir dir;
     const QString path = dir.filePath("lab.nplab.json");
-    std::vector<nplab::ContextPoint> points;
-    nplab::TruthSpec truth;
+    std::vector<nplab::facade::ContextPoint> points;
+    nplab::facade::TruthSpec truth;
     {
       MainWindow window;
       auto& view = *window.functions_view();
       view.select_model(index_of_label(view, "untrained: lbanp"));
       view.set_compare_model(index_of_label(view, "untrained: cnp"));
-      truth = {nplab::TruthKernel::Matern52, 0.35, 0.9, 1.0, 4242};
+      truth = {nplab::facade::TruthKernel::Matern52, 0.35, 0.9, 1.0, 4242};
       view.set_truth(truth);
       view.set_overlays(true, false);
       view.reveal_random(3);
@@ -84,7 +84,7 @@ class MainWindowFilesTest : public QObject {
     QVERIFY(settle(reopened));
     QCOMPARE(view.shown()->update.count, static_cast<std::int64_t>(points.size()));
     QCOMPARE(view.compare_shown()->update.count, static_cast<std::int64_t>(points.size()));
-    QCOMPARE(view.truth_values(), nplab::sample_truth(truth, view.grid()).value());
+    QCOMPARE(view.truth_values(), nplab::facade::sample_truth(truth, view.grid()).value());
   }
 
   void every_shipped_example_is_in_the_menu_and_opens_without_an_error() {
@@ -176,7 +176,7 @@ class MainWindowFilesTest : public QObject {
     QVERIFY(picture.save(image_path));
     const QString path = dir.filePath("images.nplab.json");
     std::vector<int> revealed;
-    nplab::PixelImage image;
+    nplab::facade::PixelImage image;
     {
       MainWindow window;
       auto& view = *window.images_view();
@@ -261,7 +261,7 @@ class MainWindowFilesTest : public QObject {
     ErrorLog errors;
     errors.attach(window);
     auto& view = *window.functions_view();
-    view.set_points({nplab::point_1d(-1.5, 0.25), nplab::point_1d(0.125, -1.0 / 3.0)});
+    view.set_points({nplab::facade::point_1d(-1.5, 0.25), nplab::facade::point_1d(0.125, -1.0 / 3.0)});
     const auto points = view.points();
     const QString path = dir.filePath("points.csv");
     QVERIFY(window.export_points(path));

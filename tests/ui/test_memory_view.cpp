@@ -134,7 +134,7 @@ class MemoryViewTest : public QObject {
     QVERIFY(f.view.start());
     QVERIFY(finished.wait(kSweepTimeoutMs));
     QCOMPARE(f.view.results().size(), size_t{3});
-    QCOMPARE(f.view.results().back().status, nplab::BenchStatus::Skipped);
+    QCOMPARE(f.view.results().back().status, nplab::facade::BenchStatus::Skipped);
     QCOMPARE(f.view.memory_curve("tnpd")->dataCount(), 2);
     QCPGraph* skipped = nullptr;
     for (int i = 0; i < f.view.plot()->graphCount(); ++i) {
@@ -175,7 +175,7 @@ class MemoryViewTest : public QObject {
     QVERIFY(f.view.start());
     QVERIFY(finished.wait(kSweepTimeoutMs));
     QCOMPARE(f.view.results().size(), size_t{2});
-    for (const auto& point : f.view.results()) QCOMPARE(point.status, nplab::BenchStatus::Ok);
+    for (const auto& point : f.view.results()) QCOMPARE(point.status, nplab::facade::BenchStatus::Ok);
     const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
     QVERIFY2(status.contains("on cpu") && status.contains("stood in: --device tpu"),
              qPrintable(status));

@@ -7,13 +7,13 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::attention {
 
 MultiheadAttentionImpl::MultiheadAttentionImpl(int64_t query_dim, int64_t context_dim,
                                                int64_t heads)
     : heads_(heads), head_dim_(query_dim / heads) {
   if (heads <= 0 || query_dim % heads != 0) {
-    throw InvalidArgument("MultiheadAttention: query_dim " + std::to_string(query_dim) +
+    throw util::InvalidArgument("MultiheadAttention: query_dim " + std::to_string(query_dim) +
                           " is not divisible by heads " + std::to_string(heads));
   }
   const int64_t inner = head_dim_ * heads_;
@@ -55,7 +55,7 @@ at::Tensor MultiheadAttentionImpl::forward(const at::Tensor& x, const at::Tensor
   }
   auto scores = at::matmul(q, k.transpose(-2, -1));  // [B, H, Nq, Nk]
   if (mask.defined()) {
-    if (mask.scalar_type() != at::kBool) throw InvalidArgument("mask: expected a boolean tensor");
+    if (mask.scalar_type() != at::kBool) throw util::InvalidArgument("mask: expected a boolean tensor");
     // [B, Nk] -> [B, 1, 1, Nk]; [B, Nq, Nk] -> [B, 1, Nq, Nk]
     const auto expanded = mask.dim() == 2 ? mask.view({mask.size(0), 1, 1, mask.size(1)})
                                           : mask.unsqueeze(1);
@@ -102,4 +102,4 @@ at::Tensor PreNormFeedForwardImpl::forward(const at::Tensor& x) {
   return out_(halves[0] * at::gelu(halves[1])) + normed;
 }
 
-}  // namespace nplab
+}  // namespace nplab::attention

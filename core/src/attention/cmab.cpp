@@ -6,7 +6,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::attention {
 
 CMABImpl::CMABImpl(const CMABOptions& options) : options_(options) {
   const auto d = options.dim;
@@ -24,8 +24,8 @@ CMABImpl::CMABImpl(const CMABOptions& options) : options_(options) {
 
 void CMABImpl::check_context(const at::Tensor& context, const char* name,
                              int64_t min_points) const {
-  check_point_set(context, name, options_.context_dim, min_points);
-  check_same_dtype_device(latents_, "CMAB parameters", context, name);
+  util::check_point_set(context, name, options_.context_dim, min_points);
+  util::check_same_dtype_device(latents_, "CMAB parameters", context, name);
 }
 
 CMABImpl::LatentConstants CMABImpl::latent_constants() {
@@ -69,7 +69,7 @@ CMABImpl::LatentConstants CMABImpl::latent_constants() {
 
 CMABImpl::StreamingProjection CMABImpl::streaming_projection() {
   if (at::GradMode::is_enabled()) {
-    throw InvalidArgument("CMAB::streaming_projection: inference only (autograd is enabled)");
+    throw util::InvalidArgument("CMAB::streaming_projection: inference only (autograd is enabled)");
   }
   const auto constants = latent_constants();
   // PreNormAttention builds its LayerNorms with LibTorch's default eps.
@@ -82,7 +82,7 @@ at::Tensor CMABImpl::block_queries(int64_t batch) {
 }
 
 StreamingAttentionState CMABImpl::stream(const at::Tensor& context, int64_t chunk_size) {
-  if (chunk_size <= 0) throw InvalidArgument("chunk_size: must be positive");
+  if (chunk_size <= 0) throw util::InvalidArgument("chunk_size: must be positive");
   const int64_t batch = context.size(0);
   const int64_t points = context.size(1);
   auto& attention = layer_cross_attn_->attention();
@@ -112,13 +112,13 @@ CMABState CMABImpl::condition(const at::Tensor& context, int64_t chunk_size) {
 
 void CMABImpl::update(CMABState& state, const at::Tensor& new_context, int64_t chunk_size) {
   check_context(new_context, "new_context", 0);
-  check_size(new_context, "new_context", 0, state.cross.output.size(0));
+  util::check_size(new_context, "new_context", 0, state.cross.output.size(0));
   state.cross = merge_streaming_states(state.cross, stream(new_context, chunk_size));
 }
 
 bool CMABImpl::remove(CMABState& state, const at::Tensor& removed_context, int64_t chunk_size) {
   check_context(removed_context, "removed_context", 0);
-  check_size(removed_context, "removed_context", 0, state.cross.output.size(0));
+  util::check_size(removed_context, "removed_context", 0, state.cross.output.size(0));
   auto removal = remove_streaming_state(state.cross, stream(removed_context, chunk_size));
   if (!removal.exact) return false;
   state.cross = std::move(removal.state);
@@ -134,10 +134,10 @@ at::Tensor CMABImpl::after_first_cross_attention(const at::Tensor& cross_output,
 }
 
 at::Tensor CMABImpl::output(const CMABState& state, const at::Tensor& input_latents) {
-  check_rank(input_latents, "input_latents", 3);
-  check_size(input_latents, "input_latents", 2, options_.dim);
+  util::check_rank(input_latents, "input_latents", 3);
+  util::check_size(input_latents, "input_latents", 2, options_.dim);
   const int64_t batch = state.cross.output.size(0);
-  check_size(input_latents, "input_latents", 0, batch);
+  util::check_size(input_latents, "input_latents", 0, batch);
   // CA(L_B, D) = W_out o + LN(L_B): the pre-norm residual of the streamed cross-attention.
   const auto normed_latents = latent_constants().normed;
   const auto cross = layer_cross_attn_->attention()->project_output(state.cross.output) +
@@ -147,11 +147,11 @@ at::Tensor CMABImpl::output(const CMABState& state, const at::Tensor& input_late
 
 at::Tensor CMABImpl::forward(const at::Tensor& context, const at::Tensor& input_latents) {
   check_context(context, "context", 1);
-  check_rank(input_latents, "input_latents", 3);
-  check_size(input_latents, "input_latents", 2, options_.dim);
-  check_size(input_latents, "input_latents", 0, context.size(0));
+  util::check_rank(input_latents, "input_latents", 3);
+  util::check_size(input_latents, "input_latents", 2, options_.dim);
+  util::check_size(input_latents, "input_latents", 0, context.size(0));
   const auto block_latents = latents_.unsqueeze(0).expand({context.size(0), -1, -1});
   return after_first_cross_attention(layer_cross_attn_(block_latents, context), input_latents);
 }
 
-}  // namespace nplab
+}  // namespace nplab::attention

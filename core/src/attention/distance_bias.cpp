@@ -8,7 +8,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::attention {
 namespace {
 
 // n values spaced geometrically from `low` to `high` (their geometric mean when n == 1): initial
@@ -32,7 +32,7 @@ BiasKernel bias_kernel_from_string(const std::string& name) {
   if (name == "matern") return BiasKernel::Matern52;
   if (name == "periodic") return BiasKernel::Periodic;
   if (name == "linear") return BiasKernel::Linear;
-  throw InvalidArgument("kernel \"" + name +
+  throw util::InvalidArgument("kernel \"" + name +
                         "\": unknown (known: rbf-basis, rbf, matern, periodic, linear)");
 }
 
@@ -49,14 +49,14 @@ std::string to_string(BiasKernel kernel) {
 
 DistanceBiasImpl::DistanceBiasImpl(const DistanceBiasOptions& options) : options_(options) {
   if (options.heads < 1 || options.dim_x < 1) {
-    throw InvalidArgument("distance bias: heads " + std::to_string(options.heads) +
+    throw util::InvalidArgument("distance bias: heads " + std::to_string(options.heads) +
                           " and dim_x " + std::to_string(options.dim_x) + " must be positive");
   }
   if (options.kernel == BiasKernel::RbfBasis && options.terms < 1) {
-    throw InvalidArgument("kernel_terms: must be positive, got " + std::to_string(options.terms));
+    throw util::InvalidArgument("kernel_terms: must be positive, got " + std::to_string(options.terms));
   }
   if (options.fourier_features < 0) {
-    throw InvalidArgument("location_features: must be non-negative, got " +
+    throw util::InvalidArgument("location_features: must be non-negative, got " +
                           std::to_string(options.fourier_features));
   }
   if (options_.kernel != BiasKernel::RbfBasis) options_.terms = 1;
@@ -149,7 +149,7 @@ int64_t DistanceBiasImpl::feature_dim() const {
 at::Tensor DistanceBiasImpl::unit_features(const at::Tensor& x) {
   if (options_.kernel == BiasKernel::Linear) return x.unsqueeze(1) - per_head(offset_);
   if (!frequencies_.defined()) {
-    throw InvalidArgument("distance bias: factorised features need location_features > 0");
+    throw util::InvalidArgument("distance bias: factorised features need location_features > 0");
   }
   // Random Fourier features: E[z(x).z(x')] = k(x - x') for z = [cos(w x), sin(w x)] / sqrt(R),
   // w drawn from the kernel's spectral density (unit samples divided by the lengthscale).
@@ -187,4 +187,4 @@ at::Tensor DistanceBiasImpl::key_features(const at::Tensor& x) {
   return unit_features(x) * feature_balance();
 }
 
-}  // namespace nplab
+}  // namespace nplab::attention

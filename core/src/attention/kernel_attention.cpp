@@ -8,7 +8,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::attention {
 namespace {
 
 // `rows` Gaussian vectors in R^dim, orthogonal within blocks of `dim` (FAVOR+'s orthogonal random
@@ -35,7 +35,7 @@ AttentionMode attention_mode_from_string(const std::string& name) {
   if (name == "full") return AttentionMode::Full;
   if (name == "scan") return AttentionMode::Scan;
   if (name == "dka") return AttentionMode::DeepKernel;
-  throw InvalidArgument("attention \"" + name + "\": unknown (known: full, scan, dka)");
+  throw util::InvalidArgument("attention \"" + name + "\": unknown (known: full, scan, dka)");
 }
 
 std::string to_string(AttentionMode mode) {
@@ -52,10 +52,10 @@ KernelAttentionImpl::KernelAttentionImpl(const KernelAttentionOptions& options)
   set_scan_chunk(options.scan_chunk);
   const bool deep_kernel = options.mode == AttentionMode::DeepKernel;
   if (deep_kernel && options.features < 1) {
-    throw InvalidArgument("features: must be positive, got " + std::to_string(options.features));
+    throw util::InvalidArgument("features: must be positive, got " + std::to_string(options.features));
   }
   if (deep_kernel && options.location_features < 1 && options.kernel != BiasKernel::Linear) {
-    throw InvalidArgument("location_features: must be positive, got " +
+    throw util::InvalidArgument("location_features: must be positive, got " +
                           std::to_string(options.location_features));
   }
   projections_ = register_module("projections",
@@ -73,7 +73,7 @@ KernelAttentionImpl::KernelAttentionImpl(const KernelAttentionOptions& options)
 
 void KernelAttentionImpl::set_mode(AttentionMode mode) {
   if (mode == AttentionMode::DeepKernel && !performer_projection_.defined()) {
-    throw InvalidArgument("attention: \"dka\" needs random features drawn at construction; build "
+    throw util::InvalidArgument("attention: \"dka\" needs random features drawn at construction; build "
                           "the model with \"attention\": \"dka\"");
   }
   options_.mode = mode;
@@ -81,27 +81,27 @@ void KernelAttentionImpl::set_mode(AttentionMode mode) {
 
 void KernelAttentionImpl::set_scan_chunk(int64_t chunk) {
   if (chunk < 1) {
-    throw InvalidArgument("scan_chunk: must be positive, got " + std::to_string(chunk));
+    throw util::InvalidArgument("scan_chunk: must be positive, got " + std::to_string(chunk));
   }
   options_.scan_chunk = chunk;
 }
 
 at::Tensor KernelAttentionImpl::forward(const at::Tensor& queries, const at::Tensor& xq,
                                         const at::Tensor& context, const at::Tensor& xk) {
-  check_rank(queries, "queries", 3);
-  check_size(queries, "queries", 2, options_.dim);
-  check_rank(xq, "xq", 3);
-  check_size(xq, "xq", 0, queries.size(0));
-  check_size(xq, "xq", 1, queries.size(1));
-  check_size(xq, "xq", 2, options_.dim_x);
-  check_rank(context, "context", 3);
-  check_size(context, "context", 2, options_.dim);
-  check_size(context, "context", 0, queries.size(0));
-  if (context.size(1) < 1) throw InvalidArgument("context: attention needs at least one point");
-  check_rank(xk, "xk", 3);
-  check_size(xk, "xk", 0, context.size(0));
-  check_size(xk, "xk", 1, context.size(1));
-  check_size(xk, "xk", 2, options_.dim_x);
+  util::check_rank(queries, "queries", 3);
+  util::check_size(queries, "queries", 2, options_.dim);
+  util::check_rank(xq, "xq", 3);
+  util::check_size(xq, "xq", 0, queries.size(0));
+  util::check_size(xq, "xq", 1, queries.size(1));
+  util::check_size(xq, "xq", 2, options_.dim_x);
+  util::check_rank(context, "context", 3);
+  util::check_size(context, "context", 2, options_.dim);
+  util::check_size(context, "context", 0, queries.size(0));
+  if (context.size(1) < 1) throw util::InvalidArgument("context: attention needs at least one point");
+  util::check_rank(xk, "xk", 3);
+  util::check_size(xk, "xk", 0, context.size(0));
+  util::check_size(xk, "xk", 1, context.size(1));
+  util::check_size(xk, "xk", 2, options_.dim_x);
   switch (options_.mode) {
     case AttentionMode::Full: return attend_full(queries, xq, context, xk);
     case AttentionMode::Scan: return attend_scan(queries, xq, context, xk);
@@ -195,4 +195,4 @@ at::Tensor KernelAttentionImpl::attend_dka(const at::Tensor& queries, const at::
   return projections_->project_output(numerator / normaliser);
 }
 
-}  // namespace nplab
+}  // namespace nplab::attention

@@ -6,18 +6,18 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::attention {
 namespace {
 
 void check_compatible(const StreamingAttentionState& a, const StreamingAttentionState& b) {
   if (!a.output.defined() || !b.output.defined()) {
-    throw InvalidArgument("streaming state: undefined state");
+    throw util::InvalidArgument("streaming state: undefined state");
   }
   if (a.output.sizes() != b.output.sizes()) {
-    throw InvalidArgument("streaming state: shapes differ, " + shape_string(a.output) + " vs " +
-                          shape_string(b.output));
+    throw util::InvalidArgument("streaming state: shapes differ, " + util::shape_string(a.output) + " vs " +
+                          util::shape_string(b.output));
   }
-  check_same_dtype_device(a.output, "state", b.output, "block");
+  util::check_same_dtype_device(a.output, "state", b.output, "block");
 }
 
 // exp(x) where x = -inf - (-inf) would be NaN: such terms belong to empty states and weigh 0.
@@ -42,9 +42,9 @@ StreamingAttentionState empty_streaming_state(int64_t batch, int64_t heads, int6
 
 StreamingAttentionState streaming_block_state(const at::Tensor& queries, const at::Tensor& keys,
                                               const at::Tensor& values) {
-  check_rank(queries, "queries", 4);
-  check_rank(keys, "keys", 4);
-  check_rank(values, "values", 4);
+  util::check_rank(queries, "queries", 4);
+  util::check_rank(keys, "keys", 4);
+  util::check_rank(values, "values", 4);
   const int64_t points = keys.size(2);
   if (points == 0) {
     return empty_streaming_state(queries.size(0), queries.size(1), queries.size(2),
@@ -87,7 +87,7 @@ StreamingRemoval remove_streaming_state(const StreamingAttentionState& state,
                                         double max_amplification) {
   check_compatible(state, removed);
   if (removed.count > state.count) {
-    throw InvalidArgument("remove: block holds " + std::to_string(removed.count) +
+    throw util::InvalidArgument("remove: block holds " + std::to_string(removed.count) +
                           " points but the state only " + std::to_string(state.count));
   }
   if (removed.empty()) return {state, true, 1.0};
@@ -116,4 +116,4 @@ StreamingRemoval remove_streaming_state(const StreamingAttentionState& state,
           amplification};
 }
 
-}  // namespace nplab
+}  // namespace nplab::attention

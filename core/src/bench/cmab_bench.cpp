@@ -13,14 +13,14 @@ namespace nplab::bench {
 
 std::vector<CmabBenchRow> run_cmab_bench(const CmabBenchOptions& options,
                                          const std::function<void(const CmabBenchRow&)>& on_row) {
-  if (options.new_points < 1) throw InvalidArgument("--new: must be at least 1");
+  if (options.new_points < 1) throw util::InvalidArgument("--new: must be at least 1");
   for (const auto n : options.sizes) {
-    if (n < 1) throw InvalidArgument("--n: sizes must be positive, got " + std::to_string(n));
+    if (n < 1) throw util::InvalidArgument("--n: sizes must be positive, got " + std::to_string(n));
   }
   install_cpu_memory_probe();
   const c10::InferenceMode inference;
   torch::manual_seed(options.seed);
-  CMAB block{CMABOptions{}};
+  attention::CMAB block{attention::CMABOptions{}};
   block->to(options.device);
   block->eval();
   const auto float_options = at::TensorOptions().device(options.device).dtype(at::kFloat);
@@ -34,11 +34,11 @@ std::vector<CmabBenchRow> run_cmab_bench(const CmabBenchOptions& options,
     const auto context = at::randn({1, n, block->options().context_dim}, float_options);
     CmabBenchRow row;
     row.n = n;
-    CMABState state;
+    attention::CMABState state;
     {
       const PeakMemoryScope scope(options.device);
       state = block->condition(context, options.chunk_size);
-      synchronize(options.device);
+      util::synchronize(options.device);
       row.condition_peak_bytes = scope.peak_bytes();
     }
     row.state_bytes = state.bytes();
@@ -50,7 +50,7 @@ std::vector<CmabBenchRow> run_cmab_bench(const CmabBenchOptions& options,
           block->update(state, new_context, options.chunk_size);
           const auto latents = block->output(state, input_latents);
         },
-        TimingOptions{5, options.repeats}, [&] { synchronize(options.device); });
+        TimingOptions{5, options.repeats}, [&] { util::synchronize(options.device); });
     rows.push_back(row);
     if (on_row) on_row(row);
   }

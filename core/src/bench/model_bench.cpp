@@ -23,7 +23,7 @@ struct Points {
 
 // Function-like data on the model's input domain: x ~ U(-2, 2)^dim_x, y = sin-ish of x + noise.
 // Drawn on the CPU (the generator is a CPU one, so every device sees the same points), then moved.
-Points random_points(const NeuralProcess& model, int64_t count, at::Generator& generator) {
+Points random_points(const models::NeuralProcess& model, int64_t count, at::Generator& generator) {
   const auto options = model.tensor_options();
   const auto x = at::rand({1, count, model.dims().dim_x}, generator) * 4 - 2;
   auto y = at::sin(3 * x.sum(-1, true)).expand({1, count, model.dims().dim_y}).contiguous();
@@ -31,23 +31,23 @@ Points random_points(const NeuralProcess& model, int64_t count, at::Generator& g
   return {x.to(options), y.to(options)};
 }
 
-std::shared_ptr<NeuralProcess> make_bench_model(const std::string& name,
+std::shared_ptr<models::NeuralProcess> make_bench_model(const std::string& name,
                                                 const ModelBenchOptions& options) {
   torch::manual_seed(options.seed);
-  auto model = make_model(default_config(name));
+  auto model = models::make_model(models::default_config(name));
   model->to(options.device);
   model->eval();
   return model;
 }
 
 void validate(const ModelBenchOptions& options) {
-  if (options.models.empty()) throw InvalidArgument("--models: at least one model");
+  if (options.models.empty()) throw util::InvalidArgument("--models: at least one model");
   for (const auto n : options.sizes) {
-    if (n < 1) throw InvalidArgument("--n: sizes must be positive, got " + std::to_string(n));
+    if (n < 1) throw util::InvalidArgument("--n: sizes must be positive, got " + std::to_string(n));
   }
-  if (options.targets < 1) throw InvalidArgument("--targets: must be positive");
-  if (options.new_points < 1) throw InvalidArgument("--new: must be positive");
-  for (const auto& name : options.models) default_config(name);  // unknown names fail early
+  if (options.targets < 1) throw util::InvalidArgument("--targets: must be positive");
+  if (options.new_points < 1) throw util::InvalidArgument("--new: must be positive");
+  for (const auto& name : options.models) models::default_config(name);  // unknown names fail early
 }
 
 }  // namespace
@@ -80,14 +80,14 @@ ConditionMeasurement ModelProbe::condition_and_predict(int64_t n) {
   // Inputs are made on the CPU, then moved: the probe counts only the model's work.
   auto context = random_points(*model_, n, generator_);
   const auto targets = random_points(*model_, options_.targets, generator_);
-  synchronize(options_.device);
+  util::synchronize(options_.device);
   ConditionMeasurement measurement;
   const auto start = std::chrono::steady_clock::now();
   const PeakMemoryScope scope(options_.device);
   {
     const auto state = model_->condition(context.x, context.y);
     const auto prediction = model_->predict(*state, targets.x);
-    synchronize(options_.device);
+    util::synchronize(options_.device);
     measurement.state_bytes = state->bytes();
   }
   measurement.peak_bytes = scope.peak_bytes();
@@ -109,7 +109,7 @@ double ModelProbe::update_microseconds(int64_t n, const TimingOptions& timing,
     const auto state = base->clone();
     model_->update(*state, fresh.x, fresh.y);
     const auto prediction = model_->predict(*state, probe);
-    synchronize(options_.device);
+    util::synchronize(options_.device);
   };
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();

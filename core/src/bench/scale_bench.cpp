@@ -48,30 +48,30 @@ double predicted_peak(const std::vector<std::pair<int64_t, double>>& measured, i
 
 std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
                                       const std::function<void(const ScaleRow&)>& on_row) {
-  if (options.targets < 1) throw InvalidArgument("--targets: must be positive");
-  if (options.repeats < 1) throw InvalidArgument("--repeats: must be positive");
+  if (options.targets < 1) throw util::InvalidArgument("--targets: must be positive");
+  if (options.repeats < 1) throw util::InvalidArgument("--repeats: must be positive");
   for (const auto n : options.sizes) {
-    if (n < 1) throw InvalidArgument("--n: sizes must be positive, got " + std::to_string(n));
+    if (n < 1) throw util::InvalidArgument("--n: sizes must be positive, got " + std::to_string(n));
   }
   install_cpu_memory_probe();
   const c10::InferenceMode inference;
   torch::manual_seed(options.seed);
-  const auto model = make_model(default_config(options.model));
+  const auto model = models::make_model(models::default_config(options.model));
   model->to(options.device);
   model->eval();
   const auto dim_x = model->dims().dim_x, dim_y = model->dims().dim_y;
   auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
   const auto device = options.device;
-  const auto sync = [&] { synchronize(device); };
+  const auto sync = [&] { util::synchronize(device); };
   const TimingOptions timing{3, options.repeats};
   // The single-point edit replayed as one CUDA graph, beside the eager one (CMANP on CUDA only).
   // A failure there costs only that column, not the rest of the report.
-  std::unique_ptr<CMANPGraphedUpdate> graphed_update;
+  std::unique_ptr<models::CMANPGraphedUpdate> graphed_update;
   std::string graph_error;
-  auto* const cmanp = dynamic_cast<CMANP*>(model.get());
-  if (cmanp != nullptr && device.is_cuda() && cuda_graphs_compiled()) {
+  auto* const cmanp = dynamic_cast<models::CMANP*>(model.get());
+  if (cmanp != nullptr && device.is_cuda() && models::cuda_graphs_compiled()) {
     try {
-      graphed_update = std::make_unique<CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
+      graphed_update = std::make_unique<models::CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
     } catch (const std::exception& error) {
       graph_error = std::string("CUDA graph capture failed: ") + error.what();
     }
@@ -102,7 +102,7 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
         xt = xt.to(device);
         sync();
 
-        std::unique_ptr<ModelState> state;
+        std::unique_ptr<models::ModelState> state;
         {
           const PeakMemoryScope scope(device);
           const auto start = Clock::now();
@@ -134,7 +134,7 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
             row.graph_update_prepare_us = median_microseconds(
                 [&] {
                   const auto edited = state->clone();
-                  graphed_update->update(dynamic_cast<CMANPState&>(*edited), xn, yn);
+                  graphed_update->update(dynamic_cast<models::CMANPState&>(*edited), xn, yn);
                 },
                 timing, sync);
           } catch (const std::exception& error) {
@@ -163,9 +163,9 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
 
 std::vector<AttentionRow> run_attention_bench(
     const AttentionBenchOptions& options, const std::function<void(const AttentionRow&)>& on_row) {
-  if (options.queries < 0) throw InvalidArgument("--queries: must be 0 (self-attention) or more");
-  std::vector<AttentionMode> modes;
-  for (const auto& name : options.modes) modes.push_back(attention_mode_from_string(name));
+  if (options.queries < 0) throw util::InvalidArgument("--queries: must be 0 (self-attention) or more");
+  std::vector<attention::AttentionMode> modes;
+  for (const auto& name : options.modes) modes.push_back(attention::attention_mode_from_string(name));
   install_cpu_memory_probe();
   const c10::InferenceMode inference;
   auto sizes = options.sizes;
@@ -173,11 +173,11 @@ std::vector<AttentionRow> run_attention_bench(
   std::vector<AttentionRow> rows;
   for (size_t m = 0; m < modes.size(); ++m) {
     torch::manual_seed(options.seed);
-    KernelAttentionOptions attention_options;
+    attention::KernelAttentionOptions attention_options;
     attention_options.dim = options.dim;
     attention_options.mode = modes[m];
     attention_options.scan_chunk = options.scan_chunk;
-    KernelAttention attention(attention_options);
+    attention::KernelAttention attention(attention_options);
     attention->to(options.device);
     auto generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
     std::vector<std::pair<int64_t, double>> measured;
@@ -199,12 +199,12 @@ std::vector<AttentionRow> run_attention_bench(
                    : at::randn({1, query_count, options.dim}, generator).to(options.device);
           const auto xq =
               self ? xk : (at::rand({1, query_count, 1}, generator) * 4 - 2).to(options.device);
-          synchronize(options.device);
+          util::synchronize(options.device);
           const PeakMemoryScope scope(options.device);
           const auto start = Clock::now();
           {
             const auto output = attention(queries, xq, context, xk);
-            synchronize(options.device);
+            util::synchronize(options.device);
           }
           row.seconds = seconds_since(start);
           row.peak_bytes = scope.peak_bytes();

@@ -61,14 +61,14 @@ class GeneratedPoints : public PointSource {
         generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
     if (grid.empty() && values.empty()) return;
     if (grid.size() != values.size() || grid.size() < 2) {
-      throw InvalidArgument(
+      throw util::InvalidArgument(
           "bench stream: the function's table needs as many values as x, two "
           "at least");
     }
     for (size_t i = 0; i < grid.size(); ++i) {
       if (!std::isfinite(grid[i]) || !std::isfinite(values[i]) ||
           (i > 0 && grid[i] <= grid[i - 1])) {
-        throw InvalidArgument(
+        throw util::InvalidArgument(
             "bench stream: the function's table needs finite values at "
             "increasing x");
       }
@@ -115,7 +115,7 @@ class CsvPoints : public PointSource {
  public:
   CsvPoints(std::string path, BadRowHandler on_bad_row)
       : path_(std::move(path)), in_(path_), on_bad_row_(std::move(on_bad_row)) {
-    if (!in_) throw InvalidArgument("--csv " + path_ + ": cannot be opened");
+    if (!in_) throw util::InvalidArgument("--csv " + path_ + ": cannot be opened");
   }
   Chunk next(int64_t count) override {
     std::vector<float> xs, ys;
@@ -148,7 +148,7 @@ class CsvPoints : public PointSource {
  private:
   void bad_row(const std::string& problem) {
     const std::string where = path_ + ":" + std::to_string(line_number_);
-    if (!on_bad_row_) throw InvalidArgument(where + ": " + problem);
+    if (!on_bad_row_) throw util::InvalidArgument(where + ": " + problem);
     ++bad_rows_;
     on_bad_row_(where, problem);
   }
@@ -246,31 +246,31 @@ std::vector<double> stream_targets(int64_t count) {
 
 StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
                                    const std::function<void(const StreamSample&)>& on_sample) {
-  if (options.chunk < 1) throw InvalidArgument("--chunk: must be positive");
-  if (options.points < 1) throw InvalidArgument("--n: must be positive");
-  if (options.targets < 1) throw InvalidArgument("--targets: must be positive");
-  if (options.predict_every < 0) throw InvalidArgument("--predict-every: must be 0 or more");
+  if (options.chunk < 1) throw util::InvalidArgument("--chunk: must be positive");
+  if (options.points < 1) throw util::InvalidArgument("--n: must be positive");
+  if (options.targets < 1) throw util::InvalidArgument("--targets: must be positive");
+  if (options.predict_every < 0) throw util::InvalidArgument("--predict-every: must be 0 or more");
   if (!(options.rate >= 0) || !std::isfinite(options.rate)) {
-    throw InvalidArgument("--rate: must be 0 or more");
+    throw util::InvalidArgument("--rate: must be 0 or more");
   }
   if (!(options.sample_every_seconds >= 0)) {
-    throw InvalidArgument("--sample-every-s: must be 0 or more");
+    throw util::InvalidArgument("--sample-every-s: must be 0 or more");
   }
-  if (options.reservoir < 0) throw InvalidArgument("--sample-points: must be 0 or more");
+  if (options.reservoir < 0) throw util::InvalidArgument("--sample-points: must be 0 or more");
   if (!(options.max_update_seconds >= 0))
-    throw InvalidArgument("--max-update-s: must be 0 or more");
+    throw util::InvalidArgument("--max-update-s: must be 0 or more");
   install_cpu_memory_probe();
-  std::shared_ptr<NeuralProcess> model;
+  std::shared_ptr<models::NeuralProcess> model;
   if (!options.checkpoint.empty()) {
-    model = load_checkpoint(options.checkpoint, options.device).model;
+    model = train::load_checkpoint(options.checkpoint, options.device).model;
   } else {
     torch::manual_seed(options.seed);
-    model = make_model(default_config(options.model));
+    model = models::make_model(models::default_config(options.model));
     model->to(options.device);
   }
   model->eval();
   if (model->dims().dim_x != 1 || model->dims().dim_y != 1) {
-    throw InvalidArgument("bench stream: needs a 1-D model (dim_x 1, dim_y 1)");
+    throw util::InvalidArgument("bench stream: needs a 1-D model (dim_x 1, dim_y 1)");
   }
   const c10::InferenceMode inference;
   const auto to_device = [&](const at::Tensor& t) { return t.to(model->tensor_options()); };
@@ -289,11 +289,11 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
                      })
                    : BadRowHandler());
   Reservoir reservoir(options.reservoir, options.seed);
-  std::unique_ptr<ModelState> state;
+  std::unique_ptr<models::ModelState> state;
   std::vector<std::pair<int64_t, double>> predict_peaks;  // for the cap's prediction
   const auto growth = growth_exponents(options.checkpoint.empty() ? options.model : model->name());
   std::vector<double> update_us;
-  std::optional<Prediction> last;
+  std::optional<models::Prediction> last;
   // Samples at N = 1,000, 2,000, 4,000, ... below predict_every, then every predict_every: the
   // memory of a model whose prediction grows is then extrapolated before it is too late.
   const auto sample_after = [&](int64_t n) -> int64_t {
@@ -352,7 +352,7 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     {
       const PeakMemoryScope scope(options.device);
       last = model->predict(*state, targets);
-      synchronize(options.device);
+      util::synchronize(options.device);
       row.predict_peak_bytes = scope.peak_bytes();
     }
     // Log-spaced (but for the last), so that an endless stream keeps O(log N) of them.
@@ -404,7 +404,7 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     } else {
       model->update(*state, x, y);
     }
-    synchronize(options.device);
+    util::synchronize(options.device);
     update_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - before).count());
     result.points += chunk.size();
     if (result.points >= 10'000 && result.peak_resident_at_1e4 == 0) {
@@ -423,7 +423,7 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
       if (ahead > 0) std::this_thread::sleep_for(std::chrono::duration<double>(ahead));
     }
   }
-  if (!state) throw InvalidArgument("bench stream: the stream had no points");
+  if (!state) throw util::InvalidArgument("bench stream: the stream had no points");
   if (!stopped && (!sampled_once || last_sample_n != result.points)) stopped = !sample();
   result.seconds = running_seconds();
   result.bad_rows = bad_rows;

@@ -151,10 +151,10 @@ class CsvReader {
 at::Tensor as_rows(const at::Tensor& tensor, const char* name) {
   if (!tensor.defined() || tensor.dim() < 2 || tensor.dim() > 3 ||
       (tensor.dim() == 3 && tensor.size(0) != 1)) {
-    throw InvalidArgument(std::string(name) + ": expected [1, M, d] or [M, d], got " +
-                          shape_string(tensor));
+    throw util::InvalidArgument(std::string(name) + ": expected [1, M, d] or [M, d], got " +
+                          util::shape_string(tensor));
   }
-  check_floating(tensor, name);
+  util::check_floating(tensor, name);
   return (tensor.dim() == 3 ? tensor[0] : tensor).cpu().contiguous();
 }
 
@@ -186,7 +186,7 @@ void append_rows(std::string& out, const at::Tensor& table) {
 CsvPoints read_csv_points(const std::filesystem::path& path, int64_t expected_columns,
                           at::ScalarType dtype) {
   if (dtype != at::kFloat && dtype != at::kDouble) {
-    throw InvalidArgument("read_csv_points: dtype must be float32 or float64");
+    throw util::InvalidArgument("read_csv_points: dtype must be float32 or float64");
   }
   return CsvReader(path, expected_columns, dtype).read();
 }
@@ -219,31 +219,31 @@ std::string format_table(const std::vector<std::pair<const char*, at::Tensor>>& 
 void write_atomically(const std::filesystem::path& path, const std::string& text) {
   try {
     util::write_file_atomically(path, text);
-  } catch (const InvalidArgument& error) {
+  } catch (const util::InvalidArgument& error) {
     throw DataError(error.what());
   }
 }
 
-std::string format_prediction_csv(const at::Tensor& x, const Prediction& prediction) {
+std::string format_prediction_csv(const at::Tensor& x, const models::Prediction& prediction) {
   const auto inputs = as_rows(x, "x");
   const auto mean = as_rows(prediction.mean, "mean");
   const auto stddev = as_rows(prediction.stddev, "stddev");
   if (mean.sizes() != stddev.sizes() || mean.size(0) != inputs.size(0)) {
-    throw InvalidArgument("write_prediction_csv: x " + shape_string(x) + ", mean " +
-                          shape_string(prediction.mean) + " and stddev " +
-                          shape_string(prediction.stddev) + " must have the same number of points");
+    throw util::InvalidArgument("write_prediction_csv: x " + util::shape_string(x) + ", mean " +
+                          util::shape_string(prediction.mean) + " and stddev " +
+                          util::shape_string(prediction.stddev) + " must have the same number of points");
   }
   return format_table({{"x", inputs}, {"mean", mean}, {"std", stddev}});
 }
 
 }  // namespace
 
-void write_prediction_csv(std::ostream& out, const at::Tensor& x, const Prediction& prediction) {
+void write_prediction_csv(std::ostream& out, const at::Tensor& x, const models::Prediction& prediction) {
   out << format_prediction_csv(x, prediction);
 }
 
 void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
-                          const Prediction& prediction) {
+                          const models::Prediction& prediction) {
   write_atomically(path, format_prediction_csv(x, prediction));
 }
 
@@ -251,7 +251,7 @@ void write_csv_points(const std::filesystem::path& path, const at::Tensor& x, co
   const auto inputs = as_rows(x, "x");
   const auto outputs = as_rows(y, "y");
   if (inputs.size(0) != outputs.size(0)) {
-    throw InvalidArgument("write_csv_points: x " + shape_string(x) + " and y " + shape_string(y) +
+    throw util::InvalidArgument("write_csv_points: x " + util::shape_string(x) + " and y " + util::shape_string(y) +
                           " must have the same number of points");
   }
   write_atomically(path, format_table({{"x", inputs}, {"y", outputs}}));

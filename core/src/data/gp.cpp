@@ -26,7 +26,7 @@ at::Tensor uniform(const Range& range, int64_t count, at::Generator& generator) 
 
 void check_range(const Range& range, const char* name, double min_low) {
   if (!(range.low >= min_low && range.high >= range.low && std::isfinite(range.high))) {
-    throw InvalidArgument(std::string("GP sampler: ") + name + " range [" +
+    throw util::InvalidArgument(std::string("GP sampler: ") + name + " range [" +
                           std::to_string(range.low) + ", " + std::to_string(range.high) +
                           "] must be finite, ordered, and start at >= " + std::to_string(min_low));
   }
@@ -34,14 +34,14 @@ void check_range(const Range& range, const char* name, double min_low) {
 
 void check_cpu_generator(const at::Generator& generator, const char* where) {
   if (!generator.defined() || generator.device().type() != c10::kCPU) {
-    throw InvalidArgument(std::string(where) + ": expected a CPU generator");
+    throw util::InvalidArgument(std::string(where) + ": expected a CPU generator");
   }
 }
 
 void check_per_task(const at::Tensor& values, const char* name, int64_t batch) {
   if (!values.defined() || values.dim() != 1 || (values.size(0) != batch && values.size(0) != 1)) {
-    throw InvalidArgument(std::string("kernel hyperparameter ") + name + ": expected shape [" +
-                          std::to_string(batch) + "] or [1], got " + shape_string(values));
+    throw util::InvalidArgument(std::string("kernel hyperparameter ") + name + ": expected shape [" +
+                          std::to_string(batch) + "] or [1], got " + util::shape_string(values));
   }
 }
 
@@ -70,7 +70,7 @@ at::Tensor student_t(at::IntArrayRef shape, double dof, at::Generator& generator
 }  // namespace
 
 KernelHyperparameters KernelHyperparameters::constant(const KernelParams& params, int64_t batch) {
-  if (batch < 1) throw InvalidArgument("KernelHyperparameters: batch must be >= 1");
+  if (batch < 1) throw util::InvalidArgument("KernelHyperparameters: batch must be >= 1");
   return {at::full({batch}, params.lengthscale, at::kDouble),
           at::full({batch}, params.scale, at::kDouble),
           at::full({batch}, params.period, at::kDouble)};
@@ -81,7 +81,7 @@ KernelParams KernelHyperparameters::task(int64_t index) const {
     return values[values.size(0) == 1 ? 0 : index].item<double>();
   };
   if (index < 0 || index >= batch()) {
-    throw InvalidArgument("KernelHyperparameters::task: index " + std::to_string(index) +
+    throw util::InvalidArgument("KernelHyperparameters::task: index " + std::to_string(index) +
                           " outside [0, " + std::to_string(batch()) + ")");
   }
   return {pick(lengthscale), pick(scale), pick(period)};
@@ -100,17 +100,17 @@ KernelHyperparameters KernelHyperparameters::to(const c10::Device& device) const
 void GPSamplerOptions::validate() const {
   counts.validate();
   if (dim_x < 1) {
-    throw InvalidArgument("GP sampler: dim_x must be >= 1, got " + std::to_string(dim_x));
+    throw util::InvalidArgument("GP sampler: dim_x must be >= 1, got " + std::to_string(dim_x));
   }
   if (!(x_range.high > x_range.low)) {
-    throw InvalidArgument("GP sampler: x_range must have low < high");
+    throw util::InvalidArgument("GP sampler: x_range must have low < high");
   }
   check_range(lengthscale, "lengthscale", 1e-6);
   check_range(scale, "scale", 0.0);
   check_range(period, "period", 1e-6);
-  if (!(noise_std >= 0.0)) throw InvalidArgument("GP sampler: noise_std must be >= 0");
+  if (!(noise_std >= 0.0)) throw util::InvalidArgument("GP sampler: noise_std must be >= 0");
   if (!(t_noise_max_scale >= 0.0 && t_noise_dof > 0.0)) {
-    throw InvalidArgument("GP sampler: t-noise scale must be >= 0 and degrees of freedom > 0");
+    throw util::InvalidArgument("GP sampler: t-noise scale must be >= 0 and degrees of freedom > 0");
   }
 }
 
@@ -130,7 +130,7 @@ GPSamplerOptions gp_options_for(std::string_view name) {
   for (const auto& known : gp_task_names()) {
     known_names += (known_names.empty() ? "" : ", ") + known;
   }
-  throw InvalidArgument("GP task family '" + std::string(name) + "' is unknown; known: " +
+  throw util::InvalidArgument("GP task family '" + std::string(name) + "' is unknown; known: " +
                         known_names);
 }
 
@@ -150,12 +150,12 @@ std::string_view kernel_name(KernelKind kernel) {
 
 at::Tensor kernel_matrix(KernelKind kernel, const at::Tensor& x1, const at::Tensor& x2,
                          const KernelHyperparameters& hyper) {
-  check_rank(x1, "x1", 3);
-  check_rank(x2, "x2", 3);
-  check_floating(x1, "x1");
-  check_floating(x2, "x2");
-  check_size(x2, "x2", 0, x1.size(0));
-  check_size(x2, "x2", 2, x1.size(2));
+  util::check_rank(x1, "x1", 3);
+  util::check_rank(x2, "x2", 3);
+  util::check_floating(x1, "x1");
+  util::check_floating(x2, "x2");
+  util::check_size(x2, "x2", 0, x1.size(0));
+  util::check_size(x2, "x2", 2, x1.size(2));
   const int64_t batch = x1.size(0);
   const auto device = x1.device();
   hyper.check(batch);
@@ -182,15 +182,15 @@ at::Tensor kernel_matrix(KernelKind kernel, const at::Tensor& x1, const at::Tens
       return variance * at::exp(-2.0 * sine.square());
     }
   }
-  throw InvalidArgument("kernel_matrix: unknown kernel kind");
+  throw util::InvalidArgument("kernel_matrix: unknown kernel kind");
 }
 
 at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x,
                             const KernelHyperparameters& hyper, double noise_std,
                             at::Generator& generator) {
   check_cpu_generator(generator, "sample_gp_values");
-  if (!(noise_std >= 0.0)) throw InvalidArgument("sample_gp_values: noise_std must be >= 0");
-  check_rank(x, "x", 3);
+  if (!(noise_std >= 0.0)) throw util::InvalidArgument("sample_gp_values: noise_std must be >= 0");
+  util::check_rank(x, "x", 3);
   const int64_t points = x.size(1);
   auto covariance = kernel_matrix(kernel, x, x, hyper);
   covariance.diagonal(0, -2, -1).add_(noise_std * noise_std);
@@ -201,11 +201,11 @@ at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x,
 at::Tensor sample_gp_function(KernelKind kernel, const KernelParams& params, const at::Tensor& grid,
                               at::Generator& generator, double noise_std) {
   if (!grid.defined() || grid.dim() < 1 || grid.dim() > 2 || grid.size(0) < 1) {
-    throw InvalidArgument("sample_gp_function: grid must be [N] or [N, dx] with N >= 1, got " +
-                          shape_string(grid));
+    throw util::InvalidArgument("sample_gp_function: grid must be [N] or [N, dx] with N >= 1, got " +
+                          util::shape_string(grid));
   }
-  check_floating(grid, "grid");
-  check_finite(grid, "grid");
+  util::check_floating(grid, "grid");
+  util::check_finite(grid, "grid");
   const auto x = (grid.dim() == 1 ? grid.unsqueeze(-1) : grid).unsqueeze(0);
   const auto hyper = KernelHyperparameters::constant(params);
   auto values = sample_gp_values(kernel, x, hyper, 0.0, generator).view({-1});
@@ -249,11 +249,11 @@ GPTasks GPSampler::sample(int64_t batch_size, const at::TensorOptions& output) {
 
 GPTasks GPSampler::sample(int64_t batch_size, TaskCounts counts, const at::TensorOptions& output) {
   if (batch_size < 1) {
-    throw InvalidArgument("GPSampler::sample: batch_size must be >= 1, got " +
+    throw util::InvalidArgument("GPSampler::sample: batch_size must be >= 1, got " +
                           std::to_string(batch_size));
   }
   if (counts.context < 0 || counts.target < 1) {
-    throw InvalidArgument("GPSampler::sample: need >= 0 context and >= 1 target points, got " +
+    throw util::InvalidArgument("GPSampler::sample: need >= 0 context and >= 1 target points, got " +
                           std::to_string(counts.context) + " and " + std::to_string(counts.target));
   }
   const int64_t points = counts.total();

@@ -12,7 +12,7 @@ namespace nplab::data {
 namespace {
 
 /// Mean over points of log N(y | mean, std), float64 [B].
-at::Tensor mean_log_likelihood(const at::Tensor& y, const Prediction& prediction) {
+at::Tensor mean_log_likelihood(const at::Tensor& y, const models::Prediction& prediction) {
   const auto mean = prediction.mean.to(at::kDouble);
   const auto variance = prediction.stddev.to(at::kDouble).square();
   const auto log_density =
@@ -39,15 +39,15 @@ at::Tensor stable_cholesky(const at::Tensor& covariance) {
     std::tie(lower, info) = at::linalg_cholesky_ex(covariance + jitter * largest * identity);
     if (info.eq(0).all().item<bool>()) return lower;
   }
-  throw InvalidArgument("oracle_predict: the context covariance is not positive definite, even "
+  throw util::InvalidArgument("oracle_predict: the context covariance is not positive definite, even "
                         "with jitter (non-finite inputs?)");
 }
 
 double evidence_noise_std(const at::Tensor& xc, const at::Tensor& yc, const GPPrior& prior) {
-  check_point_set(xc, "xc", xc.size(2), 0);
-  check_point_set(yc, "yc", 1, 0);
-  check_size(xc, "xc", 0, 1);
-  check_size(yc, "yc", 1, xc.size(1));
+  util::check_point_set(xc, "xc", xc.size(2), 0);
+  util::check_point_set(yc, "yc", 1, 0);
+  util::check_size(xc, "xc", 0, 1);
+  util::check_size(yc, "yc", 1, xc.size(1));
   const auto count = xc.size(1);
   const double protocol = prior.noise_std;
   if (count < 2 || !(protocol > 0.0)) return protocol;
@@ -74,16 +74,16 @@ double evidence_noise_std(const at::Tensor& xc, const at::Tensor& yc, const GPPr
   return contradicted ? stds[static_cast<size_t>(best)] : protocol;
 }
 
-Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
+models::Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
                           const GPPrior& prior) {
-  check_rank(xt, "xt", 3);
-  check_point_set(xt, "xt", xt.size(2), 0);
-  check_point_set(xc, "xc", xt.size(2), 0);
-  check_point_set(yc, "yc", 1, 0);
-  check_size(yc, "yc", 0, xc.size(0));
-  check_size(yc, "yc", 1, xc.size(1));
-  check_size(xt, "xt", 0, xc.size(0));
-  if (!(prior.noise_std >= 0.0)) throw InvalidArgument("oracle_predict: noise_std must be >= 0");
+  util::check_rank(xt, "xt", 3);
+  util::check_point_set(xt, "xt", xt.size(2), 0);
+  util::check_point_set(xc, "xc", xt.size(2), 0);
+  util::check_point_set(yc, "yc", 1, 0);
+  util::check_size(yc, "yc", 0, xc.size(0));
+  util::check_size(yc, "yc", 1, xc.size(1));
+  util::check_size(xt, "xt", 0, xc.size(0));
+  if (!(prior.noise_std >= 0.0)) throw util::InvalidArgument("oracle_predict: noise_std must be >= 0");
   prior.hyper.check(xt.size(0));
 
   const auto noise_variance = prior.noise_std * prior.noise_std;
@@ -111,9 +111,9 @@ Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::
   return {mean.to(xt.scalar_type()), stddev.to(xt.scalar_type())};
 }
 
-OracleScores oracle_log_likelihood(const Batch& batch, const GPPrior& prior) {
-  check_point_set(batch.yt, "yt", 1, 1);
-  check_size(batch.yt, "yt", 1, batch.xt.size(1));
+OracleScores oracle_log_likelihood(const models::Batch& batch, const GPPrior& prior) {
+  util::check_point_set(batch.yt, "yt", 1, 1);
+  util::check_size(batch.yt, "yt", 1, batch.xt.size(1));
   OracleScores scores;
   scores.target =
       mean_log_likelihood(batch.yt, oracle_predict(batch.xc, batch.yc, batch.xt, prior));

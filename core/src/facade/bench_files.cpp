@@ -8,7 +8,7 @@
 
 #include "nplab/util/atomic_file.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 Outcome<bench::BenchCsv> load_bench_csv(const std::string& path) {
   std::error_code ignored;
@@ -37,4 +37,4 @@ std::string save_sweep_csv(const std::string& path, const std::vector<BenchPoint
   }
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

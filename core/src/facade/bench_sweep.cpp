@@ -16,7 +16,7 @@
 #include "nplab/util/checks.h"
 #include "nplab/util/runtime.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 namespace {
 
@@ -142,18 +142,18 @@ std::vector<BenchPoint> run_bench_sweep(const BenchSweepOptions& options,
     points.push_back(std::move(point));
   };
   try {
-    if (options.models.empty()) throw InvalidArgument("no model to measure");
+    if (options.models.empty()) throw util::InvalidArgument("no model to measure");
     bench::ModelBenchOptions base;
     base.targets = options.targets;
     base.new_points = options.new_points;
     base.seed = options.seed;
-    base.device = resolve_device(options.device);
+    base.device = util::resolve_device(options.device);
     auto sizes = options.sizes;
     std::sort(sizes.begin(), sizes.end());
     for (const auto n : sizes) {
-      if (n < 1) throw InvalidArgument("context sizes must be positive, got " + std::to_string(n));
+      if (n < 1) throw util::InvalidArgument("context sizes must be positive, got " + std::to_string(n));
     }
-    for (const auto& model : options.models) default_config(model);  // unknown names fail early
+    for (const auto& model : options.models) models::default_config(model);  // unknown names fail early
     bench::install_cpu_memory_probe();
     for (const auto& model : options.models) {
       if (callbacks.cancelled && callbacks.cancelled()) break;
@@ -168,7 +168,7 @@ std::vector<BenchPoint> run_bench_sweep(const BenchSweepOptions& options,
 }
 
 double default_memory_cap_bytes() {
-  const double available = available_memory_bytes();
+  const double available = util::available_memory_bytes();
   return available > 0 ? std::min(8.0 * kGiB, 0.5 * available) : 4.0 * kGiB;
 }
 
@@ -321,4 +321,4 @@ void install_memory_probe() {
   bench::install_cpu_memory_probe();
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

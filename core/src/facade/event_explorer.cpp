@@ -16,7 +16,7 @@
 #include "nplab/tpp/sequences.h"
 #include "nplab/tpp/training.h"
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using detail::guarded;
@@ -110,14 +110,14 @@ struct EventExplorer::Impl {
     if (appends) {
       next_state = state->clone();
       model->update(*next_state, sequence_of(wanted, events.size()));
-      if (model->update_kind() == UpdateKind::ConstantTime) {
+      if (model->update_kind() == models::UpdateKind::ConstantTime) {
         const auto added = wanted.size() - events.size();
         mode =
             added > 1 && added > events.size() ? UpdateMode::Condition : UpdateMode::ConstantTime;
       }
     } else {
       next_state = condition_on(wanted);
-      if (model->update_kind() == UpdateKind::ConstantTime && !events.empty()) {
+      if (model->update_kind() == models::UpdateKind::ConstantTime && !events.empty()) {
         note = "reconditioned on the whole history (the edit was not after the last event)";
       }
     }
@@ -181,7 +181,7 @@ Outcome<EventModelInfo> EventExplorer::load_registry_model(const std::string& na
                              "registry:" + name,
                              /*untrained=*/true,
                              marks,
-                             made->update_kind() == UpdateKind::ConstantTime,
+                             made->update_kind() == models::UpdateKind::ConstantTime,
                              ""};
     return impl_->install(std::move(made), std::move(made_info));
   });
@@ -196,7 +196,7 @@ Outcome<EventModelInfo> EventExplorer::load_checkpoint(const std::string& path) 
                              path,
                              /*untrained=*/false,
                              static_cast<int>(made->marks()),
-                             made->update_kind() == UpdateKind::ConstantTime,
+                             made->update_kind() == models::UpdateKind::ConstantTime,
                              data != checkpoint.card.end() && data->is_string()
                                  ? data->get<std::string>()
                                  : std::string()};
@@ -293,4 +293,4 @@ Outcome<NextEventPrediction> EventExplorer::predict(const std::vector<double>& t
   });
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

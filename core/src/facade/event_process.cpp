@@ -13,7 +13,7 @@
 #include "nplab/tpp/processes.h"
 #include "nplab/util/atomic_file.h"
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using detail::guarded;
@@ -226,4 +226,4 @@ Outcome<std::monostate> write_events_csv(const std::filesystem::path& path,
   });
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -21,7 +21,7 @@
 #include "nplab/util/input_file.h"
 #include "nplab/util/runtime.h"
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using detail::guarded;
@@ -81,7 +81,7 @@ const char* to_string(UpdateMode mode) {
 
 Outcome<std::string> resolve_device_name(const std::string& device) {
   try {
-    return Outcome<std::string>::success(resolve_device(device).str());
+    return Outcome<std::string>::success(util::resolve_device(device).str());
   } catch (const std::exception& error) {
     return Outcome<std::string>::failure(error.what());  // it names the --device choice itself
   }
@@ -89,21 +89,21 @@ Outcome<std::string> resolve_device_name(const std::string& device) {
 
 void set_compute_threads(int threads) {
   if (threads < 1) {
-    throw InvalidArgument("threads: " + std::to_string(threads) + " (must be at least 1)");
+    throw util::InvalidArgument("threads: " + std::to_string(threads) + " (must be at least 1)");
   }
   at::set_num_threads(threads);
 }
 
 struct Explorer::Impl {
-  std::shared_ptr<NeuralProcess> model;
-  std::unique_ptr<ModelState> state;
+  std::shared_ptr<models::NeuralProcess> model;
+  std::unique_ptr<models::ModelState> state;
   ModelInfo info;
   c10::Device device{c10::kCPU};
   std::vector<ContextPoint> points;
   UpdateStats last;
 
   void require_model() const {
-    if (!model) throw InvalidArgument("no model is loaded");
+    if (!model) throw util::InvalidArgument("no model is loaded");
   }
 
   /// [1, N, dim] tensor of the points' inputs (or outputs) on the model's device and dtype.
@@ -123,13 +123,13 @@ struct Explorer::Impl {
   void check_point(const ContextPoint& point, const std::string& name) const {
     const auto check = [&](const Coordinates& values, const char* part, int dim) {
       if (static_cast<int>(values.size()) != dim) {
-        throw InvalidArgument(name + ": " + part + " has " + std::to_string(values.size()) +
+        throw util::InvalidArgument(name + ": " + part + " has " + std::to_string(values.size()) +
                               " values, but the model takes dim_" + part + " = " +
                               std::to_string(dim));
       }
       for (const double value : values) {
         if (!std::isfinite(value)) {
-          throw InvalidArgument(name + ": " + part + " value " + std::to_string(value) +
+          throw util::InvalidArgument(name + ": " + part + " value " + std::to_string(value) +
                                 " is not finite");
         }
       }
@@ -158,7 +158,7 @@ struct Explorer::Impl {
     return why.str();
   }
 
-  std::unique_ptr<ModelState> condition_on(const std::vector<ContextPoint>& list) const {
+  std::unique_ptr<models::ModelState> condition_on(const std::vector<ContextPoint>& list) const {
     return model->condition(tensor_of(list, true), tensor_of(list, false));
   }
 
@@ -179,10 +179,10 @@ struct Explorer::Impl {
       return stats_for(0, UpdateMode::None, {});  // last_update() keeps the last real change
     }
     const c10::InferenceMode inference;
-    const bool constant_time = model->update_kind() == UpdateKind::ConstantTime;
+    const bool constant_time = model->update_kind() == models::UpdateKind::ConstantTime;
     // Releasing more points than remain costs more than re-encoding what remains.
     const bool incremental = constant_time && diff.removed.size() <= next.size();
-    std::unique_ptr<ModelState> next_state;
+    std::unique_ptr<models::ModelState> next_state;
     UpdateMode mode = UpdateMode::Recompute;
     std::string note;
     const auto start = Clock::now();
@@ -216,7 +216,7 @@ struct Explorer::Impl {
       if (constant_time) note = "recomputed from all points (most of them changed)";
     }
     model->prepare(*next_state);  // the readout times the whole edit, deferred work included
-    synchronize(device);
+    util::synchronize(device);
     const double micros = micros_since(start);
     state = std::move(next_state);
     points = next;
@@ -225,11 +225,11 @@ struct Explorer::Impl {
   }
 
   /// Installs a freshly made model, keeping the points when their sizes fit it.
-  ModelInfo install(std::shared_ptr<NeuralProcess> made, ModelInfo made_info,
+  ModelInfo install(std::shared_ptr<models::NeuralProcess> made, ModelInfo made_info,
                     c10::Device made_device) {
     constexpr auto kMax = static_cast<int>(Coordinates::kCapacity);
     if (made_info.dim_x > kMax || made_info.dim_y > kMax) {
-      throw InvalidArgument("the explorer handles at most " + std::to_string(kMax) +
+      throw util::InvalidArgument("the explorer handles at most " + std::to_string(kMax) +
                             " input and output dimensions; this model has dim_x = " +
                             std::to_string(made_info.dim_x) +
                             ", dim_y = " + std::to_string(made_info.dim_y));
@@ -250,7 +250,7 @@ struct Explorer::Impl {
       const auto start = Clock::now();
       state = condition_on(kept);
       model->prepare(*state);
-      synchronize(device);
+      util::synchronize(device);
       const double micros = micros_since(start);
       points = std::move(kept);
       last = stats_for(micros, UpdateMode::Recompute, "conditioned the new model");
@@ -270,33 +270,33 @@ Explorer::Explorer(Explorer&&) noexcept = default;
 Explorer& Explorer::operator=(Explorer&&) noexcept = default;
 
 std::vector<std::string> Explorer::registry_models() {
-  return model_names();
+  return models::model_names();
 }
 
 Outcome<ModelInfo> Explorer::load_registry_model(const std::string& name,
                                                  const ModelOptions& options) {
   return guarded<ModelInfo>("loading model \"" + name + "\"", [&] {
-    const auto device = resolve_device(options.device);
-    const auto config = default_config(name, {{"dim_x", options.dim_x}, {"dim_y", options.dim_y}});
+    const auto device = util::resolve_device(options.device);
+    const auto config = models::default_config(name, {{"dim_x", options.dim_x}, {"dim_y", options.dim_y}});
     // Seed after default_config, which builds a throwaway model of its own.
     torch::manual_seed(options.seed);
-    auto made = make_model(config);
+    auto made = models::make_model(config);
     ModelInfo made_info{name,
                         "registry:" + name,
                         /*untrained=*/true,
                         options.dim_x,
                         options.dim_y,
-                        made->update_kind() == UpdateKind::ConstantTime,
+                        made->update_kind() == models::UpdateKind::ConstantTime,
                         device.str()};
     return impl_->install(std::move(made), std::move(made_info), device);
   });
 }
 
 std::optional<TrainingRange> training_range(const std::string& data_name) {
-  const auto names = training_data_names();
+  const auto names = train::training_data_names();
   if (std::find(names.begin(), names.end(), data_name) == names.end()) return std::nullopt;
-  const auto spec = parse_data_spec(data_name, /*evaluation=*/false);
-  if (spec.family == TaskFamily::GP) {
+  const auto spec = train::parse_data_spec(data_name, /*evaluation=*/false);
+  if (spec.family == train::TaskFamily::GP) {
     const auto& counts = spec.gp.counts;
     return TrainingRange{data_name, spec.gp.x_range.low, spec.gp.x_range.high,
                          counts.max_points - counts.min_target};
@@ -311,16 +311,16 @@ std::optional<TrainingRange> training_range(const std::string& data_name) {
 
 Outcome<ModelInfo> Explorer::load_checkpoint(const std::string& path, const std::string& device) {
   return guarded<ModelInfo>("loading checkpoint " + path, [&]() -> ModelInfo {
-    if (const auto why = util::why_not_a_regular_file(path)) throw InvalidArgument(*why);
-    const auto resolved = resolve_device(device);
-    auto checkpoint = nplab::load_checkpoint(path, resolved);
+    if (const auto why = util::why_not_a_regular_file(path)) throw util::InvalidArgument(*why);
+    const auto resolved = util::resolve_device(device);
+    auto checkpoint = nplab::train::load_checkpoint(path, resolved);
     auto made = checkpoint.model;
     ModelInfo made_info{made->name(),
                         path,
                         /*untrained=*/false,
                         static_cast<int>(made->dims().dim_x),
                         static_cast<int>(made->dims().dim_y),
-                        made->update_kind() == UpdateKind::ConstantTime,
+                        made->update_kind() == models::UpdateKind::ConstantTime,
                         resolved.str(),
                         training_range(checkpoint.card.value("data", std::string()))};
     return impl_->install(std::move(made), std::move(made_info), resolved);
@@ -355,7 +355,7 @@ Outcome<UpdateStats> Explorer::add(const std::vector<ContextPoint>& points) {
 Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
   return guarded<UpdateStats>("moving point " + std::to_string(index), [&] {
     if (index >= impl_->points.size()) {
-      throw InvalidArgument("index " + std::to_string(index) +
+      throw util::InvalidArgument("index " + std::to_string(index) +
                             " is out of range (N = " + std::to_string(impl_->points.size()) + ")");
     }
     auto next = impl_->points;
@@ -367,7 +367,7 @@ Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
 Outcome<UpdateStats> Explorer::remove(std::size_t index) {
   return guarded<UpdateStats>("removing point " + std::to_string(index), [&] {
     if (index >= impl_->points.size()) {
-      throw InvalidArgument("index " + std::to_string(index) +
+      throw util::InvalidArgument("index " + std::to_string(index) +
                             " is out of range (N = " + std::to_string(impl_->points.size()) + ")");
     }
     auto next = impl_->points;
@@ -389,13 +389,13 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
     impl_->require_model();
     const int64_t dim_x = impl_->info.dim_x;
     if (xs.size() % static_cast<size_t>(dim_x) != 0) {
-      throw InvalidArgument(
+      throw util::InvalidArgument(
           "xs: " + std::to_string(xs.size()) +
           " values is not a whole number of targets of dim_x = " + std::to_string(dim_x));
     }
     for (size_t i = 0; i < xs.size(); ++i) {
       if (!std::isfinite(xs[i])) {
-        throw InvalidArgument("xs[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
+        throw util::InvalidArgument("xs[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
                               " is not finite");
       }
     }
@@ -409,7 +409,7 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
     const auto mean = prediction.mean.to(at::kCPU, at::kDouble).contiguous();
     const auto stddev = prediction.stddev.to(at::kCPU, at::kDouble).contiguous();
     const auto bad = (~at::isfinite(mean) | ~at::isfinite(stddev)).sum().item<int64_t>();
-    if (bad > 0) throw InvalidArgument(impl_->non_finite_reason(bad, targets, xs));
+    if (bad > 0) throw util::InvalidArgument(impl_->non_finite_reason(bad, targets, xs));
     GridPrediction result;
     result.micros = micros_since(start);
     result.mean.assign(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
@@ -418,4 +418,4 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
   });
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

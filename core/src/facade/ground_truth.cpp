@@ -12,7 +12,7 @@
 #include "nplab/data/oracle_gp.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using detail::guarded;
@@ -27,13 +27,13 @@ data::KernelKind data_kernel(TruthKernel kernel) {
   for (const auto& [truth, kind] : kKernels) {
     if (truth == kernel) return kind;
   }
-  throw InvalidArgument("kernel: unknown TruthKernel value " +
+  throw util::InvalidArgument("kernel: unknown TruthKernel value " +
                         std::to_string(static_cast<int>(kernel)));
 }
 
 data::KernelParams params_of(const TruthSpec& spec) {
   if (const auto problem = truth_spec_problem(spec); !problem.empty()) {
-    throw InvalidArgument(problem);
+    throw util::InvalidArgument(problem);
   }
   return {spec.lengthscale, spec.scale, spec.period};
 }
@@ -41,7 +41,7 @@ data::KernelParams params_of(const TruthSpec& spec) {
 void check_inputs(const std::vector<double>& xs, const std::string& name) {
   for (size_t i = 0; i < xs.size(); ++i) {
     if (!std::isfinite(xs[i])) {
-      throw InvalidArgument(name + "[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
+      throw util::InvalidArgument(name + "[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
                             " is not finite");
     }
   }
@@ -100,7 +100,7 @@ Outcome<GridPrediction> oracle_prediction(const TruthSpec& spec,
     std::vector<double> xs, ys;
     for (size_t i = 0; i < context.size(); ++i) {
       if (context[i].x.size() != 1 || context[i].y.size() != 1) {
-        throw InvalidArgument("context point " + std::to_string(i) +
+        throw util::InvalidArgument("context point " + std::to_string(i) +
                               ": the oracle takes 1D points (one x, one y)");
       }
       xs.push_back(context[i].x[0]);
@@ -118,4 +118,4 @@ Outcome<GridPrediction> oracle_prediction(const TruthSpec& spec,
   });
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

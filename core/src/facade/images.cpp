@@ -10,7 +10,7 @@
 #include "nplab/facade/explorer_images.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using detail::guarded;
@@ -27,12 +27,12 @@ Outcome<PixelImage> PixelImage::from_bytes(const std::vector<std::uint8_t>& byte
                                            int width) {
   return guarded<PixelImage>("reading the image", [&] {
     if (height < 1 || width < 1) {
-      throw InvalidArgument("image size " + std::to_string(height) + "x" + std::to_string(width) +
+      throw util::InvalidArgument("image size " + std::to_string(height) + "x" + std::to_string(width) +
                             " is empty");
     }
     const auto pixels = static_cast<std::size_t>(height) * static_cast<std::size_t>(width);
     if (bytes.size() != pixels) {
-      throw InvalidArgument("bytes: " + std::to_string(bytes.size()) + " values for a " +
+      throw util::InvalidArgument("bytes: " + std::to_string(bytes.size()) + " values for a " +
                             std::to_string(height) + "x" + std::to_string(width) + " image (" +
                             std::to_string(pixels) + " expected)");
     }
@@ -115,4 +115,4 @@ double output_to_intensity(double output) {
   return std::clamp(output + 0.5, 0.0, 1.0);
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using nlohmann::json;
@@ -144,4 +144,4 @@ Outcome<StreamLine> stream_line_from_json(const std::string& text) {
   }
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -10,13 +10,13 @@
 #include "nplab/facade/session.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& path, int dim_x,
                                                    int dim_y) {
   return detail::guarded<std::vector<ContextPoint>>("importing points", [&] {
     if (dim_x < 1 || dim_y < 1) {
-      throw InvalidArgument("dim_x, dim_y: " + std::to_string(dim_x) + ", " +
+      throw util::InvalidArgument("dim_x, dim_y: " + std::to_string(dim_x) + ", " +
                             std::to_string(dim_y) + " (must be at least 1)");
     }
     const auto table = data::read_csv_points(path, dim_x + dim_y, at::kDouble);
@@ -46,7 +46,7 @@ Status write_points_csv(const std::filesystem::path& path,
       const auto& point = points[static_cast<size_t>(i)];
       if (static_cast<int64_t>(point.x.size()) != dim_x ||
           static_cast<int64_t>(point.y.size()) != dim_y) {
-        throw InvalidArgument("points[" + std::to_string(i) +
+        throw util::InvalidArgument("points[" + std::to_string(i) +
                               "]: sizes differ from the first point's (dim_x " +
                               std::to_string(dim_x) + ", dim_y " + std::to_string(dim_y) + ")");
       }
@@ -58,4 +58,4 @@ Status write_points_csv(const std::filesystem::path& path,
   });
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -11,7 +11,7 @@
 #include "nplab/util/checks.h"
 #include "nplab/util/input_file.h"
 
-namespace nplab {
+namespace nplab::facade {
 namespace {
 
 using detail::guarded;
@@ -23,7 +23,7 @@ class Reader {
   explicit Reader(std::string source) : source_(std::move(source)) {}
 
   [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-    throw InvalidArgument(source_ + ": " + (where.empty() ? "" : where + ": ") + what);
+    throw util::InvalidArgument(source_ + ": " + (where.empty() ? "" : where + ": ") + what);
   }
 
   const json& member(const json& object, const char* key, const std::string& where) const {
@@ -432,4 +432,4 @@ Outcome<Session> load_session(const std::filesystem::path& path) {
   return session_from_json(text.str(), path.string());
 }
 
-}  // namespace nplab
+}  // namespace nplab::facade

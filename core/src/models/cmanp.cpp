@@ -4,7 +4,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 
 int64_t CMANPState::bytes() const {
   int64_t total = cross.bytes();
@@ -15,22 +15,22 @@ int64_t CMANPState::bytes() const {
 namespace {
 
 // Layer l's part of a stacked streaming state, in the dtype the layer computes in.
-CMABState layer_of(const StreamingAttentionState& cross, size_t l, int64_t heads,
+attention::CMABState layer_of(const attention::StreamingAttentionState& cross, size_t l, int64_t heads,
                    at::ScalarType compute) {
   const auto first = static_cast<int64_t>(l) * heads;
   return {{cross.log_normalizer.narrow(1, first, heads).to(compute),
            cross.output.narrow(1, first, heads).to(compute), cross.count}};
 }
 
-StreamingAttentionState with_dtype(const StreamingAttentionState& state, at::ScalarType dtype) {
+attention::StreamingAttentionState with_dtype(const attention::StreamingAttentionState& state, at::ScalarType dtype) {
   return {state.log_normalizer.to(dtype), state.output.to(dtype), state.count};
 }
 
 // The running state and a block, merged in the state dtype (a state conditioned with autograd on
 // is in the model's dtype and is widened here).
-StreamingAttentionState merged_in_state_dtype(const StreamingAttentionState& running,
-                                              const StreamingAttentionState& block) {
-  return merge_streaming_states(with_dtype(running, CMANP::state_dtype()),
+attention::StreamingAttentionState merged_in_state_dtype(const attention::StreamingAttentionState& running,
+                                              const attention::StreamingAttentionState& block) {
+  return attention::merge_streaming_states(with_dtype(running, CMANP::state_dtype()),
                                 with_dtype(block, CMANP::state_dtype()));
 }
 
@@ -46,7 +46,7 @@ CMANP::CMANP(const nlohmann::json& config)
       block_latents_(config.value("block_latents", int64_t{128})),
       chunk_size_(config.value("chunk_size", int64_t{256})) {
   if (num_latents_ < 1 || block_latents_ < 1) {
-    throw InvalidArgument("cmanp config: latents and block_latents must be positive");
+    throw util::InvalidArgument("cmanp config: latents and block_latents must be positive");
   }
   set_chunk_size(chunk_size_);
   const auto& d = dims();
@@ -54,10 +54,10 @@ CMANP::CMANP(const nlohmann::json& config)
   embedder_ =
       register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model, d.emb_depth));
   decoder_.register_query_embedder(*this, d);
-  const CMABOptions block_options{d.d_model, d.d_model, d.heads, d.feedforward, block_latents_};
+  const attention::CMABOptions block_options{d.d_model, d.d_model, d.heads, d.feedforward, block_latents_};
   for (int64_t l = 0; l < d.layers; ++l) {
     const auto suffix = std::to_string(l);
-    encoder_.push_back(register_module("encoder" + suffix, CMAB(block_options)));
+    encoder_.push_back(register_module("encoder" + suffix, attention::CMAB(block_options)));
     decoder_.register_layer(*this, d, l);
   }
   decoder_.register_head(*this, d);
@@ -73,7 +73,7 @@ nlohmann::json CMANP::config() const {
 }
 
 void CMANP::set_chunk_size(int64_t chunk) {
-  if (chunk < 1) throw InvalidArgument("cmanp config: chunk_size must be positive");
+  if (chunk < 1) throw util::InvalidArgument("cmanp config: chunk_size must be positive");
   chunk_size_ = chunk;
 }
 
@@ -81,7 +81,7 @@ int64_t CMANP::heads() const {
   return dims().heads;
 }
 
-StreamingAttentionState CMANP::chunk_state(const at::Tensor& embedded) {
+attention::StreamingAttentionState CMANP::chunk_state(const at::Tensor& embedded) {
   const int64_t batch = embedded.size(0);
   if (at::GradMode::is_enabled()) {
     std::vector<at::Tensor> normalizers, outputs;
@@ -105,11 +105,11 @@ StreamingAttentionState CMANP::chunk_state(const at::Tensor& embedded) {
   const auto split = [&](int64_t which) {
     return kv.select(3, which).reshape({batch, points, layers * heads(), head_dim}).transpose(1, 2);
   };
-  return streaming_block_state(stacked.queries.expand({batch, -1, -1, -1}), split(0), split(1));
+  return attention::streaming_block_state(stacked.queries.expand({batch, -1, -1, -1}), split(0), split(1));
 }
 
 const CMANP::StackedProjection& CMANP::stacked_projection() {
-  std::vector<CMABImpl::StreamingProjection> layers;
+  std::vector<attention::CMABImpl::StreamingProjection> layers;
   std::vector<at::Tensor> sources;
   for (auto& block : encoder_) {
     layers.push_back(block->streaming_projection());
@@ -134,12 +134,12 @@ const CMANP::StackedProjection& CMANP::stacked_projection() {
   return stacked_;
 }
 
-StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::Tensor& y) {
+attention::StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::Tensor& y) {
   const int64_t points = x.size(1);
   const int64_t head_dim = dims().d_model / heads();
   // Autograd differentiates through the model's dtype; inference sums in the wider state dtype.
   const auto dtype = at::GradMode::is_enabled() ? x.scalar_type() : state_dtype();
-  auto state = empty_streaming_state(x.size(0), heads() * static_cast<int64_t>(encoder_.size()),
+  auto state = attention::empty_streaming_state(x.size(0), heads() * static_cast<int64_t>(encoder_.size()),
                                      block_latents_, head_dim, x.options().dtype(dtype));
   // Training differentiates through one block (as the reference does); inference streams chunks.
   const int64_t chunk = is_training() ? std::max<int64_t>(points, 1) : chunk_size_;
@@ -147,12 +147,12 @@ StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::Tensor& y) 
     const int64_t length = std::min(chunk, points - start);
     const auto embedded =
         embedder_->forward(at::cat({x.narrow(1, start, length), y.narrow(1, start, length)}, -1));
-    state = merge_streaming_states(state, with_dtype(chunk_state(embedded), dtype));
+    state = attention::merge_streaming_states(state, with_dtype(chunk_state(embedded), dtype));
   }
   return state;
 }
 
-std::vector<at::Tensor> CMANP::latents_from(const StreamingAttentionState& cross, int64_t batch) {
+std::vector<at::Tensor> CMANP::latents_from(const attention::StreamingAttentionState& cross, int64_t batch) {
   std::vector<at::Tensor> latents;
   auto layer_latents = latents_.unsqueeze(0).expand({batch, -1, -1});
   for (size_t l = 0; l < encoder_.size(); ++l) {
@@ -169,13 +169,13 @@ void CMANP::refresh_latents(const CMANPState& state) {
   state.latents = latents_from(state.cross, state.batch_);
 }
 
-CMANP::UpdatedTensors CMANP::updated_tensors(const StreamingAttentionState& cross,
+CMANP::UpdatedTensors CMANP::updated_tensors(const attention::StreamingAttentionState& cross,
                                              const at::Tensor& xn, const at::Tensor& yn) {
   if (cross.count < 1) {
-    throw InvalidArgument("cmanp updated_tensors: the state must hold at least one point");
+    throw util::InvalidArgument("cmanp updated_tensors: the state must hold at least one point");
   }
   if (at::GradMode::is_enabled()) {
-    throw InvalidArgument("cmanp updated_tensors: inference only (autograd is on)");
+    throw util::InvalidArgument("cmanp updated_tensors: inference only (autograd is on)");
   }
   auto merged = merged_in_state_dtype(cross, stream(xn, yn));
   auto latents = latents_from(merged, xn.size(0));
@@ -208,9 +208,9 @@ RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at:
   // One subtraction for all layers; the state changes only if every layer's is exact.
   // The blocks were computed in the model's dtype, so its rounding (not the wider sum's) bounds
   // how much cancellation a removal may amplify.
-  auto removal = remove_streaming_state(with_dtype(cmanp_state.cross, state_dtype()),
+  auto removal = attention::remove_streaming_state(with_dtype(cmanp_state.cross, state_dtype()),
                                         with_dtype(stream(xr, yr), state_dtype()),
-                                        default_max_removal_amplification(latents_.scalar_type()));
+                                        attention::default_max_removal_amplification(latents_.scalar_type()));
   if (!removal.exact) return {false};
   cmanp_state.cross = std::move(removal.state);
   cmanp_state.count_ -= xr.size(1);
@@ -224,4 +224,4 @@ Prediction CMANP::do_predict(const ModelState& state, const at::Tensor& xt) {
   return split_head_output(decoder_.forward(xt, cmanp_state.latents));
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -14,7 +14,7 @@
 #include "nplab/models/cmanp_graph.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 
 struct CMANPGraphedUpdate::Captured {
   at::cuda::CUDAGraph graph;
@@ -31,11 +31,11 @@ bool cuda_graphs_compiled() {
 CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_points) {
   const auto options = model.tensor_options();
   if (!options.device().is_cuda()) {
-    throw InvalidArgument("CUDA graphs: the model is on " + options.device().str() +
+    throw util::InvalidArgument("CUDA graphs: the model is on " + options.device().str() +
                           ", not on a CUDA device");
   }
   if (batch < 1 || new_points < 1) {
-    throw InvalidArgument("CUDA graphs: batch and new_points must be positive, got " +
+    throw util::InvalidArgument("CUDA graphs: batch and new_points must be positive, got " +
                           std::to_string(batch) + " and " + std::to_string(new_points));
   }
   const c10::InferenceMode inference;
@@ -80,11 +80,11 @@ void CMANPGraphedUpdate::update(CMANPState& state, const at::Tensor& xn, const a
   const auto expect = [](const at::Tensor& given, const at::Tensor& like, const char* name) {
     if (!given.defined() || given.sizes() != like.sizes() ||
         given.scalar_type() != like.scalar_type() || given.device() != like.device()) {
-      throw InvalidArgument(
-          std::string("CUDA graph update: ") + name + " must be " + shape_string(like) + " " +
+      throw util::InvalidArgument(
+          std::string("CUDA graph update: ") + name + " must be " + util::shape_string(like) + " " +
           std::string(c10::toString(like.scalar_type())) + " on " + like.device().str() + ", got " +
           (given.defined()
-               ? shape_string(given) + " " + std::string(c10::toString(given.scalar_type())) +
+               ? util::shape_string(given) + " " + std::string(c10::toString(given.scalar_type())) +
                      " on " + given.device().str()
                : std::string("nothing")));
     }
@@ -109,4 +109,4 @@ void CMANPGraphedUpdate::update(CMANPState& state, const at::Tensor& xn, const a
   state.count_ += c.new_points;
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

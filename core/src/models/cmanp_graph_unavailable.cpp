@@ -3,7 +3,7 @@
 #include "nplab/models/cmanp_graph.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 
 struct CMANPGraphedUpdate::Captured {};
 
@@ -13,7 +13,7 @@ bool cuda_graphs_compiled() {
 
 CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& /*model*/, int64_t /*batch*/,
                                        int64_t /*new_points*/) {
-  throw InvalidArgument(
+  throw util::InvalidArgument(
       "CUDA graphs: this build's LibTorch has no CUDA (build against a CUDA LibTorch to use them)");
 }
 
@@ -21,7 +21,7 @@ CMANPGraphedUpdate::~CMANPGraphedUpdate() = default;
 
 void CMANPGraphedUpdate::update(CMANPState& /*state*/, const at::Tensor& /*xn*/,
                                 const at::Tensor& /*yn*/) {
-  throw InvalidArgument("CUDA graphs: this build's LibTorch has no CUDA");
+  throw util::InvalidArgument("CUDA graphs: this build's LibTorch has no CUDA");
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -5,7 +5,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 namespace {
 
 /// build_mlp of the reference: Linear(in, hidden), ReLU, (depth-2) x [Linear, ReLU],
@@ -25,7 +25,7 @@ torch::nn::Sequential make_mlp(int64_t in_dim, int64_t hidden, int64_t out_dim, 
 int64_t read_depth(const nlohmann::json& config, const char* key, int64_t fallback) {
   const auto depth = config.value(key, fallback);
   if (depth < 2) {
-    throw InvalidArgument(std::string("cnp config: ") + key + " must be at least 2, got " +
+    throw util::InvalidArgument(std::string("cnp config: ") + key + " must be at least 2, got " +
                           std::to_string(depth));
   }
   return depth;
@@ -43,7 +43,7 @@ CNP::CNP(const nlohmann::json& config)
       post_depth_(read_depth(config, "post_depth", 2)),
       decoder_depth_(read_depth(config, "decoder_depth", 3)) {
   if (hidden_ < 1) {
-    throw InvalidArgument("cnp config: hidden must be positive, got " + std::to_string(hidden_));
+    throw util::InvalidArgument("cnp config: hidden must be positive, got " + std::to_string(hidden_));
   }
   const auto& d = dims();
   for (int e = 0; e < kPoolingEncoders; ++e) {
@@ -90,4 +90,4 @@ Prediction CNP::do_predict(const ModelState& state, const at::Tensor& xt) {
   return split_head_output(decoder_->forward(at::cat({per_target, xt}, -1)));
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

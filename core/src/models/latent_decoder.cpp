@@ -4,7 +4,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 
 void LatentDecoder::register_query_embedder(torch::nn::Module& owner, const ModelDims& d) {
   query_embedder_ =
@@ -14,9 +14,9 @@ void LatentDecoder::register_query_embedder(torch::nn::Module& owner, const Mode
 void LatentDecoder::register_layer(torch::nn::Module& owner, const ModelDims& d, int64_t layer) {
   const auto suffix = std::to_string(layer);
   attention_.push_back(owner.register_module("decoder_attention" + suffix,
-                                             PreNormAttention(d.d_model, d.heads, d.d_model)));
+                                             attention::PreNormAttention(d.d_model, d.heads, d.d_model)));
   feedforward_.push_back(owner.register_module("decoder_feedforward" + suffix,
-                                               PreNormFeedForward(d.d_model, d.feedforward)));
+                                               attention::PreNormFeedForward(d.d_model, d.feedforward)));
 }
 
 void LatentDecoder::register_head(torch::nn::Module& owner, const ModelDims& d) {
@@ -27,7 +27,7 @@ void LatentDecoder::register_head(torch::nn::Module& owner, const ModelDims& d) 
 
 at::Tensor LatentDecoder::forward(const at::Tensor& xt, const std::vector<at::Tensor>& latents) {
   if (latents.size() != attention_.size()) {
-    throw InvalidArgument("latent decoder: " + std::to_string(latents.size()) +
+    throw util::InvalidArgument("latent decoder: " + std::to_string(latents.size()) +
                           " latent sets for " + std::to_string(attention_.size()) + " layers");
   }
   auto x = query_embedder_->forward(xt);
@@ -36,4 +36,4 @@ at::Tensor LatentDecoder::forward(const at::Tensor& xt, const std::vector<at::Te
   return head_->forward(norm_(x));
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

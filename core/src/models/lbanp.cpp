@@ -2,13 +2,13 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 
 LBANP::LBANP(const nlohmann::json& config)
     : StoredContextModel("lbanp", dims_from_json(config)),
       num_latents_(config.value("latents", int64_t{8})) {
   if (num_latents_ < 1) {
-    throw InvalidArgument("lbanp config: latents must be positive, got " +
+    throw util::InvalidArgument("lbanp config: latents must be positive, got " +
                           std::to_string(num_latents_));
   }
   const auto& d = dims();
@@ -20,12 +20,12 @@ LBANP::LBANP(const nlohmann::json& config)
     const auto suffix = std::to_string(l);
     encoder_.push_back(EncoderLayer{
         register_module("encoder_cross_attention" + suffix,
-                        PreNormAttention(d.d_model, d.heads, d.d_model)),
+                        attention::PreNormAttention(d.d_model, d.heads, d.d_model)),
         register_module("encoder_cross_feedforward" + suffix,
-                        PreNormFeedForward(d.d_model, d.feedforward)),
-        register_module("encoder_self_attention" + suffix, PreNormAttention(d.d_model, d.heads)),
+                        attention::PreNormFeedForward(d.d_model, d.feedforward)),
+        register_module("encoder_self_attention" + suffix, attention::PreNormAttention(d.d_model, d.heads)),
         register_module("encoder_self_feedforward" + suffix,
-                        PreNormFeedForward(d.d_model, d.feedforward)),
+                        attention::PreNormFeedForward(d.d_model, d.feedforward)),
     });
     decoder_.register_layer(*this, d, l);
   }
@@ -63,4 +63,4 @@ Prediction LBANP::do_predict(const ModelState& state, const at::Tensor& xt) {
   return split_head_output(decoder_.forward(xt, latents));
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -12,7 +12,7 @@
 #include "nplab/util/checks.h"
 #include "nplab/util/runtime.h"
 
-namespace nplab {
+namespace nplab::models {
 
 Batch Batch::to(const c10::Device& device) const {
   return {xc.to(device), yc.to(device), xt.to(device), yt.to(device)};
@@ -21,10 +21,10 @@ Batch Batch::to(const c10::Device& device) const {
 NeuralProcess::NeuralProcess(std::string name, const ModelDims& dims)
     : torch::nn::Module(name), name_(std::move(name)), dims_(dims) {
   if (dims.dim_x < 1 || dims.dim_y < 1) {
-    throw InvalidArgument("model config: dim_x and dim_y must be at least 1");
+    throw util::InvalidArgument("model config: dim_x and dim_y must be at least 1");
   }
   if (dims.d_model < 1 || dims.heads < 1 || dims.d_model % dims.heads != 0) {
-    throw InvalidArgument("model config: d_model " + std::to_string(dims.d_model) +
+    throw util::InvalidArgument("model config: d_model " + std::to_string(dims.d_model) +
                           " must be a positive multiple of heads " + std::to_string(dims.heads));
   }
 }
@@ -36,32 +36,32 @@ at::TensorOptions NeuralProcess::tensor_options() const {
 }
 
 void NeuralProcess::set_target_chunk(int64_t chunk) {
-  if (chunk < 1) throw InvalidArgument("target_chunk: must be positive");
+  if (chunk < 1) throw util::InvalidArgument("target_chunk: must be positive");
   target_chunk_ = chunk;
 }
 
 void NeuralProcess::check_pair(const at::Tensor& x, const char* x_name, const at::Tensor& y,
                                const char* y_name, int64_t min_points) const {
-  check_point_set(x, x_name, dims_.dim_x, min_points);
-  check_point_set(y, y_name, dims_.dim_y, min_points);
+  util::check_point_set(x, x_name, dims_.dim_x, min_points);
+  util::check_point_set(y, y_name, dims_.dim_y, min_points);
   const auto options = tensor_options();
   if (x.scalar_type() != options.dtype().toScalarType() || x.device() != options.device()) {
-    throw InvalidArgument(std::string(x_name) + ": " + std::string(c10::toString(x.scalar_type())) +
+    throw util::InvalidArgument(std::string(x_name) + ": " + std::string(c10::toString(x.scalar_type())) +
                           " on " + x.device().str() + ", but the model is " +
                           std::string(c10::toString(options.dtype().toScalarType())) + " on " +
                           options.device().str());
   }
-  check_same_dtype_device(x, x_name, y, y_name);
+  util::check_same_dtype_device(x, x_name, y, y_name);
   if (x.size(0) != y.size(0) || x.size(1) != y.size(1)) {
-    throw InvalidArgument(std::string(y_name) + ": shape " + shape_string(y) + " does not match " +
-                          x_name + "'s " + shape_string(x) + " in batch and point count");
+    throw util::InvalidArgument(std::string(y_name) + ": shape " + util::shape_string(y) + " does not match " +
+                          x_name + "'s " + util::shape_string(x) + " in batch and point count");
   }
 }
 
 void NeuralProcess::check_state(const ModelState& state, const at::Tensor& x,
                                 const char* x_name) const {
   if (x.size(0) != state.batch()) {
-    throw InvalidArgument(std::string(x_name) + ": batch " + std::to_string(x.size(0)) +
+    throw util::InvalidArgument(std::string(x_name) + ": batch " + std::to_string(x.size(0)) +
                           " differs from the state's " + std::to_string(state.batch()));
   }
 }
@@ -82,7 +82,7 @@ RemoveResult NeuralProcess::remove(ModelState& state, const at::Tensor& xr, cons
   check_pair(xr, "xr", yr, "yr", 0);
   check_state(state, xr, "xr");
   if (xr.size(1) > state.count()) {
-    throw InvalidArgument("xr: removing " + std::to_string(xr.size(1)) +
+    throw util::InvalidArgument("xr: removing " + std::to_string(xr.size(1)) +
                           " points from a state that holds " + std::to_string(state.count()));
   }
   if (xr.size(1) == 0) return {};
@@ -90,11 +90,11 @@ RemoveResult NeuralProcess::remove(ModelState& state, const at::Tensor& xr, cons
 }
 
 Prediction NeuralProcess::predict(const ModelState& state, const at::Tensor& xt) {
-  check_point_set(xt, "xt", dims_.dim_x, 0);
+  util::check_point_set(xt, "xt", dims_.dim_x, 0);
   check_state(state, xt, "xt");
   const auto options = tensor_options();
   if (xt.scalar_type() != options.dtype().toScalarType() || xt.device() != options.device()) {
-    throw InvalidArgument("xt: " + std::string(c10::toString(xt.scalar_type())) + " on " +
+    throw util::InvalidArgument("xt: " + std::string(c10::toString(xt.scalar_type())) + " on " +
                           xt.device().str() + ", but the model is " +
                           std::string(c10::toString(options.dtype().toScalarType())) + " on " +
                           options.device().str());
@@ -201,7 +201,7 @@ void StoredContextState::erase(const at::Tensor& xr, const at::Tensor& yr) {
         if (!taken[i] && match[i][r]) found = i;
       }
       if (found < 0) {
-        throw InvalidArgument("xr: row " + std::to_string(r) + " of batch element " +
+        throw util::InvalidArgument("xr: row " + std::to_string(r) + " of batch element " +
                               std::to_string(b) + " is not a stored context point");
       }
       taken[found] = true;
@@ -248,7 +248,7 @@ void check_model_fits_in_memory(const ModelDims& dims) {
                              (4.0 * d * d + 2.0 * d * static_cast<double>(dims.feedforward)) +
                          static_cast<double>(dims.emb_depth) * d * d;
   const double training_bytes = 16.0 * weights;
-  const double available = available_memory_bytes();
+  const double available = util::available_memory_bytes();
   const double limit = available > 0 ? available : 64.0 * (1ull << 30);
   if (training_bytes > limit) {
     std::ostringstream why;
@@ -257,7 +257,7 @@ void check_model_fits_in_memory(const ModelDims& dims) {
         << " layers and feedforward " << dims.feedforward << " make at least " << weights
         << " weights, " << training_bytes / double(1ull << 30) << " GiB to train, more than the "
         << limit / double(1ull << 30) << " GiB of memory available";
-    throw InvalidArgument(why.str());
+    throw util::InvalidArgument(why.str());
   }
 }
 
@@ -273,15 +273,15 @@ ModelDims dims_from_json(const nlohmann::json& config) {
   dims.feedforward = config.value("feedforward", dims.feedforward);
   dims.emb_depth = config.value("emb_depth", dims.emb_depth);
   dims.bound_std = config.value("bound_std", dims.bound_std);
-  if (dims.emb_depth < 2) throw InvalidArgument("model config: emb_depth must be at least 2");
-  if (dims.layers < 1) throw InvalidArgument("model config: layers must be at least 1");
+  if (dims.emb_depth < 2) throw util::InvalidArgument("model config: emb_depth must be at least 2");
+  if (dims.layers < 1) throw util::InvalidArgument("model config: layers must be at least 1");
   for (const auto& [name, value] : {std::pair{"d_model", dims.d_model},
                                     {"heads", dims.heads},
                                     {"feedforward", dims.feedforward},
                                     {"dim_x", dims.dim_x},
                                     {"dim_y", dims.dim_y}}) {
     if (value < 1) {
-      throw InvalidArgument(std::string("model config: ") + name + " must be at least 1, got " +
+      throw util::InvalidArgument(std::string("model config: ") + name + " must be at least 1, got " +
                             std::to_string(value));
     }
   }
@@ -300,4 +300,4 @@ void dims_to_json(const ModelDims& dims, nlohmann::json& config) {
   config["bound_std"] = dims.bound_std;
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -10,7 +10,7 @@
 #include "nplab/models/tnpkr.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 namespace {
 
 using Factory = std::function<std::shared_ptr<NeuralProcess>(const nlohmann::json&)>;
@@ -61,7 +61,7 @@ nlohmann::json default_config(const std::string& name, const nlohmann::json& ove
   } else if (factories().count(name)) {
     config["model"] = name;
   } else {
-    throw InvalidArgument("model \"" + name + "\": unknown (known: " + known_names() + ")");
+    throw util::InvalidArgument("model \"" + name + "\": unknown (known: " + known_names() + ")");
   }
   config.update(overrides);
   config["model"] = config.value("model", name);
@@ -71,7 +71,7 @@ nlohmann::json default_config(const std::string& name, const nlohmann::json& ove
 
 std::shared_ptr<NeuralProcess> make_model(const nlohmann::json& config) {
   if (!config.is_object() || !config.contains("model") || !config["model"].is_string()) {
-    throw InvalidArgument("model config: expected an object with a string \"model\" key");
+    throw util::InvalidArgument("model config: expected an object with a string \"model\" key");
   }
   auto resolved = config;
   const auto name = config["model"].get<std::string>();
@@ -83,13 +83,13 @@ std::shared_ptr<NeuralProcess> make_model(const nlohmann::json& config) {
   }
   const auto factory = factories().find(resolved["model"].get<std::string>());
   if (factory == factories().end()) {
-    throw InvalidArgument("model \"" + name + "\": unknown (known: " + known_names() + ")");
+    throw util::InvalidArgument("model \"" + name + "\": unknown (known: " + known_names() + ")");
   }
   try {
     return factory->second(resolved);
   } catch (const nlohmann::json::exception& error) {
-    throw InvalidArgument("model config for \"" + name + "\": " + error.what());
+    throw util::InvalidArgument("model config for \"" + name + "\": " + error.what());
   }
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -7,13 +7,13 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(int64_t d_model, int64_t heads,
                                                          int64_t feedforward)
     : heads_(heads), head_dim_(d_model / heads) {
   if (heads < 1 || d_model % heads != 0) {
-    throw InvalidArgument("TransformerEncoderLayer: d_model " + std::to_string(d_model) +
+    throw util::InvalidArgument("TransformerEncoderLayer: d_model " + std::to_string(d_model) +
                           " is not divisible by heads " + std::to_string(heads));
   }
   in_projection_ = register_module("in_projection", torch::nn::Linear(d_model, 3 * d_model));
@@ -92,4 +92,4 @@ Prediction TNPD::do_predict(const ModelState& state, const at::Tensor& xt) {
   return split_head_output(head_->forward(tokens.narrow(1, contexts, targets)));
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -4,16 +4,16 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::models {
 namespace {
 
-KernelAttentionOptions attention_options(const nlohmann::json& config, const ModelDims& dims) {
-  KernelAttentionOptions options;
+attention::KernelAttentionOptions attention_options(const nlohmann::json& config, const ModelDims& dims) {
+  attention::KernelAttentionOptions options;
   options.dim = dims.d_model;
   options.heads = dims.heads;
   options.dim_x = dims.dim_x;
-  options.mode = attention_mode_from_string(config.value("attention", to_string(options.mode)));
-  options.kernel = bias_kernel_from_string(config.value("kernel", to_string(options.kernel)));
+  options.mode = attention::attention_mode_from_string(config.value("attention", to_string(options.mode)));
+  options.kernel = attention::bias_kernel_from_string(config.value("kernel", to_string(options.kernel)));
   options.kernel_terms = config.value("kernel_terms", options.kernel_terms);
   options.scan_chunk = config.value("scan_chunk", options.scan_chunk);
   options.features = config.value("features", options.features);
@@ -23,13 +23,13 @@ KernelAttentionOptions attention_options(const nlohmann::json& config, const Mod
 
 }  // namespace
 
-KRBlockImpl::KRBlockImpl(const KernelAttentionOptions& attention, int64_t feedforward) {
+KRBlockImpl::KRBlockImpl(const attention::KernelAttentionOptions& attention, int64_t feedforward) {
   const int64_t dim = attention.dim;
   attention_norm_ = register_module("attention_norm",
                                     torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
   feedforward_norm_ = register_module("feedforward_norm",
                                       torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
-  attention_ = register_module("attention", KernelAttention(attention));
+  attention_ = register_module("attention", attention::KernelAttention(attention));
   feedforward_ = register_module(
       "feedforward", torch::nn::Sequential(torch::nn::Linear(dim, feedforward), torch::nn::ReLU(),
                                            torch::nn::Linear(feedforward, dim)));
@@ -78,7 +78,7 @@ nlohmann::json TNPKR::config() const {
   return config;
 }
 
-void TNPKR::set_attention_mode(AttentionMode mode) {
+void TNPKR::set_attention_mode(attention::AttentionMode mode) {
   for (auto& block : blocks_) block->attention()->set_mode(mode);
   attention_.mode = mode;
 }
@@ -100,7 +100,7 @@ Prediction TNPKR::do_predict(const ModelState& state, const at::Tensor& xt) {
     return {at::zeros(shape, xt.options()), at::ones(shape, xt.options())};
   }
   if (context.cache.size() != blocks_.size()) {
-    throw InvalidArgument("state: not a TNP-KR state of this model (" +
+    throw util::InvalidArgument("state: not a TNP-KR state of this model (" +
                           std::to_string(context.cache.size()) + " encoded layers, expected " +
                           std::to_string(blocks_.size()) + ")");
   }
@@ -111,4 +111,4 @@ Prediction TNPKR::do_predict(const ModelState& state, const at::Tensor& xt) {
   return split_head_output(head_->forward(norm_(targets)));
 }
 
-}  // namespace nplab
+}  // namespace nplab::models

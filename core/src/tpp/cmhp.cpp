@@ -47,20 +47,20 @@ std::unique_ptr<PointProcessState> CMHPState::clone() const {
 CMHP::CMHP(const CMHPConfig& config) : PointProcessModel("cmhp", config.marks), config_(config) {
   if (config.blocks < 1 || config.latents < 1 || config.feedforward < 1 || config.components < 1 ||
       config.decoder_hidden < 1 || config.scan_chunk < 1) {
-    throw InvalidArgument(
+    throw util::InvalidArgument(
         "cmhp config: blocks, latents, feedforward, components, decoder_hidden and scan_chunk "
         "must be positive");
   }
   if (config.heads < 1 || config.d_model % config.heads != 0) {
-    throw InvalidArgument("cmhp config: d_model " + std::to_string(config.d_model) +
+    throw util::InvalidArgument("cmhp config: d_model " + std::to_string(config.d_model) +
                           " must be a positive multiple of heads " + std::to_string(config.heads));
   }
   const auto d = config.d_model;
   embedding_ = register_module("embedding", EventEmbedding(config.marks, d));
   latents_ = register_parameter("latents", at::randn({config.latents, d}));
-  const CMABOptions block_options{d, d, config.heads, config.feedforward, config.latents};
+  const attention::CMABOptions block_options{d, d, config.heads, config.feedforward, config.latents};
   for (int64_t b = 0; b < config.blocks; ++b) {
-    blocks_.push_back(register_module("block" + std::to_string(b), CMAB(block_options)));
+    blocks_.push_back(register_module("block" + std::to_string(b), attention::CMAB(block_options)));
   }
   const int64_t decoder_in = config.latents * d + (config.last_event_to_decoder ? d : 0);
   decoder_ = register_module("decoder", NextEventDecoder(decoder_in, config.decoder_hidden,
@@ -96,7 +96,7 @@ void CMHP::do_update(PointProcessState& state, const EventSequence& events) {
   cmhp_state.count_ += events.length();
 }
 
-at::Tensor CMHP::latents_from(const std::vector<CMABState>& blocks, int64_t batch) {
+at::Tensor CMHP::latents_from(const std::vector<attention::CMABState>& blocks, int64_t batch) {
   auto latents = latents_.unsqueeze(0).expand({batch, -1, -1});
   for (size_t b = 0; b < blocks_.size(); ++b) latents = blocks_[b]->output(blocks[b], latents);
   return latents;
@@ -141,7 +141,7 @@ NextEvent CMHP::do_predict_every_prefix(const EventSequence& sequence) {
   const auto tokens = embedding_->with_start(sequence.slice(0, sequence.length() - 1));
   const auto embedded = embedding_(tokens.times, tokens.marks);  // [B, L, d]
   const int64_t batch = sequence.batch(), length = sequence.length();
-  std::vector<CMABState> folded;
+  std::vector<attention::CMABState> folded;
   for (const auto& prefixes : prefix_states_of(embedded)) folded.push_back({prefixes.folded()});
   const auto latents = latents_from(folded, batch * length).reshape({batch, length, -1});
   return decode(latents, embedded);

@@ -45,7 +45,7 @@ TppEvaluation summarize(const std::vector<SequenceScores>& scores) {
   TppEvaluation result;
   result.sequences = static_cast<int64_t>(scores.size());
   for (const auto& s : scores) result.events += s.events;
-  if (result.events == 0) throw InvalidArgument("evaluation: no events to score");
+  if (result.events == 0) throw util::InvalidArgument("evaluation: no events to score");
   const auto mse = ratio(scores, [](const SequenceScores& s) { return s.squared_error; });
   const double rmse = std::sqrt(mse.mean);
   // d√m = dm / (2√m).
@@ -57,7 +57,7 @@ TppEvaluation summarize(const std::vector<SequenceScores>& scores) {
 
 TppEvaluation evaluate_point_process(PointProcessModel& model,
                                      const std::vector<EventList>& sequences, int64_t batch_size) {
-  if (batch_size < 1) throw InvalidArgument("evaluation: batch size must be at least 1");
+  if (batch_size < 1) throw util::InvalidArgument("evaluation: batch size must be at least 1");
   at::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
@@ -72,7 +72,7 @@ TppEvaluation evaluate_point_process(PointProcessModel& model,
       ++end;
     }
     if (sequences[start].size() == 0) {
-      throw InvalidArgument("evaluation: sequence " + std::to_string(start) + " has no events");
+      throw util::InvalidArgument("evaluation: sequence " + std::to_string(start) + " has no events");
     }
     const std::vector<EventList> group(sequences.begin() + static_cast<std::ptrdiff_t>(start),
                                        sequences.begin() + static_cast<std::ptrdiff_t>(end));
@@ -128,7 +128,7 @@ TppEvaluation evaluate_oracle(const std::vector<SyntheticSequence>& sequences) {
 }
 
 TppEvaluation evaluate_poisson_baseline(const std::vector<EventList>& sequences, int64_t marks) {
-  if (marks < 1) throw InvalidArgument("evaluation: the baseline needs at least one mark");
+  if (marks < 1) throw util::InvalidArgument("evaluation: the baseline needs at least one mark");
   const double pseudo_count = 1.0 / static_cast<double>(marks);
   std::vector<SequenceScores> scores;
   scores.reserve(sequences.size());
@@ -139,7 +139,7 @@ TppEvaluation evaluate_poisson_baseline(const std::vector<EventList>& sequences,
     for (size_t i = 0; i < events.size(); ++i) {
       const auto mark = events.marks[i];
       if (mark < 0 || mark >= marks) {
-        throw InvalidArgument("evaluation: mark " + std::to_string(mark) + " of event " +
+        throw util::InvalidArgument("evaluation: mark " + std::to_string(mark) + " of event " +
                                     std::to_string(i) + " is not in 0.." +
                                     std::to_string(marks - 1));
       }

@@ -14,7 +14,7 @@
 namespace nplab::tpp {
 
 EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
-  if (marks < 1) throw InvalidArgument("read_event_csv: marks must be at least 1");
+  if (marks < 1) throw util::InvalidArgument("read_event_csv: marks must be at least 1");
   if (const auto why = util::why_not_a_regular_file(path)) {
     throw data::DataError(path.string() + ": " + *why);
   }
@@ -92,7 +92,7 @@ EventCsv read_event_csv(const std::filesystem::path& path, int64_t marks) {
 
 void write_event_csv(const std::filesystem::path& path, const EventCsv& events) {
   if (events.sequence_names.size() != events.sequences.size()) {
-    throw InvalidArgument("write_event_csv: one name per sequence");
+    throw util::InvalidArgument("write_event_csv: one name per sequence");
   }
   std::ofstream out(path);
   if (!out) throw data::DataError(path.string() + ": cannot open for writing");

@@ -19,7 +19,7 @@ EventSequence EventSequence::to(const c10::Device& device, at::ScalarType dtype)
 
 PointProcessModel::PointProcessModel(std::string name, int64_t marks)
     : torch::nn::Module(name), name_(std::move(name)), marks_(marks) {
-  if (marks < 1) throw InvalidArgument(name_ + " config: marks must be at least 1");
+  if (marks < 1) throw util::InvalidArgument(name_ + " config: marks must be at least 1");
 }
 
 at::TensorOptions PointProcessModel::tensor_options() const {
@@ -43,36 +43,36 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
                                      int64_t min_length) const {
   const std::string times_name = std::string(name) + ".times";
   const std::string marks_name = std::string(name) + ".marks";
-  check_rank(events.times, times_name, 2);
-  check_floating(events.times, times_name);
-  check_rank(events.marks, marks_name, 2);
+  util::check_rank(events.times, times_name, 2);
+  util::check_floating(events.times, times_name);
+  util::check_rank(events.marks, marks_name, 2);
   const auto options = tensor_options();
   if (events.times.scalar_type() != options.dtype().toScalarType() ||
       events.times.device() != options.device()) {
-    throw InvalidArgument(times_name + ": " +
+    throw util::InvalidArgument(times_name + ": " +
                           std::string(c10::toString(events.times.scalar_type())) + " on " +
                           events.times.device().str() + ", but the model is " +
                           std::string(c10::toString(options.dtype().toScalarType())) + " on " +
                           options.device().str());
   }
   if (events.marks.scalar_type() != at::kLong) {
-    throw InvalidArgument(marks_name + ": expected int64, got " +
+    throw util::InvalidArgument(marks_name + ": expected int64, got " +
                           std::string(c10::toString(events.marks.scalar_type())));
   }
   if (events.marks.sizes() != events.times.sizes() ||
       events.marks.device() != events.times.device()) {
-    throw InvalidArgument(marks_name + ": shape " + shape_string(events.marks) + " on " +
+    throw util::InvalidArgument(marks_name + ": shape " + util::shape_string(events.marks) + " on " +
                           events.marks.device().str() + " does not match " + times_name + "'s " +
-                          shape_string(events.times) + " on " + events.times.device().str());
+                          util::shape_string(events.times) + " on " + events.times.device().str());
   }
   if (events.length() < min_length) {
-    throw InvalidArgument(times_name + ": needs at least " + std::to_string(min_length) +
-                          " event(s), got shape " + shape_string(events.times));
+    throw util::InvalidArgument(times_name + ": needs at least " + std::to_string(min_length) +
+                          " event(s), got shape " + util::shape_string(events.times));
   }
   if (events.times.numel() == 0) return;
-  check_finite(events.times, times_name);
+  util::check_finite(events.times, times_name);
   if (const auto bad = events.times <= 0; bad.any().item<bool>()) {
-    throw InvalidArgument(times_name + ": times must be positive, but event " + first_index(bad) +
+    throw util::InvalidArgument(times_name + ": times must be positive, but event " + first_index(bad) +
                           " is not");
   }
   if (events.length() > 1) {
@@ -80,7 +80,7 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
     const auto earlier = events.times.narrow(1, 0, events.length() - 1);
     if (const auto bad = later <= earlier; bad.any().item<bool>()) {
       auto index = bad.nonzero()[0].cpu();
-      throw InvalidArgument(times_name + ": times must increase, but event [" +
+      throw util::InvalidArgument(times_name + ": times must increase, but event [" +
                             std::to_string(index[0].item<int64_t>()) + ", " +
                             std::to_string(index[1].item<int64_t>() + 1) +
                             "] is not after the one before it");
@@ -89,7 +89,7 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
   if (const auto bad = (events.marks < 0) | (events.marks >= marks_); bad.any().item<bool>()) {
     const auto index = bad.nonzero()[0].cpu();
     const auto value = events.marks[index[0].item<int64_t>()][index[1].item<int64_t>()];
-    throw InvalidArgument(marks_name + ": mark " + std::to_string(value.item<int64_t>()) + " at " +
+    throw util::InvalidArgument(marks_name + ": mark " + std::to_string(value.item<int64_t>()) + " at " +
                           first_index(bad) + " is outside 0.." + std::to_string(marks_ - 1));
   }
 }
@@ -102,7 +102,7 @@ std::unique_ptr<PointProcessState> PointProcessModel::condition(const EventSeque
 void PointProcessModel::update(PointProcessState& state, const EventSequence& events) {
   check_events(events, "events", 0);
   if (events.batch() != state.batch()) {
-    throw InvalidArgument("events: batch " + std::to_string(events.batch()) +
+    throw util::InvalidArgument("events: batch " + std::to_string(events.batch()) +
                           " differs from the state's " + std::to_string(state.batch()));
   }
   if (events.length() == 0) return;
@@ -113,7 +113,7 @@ void PointProcessModel::update(PointProcessState& state, const EventSequence& ev
     message.precision(17);
     message << "events.times: sequence " << b << "'s first new event at " << first[b].item<double>()
             << " is not after the state's last event at " << state.last_time()[b].item<double>();
-    throw InvalidArgument(message.str());
+    throw util::InvalidArgument(message.str());
   }
   do_update(state, events);
 }
@@ -143,7 +143,7 @@ at::Tensor PointProcessModel::loss(const EventSequence& sequence) {
 
 EventSequence PointProcessModel::sample(const PointProcessState& state, int64_t count,
                                         at::Generator& generator) {
-  if (count < 0) throw InvalidArgument("sample: count must be >= 0");
+  if (count < 0) throw util::InvalidArgument("sample: count must be >= 0");
   at::NoGradGuard no_grad;
   const auto options = tensor_options();
   auto walk = state.clone();
@@ -173,7 +173,7 @@ EventSequence PointProcessModel::sample(const PointProcessState& state, int64_t 
 
 EventEmbeddingImpl::EventEmbeddingImpl(int64_t marks, int64_t d_model) : marks_(marks) {
   if (d_model < 2 || d_model % 2 != 0) {
-    throw InvalidArgument("event embedding: d_model must be even and at least 2");
+    throw util::InvalidArgument("event embedding: d_model must be even and at least 2");
   }
   std::vector<double> inverse(static_cast<size_t>(d_model));
   for (int64_t j = 0; j < d_model; ++j) {

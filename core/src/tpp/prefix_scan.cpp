@@ -8,11 +8,11 @@
 
 namespace nplab::tpp {
 
-StreamingAttentionState PrefixStreamingStates::prefix(int64_t j) const {
+attention::StreamingAttentionState PrefixStreamingStates::prefix(int64_t j) const {
   return {log_normalizer.select(-1, j), output.select(-2, j), j + 1};
 }
 
-StreamingAttentionState PrefixStreamingStates::folded() const {
+attention::StreamingAttentionState PrefixStreamingStates::folded() const {
   const int64_t batch = output.size(0), heads = output.size(1), queries = output.size(2);
   const int64_t n = output.size(3), head_dim = output.size(4);
   return {log_normalizer.permute({0, 3, 1, 2}).reshape({batch * n, heads, queries}),
@@ -21,12 +21,12 @@ StreamingAttentionState PrefixStreamingStates::folded() const {
 
 PrefixStreamingStates prefix_streaming_states(const at::Tensor& queries, const at::Tensor& keys,
                                               const at::Tensor& values, int64_t chunk_size) {
-  check_rank(queries, "queries", 4);
-  check_rank(keys, "keys", 4);
-  check_rank(values, "values", 4);
-  if (chunk_size < 1) throw InvalidArgument("prefix_streaming_states: chunk_size must be positive");
+  util::check_rank(queries, "queries", 4);
+  util::check_rank(keys, "keys", 4);
+  util::check_rank(values, "values", 4);
+  if (chunk_size < 1) throw util::InvalidArgument("prefix_streaming_states: chunk_size must be positive");
   const int64_t n = keys.size(2);
-  if (n < 1) throw InvalidArgument("prefix_streaming_states: needs at least one point");
+  if (n < 1) throw util::InvalidArgument("prefix_streaming_states: needs at least one point");
   const auto all_queries = queries.expand({keys.size(0), -1, -1, -1});
   const double minus_infinity = -std::numeric_limits<double>::infinity();
 

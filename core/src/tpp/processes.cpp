@@ -31,7 +31,7 @@ int64_t Rng::categorical(std::span<const double> weights) {
   for (size_t i = weights.size(); i-- > 0;) {
     if (weights[i] > 0) return static_cast<int64_t>(i);
   }
-  throw InvalidArgument("categorical: all weights are zero");
+  throw util::InvalidArgument("categorical: all weights are zero");
 }
 
 namespace {
@@ -39,9 +39,9 @@ namespace {
 using Matrix = std::vector<std::vector<double>>;
 
 void check_square(const Matrix& m, size_t size, const char* name) {
-  if (m.size() != size) throw InvalidArgument(std::string(name) + ": expected K rows");
+  if (m.size() != size) throw util::InvalidArgument(std::string(name) + ": expected K rows");
   for (const auto& row : m) {
-    if (row.size() != size) throw InvalidArgument(std::string(name) + ": expected K columns");
+    if (row.size() != size) throw util::InvalidArgument(std::string(name) + ": expected K columns");
   }
 }
 
@@ -246,7 +246,7 @@ class SinusoidalPoissonTracker : public IntensityTracker {
 void check_positive(const std::vector<double>& values, const char* name) {
   for (const double v : values) {
     if (!(v > 0) || !std::isfinite(v))
-      throw InvalidArgument(std::string(name) + ": must be positive");
+      throw util::InvalidArgument(std::string(name) + ": must be positive");
   }
 }
 
@@ -254,19 +254,19 @@ void check_positive(const std::vector<double>& values, const char* name) {
 
 HawkesProcess::HawkesProcess(HawkesParameters parameters) : parameters_(std::move(parameters)) {
   const size_t k = parameters_.mu.size();
-  if (k == 0) throw InvalidArgument("hawkes: needs at least one mark");
+  if (k == 0) throw util::InvalidArgument("hawkes: needs at least one mark");
   check_positive(parameters_.mu, "hawkes mu");
   check_square(parameters_.alpha, k, "hawkes alpha");
   check_square(parameters_.beta, k, "hawkes beta");
   for (size_t i = 0; i < k; ++i) {
     for (size_t j = 0; j < k; ++j) {
-      if (!(parameters_.alpha[i][j] >= 0)) throw InvalidArgument("hawkes alpha: must be >= 0");
-      if (!(parameters_.beta[i][j] > 0)) throw InvalidArgument("hawkes beta: must be positive");
+      if (!(parameters_.alpha[i][j] >= 0)) throw util::InvalidArgument("hawkes alpha: must be >= 0");
+      if (!(parameters_.beta[i][j] > 0)) throw util::InvalidArgument("hawkes beta: must be positive");
     }
   }
   const double radius = spectral_radius();
   if (!(radius < 1.0)) {
-    throw InvalidArgument("hawkes: spectral radius of alpha is " + std::to_string(radius) +
+    throw util::InvalidArgument("hawkes: spectral radius of alpha is " + std::to_string(radius) +
                           ", not below 1 (not stationary)");
   }
 }
@@ -308,7 +308,7 @@ std::vector<double> HawkesProcess::stationary_rates() const {
 }
 
 HawkesParameters draw_hawkes_parameters(Rng& rng, int64_t marks, const HawkesRanges& ranges) {
-  if (marks < 1) throw InvalidArgument("hawkes: marks must be at least 1");
+  if (marks < 1) throw util::InvalidArgument("hawkes: marks must be at least 1");
   const auto k = static_cast<size_t>(marks);
   HawkesParameters p;
   for (size_t i = 0; i < k; ++i) p.mu.push_back(rng.uniform(ranges.mu_low, ranges.mu_high));
@@ -332,7 +332,7 @@ HawkesParameters draw_hawkes_parameters(Rng& rng, int64_t marks, const HawkesRan
 SelfCorrectingProcess::SelfCorrectingProcess(SelfCorrectingParameters parameters)
     : parameters_(std::move(parameters)) {
   if (parameters_.mu.empty() || parameters_.alpha.size() != parameters_.mu.size()) {
-    throw InvalidArgument("self-correcting: mu and alpha need one entry per mark");
+    throw util::InvalidArgument("self-correcting: mu and alpha need one entry per mark");
   }
   check_positive(parameters_.mu, "self-correcting mu");
   check_positive(parameters_.alpha, "self-correcting alpha");
@@ -345,7 +345,7 @@ std::unique_ptr<IntensityTracker> SelfCorrectingProcess::tracker() const {
 
 SelfCorrectingParameters draw_self_correcting_parameters(Rng& rng, int64_t marks,
                                                          const SelfCorrectingRanges& ranges) {
-  if (marks < 1) throw InvalidArgument("self-correcting: marks must be at least 1");
+  if (marks < 1) throw util::InvalidArgument("self-correcting: marks must be at least 1");
   SelfCorrectingParameters p;
   for (int64_t k = 0; k < marks; ++k) p.mu.push_back(rng.uniform(ranges.mu_low, ranges.mu_high));
   for (int64_t k = 0; k < marks; ++k) {
@@ -358,13 +358,13 @@ SinusoidalPoissonProcess::SinusoidalPoissonProcess(SinusoidalPoissonParameters p
     : parameters_(std::move(parameters)) {
   const size_t k = parameters_.rate.size();
   if (k == 0 || parameters_.amplitude.size() != k || parameters_.phase.size() != k) {
-    throw InvalidArgument("poisson: rate, amplitude and phase need one entry per mark");
+    throw util::InvalidArgument("poisson: rate, amplitude and phase need one entry per mark");
   }
   check_positive(parameters_.rate, "poisson rate");
   for (const double c : parameters_.amplitude) {
-    if (!(c >= 0 && c < 1)) throw InvalidArgument("poisson amplitude: must be in [0, 1)");
+    if (!(c >= 0 && c < 1)) throw util::InvalidArgument("poisson amplitude: must be in [0, 1)");
   }
-  if (!(parameters_.period > 0)) throw InvalidArgument("poisson period: must be positive");
+  if (!(parameters_.period > 0)) throw util::InvalidArgument("poisson period: must be positive");
 }
 
 std::unique_ptr<IntensityTracker> SinusoidalPoissonProcess::tracker() const {
@@ -374,7 +374,7 @@ std::unique_ptr<IntensityTracker> SinusoidalPoissonProcess::tracker() const {
 
 SinusoidalPoissonParameters draw_sinusoidal_poisson_parameters(
     Rng& rng, int64_t marks, const SinusoidalPoissonRanges& ranges) {
-  if (marks < 1) throw InvalidArgument("poisson: marks must be at least 1");
+  if (marks < 1) throw util::InvalidArgument("poisson: marks must be at least 1");
   SinusoidalPoissonParameters p;
   for (int64_t k = 0; k < marks; ++k)
     p.rate.push_back(rng.uniform(ranges.rate_low, ranges.rate_high));
@@ -391,7 +391,7 @@ ProcessKind parse_process_kind(std::string_view name) {
   if (name == "hawkes") return ProcessKind::Hawkes;
   if (name == "self-correcting" || name == "selfcorrecting") return ProcessKind::SelfCorrecting;
   if (name == "poisson") return ProcessKind::Poisson;
-  throw InvalidArgument("process \"" + std::string(name) +
+  throw util::InvalidArgument("process \"" + std::string(name) +
                         "\": unknown (known: hawkes, self-correcting, poisson)");
 }
 

@@ -53,12 +53,12 @@ bool is_tpp_data_name(const std::string& name) {
 
 TppDataSpec parse_tpp_data(const std::string& name, int64_t length, int64_t marks) {
   if (!is_tpp_data_name(name)) {
-    throw InvalidArgument("--data " + name +
+    throw util::InvalidArgument("--data " + name +
                           ": not a point-process data set (known: tpp-hawkes, "
                           "tpp-selfcorrecting, tpp-poisson)");
   }
-  if (length < 1) throw InvalidArgument("sequence length: must be at least 1");
-  if (marks < 1) throw InvalidArgument("marks: must be at least 1");
+  if (length < 1) throw util::InvalidArgument("sequence length: must be at least 1");
+  if (marks < 1) throw util::InvalidArgument("marks: must be at least 1");
   return {parse_process_kind(name), marks, length};
 }
 
@@ -91,7 +91,7 @@ std::vector<SyntheticSequence> evaluation_sequences(const TppDataSpec& spec, uin
 
 EventSequence to_event_sequence(const std::vector<EventList>& lists,
                                 const at::TensorOptions& options) {
-  if (lists.empty()) throw InvalidArgument("to_event_sequence: no sequences");
+  if (lists.empty()) throw util::InvalidArgument("to_event_sequence: no sequences");
   const auto length = static_cast<int64_t>(lists.front().size());
   const auto batch = static_cast<int64_t>(lists.size());
   auto times = at::empty({batch, length}, at::kDouble);
@@ -101,7 +101,7 @@ EventSequence to_event_sequence(const std::vector<EventList>& lists,
   for (int64_t b = 0; b < batch; ++b) {
     const auto& list = lists[static_cast<size_t>(b)];
     if (static_cast<int64_t>(list.size()) != length || list.marks.size() != list.times.size()) {
-      throw InvalidArgument("to_event_sequence: sequence " + std::to_string(b) + " has " +
+      throw util::InvalidArgument("to_event_sequence: sequence " + std::to_string(b) + " has " +
                             std::to_string(list.size()) + " events, the first " +
                             std::to_string(length));
     }

@@ -43,7 +43,7 @@ void THPState::append(const EventSequence& events) {
 
 THPLayerImpl::THPLayerImpl(int64_t d_model, int64_t heads, int64_t feedforward) {
   const auto norm_options = torch::nn::LayerNormOptions({d_model}).eps(1e-6);
-  attention_ = register_module("attention", MultiheadAttention(d_model, d_model, heads));
+  attention_ = register_module("attention", attention::MultiheadAttention(d_model, d_model, heads));
   attention_norm_ = register_module("attention_norm", torch::nn::LayerNorm(norm_options));
   in_ = register_module("w_1", torch::nn::Linear(d_model, feedforward));
   out_ = register_module("w_2", torch::nn::Linear(feedforward, d_model));
@@ -57,10 +57,10 @@ at::Tensor THPLayerImpl::forward(const at::Tensor& x, const at::Tensor& mask) {
 
 THP::THP(const THPConfig& config) : PointProcessModel("thp", config.marks), config_(config) {
   if (config.layers < 1 || config.feedforward < 1 || config.components < 1) {
-    throw InvalidArgument("thp config: layers, feedforward and components must be positive");
+    throw util::InvalidArgument("thp config: layers, feedforward and components must be positive");
   }
   if (config.heads < 1 || config.d_model % config.heads != 0) {
-    throw InvalidArgument("thp config: d_model " + std::to_string(config.d_model) +
+    throw util::InvalidArgument("thp config: d_model " + std::to_string(config.d_model) +
                           " must be a positive multiple of heads " + std::to_string(config.heads));
   }
   embedding_ = register_module("embedding", EventEmbedding(config.marks, config.d_model));

@@ -31,11 +31,11 @@ constexpr const char* kFormatMarker = "nplab-tpp-checkpoint";
 constexpr double kSmoothing = 0.01;  // the moving averages span ~100 steps, as in train/run.cpp
 
 [[noreturn]] void fail(const std::string& path, const std::string& reason) {
-  throw CheckpointError("checkpoint " + path + ": " + reason);
+  throw train::CheckpointError("checkpoint " + path + ": " + reason);
 }
 
 std::string checkpoint_path(const std::string& out) {
-  if (out.empty()) throw InvalidArgument("--out: required for a point-process model");
+  if (out.empty()) throw util::InvalidArgument("--out: required for a point-process model");
   std::filesystem::path path(out);
   if (!path.has_extension()) path += ".pt";
   return path.string();
@@ -56,7 +56,7 @@ void save_point_process(PointProcessModel& model, const nlohmann::json& card,
   full_card["model"] = model.name();
   full_card["config"] = model.config();
   full_card["libtorch"] = TORCH_VERSION;
-  full_card["date"] = utc_timestamp();
+  full_card["date"] = util::utc_timestamp();
 
   // Weights as CPU tensors, so that a file saved from a GPU loads anywhere; the archive is
   // serialized before the model moves back.
@@ -82,8 +82,8 @@ void save_point_process(PointProcessModel& model, const nlohmann::json& card,
   if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
   try {
     util::write_file_atomically(path, bytes.view());
-    util::write_file_atomically(card_path_for(path), full_card.dump(2) + "\n");
-  } catch (const InvalidArgument& error) {
+    util::write_file_atomically(train::card_path_for(path), full_card.dump(2) + "\n");
+  } catch (const util::InvalidArgument& error) {
     fail(path, std::string("cannot save: ") + error.what());
   }
 }
@@ -123,7 +123,7 @@ PointProcessCheckpoint load_point_process(const std::string& path, c10::Device d
     torch::serialize::InputArchive weights;
     if (!archive.try_read("model", weights)) fail(path, "no model weights");
     model->load(weights);
-  } catch (const CheckpointError&) {
+  } catch (const train::CheckpointError&) {
     throw;
   } catch (const std::exception& error) {
     fail(path, std::string("cannot build the model from its config: ") +
@@ -138,27 +138,27 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
                                 const TppTrainCallbacks& callbacks) {
   const auto path = checkpoint_path(settings.out);
   if (std::filesystem::exists(path)) {
-    throw InvalidArgument("--out " + path +
+    throw util::InvalidArgument("--out " + path +
                           " exists; choose another --out (point-process runs "
                           "cannot be resumed yet)");
   }
-  if (settings.steps < 1) throw InvalidArgument("--steps: must be positive");
-  if (settings.batch < 1) throw InvalidArgument("--batch: must be positive");
-  if (!(settings.lr > 0)) throw InvalidArgument("--lr: must be positive");
-  if (settings.clip_norm < 0) throw InvalidArgument("--clip-norm: must be >= 0");
+  if (settings.steps < 1) throw util::InvalidArgument("--steps: must be positive");
+  if (settings.batch < 1) throw util::InvalidArgument("--batch: must be positive");
+  if (!(settings.lr > 0)) throw util::InvalidArgument("--lr: must be positive");
+  if (settings.clip_norm < 0) throw util::InvalidArgument("--clip-norm: must be >= 0");
   if (!is_point_process_name(settings.model)) {
-    throw InvalidArgument("--model " + settings.model +
+    throw util::InvalidArgument("--model " + settings.model +
                           ": not a point-process model (known: cmhp, thp)");
   }
   auto config = default_point_process_config(settings.model);
   if (!settings.model_overrides.is_null()) {
     if (!settings.model_overrides.is_object()) {
-      throw InvalidArgument("--config: expected a JSON object of model settings");
+      throw util::InvalidArgument("--config: expected a JSON object of model settings");
     }
     for (const auto& [key, value] : settings.model_overrides.items()) config[key] = value;
   }
   if (config.value("model", settings.model) != settings.model) {
-    throw InvalidArgument("--config names model " + config["model"].dump() + ", but --model is " +
+    throw util::InvalidArgument("--config names model " + config["model"].dump() + ", but --model is " +
                           settings.model);
   }
   config["marks"] = settings.data.marks;  // the data fixes K
@@ -185,7 +185,7 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
   };
   TppTrainResult result;
   result.path = path;
-  result.card_path = card_path_for(path);
+  result.card_path = train::card_path_for(path);
   std::optional<double> smoothed;
   const auto save = [&] {
     card["steps"] = result.steps;

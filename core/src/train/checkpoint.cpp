@@ -23,7 +23,7 @@
 #include "nplab/util/sha256.h"
 #include "nplab/util/utc_time.h"
 
-namespace nplab {
+namespace nplab::train {
 namespace {
 
 constexpr const char* kFormatMarker = "nplab-checkpoint";
@@ -72,7 +72,7 @@ void repair_card_file(const std::string& path, const nlohmann::json& card) {
   }
   try {
     util::write_file_atomically(card_file, card_text(card));
-  } catch (const InvalidArgument&) {
+  } catch (const util::InvalidArgument&) {
   }
 }
 
@@ -143,8 +143,8 @@ void check_weights_fit(torch::serialize::InputArchive& archive, const torch::nn:
       if (!archive.try_read(key, stored, own->second.second)) misfit(name + " is not a tensor");
       const auto& expected = own->second.first;
       if (stored.sizes() != expected.sizes()) {
-        misfit(name + " has shape " + shape_string(stored) + ", the config builds " +
-               shape_string(expected));
+        misfit(name + " has shape " + util::shape_string(stored) + ", the config builds " +
+               util::shape_string(expected));
       }
       seen.insert(key);
     } else if (const auto child = children.find(key); child != children.end()) {
@@ -233,7 +233,7 @@ std::string weights_digest(const torch::nn::Module& model) {
     const auto bytes = tensor.detach().to(c10::Device(c10::kCPU)).contiguous();
     sha.update(name);
     sha.update(std::string_view("\0", 1));
-    sha.update(std::string(c10::toString(bytes.scalar_type())) + shape_string(bytes));
+    sha.update(std::string(c10::toString(bytes.scalar_type())) + util::shape_string(bytes));
     sha.update(bytes.data_ptr(), bytes.numel() * bytes.element_size());
   };
   for (const auto& p : model.named_parameters()) add(p.key(), p.value());
@@ -245,7 +245,7 @@ std::string card_path_for(const std::string& checkpoint_path) {
   return std::filesystem::path(checkpoint_path).replace_extension(".json").string();
 }
 
-void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path,
+void save_checkpoint(models::NeuralProcess& model, const nlohmann::json& card, const std::string& path,
                      const std::optional<TrainingState>& training) {
   auto full_card = card;
   const auto digest = weights_digest(model);
@@ -254,7 +254,7 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   full_card["config"] = model.config();
   full_card["libtorch"] = TORCH_VERSION;
   full_card["format_version"] = kCheckpointFormatVersion;
-  if (!full_card.contains("date")) full_card["date"] = utc_timestamp();
+  if (!full_card.contains("date")) full_card["date"] = util::utc_timestamp();
 
   torch::serialize::OutputArchive archive;
   archive.write("nplab_format", c10::IValue(std::string(kFormatMarker)));
@@ -284,7 +284,7 @@ void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std
   try {
     util::write_file_atomically(path, bytes.view());
     util::write_file_atomically(card_path_for(path), card_text(full_card));
-  } catch (const InvalidArgument& write_error) {
+  } catch (const util::InvalidArgument& write_error) {
     fail(path, std::string("cannot save: ") + write_error.what());
   }
 }
@@ -326,9 +326,9 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
   if (expected_model && *expected_model != model_name) {
     fail(path, "holds a " + model_name + " model, expected " + *expected_model);
   }
-  std::shared_ptr<NeuralProcess> model;
+  std::shared_ptr<models::NeuralProcess> model;
   try {
-    model = make_model(config);
+    model = models::make_model(config);
     torch::serialize::InputArchive weights;
     if (!archive.try_read("model", weights)) fail(path, "no model weights");
     check_weights_fit(weights, *model, "", path, model_name);
@@ -363,7 +363,7 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
   return {std::move(model), std::move(card), path, std::move(training)};
 }
 
-bool same_parameters(const NeuralProcess& a, const NeuralProcess& b) {
+bool same_parameters(const models::NeuralProcess& a, const models::NeuralProcess& b) {
   const auto left = a.named_parameters();
   const auto right = b.named_parameters();
   if (left.size() != right.size()) return false;
@@ -377,7 +377,7 @@ bool same_parameters(const NeuralProcess& a, const NeuralProcess& b) {
 }
 
 void record_evaluation(const std::string& path, const std::string& key,
-                       const nlohmann::json& result, const NeuralProcess& evaluated) {
+                       const nlohmann::json& result, const models::NeuralProcess& evaluated) {
   const util::DirectoryLock lock(path);
   auto current = load_checkpoint(path, c10::Device(c10::kCPU));
   if (!same_parameters(*current.model, evaluated)) {
@@ -390,7 +390,7 @@ void record_evaluation(const std::string& path, const std::string& key,
 }
 
 void record_check(const std::string& path, const nlohmann::json& result,
-                  const NeuralProcess& evaluated) {
+                  const models::NeuralProcess& evaluated) {
   const util::DirectoryLock lock(path);
   auto current = load_checkpoint(path, c10::Device(c10::kCPU));
   if (!same_parameters(*current.model, evaluated)) {
@@ -402,4 +402,4 @@ void record_check(const std::string& path, const nlohmann::json& result,
   save_checkpoint(*current.model, current.card, path, current.training);
 }
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -11,11 +11,11 @@
 #include "nplab/data/oracle_gp.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::train {
 namespace {
 
 // Per-task mean over points of sum over dim_y of log N(y | mean, std): [B].
-at::Tensor gaussian_log_likelihood(const at::Tensor& y, const Prediction& prediction) {
+at::Tensor gaussian_log_likelihood(const at::Tensor& y, const models::Prediction& prediction) {
   const auto z = (y - prediction.mean) / prediction.stddev;
   const auto log_density =
       -0.5 * z * z - at::log(prediction.stddev) - 0.5 * std::log(2.0 * std::numbers::pi);
@@ -23,13 +23,13 @@ at::Tensor gaussian_log_likelihood(const at::Tensor& y, const Prediction& predic
 }
 
 // Per-task fraction of values of y within k predictive standard deviations: [B].
-at::Tensor fraction_within(const at::Tensor& y, const Prediction& prediction, double k) {
+at::Tensor fraction_within(const at::Tensor& y, const models::Prediction& prediction, double k) {
   const auto inside = ((y - prediction.mean).abs() <= k * prediction.stddev).to(y.scalar_type());
   return inside.flatten(1).mean(-1);
 }
 
-TaskScores gaussian_scores(const Batch& batch, const Prediction& at_context,
-                           const Prediction& at_target) {
+TaskScores gaussian_scores(const models::Batch& batch, const models::Prediction& at_context,
+                           const models::Prediction& at_target) {
   return {gaussian_log_likelihood(batch.yc, at_context), gaussian_log_likelihood(batch.yt, at_target),
           fraction_within(batch.yt, at_target, 1.0), fraction_within(batch.yt, at_target, 2.0)};
 }
@@ -76,7 +76,7 @@ void ScoreAccumulator::add(const TaskScores& scores) {
   auto context = to_doubles(scores.context);
   auto target = to_doubles(scores.target);
   if (context.size() != target.size() || target.empty()) {
-    throw InvalidArgument("task scores: " + std::to_string(context.size()) +
+    throw util::InvalidArgument("task scores: " + std::to_string(context.size()) +
                           " context scores but " + std::to_string(target.size()) +
                           " target scores");
   }
@@ -111,7 +111,7 @@ EvalResult ScoreAccumulator::result() const {
 
 EvalResult evaluate(EvalTaskStream& stream, int64_t batches, const TaskScorer& scorer,
                     const EvalProgress& on_progress) {
-  if (batches < 1) throw InvalidArgument("--batches: must be positive, got " + std::to_string(batches));
+  if (batches < 1) throw util::InvalidArgument("--batches: must be positive, got " + std::to_string(batches));
   const c10::InferenceMode inference;
   ScoreAccumulator accumulator;
   for (int64_t done = 1; done <= batches; ++done) {
@@ -121,31 +121,31 @@ EvalResult evaluate(EvalTaskStream& stream, int64_t batches, const TaskScorer& s
   return accumulator.result();
 }
 
-TaskScores score_model(NeuralProcess& model, const Batch& batch) {
+TaskScores score_model(models::NeuralProcess& model, const models::Batch& batch) {
   const auto state = model.condition(batch.xc, batch.yc);
   const auto context = model.predict(*state, batch.xc);
   const auto target = model.predict(*state, batch.xt);
   return gaussian_scores(batch, context, target);
 }
 
-TaskScores score_oracle(const Batch& batch, const data::GPPrior& prior) {
+TaskScores score_oracle(const models::Batch& batch, const data::GPPrior& prior) {
   const auto scores = data::oracle_log_likelihood(batch, prior);
   const auto target = data::oracle_predict(batch.xc, batch.yc, batch.xt, prior);
   return {scores.context, scores.target, fraction_within(batch.yt, target, 1.0),
           fraction_within(batch.yt, target, 2.0)};
 }
 
-TaskScores score_context_gaussian(const Batch& batch) {
+TaskScores score_context_gaussian(const models::Batch& batch) {
   if (batch.yc.size(1) < 1) {
-    throw InvalidArgument("context Gaussian baseline: needs at least one context point, got yc " +
-                          shape_string(batch.yc));
+    throw util::InvalidArgument("context Gaussian baseline: needs at least one context point, got yc " +
+                          util::shape_string(batch.yc));
   }
   constexpr double kMinStd = 1e-3;
   const auto mean = batch.yc.mean(1, /*keepdim=*/true);
   const auto stddev =
       batch.yc.std(1, /*unbiased=*/false, /*keepdim=*/true).clamp_min(kMinStd);
   const auto predict_at = [&](const at::Tensor& y) {
-    return Prediction{mean.expand_as(y), stddev.expand_as(y)};
+    return models::Prediction{mean.expand_as(y), stddev.expand_as(y)};
   };
   return gaussian_scores(batch, predict_at(batch.yc), predict_at(batch.yt));
 }
@@ -157,17 +157,17 @@ nlohmann::json WholeImageResult::to_json() const {
           {"coverage_2sd", coverage_2sd}};
 }
 
-WholeImageResult evaluate_whole_images(NeuralProcess& model, const at::Tensor& images,
+WholeImageResult evaluate_whole_images(models::NeuralProcess& model, const at::Tensor& images,
                                        int64_t count, int64_t batch_size) {
   if (images.dim() != 3 && images.dim() != 4) {
-    throw InvalidArgument("whole-image evaluation: images must be [N, H, W] or [N, H, W, C], got " +
-                          shape_string(images));
+    throw util::InvalidArgument("whole-image evaluation: images must be [N, H, W] or [N, H, W, C], got " +
+                          util::shape_string(images));
   }
   if (count < 1 || count > images.size(0)) {
-    throw InvalidArgument("whole-image evaluation: " + std::to_string(count) +
+    throw util::InvalidArgument("whole-image evaluation: " + std::to_string(count) +
                           " images asked for, but there are " + std::to_string(images.size(0)));
   }
-  if (batch_size < 1) throw InvalidArgument("whole-image evaluation: batch size must be positive");
+  if (batch_size < 1) throw util::InvalidArgument("whole-image evaluation: batch size must be positive");
   const at::InferenceMode inference;
   const auto options = model.tensor_options();
   double squared_error = 0.0, std_sum = 0.0, within_1 = 0.0, within_2 = 0.0;
@@ -210,13 +210,13 @@ WholeImageResult evaluate_whole_images(NeuralProcess& model, const at::Tensor& i
   return result;
 }
 
-TaskScorer model_scorer(NeuralProcess& model) {
+TaskScorer model_scorer(models::NeuralProcess& model) {
   return [&model](const EvalTasks& tasks) { return score_model(model, tasks.batch); };
 }
 
 TaskScorer oracle_scorer() {
   return [](const EvalTasks& tasks) {
-    if (!tasks.prior) throw InvalidArgument("oracle: needs GP tasks (the true prior), got image tasks");
+    if (!tasks.prior) throw util::InvalidArgument("oracle: needs GP tasks (the true prior), got image tasks");
     return score_oracle(tasks.batch, *tasks.prior);
   };
 }
@@ -225,4 +225,4 @@ TaskScorer context_gaussian_scorer() {
   return [](const EvalTasks& tasks) { return score_context_gaussian(tasks.batch); };
 }
 
-}  // namespace nplab
+}  // namespace nplab::train

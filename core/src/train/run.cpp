@@ -15,7 +15,7 @@
 #include "nplab/train/trainer.h"
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::train {
 namespace {
 
 // The protocol's settings (DESIGN.md §5), for a new run that leaves them unset.
@@ -56,7 +56,7 @@ ResolvedSettings settings_of_saved_run(const TrainRunSettings& settings, const n
     const bool recorded = card.contains(key) && !card[key].is_null();
     if (!given) {
       if (!recorded) {
-        throw InvalidArgument("--resume " + path + ": the saved run does not record --" + option +
+        throw util::InvalidArgument("--resume " + path + ": the saved run does not record --" + option +
                               "; pass the value it was trained with");
       }
       value = card[key].template get<Value>();
@@ -72,7 +72,7 @@ ResolvedSettings settings_of_saved_run(const TrainRunSettings& settings, const n
       }
       return;
     }
-    throw InvalidArgument("--resume " + path + ": the saved run has --" + option + " " +
+    throw util::InvalidArgument("--resume " + path + ": the saved run has --" + option + " " +
                           card.value(key, nlohmann::json()).dump() +
                           "; leave the option off to continue with the saved value, or choose "
                           "another --out");
@@ -85,7 +85,7 @@ ResolvedSettings settings_of_saved_run(const TrainRunSettings& settings, const n
     take("clip-norm", "clip_norm", settings.clip_norm, resolved.clip_norm);
     take("seed", "seed", settings.seed, resolved.seed);
   } catch (const nlohmann::json::exception& error) {
-    throw InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
+    throw util::InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
                           error.what() + ")");
   }
   return resolved;
@@ -100,38 +100,38 @@ std::pair<std::string, nlohmann::json> model_config(const TrainRunSettings& sett
   const std::string where =
       settings.overrides_source.empty() ? "" : settings.overrides_source + ": ";
   if (!overrides.is_object()) {
-    throw InvalidArgument(where + "expected a JSON object of model settings, e.g. " +
+    throw util::InvalidArgument(where + "expected a JSON object of model settings, e.g. " +
                           R"({"layers": 2, "d_model": 32})");
   }
   std::string name = settings.model;
   if (overrides.contains("model")) {
-    if (!overrides["model"].is_string()) throw InvalidArgument(where + "\"model\" must be a string");
+    if (!overrides["model"].is_string()) throw util::InvalidArgument(where + "\"model\" must be a string");
     const auto named = overrides["model"].get<std::string>();
-    const auto known = model_names();
+    const auto known = models::model_names();
     if (std::find(known.begin(), known.end(), named) == known.end()) {
       std::string list;
       for (const auto& known_name : known) list += (list.empty() ? "" : ", ") + known_name;
-      throw InvalidArgument(where + "unknown model \"" + named + "\" (known: " + list + ")");
+      throw util::InvalidArgument(where + "unknown model \"" + named + "\" (known: " + list + ")");
     }
     if (!name.empty() && name != named) {
-      throw InvalidArgument(where + "names model \"" + named + "\", but --model is " + name);
+      throw util::InvalidArgument(where + "names model \"" + named + "\", but --model is " + name);
     }
     name = named;
     overrides.erase("model");
   }
-  if (name.empty()) throw InvalidArgument("--model: required (or a \"model\" key in --config)");
+  if (name.empty()) throw util::InvalidArgument("--model: required (or a \"model\" key in --config)");
   const auto fixed_by_data = spec.model_overrides();  // items() refers to it: keep it alive
   for (const auto& [key, value] : fixed_by_data.items()) {
     if (overrides.contains(key) && overrides[key] != value) {
-      throw InvalidArgument(where + key + " " + overrides[key].dump() + " contradicts --data " +
+      throw util::InvalidArgument(where + key + " " + overrides[key].dump() + " contradicts --data " +
                             spec.name + ", which needs " + value.dump());
     }
     overrides[key] = value;
   }
   try {
-    return {name, default_config(name, overrides)};
-  } catch (const InvalidArgument& error) {
-    throw InvalidArgument(where + error.what());
+    return {name, models::default_config(name, overrides)};
+  } catch (const util::InvalidArgument& error) {
+    throw util::InvalidArgument(where + error.what());
   }
 }
 
@@ -144,7 +144,7 @@ bool model_named(const TrainRunSettings& settings) {
 
 std::string training_checkpoint_path(const TrainRunSettings& settings) {
   if (settings.out.empty()) {
-    if (!model_named(settings)) throw InvalidArgument("--model: required (or a \"model\" key in --config)");
+    if (!model_named(settings)) throw util::InvalidArgument("--model: required (or a \"model\" key in --config)");
     const auto spec = parse_data_spec(settings.data.value_or(std::string(kDefaultData)), false);
     return "models/" + model_config(settings, spec).first + ".pt";
   }
@@ -156,7 +156,7 @@ std::string training_checkpoint_path(const TrainRunSettings& settings) {
 TrainRunResult run_training(const TrainRunSettings& settings, const TrainRunCallbacks& callbacks) {
   const bool model_given = model_named(settings);
   if (settings.out.empty() && !model_given) {
-    throw InvalidArgument(
+    throw util::InvalidArgument(
         settings.resume ? "--resume: pass --out, the run to continue (e.g. --out runs/cmanp-100k)"
                         : "--model: required (or a \"model\" key in --config)");
   }
@@ -169,18 +169,18 @@ TrainRunResult run_training(const TrainRunSettings& settings, const TrainRunCall
   ResolvedSettings run;
   if (std::filesystem::exists(path)) {
     if (!settings.resume) {
-      throw InvalidArgument("--out " + path +
+      throw util::InvalidArgument("--out " + path +
                             " exists; pass --resume to continue its run or choose another --out");
     }
     previous = load_checkpoint(path, settings.device);
     if (!previous->training) {
-      throw InvalidArgument("--resume " + path +
+      throw util::InvalidArgument("--resume " + path +
                             ": the checkpoint holds no training state (optimizer and step)");
     }
     run = settings_of_saved_run(settings, previous->card, path, callbacks);
   } else {
     if (settings.resume && !model_given) {
-      throw InvalidArgument("--resume " + path + ": there is no saved run there to continue");
+      throw util::InvalidArgument("--resume " + path + ": there is no saved run there to continue");
     }
     if (settings.resume) notice("no checkpoint at " + path + " yet; starting a new run");
     run = defaults_for_unset(settings);
@@ -193,18 +193,18 @@ TrainRunResult run_training(const TrainRunSettings& settings, const TrainRunCall
                       previous->model->config()}
           : model_config(settings, spec);
   if (previous && previous->card.value("config", nlohmann::json()) != config) {
-    throw InvalidArgument(
+    throw util::InvalidArgument(
         "--resume " + path + ": the saved run has model config " +
         previous->card.value("config", nlohmann::json()).dump() +
         "; leave --model and --config off to continue it, or choose another --out");
   }
 
-  std::shared_ptr<NeuralProcess> model;
+  std::shared_ptr<models::NeuralProcess> model;
   if (previous) {
     model = previous->model;
   } else {
     torch::manual_seed(run.seed);
-    model = make_model(config);
+    model = models::make_model(config);
     model->to(settings.device);
   }
   Trainer trainer(*model, {.steps = run.steps, .learning_rate = run.lr, .clip_norm = run.clip_norm});
@@ -316,4 +316,4 @@ TrainRunResult run_training(const TrainRunSettings& settings, const TrainRunCall
                 card);
 }
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -6,7 +6,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::train {
 namespace {
 
 constexpr std::string_view kGPPrefix = "gp-";
@@ -35,7 +35,7 @@ std::string joined(const std::vector<std::string>& names) {
 
 void check_batch_size(int64_t batch_size) {
   if (batch_size < 1) {
-    throw InvalidArgument("batch size: must be positive, got " + std::to_string(batch_size));
+    throw util::InvalidArgument("batch size: must be positive, got " + std::to_string(batch_size));
   }
 }
 
@@ -99,7 +99,7 @@ std::vector<std::string> evaluation_data_names() {
 DataSpec parse_data_spec(std::string_view name, bool evaluation, std::string_view option) {
   const auto known = evaluation ? evaluation_data_names() : training_data_names();
   if (std::find(known.begin(), known.end(), name) == known.end()) {
-    throw InvalidArgument(std::string(option) + " " + std::string(name) + ": unknown data (known: " +
+    throw util::InvalidArgument(std::string(option) + " " + std::string(name) + ": unknown data (known: " +
                           joined(known) + ")");
   }
   DataSpec spec;
@@ -127,7 +127,7 @@ uint64_t step_seed(uint64_t seed, int64_t step) {
 
 at::Tensor load_fashion_mnist_images(const DataSpec& spec, const std::filesystem::path& directory) {
   if (spec.family != TaskFamily::Image) {
-    throw InvalidArgument("data " + spec.name + ": not an image data set");
+    throw util::InvalidArgument("data " + spec.name + ": not an image data set");
   }
   return data::select_classes(data::read_fashion_mnist(spec.split, directory), spec.classes).images;
 }
@@ -148,8 +148,8 @@ BatchSource image_training_batches(at::Tensor images, uint64_t seed, int64_t bat
   check_batch_size(batch_size);
   options.counts.validate();
   if (images.dim() < 3 || images.size(0) < batch_size) {
-    throw InvalidArgument("images: expected [N, H, W] or [N, H, W, C] with N >= batch size " +
-                          std::to_string(batch_size) + ", got " + shape_string(images));
+    throw util::InvalidArgument("images: expected [N, H, W] or [N, H, W, C] with N >= batch size " +
+                          std::to_string(batch_size) + ", got " + util::shape_string(images));
   }
   // The order of the current epoch is cached; it is recomputed from (seed, epoch) when a step of
   // another epoch is asked for, so batches stay a function of the step alone.
@@ -213,4 +213,4 @@ std::unique_ptr<EvalTaskStream> image_eval_task_stream(at::Tensor images, uint64
   return std::make_unique<ImageEvalStream>(std::move(images), seed, batch_size, output);
 }
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -12,7 +12,7 @@
 
 #include "nplab/util/checks.h"
 
-namespace nplab {
+namespace nplab::train {
 
 double cosine_learning_rate(double base, int64_t step, int64_t steps) {
   if (steps <= 0) return base;
@@ -20,12 +20,12 @@ double cosine_learning_rate(double base, int64_t step, int64_t steps) {
   return base * 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
 }
 
-Trainer::Trainer(NeuralProcess& model, const TrainOptions& options)
+Trainer::Trainer(models::NeuralProcess& model, const TrainOptions& options)
     : model_(model), options_(options), completed_steps_(options.first_step) {
-  if (options.steps < 1) throw InvalidArgument("--steps: must be positive");
-  if (!(options.learning_rate > 0)) throw InvalidArgument("--lr: must be positive");
-  if (options.clip_norm < 0) throw InvalidArgument("clip_norm: must be >= 0");
-  if (options.first_step < 0) throw InvalidArgument("first_step: must be >= 0");
+  if (options.steps < 1) throw util::InvalidArgument("--steps: must be positive");
+  if (!(options.learning_rate > 0)) throw util::InvalidArgument("--lr: must be positive");
+  if (options.clip_norm < 0) throw util::InvalidArgument("clip_norm: must be >= 0");
+  if (options.first_step < 0) throw util::InvalidArgument("first_step: must be >= 0");
   optimizer_ = std::make_unique<torch::optim::Adam>(
       model.parameters(), torch::optim::AdamOptions(options.learning_rate));
   model_.train();
@@ -46,7 +46,7 @@ double total_gradient_norm(const std::vector<at::Tensor>& parameters) {
 
 }  // namespace
 
-double Trainer::step(const Batch& batch) {
+double Trainer::step(const models::Batch& batch) {
   const double rate =
       cosine_learning_rate(options_.learning_rate, completed_steps_, options_.steps);
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
@@ -86,7 +86,7 @@ TrainingState Trainer::state() const {
 }
 
 void Trainer::restore(const TrainingState& state) {
-  if (state.step < 0) throw InvalidArgument("training state: negative step");
+  if (state.step < 0) throw util::InvalidArgument("training state: negative step");
   std::istringstream bytes(state.optimizer);
   torch::serialize::InputArchive archive;
   archive.load_from(bytes, model_.tensor_options().device());
@@ -94,10 +94,10 @@ void Trainer::restore(const TrainingState& state) {
   completed_steps_ = state.step;
 }
 
-std::vector<double> train(NeuralProcess& model, const BatchSource& batches,
+std::vector<double> train_model(models::NeuralProcess& model, const BatchSource& batches,
                           const TrainOptions& options, const ProgressCallback& on_progress) {
   Trainer trainer(model, options);
   return trainer.run(batches, on_progress);
 }
 
-}  // namespace nplab
+}  // namespace nplab::train

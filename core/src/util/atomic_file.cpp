@@ -103,7 +103,7 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
   } cleanup{temporary};
   const auto fail = [&](const std::string& why) {
     const int code = errno;
-    throw InvalidArgument(path.string() + ": " + why +
+    throw util::InvalidArgument(path.string() + ": " + why +
                           (code != 0 ? std::string(": ") + std::strerror(code) : ""));
   };
   errno = 0;

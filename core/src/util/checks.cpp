@@ -4,7 +4,7 @@
 #include <sstream>
 #include <vector>
 
-namespace nplab {
+namespace nplab::util {
 
 std::string shape_string(const at::Tensor& tensor) {
   if (!tensor.defined()) return "undefined";
@@ -107,4 +107,4 @@ void check_point_set(const at::Tensor& tensor, std::string_view name, int64_t di
   if (check_values) check_finite(tensor, name);
 }
 
-}  // namespace nplab
+}  // namespace nplab::util

@@ -16,7 +16,7 @@
 #include <cuda_runtime_api.h>
 #endif
 
-namespace nplab {
+namespace nplab::util {
 
 void use_default_threads() {
   if (std::getenv("OMP_NUM_THREADS") == nullptr) at::set_num_threads(kDefaultThreads);
@@ -82,4 +82,4 @@ double available_memory_bytes() {
   return 0.0;
 }
 
-}  // namespace nplab
+}  // namespace nplab::util

@@ -11,7 +11,7 @@
 #include <optional>
 #include <utility>
 
-namespace nplab {
+namespace nplab::attention {
 
 /// Queries, keys and values split into heads: [B, H, N, d_head].
 struct HeadProjections {
@@ -83,4 +83,4 @@ class PreNormFeedForwardImpl : public torch::nn::Module {
 };
 TORCH_MODULE(PreNormFeedForward);
 
-}  // namespace nplab
+}  // namespace nplab::attention

@@ -17,7 +17,7 @@
 #include "nplab/attention/attention.h"
 #include "nplab/attention/streaming.h"
 
-namespace nplab {
+namespace nplab::attention {
 
 struct CMABOptions {
   int64_t dim = 64;           ///< latent width
@@ -110,4 +110,4 @@ class CMABImpl : public torch::nn::Module {
 };
 TORCH_MODULE(CMAB);
 
-}  // namespace nplab
+}  // namespace nplab::attention

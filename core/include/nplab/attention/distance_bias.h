@@ -17,7 +17,7 @@
 #include <string>
 #include <utility>
 
-namespace nplab {
+namespace nplab::attention {
 
 enum class BiasKernel { RbfBasis, Rbf, Matern52, Periodic, Linear };
 
@@ -75,4 +75,4 @@ class DistanceBiasImpl : public torch::nn::Module {
 };
 TORCH_MODULE(DistanceBias);
 
-}  // namespace nplab
+}  // namespace nplab::attention

@@ -21,7 +21,7 @@
 #include "nplab/attention/attention.h"
 #include "nplab/attention/distance_bias.h"
 
-namespace nplab {
+namespace nplab::attention {
 
 enum class AttentionMode { Full, Scan, DeepKernel };
 
@@ -76,4 +76,4 @@ class KernelAttentionImpl : public torch::nn::Module {
 };
 TORCH_MODULE(KernelAttention);
 
-}  // namespace nplab
+}  // namespace nplab::attention

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-namespace nplab {
+namespace nplab::attention {
 
 struct StreamingAttentionState {
   at::Tensor log_normalizer;  ///< L, [B, H, Nq]; -inf for the empty state
@@ -55,4 +55,4 @@ StreamingRemoval remove_streaming_state(const StreamingAttentionState& state,
                                         const StreamingAttentionState& removed,
                                         double max_amplification = 0.0 /* 0: dtype default */);
 
-}  // namespace nplab
+}  // namespace nplab::attention

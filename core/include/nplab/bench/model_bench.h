@@ -15,7 +15,7 @@
 #include "nplab/bench/results.h"
 #include "nplab/bench/timing.h"
 
-namespace nplab {
+namespace nplab::models {
 class NeuralProcess;
 }
 
@@ -74,7 +74,7 @@ class ModelProbe {
 
  private:
   ModelBenchOptions options_;
-  std::shared_ptr<NeuralProcess> model_;
+  std::shared_ptr<models::NeuralProcess> model_;
   at::Generator generator_;
 };
 

@@ -50,8 +50,8 @@ void write_csv_points(const std::filesystem::path& path, const at::Tensor& x, co
 /// under the header "x,mean,std" (dim_x = dim_y = 1) or "x0,x1,..,mean0,..,std0,..".
 /// x is [1, M, dx] or [M, dx]; the prediction's tensors [1, M, dy] or [M, dy].
 void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
-                          const Prediction& prediction);
+                          const models::Prediction& prediction);
 /// The same table written to a stream (standard output for `nplab-cli predict`).
-void write_prediction_csv(std::ostream& out, const at::Tensor& x, const Prediction& prediction);
+void write_prediction_csv(std::ostream& out, const at::Tensor& x, const models::Prediction& prediction);
 
 }  // namespace nplab::data

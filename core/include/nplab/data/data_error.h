@@ -10,9 +10,9 @@ namespace nplab::data {
 
 /// A bad data file. It derives from InvalidArgument because the file is the caller's argument:
 /// front ends that report bad arguments report bad files the same way.
-class DataError : public InvalidArgument {
+class DataError : public util::InvalidArgument {
  public:
-  using InvalidArgument::InvalidArgument;
+  using util::InvalidArgument::InvalidArgument;
 };
 
 }  // namespace nplab::data

@@ -59,7 +59,7 @@ struct GPPrior {
 
 /// A batch of GP tasks and the prior each was drawn from.
 struct GPTasks {
-  Batch batch;
+  models::Batch batch;
   GPPrior prior;
   bool student_t_noise = false;  ///< y also carries the heavy-tailed "tnoise" noise
 };

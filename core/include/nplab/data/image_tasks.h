@@ -69,7 +69,7 @@ at::Tensor points_to_image(const at::Tensor& values, int64_t height, int64_t wid
 
 /// Tasks from a batch of images [B, H, W(, C)]: each task draws counts.total() distinct pixels of
 /// its image uniformly (a CPU `generator`); the first counts.context are the context.
-Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator& generator,
+models::Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator& generator,
                       const at::TensorOptions& output = at::kFloat);
 
 /// Whole-image tasks: N_ctx ~ U{counts.min_context, H·W} distinct context pixels, and
@@ -78,7 +78,7 @@ Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator
 /// revealed). They teach a model what the Images view asks of it: given (almost) every pixel,
 /// reproduce the image, with a small std on what it has seen. The counts are drawn here, from
 /// `generator`, and shared across the batch.
-Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptions& counts,
+models::Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptions& counts,
                                   at::Generator& generator,
                                   const at::TensorOptions& output = at::kFloat);
 
@@ -88,8 +88,8 @@ class ImageTaskSampler {
  public:
   ImageTaskSampler(at::Tensor images, ImageTaskOptions options, uint64_t seed);
 
-  Batch sample(int64_t batch_size, const at::TensorOptions& output = at::kFloat);
-  Batch sample(int64_t batch_size, TaskCounts counts, const at::TensorOptions& output = at::kFloat);
+  models::Batch sample(int64_t batch_size, const at::TensorOptions& output = at::kFloat);
+  models::Batch sample(int64_t batch_size, TaskCounts counts, const at::TensorOptions& output = at::kFloat);
 
   int64_t size() const { return images_.size(0); }
   const ImageTaskOptions& options() const { return options_; }

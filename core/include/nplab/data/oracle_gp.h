@@ -21,7 +21,7 @@ namespace nplab::data {
 
 /// Posterior predictive marginals at xt [B, M, dx] given the context xc [B, N, dx], yc [B, N, 1]
 /// (N may be 0: the prior). Computed in float64 on the inputs' device; returned in xt's dtype.
-Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
+models::Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
                           const GPPrior& prior);
 
 /// Per-task log-likelihoods [B] (mean over points), in float64.
@@ -30,7 +30,7 @@ struct OracleScores {
   at::Tensor target;   ///< of yt at xt given the context
 };
 
-OracleScores oracle_log_likelihood(const Batch& batch, const GPPrior& prior);
+OracleScores oracle_log_likelihood(const models::Batch& batch, const GPPrior& prior);
 
 /// Lower Cholesky factor of the covariances [..., N, N]. When rounding makes the factorisation
 /// fail (duplicate inputs with little or no noise), it is retried with jitter on the diagonal,

@@ -12,7 +12,7 @@
 #include "nplab/bench/results.h"
 #include "nplab/facade/explorer.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 struct BenchSweepOptions {
   std::vector<std::string> models{"cmanp", "lbanp", "lbanp-128", "tnpd"};
@@ -80,4 +80,4 @@ std::string sweep_conclusion(const std::vector<BenchPoint>& points,
 /// tensor exists, so that CPU peak-memory figures count everything.
 void install_memory_probe();
 
-}  // namespace nplab
+}  // namespace nplab::facade

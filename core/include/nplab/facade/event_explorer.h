@@ -18,7 +18,7 @@
 
 #include "nplab/facade/explorer.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 /// One event of a history: its time (> 0; observation starts at t = 0) and its mark (0..K−1).
 struct MarkedEvent {
@@ -175,4 +175,4 @@ Outcome<std::monostate> write_events_csv(const std::filesystem::path& path,
                                          const std::vector<MarkedEvent>& events,
                                          const std::string& sequence = "0");
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-namespace nplab {
+namespace nplab::facade {
 
 /// Up to kCapacity numbers held inline, with a vector-like interface. Keeping them inline makes
 /// a ContextPoint trivially copyable: the GUI copies whole contexts on every edit (undo snapshot,
@@ -218,4 +218,4 @@ Outcome<std::string> resolve_device_name(const std::string& device);
 /// leaves one core to its own thread. Throws std::invalid_argument for threads < 1.
 void set_compute_threads(int threads);
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -12,7 +12,7 @@
 
 #include "nplab/facade/explorer.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 /// Fashion-MNIST's side; the Images view scales a person's own image to it as well.
 inline constexpr int kImageSide = 28;
@@ -84,4 +84,4 @@ Outcome<std::vector<double>> image_query_grid(int height, int width, int upsampl
 /// clamped, as data::points_to_image does.
 double output_to_intensity(double output);
 
-}  // namespace nplab
+}  // namespace nplab::facade

@@ -13,7 +13,7 @@
 
 #include "nplab/facade/explorer.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 enum class TruthKernel { RBF, Matern52, Periodic };
 
@@ -50,4 +50,4 @@ Outcome<GridPrediction> oracle_prediction(const TruthSpec& spec,
                                           const std::vector<ContextPoint>& context,
                                           const std::vector<double>& targets);
 
-}  // namespace nplab
+}  // namespace nplab::facade

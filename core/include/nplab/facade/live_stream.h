@@ -15,7 +15,7 @@
 
 #include "nplab/facade/explorer.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 enum class StreamEvent { Start, Sample, BadRow, End };
 
@@ -69,4 +69,4 @@ std::string stream_line_to_json(const StreamLine& line);
 /// The line in `text`, or why it is not one.
 Outcome<StreamLine> stream_line_from_json(const std::string& text);
 
-}  // namespace nplab
+}  // namespace nplab::facade

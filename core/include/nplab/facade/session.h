@@ -41,7 +41,7 @@
 #include "nplab/facade/explorer_images.h"
 #include "nplab/facade/ground_truth.h"
 
-namespace nplab {
+namespace nplab::facade {
 
 inline constexpr const char* kSessionFormat = "nplab-session";
 inline constexpr int kSessionVersion = 1;
@@ -119,4 +119,4 @@ Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& 
 /// Writes the points under the header "x,y" (1D) or "x0,x1,..,y0,..", atomically.
 Status write_points_csv(const std::filesystem::path& path, const std::vector<ContextPoint>& points);
 
-}  // namespace nplab
+}  // namespace nplab::facade

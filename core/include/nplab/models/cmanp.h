@@ -11,7 +11,7 @@
 #include "nplab/models/latent_decoder.h"
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 class CMANPState : public ModelState {
  public:
@@ -25,7 +25,7 @@ class CMANPState : public ModelState {
   /// all layers in a handful of operations. Held in CMANP::state_dtype() (float64) outside
   /// training: a million points streamed in thousands of merges then end where one conditioning
   /// ends, to ~1e-7 instead of float32's ~1e-4.
-  StreamingAttentionState cross;
+  attention::StreamingAttentionState cross;
   /// Each layer's output latents [B, Nl, d]: a function of `cross`, recomputed on the first
   /// predict() after an edit (empty = stale). A cache, hence mutable: predicting from a const
   /// state may fill it.
@@ -58,10 +58,10 @@ class CMANP : public NeuralProcess {
   /// as a CUDA graph (CMANPGraphedUpdate). Inference only. `cross.count` must be positive: an
   /// empty state would take a shortcut that a captured graph could not replay for other states.
   struct UpdatedTensors {
-    StreamingAttentionState cross;
+    attention::StreamingAttentionState cross;
     std::vector<at::Tensor> latents;
   };
-  UpdatedTensors updated_tensors(const StreamingAttentionState& cross, const at::Tensor& xn,
+  UpdatedTensors updated_tensors(const attention::StreamingAttentionState& cross, const at::Tensor& xn,
                                  const at::Tensor& yn);
 
  protected:
@@ -73,16 +73,16 @@ class CMANP : public NeuralProcess {
 
  private:
   /// The stacked streaming state of points (x, y) alone, embedding one chunk at a time.
-  StreamingAttentionState stream(const at::Tensor& x, const at::Tensor& y);
+  attention::StreamingAttentionState stream(const at::Tensor& x, const at::Tensor& y);
   /// One chunk's stacked state: every layer at once (inference), or layer by layer through
   /// CMAB::condition when autograd needs the graph (training).
-  StreamingAttentionState chunk_state(const at::Tensor& embedded);
+  attention::StreamingAttentionState chunk_state(const at::Tensor& embedded);
   int64_t heads() const;
   /// Recomputes every layer's output latents from the streaming states (fixed-size work) if an
   /// edit made them stale.
   void refresh_latents(const CMANPState& state);
   /// Every layer's output latents [B, Nl, d] from the stacked streaming state.
-  std::vector<at::Tensor> latents_from(const StreamingAttentionState& cross, int64_t batch);
+  std::vector<at::Tensor> latents_from(const attention::StreamingAttentionState& cross, int64_t batch);
 
   /// Every layer's streaming projection concatenated (what chunk_state multiplies by), and the
   /// per-layer tensors it was made from (held, so their addresses stay theirs): rebuilt only when
@@ -100,8 +100,8 @@ class CMANP : public NeuralProcess {
   int64_t chunk_size_;
   at::Tensor latents_;
   torch::nn::Sequential embedder_{nullptr};
-  std::vector<CMAB> encoder_;
+  std::vector<attention::CMAB> encoder_;
   LatentDecoder decoder_;
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

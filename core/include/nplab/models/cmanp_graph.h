@@ -11,7 +11,7 @@
 
 #include "nplab/models/cmanp.h"
 
-namespace nplab {
+namespace nplab::models {
 
 /// Whether this build's LibTorch has CUDA (CUDA graphs can then be captured where a GPU is).
 bool cuda_graphs_compiled();
@@ -36,4 +36,4 @@ class CMANPGraphedUpdate {
   std::unique_ptr<Captured> captured_;
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -8,7 +8,7 @@
 
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 class CNP : public StoredContextModel {
  public:
@@ -38,4 +38,4 @@ class CNP : public StoredContextModel {
   torch::nn::Sequential decoder_{nullptr};
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

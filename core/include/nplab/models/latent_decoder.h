@@ -17,7 +17,7 @@
 #include "nplab/attention/attention.h"
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 class LatentDecoder {
  public:
@@ -36,10 +36,10 @@ class LatentDecoder {
 
  private:
   torch::nn::Sequential query_embedder_{nullptr};
-  std::vector<PreNormAttention> attention_;
-  std::vector<PreNormFeedForward> feedforward_;
+  std::vector<attention::PreNormAttention> attention_;
+  std::vector<attention::PreNormFeedForward> feedforward_;
   torch::nn::LayerNorm norm_{nullptr};
   torch::nn::Sequential head_{nullptr};
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

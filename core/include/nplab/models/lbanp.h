@@ -10,7 +10,7 @@
 #include "nplab/models/latent_decoder.h"
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 class LBANP : public StoredContextModel {
  public:
@@ -27,10 +27,10 @@ class LBANP : public StoredContextModel {
  private:
   /// One encoder layer: CA(latents -> context) + FF, then SA + FF (each pre-norm).
   struct EncoderLayer {
-    PreNormAttention cross_attention{nullptr};
-    PreNormFeedForward cross_feedforward{nullptr};
-    PreNormAttention self_attention{nullptr};
-    PreNormFeedForward self_feedforward{nullptr};
+    attention::PreNormAttention cross_attention{nullptr};
+    attention::PreNormFeedForward cross_feedforward{nullptr};
+    attention::PreNormAttention self_attention{nullptr};
+    attention::PreNormFeedForward self_feedforward{nullptr};
   };
 
   /// Every encoder layer's output latents [B, latents, d] for the stored context.
@@ -43,4 +43,4 @@ class LBANP : public StoredContextModel {
   LatentDecoder decoder_;
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace nplab {
+namespace nplab::models {
 
 /// Predictive marginals per target: mean and standard deviation, each [B, M, dim_y].
 struct Prediction {
@@ -184,4 +184,4 @@ torch::nn::Sequential make_predictor_head(int64_t d_model, int64_t feedforward, 
 ModelDims dims_from_json(const nlohmann::json& config);
 void dims_to_json(const ModelDims& dims, nlohmann::json& config);
 
-}  // namespace nplab
+}  // namespace nplab::models

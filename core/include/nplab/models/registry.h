@@ -9,7 +9,7 @@
 
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 /// Registered model names and aliases ("tnpkr-scan" = tnpkr with scan attention, ...).
 std::vector<std::string> model_names();
@@ -22,4 +22,4 @@ nlohmann::json default_config(const std::string& name,
 /// bad values throw InvalidArgument.
 std::shared_ptr<NeuralProcess> make_model(const nlohmann::json& config);
 
-}  // namespace nplab
+}  // namespace nplab::models

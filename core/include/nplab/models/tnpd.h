@@ -13,7 +13,7 @@
 
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 /// One layer of torch.nn.TransformerEncoder as the reference configures it: biased q/k/v (one
 /// packed in-projection) and output projections, ReLU feed-forward, dropout 0, post-norm:
@@ -54,4 +54,4 @@ class TNPD : public StoredContextModel {
   torch::nn::Sequential head_{nullptr};
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

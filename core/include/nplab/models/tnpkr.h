@@ -17,11 +17,11 @@
 #include "nplab/attention/kernel_attention.h"
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::models {
 
 class KRBlockImpl : public torch::nn::Module {
  public:
-  KRBlockImpl(const KernelAttentionOptions& attention, int64_t feedforward);
+  KRBlockImpl(const attention::KernelAttentionOptions& attention, int64_t feedforward);
 
   /// The context tokens after this block: self-attention, then feed-forward. [B, N, d].
   at::Tensor context_forward(const at::Tensor& context, const at::Tensor& xc);
@@ -29,7 +29,7 @@ class KRBlockImpl : public torch::nn::Module {
   at::Tensor target_forward(const at::Tensor& targets, const at::Tensor& xt,
                             const at::Tensor& context, const at::Tensor& xc);
 
-  KernelAttention& attention() { return attention_; }
+  attention::KernelAttention& attention() { return attention_; }
 
  private:
   /// x + FFN(LN(x)).
@@ -37,7 +37,7 @@ class KRBlockImpl : public torch::nn::Module {
 
   torch::nn::LayerNorm attention_norm_{nullptr};
   torch::nn::LayerNorm feedforward_norm_{nullptr};
-  KernelAttention attention_{nullptr};
+  attention::KernelAttention attention_{nullptr};
   torch::nn::Sequential feedforward_{nullptr};
 };
 TORCH_MODULE(KRBlock);
@@ -49,7 +49,7 @@ class TNPKR : public StoredContextModel {
   nlohmann::json config() const override;
 
   /// Switches every block between "full" and "scan" (same weights); "dka" only if built with it.
-  void set_attention_mode(AttentionMode mode);
+  void set_attention_mode(attention::AttentionMode mode);
   std::vector<KRBlock>& blocks() { return blocks_; }
 
  protected:
@@ -58,7 +58,7 @@ class TNPKR : public StoredContextModel {
   Prediction do_predict(const ModelState& state, const at::Tensor& xt) override;
 
  private:
-  KernelAttentionOptions attention_;
+  attention::KernelAttentionOptions attention_;
   torch::nn::Sequential embedder_{nullptr};
   torch::nn::Sequential query_embedder_{nullptr};
   std::vector<KRBlock> blocks_;
@@ -66,4 +66,4 @@ class TNPKR : public StoredContextModel {
   torch::nn::Sequential head_{nullptr};
 };
 
-}  // namespace nplab
+}  // namespace nplab::models

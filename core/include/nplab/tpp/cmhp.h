@@ -52,7 +52,7 @@ class CMHPState : public PointProcessState {
   at::Tensor last_time() const override { return last_time_; }
 
   /// Each block's first cross-attention state over the start token and the events.
-  std::vector<CMABState> blocks;
+  std::vector<attention::CMABState> blocks;
   at::Tensor last_time_;  ///< [B], 0 before any event (the start token)
   at::Tensor last_mark_;  ///< [B] int64, K before any event
   int64_t count_ = 0;
@@ -65,7 +65,7 @@ class CMHP : public PointProcessModel {
   explicit CMHP(const nlohmann::json& config) : CMHP(CMHPConfig::from_json(config)) {}
 
   nlohmann::json config() const override;
-  UpdateKind update_kind() const override { return UpdateKind::ConstantTime; }
+  models::UpdateKind update_kind() const override { return models::UpdateKind::ConstantTime; }
 
   /// Block b's first cross-attention state for every prefix of [start token, events of
   /// `sequence`] (L + 1 prefixes), as training computes them. Prefix j equals the state of
@@ -82,14 +82,14 @@ class CMHP : public PointProcessModel {
   /// The prefix states of embedded tokens [B, N, d], per block.
   std::vector<PrefixStreamingStates> prefix_states_of(const at::Tensor& embedded);
   /// The last block's output latents [B', latents, d] from every block's state (batch B').
-  at::Tensor latents_from(const std::vector<CMABState>& blocks, int64_t batch);
+  at::Tensor latents_from(const std::vector<attention::CMABState>& blocks, int64_t batch);
   /// Flattened latents [.., latents·d] (+ the last event's embedding [.., d]) -> the decoders.
   NextEvent decode(const at::Tensor& flat_latents, const at::Tensor& last_event);
 
   CMHPConfig config_;
   EventEmbedding embedding_{nullptr};
   at::Tensor latents_;  ///< L_I of the first block, [latents, d]
-  std::vector<CMAB> blocks_;
+  std::vector<attention::CMAB> blocks_;
   NextEventDecoder decoder_{nullptr};
 };
 

@@ -64,7 +64,7 @@ class PointProcessModel : public torch::nn::Module {
   int64_t marks() const { return marks_; }
   /// The JSON configuration the registry builds this model from.
   virtual nlohmann::json config() const = 0;
-  virtual UpdateKind update_kind() const = 0;
+  virtual models::UpdateKind update_kind() const = 0;
 
   /// An empty history ([B, 0] tensors) is allowed: predict() then gives the first event.
   std::unique_ptr<PointProcessState> condition(const EventSequence& history);

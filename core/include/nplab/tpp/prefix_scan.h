@@ -20,10 +20,10 @@ struct PrefixStreamingStates {
 
   int64_t points() const { return log_normalizer.size(-1); }
   /// Prefix j's state (points 0..j), as the step-by-step streaming would hold it.
-  StreamingAttentionState prefix(int64_t j) const;
+  attention::StreamingAttentionState prefix(int64_t j) const;
   /// Every prefix folded into the batch, index b·N + j: L [B·N, H, Nq], o [B·N, H, Nq, d_head].
   /// (Its count is N: every folded state holds at least one point.)
-  StreamingAttentionState folded() const;
+  attention::StreamingAttentionState folded() const;
 };
 
 /// queries [B or 1, H, Nq, d_head] (already scaled by 1/sqrt(d_head)), keys and values

@@ -53,7 +53,7 @@ class THPLayerImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& x, const at::Tensor& mask);
 
  private:
-  MultiheadAttention attention_{nullptr};
+  attention::MultiheadAttention attention_{nullptr};
   torch::nn::LayerNorm attention_norm_{nullptr};
   torch::nn::Linear in_{nullptr};
   torch::nn::Linear out_{nullptr};
@@ -67,7 +67,7 @@ class THP : public PointProcessModel {
   explicit THP(const nlohmann::json& config) : THP(THPConfig::from_json(config)) {}
 
   nlohmann::json config() const override;
-  UpdateKind update_kind() const override { return UpdateKind::Recompute; }
+  models::UpdateKind update_kind() const override { return models::UpdateKind::Recompute; }
 
  protected:
   std::unique_ptr<PointProcessState> do_condition(const EventSequence& history) override;

@@ -19,7 +19,7 @@
 
 #include "nplab/models/neural_process.h"
 
-namespace nplab {
+namespace nplab::train {
 
 inline constexpr int64_t kCheckpointFormatVersion = 1;
 
@@ -35,7 +35,7 @@ struct TrainingState {
 };
 
 struct Checkpoint {
-  std::shared_ptr<NeuralProcess> model;
+  std::shared_ptr<models::NeuralProcess> model;
   /// The model card: model, config, data, steps, seed, evaluation results, date, LibTorch version.
   nlohmann::json card;
   std::string path;
@@ -46,7 +46,7 @@ struct Checkpoint {
 /// Writes `path` (atomically: a temporary file renamed into place) and the card beside it as
 /// `path` with the extension .json. The card gets "model", "config", "libtorch", "date" and
 /// "format_version" filled in. With `training`, the run can be resumed from the file.
-void save_checkpoint(NeuralProcess& model, const nlohmann::json& card, const std::string& path,
+void save_checkpoint(models::NeuralProcess& model, const nlohmann::json& card, const std::string& path,
                      const std::optional<TrainingState>& training = std::nullopt);
 
 /// Loads a checkpoint onto `device` in eval mode. With `expected_model`, a file holding another
@@ -64,18 +64,18 @@ std::string weights_digest(const torch::nn::Module& model);
 /// meanwhile (it is kept), and a training run may have saved new weights over it, in which case
 /// this result is not theirs and CheckpointError says so.
 void record_evaluation(const std::string& path, const std::string& key,
-                       const nlohmann::json& result, const NeuralProcess& evaluated);
+                       const nlohmann::json& result, const models::NeuralProcess& evaluated);
 
 /// Stores a small, fixed evaluation under card["check"] (the result's "data", "seed", "batches"
 /// and "batch_size" say which): the test suite repeats it on every shipped checkpoint, so that a
 /// changed model, loader or checkpoint fails loudly. Same locking as record_evaluation.
 void record_check(const std::string& path, const nlohmann::json& result,
-                  const NeuralProcess& evaluated);
+                  const models::NeuralProcess& evaluated);
 
 /// Whether two models hold bit-identical parameters (compared on the CPU).
-bool same_parameters(const NeuralProcess& a, const NeuralProcess& b);
+bool same_parameters(const models::NeuralProcess& a, const models::NeuralProcess& b);
 
 /// The card file that goes with a checkpoint path ("models/cmanp.pt" -> "models/cmanp.json").
 std::string card_path_for(const std::string& checkpoint_path);
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -29,7 +29,7 @@
 #include "nplab/models/neural_process.h"
 #include "nplab/train/task_data.h"
 
-namespace nplab {
+namespace nplab::train {
 
 /// Per-task log-likelihoods [B] of one batch of tasks.
 struct TaskScores {
@@ -84,12 +84,12 @@ EvalResult evaluate(EvalTaskStream& stream, int64_t batches, const TaskScorer& s
                     const EvalProgress& on_progress = {});
 
 /// The model's scores. The tasks must be on the model's device and in its dtype.
-TaskScores score_model(NeuralProcess& model, const Batch& batch);
+TaskScores score_model(models::NeuralProcess& model, const models::Batch& batch);
 /// The oracle GP's scores (exact posterior with the tasks' true prior).
-TaskScores score_oracle(const Batch& batch, const data::GPPrior& prior);
+TaskScores score_oracle(const models::Batch& batch, const data::GPPrior& prior);
 /// The trivial baseline: every point predicted as N(context mean, context std²), per task and
 /// output dimension (the std floored at 1e-3 so a constant context does not give -inf).
-TaskScores score_context_gaussian(const Batch& batch);
+TaskScores score_context_gaussian(const models::Batch& batch);
 
 /// How well a model reproduces images it is given in full: every pixel of each image is the
 /// context and the target. A model that has seen every pixel should return the image, with a
@@ -107,12 +107,12 @@ struct WholeImageResult {
 
 /// The first `count` of `images` [N, H, W(, C)] (uint8, as loaded) conditioned on all their
 /// pixels, `batch_size` images at a time, in InferenceMode, on the model's device.
-WholeImageResult evaluate_whole_images(NeuralProcess& model, const at::Tensor& images, int64_t count,
+WholeImageResult evaluate_whole_images(models::NeuralProcess& model, const at::Tensor& images, int64_t count,
                                        int64_t batch_size = 8);
 
 /// Scorers over EvalTasks: the oracle needs GP tasks (throws InvalidArgument otherwise).
-TaskScorer model_scorer(NeuralProcess& model);
+TaskScorer model_scorer(models::NeuralProcess& model);
 TaskScorer oracle_scorer();
 TaskScorer context_gaussian_scorer();
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -25,7 +25,7 @@
 
 #include "nplab/data/idx.h"
 
-namespace nplab {
+namespace nplab::train {
 
 /// The settings of a run. An unset optional is "not given": a new run takes the default shown,
 /// a resumed run the saved value.
@@ -72,13 +72,13 @@ struct TrainRunCallbacks {
 };
 
 struct TrainRunResult {
-  enum class Outcome {
+  enum class facade::Outcome {
     Finished,         ///< the schedule is complete
     AlreadyFinished,  ///< nothing to do: the saved run had finished
     StoppedAfter,     ///< stop_after reached (saved; resume continues)
     Stopped,          ///< should_stop said so (saved; resume continues)
   };
-  Outcome outcome = Outcome::Finished;
+  facade::Outcome outcome = facade::Outcome::Finished;
   std::string path;       ///< the checkpoint
   std::string card_path;  ///< the card beside it
   std::string model;      ///< registry name
@@ -100,4 +100,4 @@ std::string training_checkpoint_path(const TrainRunSettings& settings);
 /// (naming the option: "--resume PATH: ..."), CheckpointError for a saved run that cannot be read.
 TrainRunResult run_training(const TrainRunSettings& settings, const TrainRunCallbacks& callbacks = {});
 
-}  // namespace nplab
+}  // namespace nplab::train

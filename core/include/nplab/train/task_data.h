@@ -28,7 +28,7 @@
 #include "nplab/data/image_tasks.h"
 #include "nplab/train/trainer.h"
 
-namespace nplab {
+namespace nplab::train {
 
 enum class TaskFamily { GP, Image };
 
@@ -81,7 +81,7 @@ BatchSource training_batches(const DataSpec& spec, uint64_t seed, int64_t batch_
 
 /// A batch of evaluation tasks; GP tasks carry the prior they were drawn from (for the oracle).
 struct EvalTasks {
-  Batch batch;
+  models::Batch batch;
   std::optional<data::GPPrior> prior;
 };
 
@@ -102,4 +102,4 @@ std::unique_ptr<EvalTaskStream> image_eval_task_stream(at::Tensor images, uint64
                                                        int64_t batch_size,
                                                        const at::TensorOptions& output = at::kFloat);
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -19,7 +19,7 @@ namespace torch::optim {
 class Adam;
 }
 
-namespace nplab {
+namespace nplab::train {
 
 struct TrainOptions {
   int64_t steps = 1000;  ///< length of the run (the cosine schedule spans it)
@@ -37,7 +37,7 @@ struct TrainProgress {
 };
 
 /// Batch for a given step (deterministic in the step keeps runs reproducible).
-using BatchSource = std::function<Batch(int64_t step)>;
+using BatchSource = std::function<models::Batch(int64_t step)>;
 /// Called after every step; return false to stop early.
 using ProgressCallback = std::function<bool(const TrainProgress&)>;
 
@@ -48,13 +48,13 @@ double cosine_learning_rate(double base, int64_t step, int64_t steps);
 class Trainer {
  public:
   /// Puts `model` in training mode. Throws InvalidArgument for non-positive steps or rate.
-  Trainer(NeuralProcess& model, const TrainOptions& options);
+  Trainer(models::NeuralProcess& model, const TrainOptions& options);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
   /// Runs step number completed_steps() on `batch` and returns its loss.
-  double step(const Batch& batch);
+  double step(const models::Batch& batch);
   /// The total gradient norm of the last step, before clipping (0 before the first step).
   double last_gradient_norm() const { return last_gradient_norm_; }
   /// Steps from completed_steps() until options.steps or until `on_progress` returns false;
@@ -72,7 +72,7 @@ class Trainer {
   void restore(const TrainingState& state);
 
  private:
-  NeuralProcess& model_;
+  models::NeuralProcess& model_;
   TrainOptions options_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   int64_t completed_steps_ = 0;
@@ -80,7 +80,7 @@ class Trainer {
 };
 
 /// Trains `model` in place and returns the loss of every step run (Trainer(...).run(...)).
-std::vector<double> train(NeuralProcess& model, const BatchSource& batches,
+std::vector<double> train_model(models::NeuralProcess& model, const BatchSource& batches,
                           const TrainOptions& options, const ProgressCallback& on_progress = {});
 
-}  // namespace nplab
+}  // namespace nplab::train

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace nplab {
+namespace nplab::util {
 
 /// Thrown for a bad argument; the message names the argument and what was wrong with it.
 class InvalidArgument : public std::invalid_argument {
@@ -42,4 +42,4 @@ void check_same_dtype_device(const at::Tensor& a, std::string_view name_a, const
 void check_point_set(const at::Tensor& tensor, std::string_view name, int64_t dim,
                      int64_t min_points = 1, bool check_values = true);
 
-}  // namespace nplab
+}  // namespace nplab::util

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace nplab {
+namespace nplab::util {
 
 struct RuntimeInfo {
   std::string nplab_version;
@@ -36,4 +36,4 @@ double available_memory_bytes();
 /// Waits for queued work on `device` (a no-op on the CPU).
 void synchronize(const c10::Device& device);
 
-}  // namespace nplab
+}  // namespace nplab::util

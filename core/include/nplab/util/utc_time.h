@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-namespace nplab {
+namespace nplab::util {
 
 inline std::string utc_timestamp() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -18,4 +18,4 @@ inline std::string utc_timestamp() {
   return out.str();
 }
 
-}  // namespace nplab
+}  // namespace nplab::util
