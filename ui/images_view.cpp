@@ -435,6 +435,7 @@ void ImagesView::post_request() {
   PredictionRequest request;
   request.channel = Channel::Images;
   request.generation = ++generation_;
+  coverage_.reset();  // it described the pixels revealed before this request
   request.model = models()[model].source;
   request.points = points();
   request.targets = query_grids_.at(resolution_);
@@ -458,6 +459,13 @@ void ImagesView::show_result(const PredictionResult& result) {
     // The grid the result was asked on (a newer resolution may be on its way).
     const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(mean.size()))));
     panels_->set_prediction(side, mean, prediction.stddev);
+  }
+  coverage_.reset();
+  if (result.ok() && image_ && result.generation == generation_) {
+    // Only a prediction for the pixels revealed now, on the pixel grid, is scored.
+    auto coverage =
+        facade::hidden_pixel_coverage(*image_, mask_of(revealed_, kPixels), result.prediction);
+    if (coverage.ok()) coverage_ = coverage.value();
   }
   if (result.generation == generation_) {
     panels_->replot_now();  // the final picture: draw it now rather than a frame later

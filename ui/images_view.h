@@ -191,6 +191,8 @@ class ImagesView : public QWidget, public EditableView {
   std::uint64_t generation_ = 0;
   bool request_scheduled_ = false;
   std::optional<PredictionResult> shown_;
+  // The shown prediction's band coverage of the hidden pixels (1x grid, current pixels only).
+  std::optional<facade::BandCoverage> coverage_;
   QString error_;
   std::mt19937_64 random_{std::random_device{}()};
 

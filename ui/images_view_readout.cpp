@@ -65,6 +65,12 @@ void ImagesView::update_readout() {
   text += tr(" · predicting %1 targets: %2 ms")
               .arg(locale.toString(static_cast<qlonglong>(shown_->prediction.mean.size())))
               .arg(locale.toString(shown_->prediction.micros / 1000.0, 'f', 1));
+  if (coverage_) {
+    // What eval --json calls coverage_1sd / coverage_2sd, on this image's hidden pixels.
+    text += tr(" · hidden pixels inside ±1σ: <b>%1%</b>, ±2σ: <b>%2%</b> (calibrated: 68%, 95%)")
+                .arg(locale.toString(100.0 * coverage_->within_1sd, 'f', 0),
+                     locale.toString(100.0 * coverage_->within_2sd, 'f', 0));
+  }
   if (!update.note.empty()) {
     text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
   }

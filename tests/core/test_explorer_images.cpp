@@ -156,6 +156,49 @@ TEST(ExplorerImages, OutputToIntensityMatchesPointsToImage) {
   }
 }
 
+TEST(ExplorerImages, HiddenPixelCoverageCountsOnlyHiddenPixelsInsideEachBand) {
+  // A 2x2 image; pixel 0 is revealed, so pixels 1–3 are the ones counted.
+  const auto image = facade::PixelImage::from_bytes({0, 51, 102, 255}, 2, 2);
+  ASSERT_TRUE(image.ok()) << image.error();
+  std::vector<double> truth;
+  for (std::size_t i = 0; i < 4; ++i) truth.push_back(image.value().point(i).y[0]);
+  facade::GridPrediction prediction;
+  prediction.stddev = {0.1, 0.1, 0.1, 0.1};
+  // Errors of 5σ (revealed: ignored), 0.5σ, 1.5σ and 3σ.
+  prediction.mean = {truth[0] + 0.5, truth[1] - 0.05, truth[2] + 0.15, truth[3] - 0.3};
+  const auto coverage =
+      facade::hidden_pixel_coverage(image.value(), {true, false, false, false}, prediction);
+  ASSERT_TRUE(coverage.ok()) << coverage.error();
+  EXPECT_EQ(coverage.value().hidden_pixels, 3u);
+  EXPECT_DOUBLE_EQ(coverage.value().within_1sd, 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(coverage.value().within_2sd, 2.0 / 3.0);
+  // Revealing the 3σ pixel leaves two hidden, both within 2σ.
+  const auto fewer =
+      facade::hidden_pixel_coverage(image.value(), {true, false, false, true}, prediction);
+  ASSERT_TRUE(fewer.ok());
+  EXPECT_DOUBLE_EQ(fewer.value().within_2sd, 1.0);
+}
+
+TEST(ExplorerImages, HiddenPixelCoverageRefusesAnotherGridOrNothingHidden) {
+  const auto image = facade::PixelImage::from_bytes({0, 51, 102, 255}, 2, 2);
+  ASSERT_TRUE(image.ok());
+  facade::GridPrediction upsampled;
+  upsampled.mean.assign(16, 0.0);
+  upsampled.stddev.assign(16, 0.1);
+  const auto wrong_grid = facade::hidden_pixel_coverage(image.value(), {false, false, false, false},
+                                                        upsampled);
+  ASSERT_FALSE(wrong_grid.ok());
+  EXPECT_THAT(wrong_grid.error(), HasSubstr("1x"));
+  facade::GridPrediction pixels;
+  pixels.mean.assign(4, 0.0);
+  pixels.stddev.assign(4, 0.1);
+  const auto all_revealed =
+      facade::hidden_pixel_coverage(image.value(), {true, true, true, true}, pixels);
+  ASSERT_FALSE(all_revealed.ok());
+  EXPECT_THAT(all_revealed.error(), HasSubstr("no pixel is hidden"));
+  EXPECT_FALSE(facade::hidden_pixel_coverage(image.value(), {true}, pixels).ok());
+}
+
 TEST(ExplorerImages, ReadsTheInstalledFashionMnistTestSet) {
   if (!std::filesystem::exists(std::filesystem::path(facade::kFashionMnistDirectory) /
                                "t10k-images-idx3-ubyte.gz")) {

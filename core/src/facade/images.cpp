@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 
 #include "guarded.h"
@@ -113,6 +114,38 @@ Outcome<std::vector<double>> image_query_grid(int height, int width, int upsampl
 
 double output_to_intensity(double output) {
   return std::clamp(output + 0.5, 0.0, 1.0);
+}
+
+Outcome<BandCoverage> hidden_pixel_coverage(const PixelImage& image,
+                                            const std::vector<bool>& revealed,
+                                            const GridPrediction& prediction) {
+  return guarded<BandCoverage>("measuring the bands' coverage", [&] {
+    const std::size_t pixels = image.pixel_count();
+    if (prediction.mean.size() != pixels || prediction.stddev.size() != pixels) {
+      throw util::InvalidArgument("coverage needs a prediction at 1x, one value per pixel (" +
+                                  std::to_string(pixels) + "), not " +
+                                  std::to_string(prediction.mean.size()));
+    }
+    if (revealed.size() != pixels) {
+      throw util::InvalidArgument("the revealed mask has " + std::to_string(revealed.size()) +
+                                  " entries for " + std::to_string(pixels) + " pixels");
+    }
+    BandCoverage coverage;
+    std::size_t within_1sd = 0, within_2sd = 0;
+    for (std::size_t i = 0; i < pixels; ++i) {
+      if (revealed[i]) continue;
+      ++coverage.hidden_pixels;
+      // The pixel's true output, in the same units as the prediction (intensity − 0.5).
+      const double error = std::abs(image.point(i).y[0] - prediction.mean[i]);
+      within_1sd += error <= prediction.stddev[i] ? 1 : 0;
+      within_2sd += error <= 2.0 * prediction.stddev[i] ? 1 : 0;
+    }
+    if (coverage.hidden_pixels == 0) throw util::InvalidArgument("no pixel is hidden");
+    const auto hidden = static_cast<double>(coverage.hidden_pixels);
+    coverage.within_1sd = static_cast<double>(within_1sd) / hidden;
+    coverage.within_2sd = static_cast<double>(within_2sd) / hidden;
+    return coverage;
+  });
 }
 
 }  // namespace nplab::facade

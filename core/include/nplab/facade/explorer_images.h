@@ -84,4 +84,20 @@ Outcome<std::vector<double>> image_query_grid(int height, int width, int upsampl
 /// clamped, as data::points_to_image does.
 double output_to_intensity(double output);
 
+/// How honestly a prediction's bands cover an image's hidden pixels: of the pixels not revealed,
+/// the share whose true value lies within mean ± 1σ and mean ± 2σ (a calibrated model: 68.3% and
+/// 95.4%), as `eval --json` counts coverage_1sd and coverage_2sd over target pixels.
+struct BandCoverage {
+  std::size_t hidden_pixels = 0;
+  double within_1sd = 0.0;
+  double within_2sd = 0.0;
+};
+
+/// BandCoverage of `prediction`, made on the 1x query grid (one value per pixel, row-major), for
+/// `image` with `revealed[i]` set for each revealed pixel. A failure when the prediction is on
+/// another grid, the mask has the wrong size, or no pixel is hidden.
+Outcome<BandCoverage> hidden_pixel_coverage(const PixelImage& image,
+                                            const std::vector<bool>& revealed,
+                                            const GridPrediction& prediction);
+
 }  // namespace nplab::facade
