@@ -6,6 +6,8 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <tuple>
+
 #include "nplab/models/cmanp.h"
 #include "nplab/models/cmanp_graph.h"
 #include "nplab/models/registry.h"
@@ -66,7 +68,8 @@ TEST(CmanpUpdatedTensors, EqualUpdateThenPrepare) {
 
 TEST(CmanpUpdatedTensors, RefuseAnEmptyStateAndAutograd) {
   const auto model = trained_like_cmanp(c10::kCPU);
-  const auto [xn, yn] = points(1, 1, 3, c10::kCPU);
+  at::Tensor xn, yn;  // not a structured binding: the lambdas below capture them (clang 14)
+  std::tie(xn, yn) = points(1, 1, 3, c10::kCPU);
   std::unique_ptr<models::ModelState> empty, one_point;
   {
     const c10::InferenceMode inference;
@@ -125,7 +128,8 @@ TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
     EXPECT_LT(max_abs_diff(got.stddev, want.stddev), 1e-4);
   }
   // Inputs of another shape than captured are refused, naming the expected one.
-  const auto [x2, y2] = points(1, 2, 20, cuda);
+  at::Tensor x2, y2;  // not a structured binding: the lambda below captures them (clang 14)
+  std::tie(x2, y2) = points(1, 2, 20, cuda);
   const auto state = model->condition(x2, y2);
   testing::expect_invalid_argument(
       [&] { graph.update(dynamic_cast<models::CMANPState&>(*state), x2, y2); }, {"xn must be"});

@@ -96,7 +96,10 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
     } else {
       try {
         auto [xc, yc] = function_points(n, dim_x, dim_y, generator);
-        auto [xn, yn] = function_points(1, dim_x, dim_y, generator);
+        // Not a structured binding: the timed lambdas capture these, which clang 14 refuses.
+        auto new_point = function_points(1, dim_x, dim_y, generator);
+        at::Tensor xn = new_point.first;
+        at::Tensor yn = new_point.second;
         auto xt = at::linspace(-2, 2, options.targets).view({1, options.targets, 1});
         xt = xt.expand({1, options.targets, dim_x}).contiguous();
         xc = xc.to(device), yc = yc.to(device), xn = xn.to(device), yn = yn.to(device);
