@@ -436,6 +436,7 @@ bool MainWindow::open_session(const QString& path) {
     images = resolved.value();
   }
   std::optional<ResolvedModel> events;
+  std::optional<ResolvedModel> events_compare;
   if (session.events) {
     const auto resolved = resolve_session_model(session.events->model, events_->models(), path);
     if (!resolved.ok()) {
@@ -443,6 +444,16 @@ bool MainWindow::open_session(const QString& path) {
       return false;
     }
     events = resolved.value();
+    if (session.events->compare) {
+      const auto second =
+          resolve_session_model(*session.events->compare, events_->models(), path);
+      if (!second.ok()) {
+        report_error(title, tr("%1: events.compare: %2")
+                                .arg(path, QString::fromStdString(second.error())));
+        return false;
+      }
+      events_compare = second.value();
+    }
   }
   QStringList memory_models;
   for (const auto& name : session.settings.memory_models) {
@@ -476,8 +487,15 @@ bool MainWindow::open_session(const QString& path) {
   if (events) {
     const int events_model =
         events->index ? *events->index : events_->add_model_choice(events->choice);
+    int events_compare_index = -1;
+    if (events_compare) {
+      events_compare_index = events_compare->index ? *events_compare->index
+                             : events_compare->choice.source == events->choice.source
+                                 ? events_model
+                                 : events_->add_model_choice(events_compare->choice);
+    }
     events_->restore(events_model, session.events->events, session.events->process,
-                     session.events->show_truth);
+                     session.events->show_truth, events_compare_index);
   }
   if (!memory_models.isEmpty()) memory_->set_selected_models(memory_models);
   if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
