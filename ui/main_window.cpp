@@ -309,6 +309,18 @@ void MainWindow::build_file_menu() {
             const QString path = ask_save_path(tr("Export Points"), "points.csv", kCsvFilter);
             if (!path.isEmpty()) export_points(path);
           });
+  connect(add_action(file, tr("I&mport Events CSV…"), "importEventsAction"), &QAction::triggered,
+          this, [this] {
+            const QString path =
+                QFileDialog::getOpenFileName(this, tr("Import Events"), {}, kCsvFilter);
+            take_back_focus();
+            if (!path.isEmpty()) import_events(path);
+          });
+  connect(add_action(file, tr("Expor&t Events CSV…"), "exportEventsAction"), &QAction::triggered,
+          this, [this] {
+            const QString path = ask_save_path(tr("Export Events"), "events.csv", kCsvFilter);
+            if (!path.isEmpty()) export_events(path);
+          });
   file->addSeparator();
   connect(add_action(file, tr("&Quit"), "quitAction", {QKeySequence::Quit}), &QAction::triggered,
           this, &QWidget::close);
@@ -555,6 +567,37 @@ bool MainWindow::export_points(const QString& path) {
     return false;
   }
   statusBar()->showMessage(tr("Wrote %1 points to %2").arg(functions_->points().size()).arg(path),
+                           5000);
+  return true;
+}
+
+bool MainWindow::import_events(const QString& path) {
+  const auto read = facade::read_events_csv(path.toStdString(), EventsView::kMarks);
+  if (!read.ok()) {
+    report_error(tr("Could not import the events"), QString::fromStdString(read.error()));
+    return false;
+  }
+  const auto& imported = read.value();
+  events_->set_events(imported.events);  // one undoable edit
+  show_view(View::Events);
+  const QString message = tr("Imported %1 events from %2").arg(imported.events.size()).arg(path);
+  statusBar()->showMessage(
+      imported.sequences > 1
+          ? message + tr(" (sequence \"%1\", the first of %2)")
+                          .arg(QString::fromStdString(imported.sequence))
+                          .arg(imported.sequences)
+          : message,
+      5000);
+  return true;
+}
+
+bool MainWindow::export_events(const QString& path) {
+  const auto written = facade::write_events_csv(path.toStdString(), events_->events());
+  if (!written.ok()) {
+    report_error(tr("Could not export the events"), QString::fromStdString(written.error()));
+    return false;
+  }
+  statusBar()->showMessage(tr("Wrote %1 events to %2").arg(events_->events().size()).arg(path),
                            5000);
   return true;
 }
