@@ -228,12 +228,12 @@ void EventsView::remove_event(std::size_t index) {
   if (index >= events_.size()) return;
   auto next = events_;
   next.erase(next.begin() + static_cast<std::ptrdiff_t>(index));
-  selected_ = -1;
+  end_drag();
   commit(std::move(next));
 }
 
 void EventsView::set_events(std::vector<facade::MarkedEvent> events) {
-  selected_ = -1;
+  end_drag();
   commit(sorted(std::move(events)));
 }
 
@@ -255,6 +255,7 @@ void EventsView::clear_points() {
 }
 
 void EventsView::new_session() {
+  end_drag();
   history_.record(events_);
   auto spec = process_spec_;
   ++spec.seed;
@@ -264,11 +265,23 @@ void EventsView::new_session() {
 }
 
 void EventsView::undo() {
-  if (auto previous = history_.undo(events_)) commit(std::move(*previous), false);
+  if (auto previous = history_.undo(events_)) {
+    end_drag();
+    commit(std::move(*previous), false);
+  }
 }
 
 void EventsView::redo() {
-  if (auto next = history_.redo(events_)) commit(std::move(*next), false);
+  if (auto next = history_.redo(events_)) {
+    end_drag();
+    commit(std::move(*next), false);
+  }
+}
+
+void EventsView::end_drag() {
+  selected_ = -1;
+  dragging_ = false;
+  drag_start_.reset();
 }
 
 void EventsView::set_process(const facade::EventProcessSpec& spec) {
@@ -301,12 +314,16 @@ void EventsView::restore(int model_index, std::vector<facade::MarkedEvent> event
   set_compare_pane(compare_index);  // the commit below requests for both models
   set_process(process);
   history_.reset();
+  end_drag();
   plot_->set_time_span(kInitialSpan);
   commit(sorted(std::move(events)), /*record_undo=*/false);
 }
 
 void EventsView::commit(std::vector<facade::MarkedEvent> next, bool record_undo) {
-  if (record_undo) history_.record(events_);
+  if (record_undo) {
+    history_.record(events_);
+    end_drag();  // an edit other than the drag itself: the drag's record would be stale
+  }
   events_ = std::move(next);
   if (selected_ >= static_cast<int>(events_.size())) selected_ = -1;
   error_.clear();

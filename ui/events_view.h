@@ -81,6 +81,8 @@ class EventsView : public QWidget, public EditableView {
   bool can_undo() const override { return history_.can_undo(); }
   bool can_redo() const override { return history_.can_redo(); }
   bool can_clear() const override { return !events_.empty(); }
+  /// The undo and redo stacks, read-only (what undo() and redo() will bring back).
+  const SnapshotHistory<std::vector<facade::MarkedEvent>>& history() const { return history_; }
 
   /// Replaces the view's state from a session (no undo history); `compare_index` -1 compares
   /// nothing.
@@ -97,6 +99,8 @@ class EventsView : public QWidget, public EditableView {
   void on_mouse_press(QMouseEvent* event);
   void on_mouse_move(QMouseEvent* event);
   void on_mouse_release(QMouseEvent* event);
+  /// Forgets the selected event and any drag: the events are about to be replaced.
+  void end_drag();
   /// The event drawn within a few pixels of `x_pixel`, or -1.
   int event_near(double x_pixel) const;
   void commit(std::vector<facade::MarkedEvent> next, bool record_undo = true);
