@@ -1,17 +1,12 @@
+// The main window's frame: the five views in their tabs, the first-run hints, the title and the
+// status bar, and which view is on screen. The menus are main_window_menus.cpp, the files they
+// open and save main_window_files.cpp.
+
 #include "main_window.h"
 
-#include <qcustomplot.h>
-
-#include <QAction>
 #include <QApplication>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QIcon>
-#include <QKeySequence>
 #include <QLabel>
-#include <QMenuBar>
-#include <QMessageBox>
-#include <QRegularExpression>
 #include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -23,39 +18,13 @@
 
 #include "events_view.h"
 #include "events_worker.h"
-#include "example_sessions.h"
 #include "explorer_worker.h"
 #include "first_run_hint.h"
 #include "functions_view.h"
 #include "images_view.h"
 #include "memory_view.h"
 #include "nplab/build_info.h"
-#include "nplab/facade/session.h"
-#include "plot_export.h"
-#include "session_bridge.h"
-#include "shortcuts_dialog.h"
 #include "stream_view.h"
-#include "theme.h"
-
-namespace nplab::ui {
-namespace {
-
-const QString kSessionFilter = QObject::tr("NPLab session (*.nplab.json *.json)");
-const QString kCsvFilter = QObject::tr("CSV file (*.csv)");
-
-QAction* add_action(QMenu* menu, const QString& text, const char* name,
-                    const QList<QKeySequence>& keys = {}) {
-  auto* action = menu->addAction(text);
-  action->setObjectName(name);
-  action->setShortcuts(keys);
-  // Whichever widget has the focus, even in another window (the shortcuts dialog).
-  action->setShortcutContext(Qt::ApplicationShortcut);
-  return action;
-}
-
-}  // namespace
-
-}  // namespace nplab::ui
 
 // The icon and other resources live in this static library: they must be registered by name.
 static void register_resources() {
@@ -81,7 +50,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
   functions_ = new FunctionsView(*explorer_, {}, views_);
-  images_ = new ImagesView(*explorer_, {}, QString::fromUtf8(kFashionMnistDirectory), views_);
+  images_ = new ImagesView(*explorer_, {}, QString::fromUtf8(facade::kFashionMnistDirectory),
+                           views_);
   memory_ = new MemoryView(views_);
   // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); its worker
   // resolves the choice, and measures on the CPU when the device is not here.
@@ -228,132 +198,6 @@ void MainWindow::when_settled(std::function<void()> ready) {
     later();
   }
 }
-
-// --- Menus -------------------------------------------------------------------------------------
-
-void MainWindow::build_menus() {
-  build_file_menu();
-  build_edit_menu();
-
-  auto* view = menuBar()->addMenu(tr("&View"));
-  const QList<QPair<QString, View>> views{{tr("&Functions"), View::Functions},
-                                          {tr("&Images"), View::Images},
-                                          {tr("&Memory"), View::Memory},
-                                          {tr("&Stream"), View::Stream},
-                                          {tr("&Events"), View::Events}};
-  int index = 1;
-  for (const auto& [label, which] : views) {
-    auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });
-    action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(index++)));
-    action->setShortcutContext(Qt::ApplicationShortcut);
-  }
-  view->addSeparator();
-  view->addMenu(make_theme_menu(this));
-
-  auto* help = menuBar()->addMenu(tr("&Help"));
-  auto* shortcuts =
-      add_action(help, tr("&Keyboard Shortcuts"), "shortcutsAction", {QKeySequence::HelpContents});
-  connect(shortcuts, &QAction::triggered, this, &MainWindow::show_shortcuts);
-  auto* hints = help->addAction(tr("Show &Hints Again"), this, [this] {
-    FirstRunHint::forget_dismissals();
-    for (auto* hint : findChildren<FirstRunHint*>()) hint->show();
-  });
-  hints->setObjectName("showHintsAction");
-  auto* about = help->addAction(tr("&About NPLab"), this, &MainWindow::show_about);
-  about->setObjectName("aboutAction");
-  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-}
-
-void MainWindow::build_file_menu() {
-  auto* file = menuBar()->addMenu(tr("&File"));
-  connect(add_action(file, tr("&Open Session…"), "openSessionAction", {QKeySequence::Open}),
-          &QAction::triggered, this, [this] {
-            const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"),
-                                                              last_session_, kSessionFilter);
-            take_back_focus();
-            if (!path.isEmpty()) open_session(path);
-          });
-  connect(add_action(file, tr("&Save Session…"), "saveSessionAction", {QKeySequence::Save}),
-          &QAction::triggered, this, [this] {
-            const QString path = ask_save_path(
-                tr("Save Session"),
-                last_session_.isEmpty() ? QStringLiteral("lab.nplab.json") : last_session_,
-                kSessionFilter);
-            if (!path.isEmpty()) facade::save_session(path);
-          });
-  auto* examples = file->addMenu(tr("Open &Example"));
-  examples->setObjectName("examplesMenu");
-  for (const auto& example : example_sessions()) {
-    examples->addAction(example.title, this, [this, path = example.path] { open_session(path); });
-  }
-  if (examples->isEmpty()) examples->addAction(tr("(no examples found)"))->setEnabled(false);
-  file->addSeparator();
-  connect(add_action(file, tr("&Export Plot…"), "exportPlotAction",
-                     {QKeySequence(QStringLiteral("Ctrl+E"))}),
-          &QAction::triggered, this, [this] {
-            const QString path =
-                ask_save_path(tr("Export Plot"), session_view_name(views_->currentIndex()) + ".png",
-                              plot_file_filter());
-            if (!path.isEmpty()) export_current_plot(path);
-          });
-  connect(add_action(file, tr("&Import Points CSV…"), "importPointsAction",
-                     {QKeySequence(QStringLiteral("Ctrl+I"))}),
-          &QAction::triggered, this, [this] {
-            const QString path =
-                QFileDialog::getOpenFileName(this, tr("Import Points"), {}, kCsvFilter);
-            take_back_focus();
-            if (!path.isEmpty()) import_points(path);
-          });
-  connect(add_action(file, tr("E&xport Points CSV…"), "exportPointsAction"), &QAction::triggered,
-          this, [this] {
-            const QString path = ask_save_path(tr("Export Points"), "points.csv", kCsvFilter);
-            if (!path.isEmpty()) export_points(path);
-          });
-  connect(add_action(file, tr("I&mport Events CSV…"), "importEventsAction"), &QAction::triggered,
-          this, [this] {
-            const QString path =
-                QFileDialog::getOpenFileName(this, tr("Import Events"), {}, kCsvFilter);
-            take_back_focus();
-            if (!path.isEmpty()) import_events(path);
-          });
-  connect(add_action(file, tr("Expor&t Events CSV…"), "exportEventsAction"), &QAction::triggered,
-          this, [this] {
-            const QString path = ask_save_path(tr("Export Events"), "events.csv", kCsvFilter);
-            if (!path.isEmpty()) export_events(path);
-          });
-  file->addSeparator();
-  connect(add_action(file, tr("&Quit"), "quitAction", {QKeySequence::Quit}), &QAction::triggered,
-          this, &QWidget::close);
-}
-
-void MainWindow::build_edit_menu() {
-  auto* edit = menuBar()->addMenu(tr("&Edit"));
-  undo_ = add_action(edit, tr("&Undo"), "undoAction", {QKeySequence::Undo});
-  redo_ = add_action(
-      edit, tr("&Redo"), "redoAction",
-      {QKeySequence(QStringLiteral("Ctrl+Shift+Z")), QKeySequence(QStringLiteral("Ctrl+Y"))});
-  edit->addSeparator();
-  clear_ = add_action(edit, tr("&Clear Points"), "clearAction",
-                      {QKeySequence(QStringLiteral("Ctrl+Shift+Backspace"))});
-  new_ = add_action(edit, tr("&New"), "newAction", {QKeySequence::New});
-  const auto on_current = [this](void (EditableView::*command)()) {
-    return [this, command] {
-      if (auto* view = current_editable()) (view->*command)();
-    };
-  };
-  connect(undo_, &QAction::triggered, this, on_current(&EditableView::undo));
-  connect(redo_, &QAction::triggered, this, on_current(&EditableView::redo));
-  connect(clear_, &QAction::triggered, this, on_current(&EditableView::clear_points));
-  connect(new_, &QAction::triggered, this, on_current(&EditableView::new_session));
-}
-
-void MainWindow::take_back_focus() {
-  // Without a window manager nobody activates the window again once a dialog has closed, and
-  // with no active window not even an application-wide shortcut fires.
-  activateWindow();
-  raise();
-}
-
 EditableView* MainWindow::current_editable() const {
   return dynamic_cast<EditableView*>(current_view_widget());
 }
@@ -377,279 +221,6 @@ QWidget* MainWindow::current_view_widget() const {
 
 MainWindow::View MainWindow::current_view() const {
   return static_cast<View>(views_->currentIndex());
-}
-
-// --- Files -------------------------------------------------------------------------------------
-
-void MainWindow::set_error_reporter(ErrorReporter reporter) {
-  error_reporter_ = std::move(reporter);
-}
-
-void MainWindow::report_error(const QString& title, const QString& message) {
-  statusBar()->showMessage(title, 5000);
-  if (error_reporter_) {
-    error_reporter_(title, message);
-  } else {
-    QMessageBox::critical(this, title, message);
-  }
-}
-
-QString MainWindow::ask_save_path(const QString& title, const QString& suggested,
-                                  const QString& filters) {
-  QString chosen_filter;
-  QString path = QFileDialog::getSaveFileName(this, title, suggested, filters, &chosen_filter);
-  take_back_focus();
-  if (path.isEmpty() || !QFileInfo(path).suffix().isEmpty()) return path;
-  // "PNG image (*.png)" -> ".png"
-  const auto star = chosen_filter.indexOf("*.");
-  if (star >= 0) {
-    path += chosen_filter.mid(star + 1).section(QRegularExpression("[ )]"), 0, 0);
-  }
-  return path;
-}
-
-bool MainWindow::open_session(const QString& path) {
-  const QString title = tr("Could not open the session");
-  const auto loaded = facade::load_session(path.toStdString());
-  if (!loaded.ok()) {
-    report_error(title, QString::fromStdString(loaded.error()));
-    return false;
-  }
-  const facade::Session& session = loaded.value();
-  // Check everything before changing anything.
-  const auto model = resolve_session_model(session.model, functions_->models(), path);
-  if (!model.ok()) {
-    report_error(title, tr("%1: %2").arg(path, QString::fromStdString(model.error())));
-    return false;
-  }
-  std::optional<ResolvedModel> compare;
-  if (session.compare) {
-    const auto resolved = resolve_session_model(*session.compare, functions_->models(), path);
-    if (!resolved.ok()) {
-      report_error(title,
-                   tr("%1: compare: %2").arg(path, QString::fromStdString(resolved.error())));
-      return false;
-    }
-    compare = resolved.value();
-  }
-  const auto problem =
-      functions_points_problem(session.points, FunctionsView::kMinX, FunctionsView::kMaxX);
-  if (!problem.isEmpty()) {
-    report_error(title, tr("%1: %2").arg(path, problem));
-    return false;
-  }
-  std::optional<ImagesRestore> images;
-  if (session.images) {
-    auto resolved = resolve_images_session(*session.images, *images_, path);
-    if (!resolved.ok()) {
-      report_error(title, tr("%1: %2").arg(path, QString::fromStdString(resolved.error())));
-      return false;
-    }
-    images = resolved.value();
-  }
-  std::optional<ResolvedModel> events;
-  std::optional<ResolvedModel> events_compare;
-  if (session.events) {
-    const auto resolved = resolve_session_model(session.events->model, events_->models(), path);
-    if (!resolved.ok()) {
-      report_error(title, tr("%1: events: %2").arg(path, QString::fromStdString(resolved.error())));
-      return false;
-    }
-    events = resolved.value();
-    if (session.events->compare) {
-      const auto second =
-          resolve_session_model(*session.events->compare, events_->models(), path);
-      if (!second.ok()) {
-        report_error(title, tr("%1: events.compare: %2")
-                                .arg(path, QString::fromStdString(second.error())));
-        return false;
-      }
-      events_compare = second.value();
-    }
-  }
-  QStringList memory_models;
-  for (const auto& name : session.settings.memory_models) {
-    const auto model_name = QString::fromStdString(name);
-    if (!MemoryView::offered_models().contains(model_name)) {
-      report_error(title, tr("%1: the Memory view offers no model \"%2\"").arg(path, model_name));
-      return false;
-    }
-    memory_models << model_name;
-  }
-
-  const int index = model.value().index ? *model.value().index
-                                        : functions_->add_model_choice(model.value().choice);
-  // Both the second model and the first may be a checkpoint outside models/; the same file is
-  // offered once.
-  int compare_index = -1;
-  if (compare) {
-    compare_index = compare->index ? *compare->index
-                    : compare->choice.source == model.value().choice.source
-                        ? index
-                        : functions_->add_model_choice(compare->choice);
-  }
-  functions_->restore(index, session.points, session.truth, session.settings.show_truth,
-                      session.settings.show_oracle, compare_index);
-  if (images) {
-    const int images_model = images->model.index ? *images->model.index
-                                                 : images_->add_model_choice(images->model.choice);
-    images_->restore(images->source, images->image, images_model, session.images->revealed,
-                     session.images->resolution);
-  }
-  if (events) {
-    const int events_model =
-        events->index ? *events->index : events_->add_model_choice(events->choice);
-    int events_compare_index = -1;
-    if (events_compare) {
-      events_compare_index = events_compare->index ? *events_compare->index
-                             : events_compare->choice.source == events->choice.source
-                                 ? events_model
-                                 : events_->add_model_choice(events_compare->choice);
-    }
-    events_->restore(events_model, session.events->events, session.events->process,
-                     session.events->show_truth, events_compare_index);
-  }
-  if (!memory_models.isEmpty()) memory_->set_selected_models(memory_models);
-  if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
-  views_->setCurrentIndex(std::max(0, session_view_index(QString::fromStdString(session.view))));
-  last_session_ = path;
-  session_name_ = QFileInfo(path).fileName();
-  update_title();
-  statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
-  return true;
-}
-
-bool MainWindow::save_session(const QString& path) {
-  facade::Session session = capture_functions(*functions_);
-  session.view = session_view_name(views_->currentIndex()).toStdString();
-  session.images = capture_images(*images_);
-  session.events = capture_events(*events_);
-  for (const auto& model : memory_->selected_models()) {
-    session.settings.memory_models.push_back(model.toStdString());
-  }
-  session.settings.memory_sizes = memory_->sizes();
-  const auto saved = nplab::facade::save_session(path.toStdString(), session);
-  if (!saved.ok()) {
-    report_error(tr("Could not save the session"), QString::fromStdString(saved.error()));
-    return false;
-  }
-  last_session_ = path;
-  session_name_ = QFileInfo(path).fileName();
-  update_title();
-  statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
-  return true;
-}
-
-bool MainWindow::import_points(const QString& path) {
-  const QString title = tr("Could not import the points");
-  const auto read = facade::read_points_csv(path.toStdString());
-  if (!read.ok()) {
-    report_error(title, QString::fromStdString(read.error()));
-    return false;
-  }
-  const auto problem =
-      functions_points_problem(read.value(), FunctionsView::kMinX, FunctionsView::kMaxX);
-  if (!problem.isEmpty()) {
-    report_error(title, tr("%1: %2").arg(path, problem));
-    return false;
-  }
-  functions_->set_points(read.value());  // one undoable edit
-  show_view(View::Functions);
-  statusBar()->showMessage(tr("Imported %1 points from %2").arg(read.value().size()).arg(path),
-                           5000);
-  return true;
-}
-
-bool MainWindow::export_points(const QString& path) {
-  const auto written = facade::write_points_csv(path.toStdString(), functions_->points());
-  if (!written.ok()) {
-    report_error(tr("Could not export the points"), QString::fromStdString(written.error()));
-    return false;
-  }
-  statusBar()->showMessage(tr("Wrote %1 points to %2").arg(functions_->points().size()).arg(path),
-                           5000);
-  return true;
-}
-
-bool MainWindow::import_events(const QString& path) {
-  const auto read = facade::read_events_csv(path.toStdString(), EventsView::kMarks);
-  if (!read.ok()) {
-    report_error(tr("Could not import the events"), QString::fromStdString(read.error()));
-    return false;
-  }
-  const auto& imported = read.value();
-  events_->set_events(imported.events);  // one undoable edit
-  show_view(View::Events);
-  const QString message = tr("Imported %1 events from %2").arg(imported.events.size()).arg(path);
-  statusBar()->showMessage(
-      imported.sequences > 1
-          ? message + tr(" (sequence \"%1\", the first of %2)")
-                          .arg(QString::fromStdString(imported.sequence))
-                          .arg(imported.sequences)
-          : message,
-      5000);
-  return true;
-}
-
-bool MainWindow::export_events(const QString& path) {
-  const auto written = facade::write_events_csv(path.toStdString(), events_->events());
-  if (!written.ok()) {
-    report_error(tr("Could not export the events"), QString::fromStdString(written.error()));
-    return false;
-  }
-  statusBar()->showMessage(tr("Wrote %1 events to %2").arg(events_->events().size()).arg(path),
-                           5000);
-  return true;
-}
-
-bool MainWindow::export_current_plot(const QString& path) {
-  auto* plot = current_view_widget()->findChild<QCustomPlot*>();
-  const QString error = plot ? export_plot(*plot, path) : tr("This view has no plot.");
-  if (!error.isEmpty()) {
-    report_error(tr("Could not export the plot"), error);
-    return false;
-  }
-  statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
-  return true;
-}
-
-// --- Help --------------------------------------------------------------------------------------
-
-void MainWindow::show_shortcuts() {
-  if (!shortcuts_) {
-    QList<QAction*> actions;
-    for (auto* entry : menuBar()->actions()) {
-      if (auto* menu = entry->menu()) actions += menu->actions();
-    }
-    actions += functions_->findChild<QAction*>("deleteAction");
-    actions += functions_->findChild<QAction*>("fitAction");
-    const QList<ShortcutRow> mouse{
-        {tr("Left click"), tr("Add a context point (hold and drag to place it)")},
-        {tr("Drag a point"), tr("Move it")},
-        {tr("Right click a point"), tr("Remove it")},
-        {tr("Click a point, then Delete"), tr("Remove it")},
-        {tr("Left click or drag on an image"), tr("Images: reveal the pixels under the brush")},
-        {tr("Right click or drag on an image"), tr("Images: hide them again")},
-    };
-    shortcuts_ = new ShortcutsDialog(shortcut_rows(actions), mouse, this);
-  }
-  shortcuts_->show();
-  shortcuts_->raise();
-  shortcuts_->activateWindow();
-}
-
-void MainWindow::show_about() {
-  QMessageBox box(this);
-  box.setObjectName("aboutBox");
-  box.setWindowTitle(tr("About NPLab"));
-  box.setTextFormat(Qt::RichText);
-  box.setText(tr("<h3>NPLab %1</h3>"
-                 "<p>An interactive lab for Neural Processes: condition a CMANP or TNP-KR on "
-                 "points you click and watch its prediction update in constant time; measure "
-                 "memory against context size beside TNP-D and LBANP.</p>"
-                 "<p>Built with LibTorch, Qt %2 and QCustomPlot.</p>")
-                  .arg(QString::fromUtf8(kVersion), QString::fromUtf8(qVersion())));
-  box.exec();
 }
 
 }  // namespace nplab::ui
