@@ -116,11 +116,10 @@ class MonkeyTest : public QObject {
         events_watch.gesture_boundary();
       }
       // The Edit menu says what the view on screen can do.
-      const auto* editable = window.current_view() == MainWindow::View::Functions
-                                 ? static_cast<const nplab::ui::EditableView*>(&functions)
-                             : window.current_view() == MainWindow::View::Images ? &images
-                             : window.current_view() == MainWindow::View::Events ? &events
-                                                                                 : nullptr;
+      const nplab::ui::EditableView* editable = nullptr;
+      if (window.current_view() == MainWindow::View::Functions) editable = &functions;
+      if (window.current_view() == MainWindow::View::Images) editable = &images;
+      if (window.current_view() == MainWindow::View::Events) editable = &events;
       if (problem.isEmpty() &&
           menu_action(window, "undoAction")->isEnabled() != (editable && editable->can_undo())) {
         problem = "the Edit menu's Undo disagrees with the view's history";
