@@ -79,10 +79,12 @@ class Monkey {
     return window_.findChild<T*>(name);
   }
 
-  /// The widget keys go to: the focused one, unless using it could open a file dialog.
+  /// The widget keys go to: the focused one, unless using it could open a file dialog, or it is
+  /// the image index, whose typed text becomes a new image (a new history) only once the focus
+  /// leaves it, which the watch would blame on a later action (step_spin drives it instead).
   QWidget* key_target() const {
     QWidget* focus = QApplication::focusWidget();
-    if (!focus || opens_a_dialog(focus)) {
+    if (!focus || opens_a_dialog(focus) || focus->objectName() == "imageIndex") {
       QWidget* safe = window_.current_view() == MainWindow::View::Images
                           ? static_cast<QWidget*>(window_.images_view()->panels())
                       : window_.current_view() == MainWindow::View::Events
