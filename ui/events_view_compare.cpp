@@ -30,9 +30,9 @@ void EventsView::set_compare_pane(int index) {
   // What was drawn for the other choice goes at once; the answer for this one follows.
   plot_->set_compare_prediction(std::nullopt);
   if (shown_ && shown_->ok()) {
-    bars_->set_probabilities(shown_->prediction.mark_probabilities,
-                             shown_->truth && truth_shown() ? shown_->truth->mark_probabilities
-                                                            : std::vector<double>{});
+    bars_->set_probabilities(
+        shown_->prediction.mark_probabilities,
+        shown_->truth && truth_shown() ? shown_->truth->mark_probabilities : std::vector<double>{});
   }
   update_readout();
 }
@@ -56,9 +56,9 @@ QString EventsView::model_readout(int model, const EventsModelAnswer& answer) co
                             : QString::fromStdString(answer.model.name);
   QString text = QStringLiteral("<b>%1</b>").arg(label.toHtmlEscaped());
   if (!answer.ok()) {
-    return text + QStringLiteral(" · <span style='color:%1'>%2</span>")
-                      .arg(css(colours.error_text),
-                           QString::fromStdString(answer.error).toHtmlEscaped());
+    return text +
+           QStringLiteral(" · <span style='color:%1'>%2</span>")
+               .arg(css(colours.error_text), QString::fromStdString(answer.error).toHtmlEscaped());
   }
   const QLocale locale(QLocale::English);
   const auto& update = answer.update;
@@ -92,8 +92,8 @@ void EventsView::update_readout() {
     return;
   }
   const QLocale locale(QLocale::English);
-  QString text = tr("<b>%1 events</b> · ").arg(shown_->update.count) +
-                 model_readout(current_model(), *shown_);
+  QString text =
+      tr("<b>%1 events</b> · ").arg(shown_->update.count) + model_readout(current_model(), *shown_);
   if (shown_->truth && truth_shown()) {
     text += tr(" · oracle: t = %1")
                 .arg(locale.toString(shown_->prediction.last_time + shown_->truth->mean, 'f', 2));

@@ -50,8 +50,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
   functions_ = new FunctionsView(*explorer_, {}, views_);
-  images_ = new ImagesView(*explorer_, {}, QString::fromUtf8(facade::kFashionMnistDirectory),
-                           views_);
+  images_ =
+      new ImagesView(*explorer_, {}, QString::fromUtf8(facade::kFashionMnistDirectory), views_);
   memory_ = new MemoryView(views_);
   // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); its worker
   // resolves the choice, and measures on the CPU when the device is not here.

@@ -334,7 +334,8 @@ class Monkey {
     const QRect area = view.plot()->axisRect()->rect();
     const double row = view.plot()->event_row_pixel();
     if (!view.events().empty() && dice_.chance(0.4)) {
-      const auto& event = view.events()[dice_.between(0, static_cast<int>(view.events().size()) - 1)];
+      const auto& event =
+          view.events()[dice_.between(0, static_cast<int>(view.events().size()) - 1)];
       return {view.plot()->xAxis->coordToPixel(event.time), row};
     }
     return {dice_.uniform(area.left(), area.right()),
@@ -410,6 +411,5 @@ class Monkey {
   std::optional<Hold> held_;
   std::deque<Action> queued_;
 };
-
 
 }  // namespace nplab::ui::testing

@@ -25,8 +25,8 @@
 #include <string>
 
 #include "edit_history.h"
-#include "nplab/facade/event_explorer.h"
 #include "memory_view.h"
+#include "nplab/facade/event_explorer.h"
 #include "stream_view.h"
 
 namespace nplab::ui::testing {
@@ -343,9 +343,9 @@ void send_mouse(QWidget* widget, QEvent::Type type, Qt::MouseButton button,
 /// positive, a mark out of range), or "".
 inline QString events_problem(const std::vector<facade::MarkedEvent>& events, int marks) {
   const auto problem = facade::event_history_problem(events, marks);
-  return problem.empty() ? QString()
-                         : QStringLiteral("the Events view's events: %1")
-                               .arg(QString::fromStdString(problem));
+  return problem.empty()
+             ? QString()
+             : QStringLiteral("the Events view's events: %1").arg(QString::fromStdString(problem));
 }
 
 /// A control whose use opens a file dialog (which would wait for a person).

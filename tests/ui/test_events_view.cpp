@@ -187,8 +187,7 @@ class EventsViewTest : public QObject {
     QVERIFY(second_density != main_density);
     QVERIFY(f.view.shown()->compare && f.view.shown()->compare->ok());
     QCOMPARE(f.view.shown()->compare->model.name, std::string("thp"));
-    QVERIFY(f.view.plot()->compare_density_graph()->pen() !=
-            f.view.plot()->density_graph()->pen());
+    QVERIFY(f.view.plot()->compare_density_graph()->pen() != f.view.plot()->density_graph()->pen());
     const QStringList legend = legend_of(*f.view.plot());
     QVERIFY2(legend.contains("untrained: thp: next-event density"), qPrintable(legend.join("; ")));
     QVERIFY2(legend.contains("untrained: cmhp: next-event density"), qPrintable(legend.join("; ")));

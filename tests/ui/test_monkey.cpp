@@ -145,8 +145,8 @@ class MonkeyTest : public QObject {
         run.actions, clock.elapsed() / 1000.0, per_view[MainWindow::View::Functions],
         per_view[MainWindow::View::Images], per_view[MainWindow::View::Memory],
         per_view[MainWindow::View::Stream], per_view[MainWindow::View::Events],
-        watchdog.largest_gap_ms(),
-        qPrintable(watchdog.largest_gap_during()), static_cast<long long>(watchdog.ticks()));
+        watchdog.largest_gap_ms(), qPrintable(watchdog.largest_gap_during()),
+        static_cast<long long>(watchdog.ticks()));
     qInfo(
         "monkey: sweeps %d started, %d cancel clicks; streams %d started, %d stop clicks; "
         "%lld errors reported",
@@ -155,9 +155,9 @@ class MonkeyTest : public QObject {
     qInfo("monkey: Functions history: %s; Images history: %s; Events history: %s",
           qPrintable(functions_watch.counts()), qPrintable(images_watch.counts()),
           qPrintable(events_watch.counts()));
-    for (const auto view : {MainWindow::View::Functions, MainWindow::View::Images,
-                            MainWindow::View::Memory, MainWindow::View::Stream,
-                            MainWindow::View::Events}) {
+    for (const auto view :
+         {MainWindow::View::Functions, MainWindow::View::Images, MainWindow::View::Memory,
+          MainWindow::View::Stream, MainWindow::View::Events}) {
       QVERIFY2(run.actions < 100 || per_view[view] > 0, "every view is driven");
     }
     QVERIFY2(watchdog.largest_gap_ms() < kMaxStallMs,

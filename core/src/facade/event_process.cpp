@@ -131,8 +131,8 @@ Outcome<std::vector<MarkedEvent>> HiddenEventProcess::reveal(
       // An intensity so high that the next event would round onto the last one (a
       // self-correcting process long after its last event) takes the next representable time,
       // or thinning would never get past it.
-      const double candidate = std::max(t + rng.exponential(bound),
-                                        std::nextafter(tracker->last_time(), INFINITY));
+      const double candidate =
+          std::max(t + rng.exponential(bound), std::nextafter(tracker->last_time(), INFINITY));
       if (candidate > until) {
         t = until;
         continue;
