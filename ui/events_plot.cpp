@@ -21,7 +21,33 @@ QVector<double> as_vector(const std::vector<double>& values) {
   return {values.begin(), values.end()};
 }
 
+std::vector<double> values_of(const QCPBars& bars) {
+  std::vector<double> values;
+  for (auto it = bars.data()->constBegin(); it != bars.data()->constEnd(); ++it) {
+    values.push_back(it->value);
+  }
+  return values;
+}
+
+/// The model's density and its mean's vertical line, or nothing.
+void draw_density(QCPGraph& density, QCPGraph& mean,
+                  const std::optional<facade::NextEventPrediction>& prediction) {
+  density.data()->clear();
+  mean.data()->clear();
+  if (!prediction) return;
+  density.setData(shifted(prediction->tau, prediction->last_time), as_vector(prediction->density),
+                  true);
+  if (prediction->mean) {
+    const double at = prediction->last_time + *prediction->mean;
+    mean.setData({at, at}, {0, 1e9}, true);  // clipped by the axis
+  }
+}
+
 }  // namespace
+
+QColor compare_colour() {
+  return {148, 103, 189};
+}
 
 QColor mark_colour(int mark) {
   static const std::array<QColor, 6> palette{QColor(31, 119, 180),  QColor(214, 39, 40),
@@ -42,12 +68,17 @@ EventsPlot::EventsPlot(int marks, QWidget* parent) : QCustomPlot(parent), marks_
   oracle_->setName(kOracle);
   oracle_->setPen(QPen(QColor(0, 0, 0), 1.5, Qt::DashLine));
   density_ = addGraph();
-  density_->setName(kDensity);
   density_->setPen(QPen(QColor(31, 119, 180), 2.5));
   density_->setBrush(QColor(31, 119, 180, 50));
   mean_ = addGraph();
   mean_->setName(tr("model: mean"));
   mean_->setPen(QPen(QColor(31, 119, 180), 1.5, Qt::DotLine));
+  compare_density_ = addGraph();
+  compare_density_->setPen(QPen(compare_colour(), 2.5, Qt::DashLine));
+  compare_mean_ = addGraph();
+  compare_mean_->setName(tr("compared: mean"));
+  compare_mean_->setPen(QPen(compare_colour(), 1.5, Qt::DotLine));
+  set_model_labels(tr("model"), tr("compared"));
   sigma_band_ = new QCPItemRect(this);
   sigma_band_->setPen(Qt::NoPen);
   sigma_band_->setBrush(QColor(31, 119, 180, 28));
@@ -65,6 +96,8 @@ EventsPlot::EventsPlot(int marks, QWidget* parent) : QCustomPlot(parent), marks_
   legend->setFont(QFont(font().family(), 8));
   for (auto* graph : mark_graphs_) graph->removeFromLegend();
   mean_->removeFromLegend();
+  compare_mean_->removeFromLegend();
+  compare_density_->removeFromLegend();  // until a model is compared
   axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   xAxis->setRange(0, 10);
   yAxis->setRange(kEventRow, 1);
@@ -85,21 +118,29 @@ void EventsPlot::set_events(const std::vector<facade::MarkedEvent>& events, int 
   fit_y();
 }
 
-void EventsPlot::set_prediction(const std::optional<facade::NextEventPrediction>& prediction) {
-  if (!prediction) {
-    density_->data()->clear();
-    mean_->data()->clear();
-    sigma_band_->setVisible(false);
-    fit_y();
-    return;
+void EventsPlot::set_model_labels(const QString& model, const QString& compared) {
+  density_->setName(tr("%1: next-event density").arg(model));
+  compare_density_->setName(tr("%1: next-event density").arg(compared));
+}
+
+void EventsPlot::set_compare_prediction(
+    const std::optional<facade::NextEventPrediction>& prediction) {
+  draw_density(*compare_density_, *compare_mean_, prediction);
+  compare_density_->setVisible(prediction.has_value());
+  compare_mean_->setVisible(prediction.has_value());
+  if (prediction) {
+    compare_density_->addToLegend();
+  } else {
+    compare_density_->removeFromLegend();
   }
-  density_->setData(shifted(prediction->tau, prediction->last_time), as_vector(prediction->density),
-                    true);
-  mean_->data()->clear();
+  fit_y();
+}
+
+void EventsPlot::set_prediction(const std::optional<facade::NextEventPrediction>& prediction) {
+  draw_density(*density_, *mean_, prediction);
   sigma_band_->setVisible(false);
-  if (prediction->mean) {
+  if (prediction && prediction->mean) {
     const double at = prediction->last_time + *prediction->mean;
-    mean_->setData({at, at}, {0, 1e9}, true);  // clipped by the axis
     if (prediction->stddev) {
       sigma_band_->topLeft->setCoords(std::max(prediction->last_time, at - *prediction->stddev),
                                       1e9);
@@ -126,7 +167,7 @@ void EventsPlot::set_truth(const std::optional<facade::ProcessTruth>& truth, dou
 
 void EventsPlot::fit_y() {
   double top = 0.5;
-  for (auto* graph : {density_, intensity_, oracle_}) {
+  for (auto* graph : {density_, compare_density_, intensity_, oracle_}) {
     if (!graph->visible()) continue;
     for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
       if (std::isfinite(it->value)) top = std::max(top, it->value);
@@ -162,6 +203,11 @@ MarkBars::MarkBars(int marks, QWidget* parent) : QCustomPlot(parent) {
   model_ = new QCPBars(xAxis, yAxis);
   model_->setName(tr("model"));
   model_->setWidth(0.6);
+  compared_ = new QCPBars(xAxis, yAxis);
+  compared_->setName(tr("compared"));
+  compared_->setWidth(0.3);
+  compared_->setPen(QPen(compare_colour()));
+  compared_->setBrush(compare_colour().lighter(130));
   oracle_ = new QCPBars(xAxis, yAxis);
   oracle_->setName(tr("oracle"));
   oracle_->setWidth(0.8);
@@ -176,25 +222,34 @@ MarkBars::MarkBars(int marks, QWidget* parent) : QCustomPlot(parent) {
   yAxis->setLabel(tr("P(next mark)"));
   model_->setPen(QPen(mark_colour(0)));
   model_->setBrush(mark_colour(0).lighter(130));
+  legend->setFont(QFont(font().family(), 7));
+  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 }
 
 void MarkBars::set_probabilities(const std::vector<double>& model,
-                                 const std::vector<double>& oracle) {
-  QVector<double> keys;
-  for (std::size_t k = 0; k < std::max(model.size(), oracle.size()); ++k) {
-    keys.append(static_cast<double>(k));
-  }
-  model_->setData(keys.mid(0, static_cast<qsizetype>(model.size())), as_vector(model), true);
-  oracle_->setData(keys.mid(0, static_cast<qsizetype>(oracle.size())), as_vector(oracle), true);
+                                 const std::vector<double>& oracle,
+                                 const std::vector<double>& compared) {
+  // Compared, the two models' bars stand side by side within the oracle's outline.
+  const double offset = compared.empty() ? 0.0 : 0.16;
+  const auto keys = [](std::size_t count, double shift) {
+    QVector<double> out;
+    for (std::size_t k = 0; k < count; ++k) out.append(static_cast<double>(k) + shift);
+    return out;
+  };
+  model_->setWidth(compared.empty() ? 0.6 : 0.3);
+  model_->setData(keys(model.size(), -offset), as_vector(model), true);
+  compared_->setData(keys(compared.size(), offset), as_vector(compared), true);
+  oracle_->setData(keys(oracle.size(), 0.0), as_vector(oracle), true);
+  legend->setVisible(!compared.empty());
   replot(QCustomPlot::rpQueuedReplot);
 }
 
 std::vector<double> MarkBars::model_probabilities() const {
-  std::vector<double> values;
-  for (auto it = model_->data()->constBegin(); it != model_->data()->constEnd(); ++it) {
-    values.push_back(it->value);
-  }
-  return values;
+  return values_of(*model_);
+}
+
+std::vector<double> MarkBars::compare_probabilities() const {
+  return values_of(*compared_);
 }
 
 }  // namespace nplab::ui

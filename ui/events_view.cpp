@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QMouseEvent>
 #include <QPixmap>
 #include <QPushButton>
@@ -64,6 +63,7 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
       this);
   connect(model_picker_, &ModelPicker::chosen, this, [this] {
     shown_.reset();
+    update_labels();
     request_prediction();
   });
   controls->addWidget(model_picker_);
@@ -72,6 +72,21 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
   open->setToolTip(tr("Load a CMHP or THP checkpoint (nplab-cli train --model cmhp|thp)"));
   connect(open, &QPushButton::clicked, this, &EventsView::open_checkpoint);
   controls->addWidget(open);
+  controls->addSpacing(12);
+  controls->addWidget(new QLabel(tr("Compare with:"), this));
+  compare_picker_ = new QComboBox(this);
+  compare_picker_->setObjectName("eventsComparePicker");
+  compare_picker_->setMinimumContentsLength(12);
+  compare_picker_->setToolTip(
+      tr("Show a second model's next-event density and mark probabilities beside the first's, on "
+         "the same events (THP beside CMHP: recompute beside constant-time)"));
+  compare_picker_->addItem(tr("none"));
+  for (const auto& choice : model_picker_->choices()) compare_picker_->addItem(choice.label);
+  connect(model_picker_, &ModelPicker::added, this,
+          [this](const ModelChoice& choice) { compare_picker_->addItem(choice.label); });
+  connect(compare_picker_, &QComboBox::currentIndexChanged, this,
+          [this](int item) { set_compare_model(item - 1); });
+  controls->addWidget(compare_picker_);
   controls->addSpacing(12);
   controls->addWidget(new QLabel(tr("Mark:"), this));
   mark_picker_ = new QComboBox(this);
@@ -215,12 +230,12 @@ void EventsView::remove_event(std::size_t index) {
   if (index >= events_.size()) return;
   auto next = events_;
   next.erase(next.begin() + static_cast<std::ptrdiff_t>(index));
-  selected_ = -1;
+  end_drag();
   commit(std::move(next));
 }
 
 void EventsView::set_events(std::vector<facade::MarkedEvent> events) {
-  selected_ = -1;
+  end_drag();
   commit(sorted(std::move(events)));
 }
 
@@ -242,6 +257,7 @@ void EventsView::clear_points() {
 }
 
 void EventsView::new_session() {
+  end_drag();
   history_.record(events_);
   auto spec = process_spec_;
   ++spec.seed;
@@ -251,11 +267,23 @@ void EventsView::new_session() {
 }
 
 void EventsView::undo() {
-  if (auto previous = history_.undo(events_)) commit(std::move(*previous), false);
+  if (auto previous = history_.undo(events_)) {
+    end_drag();
+    commit(std::move(*previous), false);
+  }
 }
 
 void EventsView::redo() {
-  if (auto next = history_.redo(events_)) commit(std::move(*next), false);
+  if (auto next = history_.redo(events_)) {
+    end_drag();
+    commit(std::move(*next), false);
+  }
+}
+
+void EventsView::end_drag() {
+  selected_ = -1;
+  dragging_ = false;
+  drag_start_.reset();
 }
 
 void EventsView::set_process(const facade::EventProcessSpec& spec) {
@@ -277,20 +305,27 @@ void EventsView::set_process(const facade::EventProcessSpec& spec) {
 }
 
 void EventsView::restore(int model_index, std::vector<facade::MarkedEvent> events,
-                         const facade::EventProcessSpec& process, bool show_truth) {
+                         const facade::EventProcessSpec& process, bool show_truth,
+                         int compare_index) {
   {
     const QSignalBlocker quiet(show_truth_);
     show_truth_->setChecked(show_truth);
   }
   model_picker_->select_quietly(model_index);
+  shown_.reset();
+  set_compare_pane(compare_index);  // the commit below requests for both models
   set_process(process);
   history_.reset();
+  end_drag();
   plot_->set_time_span(kInitialSpan);
   commit(sorted(std::move(events)), /*record_undo=*/false);
 }
 
 void EventsView::commit(std::vector<facade::MarkedEvent> next, bool record_undo) {
-  if (record_undo) history_.record(events_);
+  if (record_undo) {
+    history_.record(events_);
+    end_drag();  // an edit other than the drag itself: the drag's record would be stale
+  }
   events_ = std::move(next);
   if (selected_ >= static_cast<int>(events_.size())) selected_ = -1;
   error_.clear();
@@ -312,6 +347,7 @@ void EventsView::request_prediction() {
   EventsRequest request;
   request.generation = ++generation_;
   request.model = models()[model].source;
+  if (comparing()) request.compare = models()[compare_model()].source;
   request.events = events_;
   const double last = events_.empty() ? 0.0 : events_.back().time;
   const double span = std::max(plot_->time_span() - last, 1.0);
@@ -331,57 +367,21 @@ void EventsView::show_result(const EventsResult& result) {
   shown_ = result;
   error_ = QString::fromStdString(result.error);
   const double last = result.prediction.last_time;
+  const bool compared = comparing() && result.compare && result.compare->ok();
   plot_->set_prediction(result.ok() ? std::optional(result.prediction) : std::nullopt);
+  plot_->set_compare_prediction(compared ? std::optional(result.compare->prediction)
+                                         : std::nullopt);
   plot_->set_truth(result.truth, last, truth_shown());
   bars_->set_probabilities(
       result.ok() ? result.prediction.mark_probabilities : std::vector<double>{},
-      result.truth && truth_shown() ? result.truth->mark_probabilities : std::vector<double>{});
+      result.truth && truth_shown() ? result.truth->mark_probabilities : std::vector<double>{},
+      compared ? result.compare->prediction.mark_probabilities : std::vector<double>{});
   update_readout();
   if (is_settled()) {
     plot_->replot();
     bars_->replot();
     emit settled();
   }
-}
-
-void EventsView::update_readout() {
-  const auto colours = plot_colours();
-  if (!error_.isEmpty()) {
-    readout_->setText(QStringLiteral("<span style='color:%1'><b>Error:</b> %2</span>")
-                          .arg(css(colours.error_text), error_.toHtmlEscaped()));
-    return;
-  }
-  if (!shown_ || !shown_->ok()) {
-    readout_->setText(tr("<b>%1 events</b> · waiting for the model…").arg(events_.size()));
-    return;
-  }
-  const QLocale locale(QLocale::English);
-  const auto& update = shown_->update;
-  const auto& prediction = shown_->prediction;
-  QString text =
-      tr("<b>%1 events</b> · %2 · last update: <b>%3 µs</b> (%4) · state: %5")
-          .arg(update.count)
-          .arg(QString::fromStdString(shown_->model.name), locale.toString(update.micros, 'f', 0),
-               update_mode_readout(update, colours, tr("events")), format_bytes(update.state_bytes));
-  if (prediction.mean) {
-    text += tr(" · next event: t = %1")
-                .arg(locale.toString(prediction.last_time + *prediction.mean, 'f', 2));
-    if (prediction.stddev)
-      text += QStringLiteral(" ± %1").arg(locale.toString(*prediction.stddev, 'f', 2));
-  }
-  if (shown_->truth && truth_shown()) {
-    text += tr(" · oracle: t = %1")
-                .arg(locale.toString(prediction.last_time + shown_->truth->mean, 'f', 2));
-  }
-  if (!update.note.empty()) {
-    text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
-  }
-  if (!shown_->truth_error.empty()) {
-    text += QStringLiteral(" · <span style='color:%1'>%2</span>")
-                .arg(css(colours.error_text),
-                     QString::fromStdString(shown_->truth_error).toHtmlEscaped());
-  }
-  readout_->setText(text);
 }
 
 void EventsView::update_actions() {

@@ -4,8 +4,10 @@
 // moves it, right click removes it; every edit is undoable. Right of the last event: the model's
 // density of the next event time with its mean ±σ, and beside the plot the next mark's
 // probabilities. A hidden process (Hawkes, self-correcting or Poisson) can reveal events; its true
-// intensity and the oracle's next-event density are overlaid. The model runs on the shared
-// JobThread (EventsWorker, latest wins); the GUI thread only draws.
+// intensity and the oracle's next-event density are overlaid. "Compare with…" puts a second
+// model (THP beside CMHP) on the same events: its density beside the first's, its mark
+// probabilities beside theirs, and both models' update time and state in the readout. The models
+// run on the shared JobThread (EventsWorker, latest wins); the GUI thread only draws.
 
 #include <QWidget>
 #include <cstdint>
@@ -58,6 +60,12 @@ class EventsView : public QWidget, public EditableView {
   const facade::EventProcessSpec& process_spec() const { return process_spec_; }
   bool truth_shown() const;
 
+  /// A second model of models() on the same events, -1 to stop comparing. Undo and redo keep it.
+  void set_compare_model(int index);
+  /// The compared model's index into models(), -1 when not comparing.
+  int compare_model() const;
+  bool comparing() const { return compare_model() >= 0; }
+
   // Edits (each undoable).
   void add_event(double time, int mark);
   void move_event(std::size_t index, double time);
@@ -73,10 +81,13 @@ class EventsView : public QWidget, public EditableView {
   bool can_undo() const override { return history_.can_undo(); }
   bool can_redo() const override { return history_.can_redo(); }
   bool can_clear() const override { return !events_.empty(); }
+  /// The undo and redo stacks, read-only (what undo() and redo() will bring back).
+  const SnapshotHistory<std::vector<facade::MarkedEvent>>& history() const { return history_; }
 
-  /// Replaces the view's state from a session (no undo history).
+  /// Replaces the view's state from a session (no undo history); `compare_index` -1 compares
+  /// nothing.
   void restore(int model_index, std::vector<facade::MarkedEvent> events,
-               const facade::EventProcessSpec& process, bool show_truth);
+               const facade::EventProcessSpec& process, bool show_truth, int compare_index = -1);
   void set_process(const facade::EventProcessSpec& spec);
 
  signals:
@@ -88,6 +99,8 @@ class EventsView : public QWidget, public EditableView {
   void on_mouse_press(QMouseEvent* event);
   void on_mouse_move(QMouseEvent* event);
   void on_mouse_release(QMouseEvent* event);
+  /// Forgets the selected event and any drag: the events are about to be replaced.
+  void end_drag();
   /// The event drawn within a few pixels of `x_pixel`, or -1.
   int event_near(double x_pixel) const;
   void commit(std::vector<facade::MarkedEvent> next, bool record_undo = true);
@@ -95,6 +108,11 @@ class EventsView : public QWidget, public EditableView {
   void show_result(const EventsResult& result);
   void grow_span();
   void update_readout();
+  /// "<b>cmhp.pt</b> · update 41 µs (constant-time update) · state 4,096 bytes · next t = …".
+  QString model_readout(int model, const EventsModelAnswer& answer) const;
+  /// Shows the compare picker's choice (and the legend's names) without requesting anything.
+  void set_compare_pane(int index);
+  void update_labels();
   void update_actions();
   void open_checkpoint();
 
@@ -112,6 +130,7 @@ class EventsView : public QWidget, public EditableView {
   std::optional<std::vector<facade::MarkedEvent>> drag_start_;
 
   ModelPicker* model_picker_ = nullptr;
+  QComboBox* compare_picker_ = nullptr;  // "none", then models() in order
   QComboBox* mark_picker_ = nullptr;
   QComboBox* process_picker_ = nullptr;
   QCheckBox* show_truth_ = nullptr;

@@ -31,31 +31,38 @@ EventsResult EventsWorker::serve(const EventsRequest& request) {
       result.truth_error = truth.error();
     }
   }
-  if (!loaded_ || *loaded_ != request.model) {
-    loaded_.reset();
-    const auto& source = request.model;
-    const auto loading = source.kind == ModelSource::Kind::Checkpoint
-                             ? explorer_.load_checkpoint(source.name_or_path)
-                             : explorer_.load_registry_model(source.name_or_path);
-    if (!loading.ok()) {
-      result.error = loading.error();
-      return result;
-    }
-    loaded_ = source;
-  }
-  if (const auto update = explorer_.set_events(request.events); !update.ok()) {
-    result.error = update.error();
-    return result;
-  }
-  const auto prediction = explorer_.predict(request.taus);
-  if (!prediction.ok()) {
-    result.error = prediction.error();
-    return result;
-  }
-  result.model = explorer_.model();
-  result.update = explorer_.last_update();
-  result.prediction = prediction.value();
+  static_cast<EventsModelAnswer&>(result) = answer(main_, request.model, request);
+  if (request.compare) result.compare = answer(compare_, *request.compare, request);
   return result;
+}
+
+EventsModelAnswer EventsWorker::answer(Loaded& slot, const ModelSource& source,
+                                       const EventsRequest& request) {
+  EventsModelAnswer out;
+  if (!slot.source || *slot.source != source) {
+    slot.source.reset();
+    const auto loading = source.kind == ModelSource::Kind::Checkpoint
+                             ? slot.explorer.load_checkpoint(source.name_or_path)
+                             : slot.explorer.load_registry_model(source.name_or_path);
+    if (!loading.ok()) {
+      out.error = loading.error();
+      return out;
+    }
+    slot.source = source;
+  }
+  if (const auto update = slot.explorer.set_events(request.events); !update.ok()) {
+    out.error = update.error();
+    return out;
+  }
+  const auto prediction = slot.explorer.predict(request.taus);
+  if (!prediction.ok()) {
+    out.error = prediction.error();
+    return out;
+  }
+  out.model = slot.explorer.model();
+  out.update = slot.explorer.last_update();
+  out.prediction = prediction.value();
+  return out;
 }
 
 }  // namespace nplab::ui

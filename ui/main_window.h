@@ -1,6 +1,6 @@
 #pragma once
 // The application frame: five views (functions, images, memory, stream, events) in tabs; File
-// (sessions, plot export, CSV points), Edit (undo/redo/clear/new on the view on screen), View and
+// (sessions, plot export, CSV points and events), Edit (undo/redo/clear/new on the view on screen), View and
 // Help menus.
 
 #include <QMainWindow>
@@ -62,6 +62,10 @@ class MainWindow : public QMainWindow {
   bool save_session(const QString& path);
   bool import_points(const QString& path);
   bool export_points(const QString& path);
+  /// The first sequence of an event CSV (`sequence,time,mark`) becomes the Events view's events,
+  /// as one undoable edit; a bad file is reported by file and line and the events stay.
+  bool import_events(const QString& path);
+  bool export_events(const QString& path);
   /// The current view's plot, as .png, .pdf or .svg.
   bool export_current_plot(const QString& path);
 

@@ -30,6 +30,8 @@ facade::EventsSession capture_events(const EventsView& view) {
   if (view.current_model() >= 0) {
     events.model = session_model_of(view.models()[view.current_model()].source);
   }
+  if (view.comparing())
+    events.compare = session_model_of(view.models()[view.compare_model()].source);
   events.events = view.events();
   events.process = view.process_spec();
   events.show_truth = view.truth_shown();

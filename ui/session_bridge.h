@@ -28,7 +28,7 @@ facade::Session capture_functions(const FunctionsView& view);
 /// The model choice's entry in a session (a checkpoint by its absolute path).
 facade::SessionModel session_model_of(const ModelSource& source);
 
-/// The Events view's model, events and hidden process.
+/// The Events view's model (and the one compared with it), events and hidden process.
 facade::EventsSession capture_events(const EventsView& view);
 
 /// The Images view's image, revealed pixels, model and resolution.

@@ -24,7 +24,9 @@ struct GuiOptions {
       "Functions view: reveal points of the hidden function, show the truth and the oracle. "
       "Images view: reveal a fifth of a fixed test image's pixels, predict at 2x. "
       "Memory view: run a sweep of the ticked models. "
-      "Stream view: stream a million samples of the hidden function into the model."};
+      "Stream view: stream a million samples of the hidden function into the model. "
+      "Events view: reveal 40 events of the hidden Hawkes process, with THP compared beside the "
+      "model."};
   QCommandLineOption model{
       "model",
       "The model of the view shown (Functions or Images), as its picker names it (\"cmanp.pt\", "
@@ -33,7 +35,8 @@ struct GuiOptions {
   QCommandLineOption compare{
       "compare",
       "Functions view: show this second model beside the first, on the same points. Stream view: "
-      "stream into it too. Named as for --model.",
+      "stream into it too. Events view: its next-event density beside the first's. Named as for "
+      "--model.",
       "NAME"};
   QCommandLineOption device{
       "device",

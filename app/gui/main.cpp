@@ -12,7 +12,8 @@
 //   nplab --screenshot FILE --size 1600x900   ...at that window size
 //   nplab --view memory --demo             start the Memory view's default sweep
 //   nplab --view stream --demo             stream a million points into CMANP (Stream view)
-//   nplab --view events --demo             40 events revealed from a hidden Hawkes process
+//   nplab --view events --demo             40 events revealed from a hidden Hawkes process,
+//                                          THP compared beside the model
 //   nplab --stream points.csv [--compare lbanp.pt]
 //                                          stream a CSV's x,y rows into the model
 //   nplab --theme dark                     this time in the dark theme (light, system)

@@ -46,6 +46,21 @@ void start_demo(ui::ImagesView& view) {
   view.set_context_fraction(kDemoImageFraction);
 }
 
+/// Forty events of the hidden Hawkes process, with THP compared beside the view's model (CMHP
+/// when its checkpoint is shipped) unless --compare chose another.
+void start_demo(ui::EventsView& view) {
+  view.reveal(kDemoEvents);
+  if (view.comparing()) return;
+  for (const auto& wanted : {QStringLiteral("thp.pt"), QStringLiteral("untrained: thp")}) {
+    for (int i = 0; i < view.models().size(); ++i) {
+      if (view.models()[i].label == wanted && i != view.current_model()) {
+        view.set_compare_model(i);
+        return;
+      }
+    }
+  }
+}
+
 /// The picker's index of `wanted`: its label ("cmanp.pt", "untrained: tnpd") or a registry
 /// name, which means the untrained model. -1 when not offered.
 int find_model(const QList<ui::ModelChoice>& models, const QString& wanted) {
@@ -89,17 +104,22 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
     }
   }
   if (settings.compare) {
-    const bool stream = settings.view == View::Stream;
-    const auto& offered = stream ? models : window.functions_view()->models();
+    const bool own = settings.view == View::Stream || settings.view == View::Events;
+    const auto& offered = own ? models : window.functions_view()->models();
     const int found = find_model(offered, *settings.compare);
     if (found < 0) {
       std::fprintf(stderr, "error: --compare %s: not offered by the %s view (%s)\n",
-                   qPrintable(*settings.compare), stream ? "Stream" : "Functions",
+                   qPrintable(*settings.compare),
+                   settings.view == View::Stream   ? "Stream"
+                   : settings.view == View::Events ? "Events"
+                                                   : "Functions",
                    qPrintable(labels_of(offered)));
       return false;
     }
-    if (stream) {
+    if (settings.view == View::Stream) {
       window.stream_view()->set_compare_model(found);
+    } else if (settings.view == View::Events) {
+      window.events_view()->set_compare_model(found);
     } else {
       window.functions_view()->set_compare_model(found);
     }
@@ -117,7 +137,7 @@ void start_demo(ui::MainWindow& window, ui::MainWindow::View view) {
   } else if (view == View::Images) {
     start_demo(*window.images_view());
   } else if (view == View::Events) {
-    window.events_view()->reveal(kDemoEvents);
+    start_demo(*window.events_view());
   } else {
     start_demo(*window.functions_view());
   }

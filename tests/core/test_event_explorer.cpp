@@ -172,6 +172,22 @@ TEST(HiddenEventProcess, RevealsEventsInOrderAfterTheHistory) {
   }
 }
 
+TEST(HiddenEventProcess, RevealsLongAfterTheLastEventWhereTheIntensityRoundsTimesTogether) {
+  // A self-correcting intensity exp(μt − αN) an event placed at t = 200 makes astronomically
+  // high: the next events are closer than a double can tell apart from t = 200. They still come,
+  // in strictly increasing times, instead of thinning forever.
+  auto made = facade::HiddenEventProcess::make({facade::EventProcessKind::SelfCorrecting, 3, 3});
+  ASSERT_TRUE(made.ok()) << made.error();
+  auto process = std::move(const_cast<facade::HiddenEventProcess&>(made.value()));
+  std::vector<facade::MarkedEvent> history{{200.0, 0}};
+  const auto revealed = process.reveal(history, 100);
+  ASSERT_TRUE(revealed.ok()) << revealed.error();
+  ASSERT_EQ(revealed.value().size(), 100u);
+  history.insert(history.end(), revealed.value().begin(), revealed.value().end());
+  EXPECT_EQ(facade::event_history_problem(history, 3), "");
+  EXPECT_LT(revealed.value().front().time, 200.0 + 1e-9);
+}
+
 TEST(HiddenEventProcess, TruthGivesTheIntensityAndAnOracleDensityThatIntegratesToOne) {
   auto made = facade::HiddenEventProcess::make({facade::EventProcessKind::Hawkes, 5, 3});
   ASSERT_TRUE(made.ok());

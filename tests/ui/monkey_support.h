@@ -1,7 +1,8 @@
 #pragma once
 // What the GUI monkey test (test_monkey.cpp) measures and checks beside its actions: the seed
-// and action count it runs, a watchdog of the event loop, a guard against modal dialogs, and a
-// checker that every change of a view's points is one its undo history explains.
+// and action count it runs, a watchdog of the event loop, a guard against modal dialogs, a
+// checker that every change of a view's points or events is one its undo history explains, and
+// that the Events view's events stay a valid history.
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -25,6 +26,7 @@
 
 #include "edit_history.h"
 #include "memory_view.h"
+#include "nplab/facade/event_explorer.h"
 #include "stream_view.h"
 
 namespace nplab::ui::testing {
@@ -319,7 +321,7 @@ class HistoryWatch {
   std::map<unsigned, int> counts_;
 };
 
-enum class Target { None, Functions, Images };
+enum class Target { None, Functions, Images, Events };
 
 /// One user action and the history changes it may make on the view it acts on.
 struct Action {
@@ -335,6 +337,15 @@ void send_mouse(QWidget* widget, QEvent::Type type, Qt::MouseButton button,
                 Qt::MouseButtons buttons, QPointF at) {
   QMouseEvent event(type, at, widget->mapToGlobal(at), button, buttons, Qt::NoModifier);
   QApplication::sendEvent(widget, &event);
+}
+
+/// Why `events` is not a history the Events view may show (times not increasing or not
+/// positive, a mark out of range), or "".
+inline QString events_problem(const std::vector<facade::MarkedEvent>& events, int marks) {
+  const auto problem = facade::event_history_problem(events, marks);
+  return problem.empty()
+             ? QString()
+             : QStringLiteral("the Events view's events: %1").arg(QString::fromStdString(problem));
 }
 
 /// A control whose use opens a file dialog (which would wait for a person).

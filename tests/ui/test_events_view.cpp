@@ -4,6 +4,7 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -61,7 +62,26 @@ void click(Fixture& f, double time, Qt::MouseButton button = Qt::LeftButton) {
 }
 
 std::vector<double> density_of(const EventsView& view) {
-  return values_of(graph_named(*view.plot(), EventsPlot::kDensity));
+  return values_of(view.plot()->density_graph());
+}
+
+std::vector<double> compared_density_of(const EventsView& view) {
+  return values_of(view.plot()->compare_density_graph());
+}
+
+QString readout_of(const EventsView& view) {
+  return view.findChild<QLabel*>("readout")->text();
+}
+
+/// The legend's texts of the timeline.
+QStringList legend_of(const EventsPlot& plot) {
+  QStringList names;
+  for (int i = 0; i < plot.legend->itemCount(); ++i) {
+    if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot.legend->item(i))) {
+      names << item->plottable()->name();
+    }
+  }
+  return names;
 }
 
 }  // namespace
@@ -109,7 +129,7 @@ class EventsViewTest : public QObject {
     const auto after = density_of(f.view);
     QVERIFY(!after.empty());
     // The density now starts at the new last event, so its first key moved right by ~3.
-    const auto* graph = graph_named(*f.view.plot(), EventsPlot::kDensity);
+    const auto* graph = f.view.plot()->density_graph();
     QVERIFY(graph->data()->constBegin()->key > 3.0);
     QVERIFY(after != before);
     QCOMPARE(f.view.mark_bars()->model_probabilities().size(), size_t{3});
@@ -144,6 +164,61 @@ class EventsViewTest : public QObject {
     QCOMPARE(f.view.events(), after_drag);
     QVERIFY(f.settle());
     QCOMPARE(f.view.shown()->update.count, 2);
+  }
+
+  void comparing_draws_the_second_model_beside_the_first_until_turned_off() {
+    Fixture f;
+    QVERIFY(f.settle());
+    click(f, 2.0);
+    click(f, 4.5, Qt::LeftButton);
+    QVERIFY(f.settle());
+    const QString first = f.view.models()[f.view.current_model()].label;
+    QCOMPARE(first, QString("untrained: cmhp"));
+    QVERIFY(compared_density_of(f.view).empty());
+    // Chosen from the picker, as a person does.
+    auto* picker = f.view.findChild<QComboBox*>("eventsComparePicker");
+    QVERIFY(picker);
+    picker->setCurrentIndex(picker->findText("untrained: thp"));
+    QCOMPARE(f.view.models()[f.view.compare_model()].label, QString("untrained: thp"));
+    QVERIFY(f.settle());
+    const auto main_density = density_of(f.view);
+    const auto second_density = compared_density_of(f.view);
+    QCOMPARE(second_density.size(), main_density.size());
+    QVERIFY(second_density != main_density);
+    QVERIFY(f.view.shown()->compare && f.view.shown()->compare->ok());
+    QCOMPARE(f.view.shown()->compare->model.name, std::string("thp"));
+    QVERIFY(f.view.plot()->compare_density_graph()->pen() != f.view.plot()->density_graph()->pen());
+    const QStringList legend = legend_of(*f.view.plot());
+    QVERIFY2(legend.contains("untrained: thp: next-event density"), qPrintable(legend.join("; ")));
+    QVERIFY2(legend.contains("untrained: cmhp: next-event density"), qPrintable(legend.join("; ")));
+    QCOMPARE(f.view.mark_bars()->compare_probabilities().size(), size_t{3});
+    QVERIFY(f.view.mark_bars()->compare_probabilities() !=
+            f.view.mark_bars()->model_probabilities());
+    const QString readout = readout_of(f.view);
+    QVERIFY2(readout.contains("untrained: cmhp") && readout.contains("untrained: thp"),
+             qPrintable(readout));
+    QVERIFY2(readout.count("state:") == 2 && readout.count("µs") == 2, qPrintable(readout));
+
+    // Undo and redo keep comparing, and both models follow the events.
+    f.view.undo();
+    QCOMPARE(f.view.events().size(), size_t{1});
+    QVERIFY(f.settle());
+    QVERIFY(f.view.comparing());
+    QCOMPARE(f.view.shown()->compare->update.count, 1);
+    QVERIFY(!compared_density_of(f.view).empty());
+    f.view.redo();
+    QVERIFY(f.settle());
+    QCOMPARE(f.view.shown()->compare->update.count, 2);
+
+    picker->setCurrentIndex(0);  // "none"
+    QVERIFY(!f.view.comparing());
+    QVERIFY(compared_density_of(f.view).empty());
+    QVERIFY(f.settle());
+    QVERIFY(!f.view.shown()->compare);
+    QVERIFY(compared_density_of(f.view).empty());
+    QVERIFY(f.view.mark_bars()->compare_probabilities().empty());
+    QVERIFY(!legend_of(*f.view.plot()).contains("untrained: thp: next-event density"));
+    QVERIFY2(!readout_of(f.view).contains("untrained: thp"), qPrintable(readout_of(f.view)));
   }
 
   void reveal_next_adds_the_hidden_process_event_after_the_last_one() {

@@ -128,7 +128,11 @@ Outcome<std::vector<MarkedEvent>> HiddenEventProcess::reveal(
         t = until;
         continue;
       }
-      const double candidate = t + rng.exponential(bound);
+      // An intensity so high that the next event would round onto the last one (a
+      // self-correcting process long after its last event) takes the next representable time,
+      // or thinning would never get past it.
+      const double candidate =
+          std::max(t + rng.exponential(bound), std::nextafter(tracker->last_time(), INFINITY));
       if (candidate > until) {
         t = until;
         continue;
