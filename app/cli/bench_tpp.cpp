@@ -46,11 +46,15 @@ void print_row(const bench::SweepRow& row) {
   if (row.status == bench::RunStatus::Failed) {
     std::printf("%-6s events=%-8lld %s\n", row.model.c_str(), static_cast<long long>(row.n),
                 bench::status_field(row.status, row.error).c_str());
+  } else if (row.status == bench::RunStatus::Skipped) {
+    std::printf("%-6s events=%-8lld update %12.0f us  peak %13lld B  (not run: %s)\n",
+                row.model.c_str(), static_cast<long long>(row.n), row.update_us,
+                static_cast<long long>(row.peak_bytes), row.error.c_str());
   } else {
     std::printf("%-6s events=%-8lld update %12.1f us  peak %13lld B  state %11lld B  %s\n",
                 row.model.c_str(), static_cast<long long>(row.n), row.update_us,
                 static_cast<long long>(row.peak_bytes), static_cast<long long>(row.state_bytes),
-                row.status == bench::RunStatus::Skipped ? row.error.c_str() : "ok");
+                "ok");
   }
   std::fflush(stdout);
 }
