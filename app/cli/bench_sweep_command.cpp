@@ -4,6 +4,7 @@
 // the run-time limit are printed as predictions, not run. --jsonl prints one JSON object per
 // point (the Memory view runs this command as a child process and reads them).
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -53,7 +54,14 @@ void run_sweep(const SweepArgs& args) {
     std::fflush(stdout);  // a reader (the Memory view) sees each point as it comes
   };
   const auto points = facade::run_bench_sweep(options, callbacks);
-  if (!args.jsonl) std::printf("%s\n", facade::sweep_conclusion(points).c_str());
+  // Point processes (N: events of history) are CMHP's comparison, the NPs CMANP's.
+  const bool cmhp_only = std::find(options.models.begin(), options.models.end(), "cmhp") !=
+                             options.models.end() &&
+                         std::find(options.models.begin(), options.models.end(), "cmanp") ==
+                             options.models.end();
+  if (!args.jsonl) {
+    std::printf("%s\n", facade::sweep_conclusion(points, cmhp_only ? "cmhp" : "cmanp").c_str());
+  }
 }
 
 }  // namespace
