@@ -208,7 +208,9 @@ void run_tpp_eval(const TppEvalRequest& request) {
   if (request.write_card) {
     // The card gets the very object printed above.
     checkpoint->card["eval"][request.data] = report;
-    tpp::save_point_process(*checkpoint->model, checkpoint->card, request.checkpoint);
+    // The training state stays: a run evaluated halfway still resumes exactly.
+    tpp::save_point_process(*checkpoint->model, checkpoint->card, request.checkpoint,
+                            checkpoint->training);
     std::cerr << "nplab-cli: wrote the result to the card of " << request.checkpoint << '\n';
   }
 }
