@@ -149,6 +149,13 @@ TEST_F(TppResumeErrors, AGivenSettingThatContradictsTheSavedRunIsRefused) {
   settings.model = "thp";
   testing::expect_invalid_argument([&] { run_tpp_training(settings); },
                                    {"the saved run trains cmhp, not thp"});
+  settings = resume_of(dir_.file("run"));
+  settings.model_overrides = {{"d_model", 32}};
+  testing::expect_invalid_argument([&] { run_tpp_training(settings); },
+                                   {"--config gives d_model 32"});
+  // The run's own config (and keys the model ignores) continue it.
+  settings.model_overrides = {{"d_model", 16}, {"not_a_cmhp_setting", 1}};
+  EXPECT_EQ(run_tpp_training(settings).outcome, Outcome::Finished);
 }
 
 TEST_F(TppResumeErrors, WithoutResumeAnExistingRunIsNotOverwritten) {

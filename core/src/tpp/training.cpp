@@ -171,8 +171,9 @@ void check_saved_config(const TppTrainSettings& settings, const nlohmann::json& 
     throw util::InvalidArgument("--resume " + path + ": the saved run trains " + saved_name +
                                 ", not " + name + "; leave --model off, or choose another --out");
   }
+  // Keys the model does not know are ignored, as a new run ignores them.
   for (const auto& [key, value] : overrides.items()) {
-    if (!saved.contains(key) || saved[key] != value) {
+    if (saved.contains(key) && saved[key] != value) {
       throw util::InvalidArgument(
           "--resume " + path + ": the saved run has model config " + saved.dump() +
           " (--config gives " + key + " " + value.dump() +
