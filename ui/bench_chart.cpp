@@ -105,7 +105,8 @@ BenchChart::BenchChart(QCustomPlot& plot, const QList<Panel>& panels) : plot_(pl
     rect->axis(QCPAxis::atLeft)->setLabel(panels[column].y_label);
     rect->axis(QCPAxis::atBottom)->setRange(log_range(64, 4096));
     rect->axis(QCPAxis::atLeft)->setRange(1, 100);
-    grid->addElement(0, column, new QCPTextElement(&plot_, panels[column].title, title_font));
+    titles_.append(new QCPTextElement(&plot_, panels[column].title, title_font));
+    grid->addElement(0, column, titles_.back());
     grid->addElement(1, column, rect);
     panels_.append(rect);
   }
@@ -255,6 +256,16 @@ void BenchChart::add_marker(int panel, const QString& series, double n, const QS
   label->setText(text);
   items_.push_back(line);
   items_.push_back(label);
+}
+
+void BenchChart::relabel(const QString& x_label, const QList<Panel>& panels) {
+  for (int column = 0; column < panels_.size(); ++column) {
+    panels_[column]->axis(QCPAxis::atBottom)->setLabel(x_label);
+    if (column < panels.size()) {
+      panels_[column]->axis(QCPAxis::atLeft)->setLabel(panels[column].y_label);
+      titles_[column]->setText(panels[column].title);
+    }
+  }
 }
 
 QStringList BenchChart::annotations() const {

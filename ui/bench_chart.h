@@ -16,6 +16,7 @@
 class QCPAbstractItem;
 class QCPAxisRect;
 class QCPGraph;
+class QCPTextElement;
 class QCustomPlot;
 
 namespace nplab::ui {
@@ -32,6 +33,9 @@ class BenchChart {
   BenchChart(QCustomPlot& plot, const QList<Panel>& panels);
 
   int panel_count() const { return static_cast<int>(panels_.size()); }
+  /// Renames the N axis of every panel (default "context size N") and each panel's title and
+  /// y label (as many panels as the chart has).
+  void relabel(const QString& x_label, const QList<Panel>& panels);
 
   /// A measured value of `series` at context size `n` in `panel`, joined to the series' others.
   void add_point(int panel, const QString& series, double n, double value);
@@ -65,6 +69,7 @@ class BenchChart {
 
   QCustomPlot& plot_;
   QList<QCPAxisRect*> panels_;
+  QList<QCPTextElement*> titles_;
   std::map<std::pair<int, QString>, Curves> curves_;
   std::map<QString, QColor> extra_colours_;  // series without a colour of their own
   QCPGraph* predicted_legend_ = nullptr;     // a legend entry only

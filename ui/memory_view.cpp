@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -33,7 +34,6 @@ constexpr double kBytesPerGiB = 1024.0 * kBytesPerMiB;
 // the default sweep then ends in about a minute on two cores. Cancel stops at once regardless.
 constexpr double kMaxRunSeconds = 10.0;
 constexpr double kUpdateBudgetSeconds = 0.5;
-const QString kReference = QStringLiteral("cmanp");
 
 // The chart's panels.
 constexpr int kMemoryPanel = 0;
@@ -51,11 +51,34 @@ QString n_text(std::int64_t n) {
   return n >= 1024 && n % 1024 == 0 ? QStringLiteral("%1k").arg(n / 1024) : QString::number(n);
 }
 
+QString sizes_text(const std::vector<std::int64_t>& sizes) {
+  QStringList fields;
+  for (const auto size : sizes) fields << QString::number(size);
+  return fields.join(',');
+}
+
+/// The panels' titles and y labels: what one point measures differs between the two choices.
+QList<BenchChart::Panel> panels(bool point_processes) {
+  if (point_processes) {
+    return {{QObject::tr("Memory while taking one event"), QObject::tr("peak memory (MiB)")},
+            {QObject::tr("Time to take one event"), QObject::tr("update + prediction (ms)")},
+            {QObject::tr("The model's state"), QObject::tr("state (KiB)")}};
+  }
+  return {{QObject::tr("Memory of condition + predict"), QObject::tr("peak memory (MiB)")},
+          {QObject::tr("Time to add one point"), QObject::tr("time of one update (ms)")},
+          {QObject::tr("The model's state"), QObject::tr("state (KiB)")}};
+}
+
 }  // namespace
 
 const QStringList& MemoryView::offered_models() {
   static const QStringList models{"cmanp",      "lbanp",      "lbanp-128", "tnpd",
                                   "tnpkr-scan", "tnpkr-full", "cnp"};
+  return models;
+}
+
+const QStringList& MemoryView::offered_point_process_models() {
+  static const QStringList models{"cmhp", "thp"};
   return models;
 }
 
@@ -81,10 +104,20 @@ MemoryView::MemoryView(QWidget* parent) : QWidget(parent) {
     style_note(*empty_note_);
     set_status(status_->text(), status_is_error_);  // the error red of the new theme
   });
-  set_status(tr("Run measures, for each model and N, one condition + predict (%1 targets), "
-                "one update and the model's state. CMANP's memory and update stay flat as N "
-                "grows; the others' grow, and the marks show where CMANP passes them.")
-                 .arg(options_.targets));
+  set_status(introduction());
+}
+
+QString MemoryView::introduction() const {
+  if (point_processes_) {
+    return tr("Run measures, for each point-process model and history of N events, one new "
+              "event: its update and the next-event prediction, the memory in use meanwhile "
+              "(the state included) and the state itself. CMHP's stay flat as the history "
+              "grows; THP re-encodes the whole history for every event.");
+  }
+  return tr("Run measures, for each model and N, one condition + predict (%1 targets), "
+            "one update and the model's state. CMANP's memory and update stay flat as N "
+            "grows; the others' grow, and the marks show where CMANP passes them.")
+      .arg(options_.targets);
 }
 
 MemoryView::~MemoryView() = default;
@@ -96,18 +129,36 @@ void MemoryView::build_controls() {
 
   controls->addWidget(new QLabel(tr("Models:"), this), 0, 0);
   auto* boxes = new QHBoxLayout;
-  for (int i = 0; i < offered_models().size(); ++i) {
-    auto* box = new QCheckBox(offered_models()[i], this);
-    box->setObjectName(QStringLiteral("model_%1").arg(offered_models()[i]));
-    box->setChecked(i < kDefaultTicked);
-    box->setToolTip(tr("Measure %1").arg(offered_models()[i]));
-    model_boxes_.push_back(box);
+  family_ = new QComboBox(this);
+  family_->setObjectName("familyChoice");
+  family_->addItem(tr("Neural processes, N = context points"));
+  family_->addItem(tr("Point processes, N = events of history"));
+  family_->setToolTip(tr("Neural processes over context size, or CMHP and THP over the length "
+                         "of the event history"));
+  boxes->addWidget(family_);
+  const auto add_box = [&](const QString& model, bool ticked, std::vector<QCheckBox*>& into) {
+    auto* box = new QCheckBox(model, this);
+    box->setObjectName(QStringLiteral("model_%1").arg(model));
+    box->setChecked(ticked);
+    box->setToolTip(tr("Measure %1").arg(model));
+    into.push_back(box);
     boxes->addWidget(box);
+  };
+  for (int i = 0; i < offered_models().size(); ++i) {
+    add_box(offered_models()[i], i < kDefaultTicked, model_boxes_);
   }
+  for (const auto& model : offered_point_process_models()) {
+    add_box(model, true, point_process_boxes_);
+    point_process_boxes_.back()->setVisible(false);
+  }
+  other_sizes_ = sizes_text(default_history_lengths());
+  connect(family_, &QComboBox::currentIndexChanged, this,
+          [this](int index) { set_point_processes(index == 1); });
   boxes->addStretch(1);
   controls->addLayout(boxes, 0, 1, 1, 4);
 
-  controls->addWidget(new QLabel(tr("Context sizes N:"), this), 1, 0);
+  sizes_label_ = new QLabel(tr("Context sizes N:"), this);
+  controls->addWidget(sizes_label_, 1, 0);
   sizes_edit_ = new QLineEdit(this);
   sizes_edit_->setObjectName("sizesEdit");
   sizes_edit_->setToolTip(tr("Comma-separated context sizes, e.g. 64,256,1024,4096. Sizes "
@@ -174,23 +225,50 @@ void MemoryView::build_plot() {
   plot_ = new QCustomPlot(this);
   plot_->setObjectName("memoryPlot");
   plot_->setMinimumSize(600, 320);
-  chart_ = std::make_unique<BenchChart>(
-      *plot_,
-      QList<BenchChart::Panel>{{tr("Memory of condition + predict"), tr("peak memory (MiB)")},
-                               {tr("Time to add one point"), tr("time of one update (ms)")},
-                               {tr("The model's state"), tr("state (KiB)")}});
+  chart_ = std::make_unique<BenchChart>(*plot_, panels(false));
+}
+
+void MemoryView::set_point_processes(bool point_processes) {
+  if (running_ || point_processes == point_processes_) {
+    const QSignalBlocker quiet(family_);
+    family_->setCurrentIndex(point_processes_ ? 1 : 0);
+    return;
+  }
+  point_processes_ = point_processes;
+  {
+    const QSignalBlocker quiet(family_);
+    family_->setCurrentIndex(point_processes ? 1 : 0);
+  }
+  for (auto* box : model_boxes_) box->setVisible(!point_processes);
+  for (auto* box : point_process_boxes_) box->setVisible(point_processes);
+  const QString shown = sizes_edit_->text();
+  sizes_edit_->setText(other_sizes_);
+  other_sizes_ = shown;
+  sizes_label_->setText(point_processes ? tr("Events of history N:") : tr("Context sizes N:"));
+  // A fresh picture: the two choices' points measure different things.
+  results_.clear();
+  chart_->clear();
+  chart_->relabel(point_processes ? tr("events of history N") : tr("context size N"),
+                  panels(point_processes));
+  plot_->replot();
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  progress_->setFormat(tr("no sweep yet"));
+  set_status(introduction());
 }
 
 QStringList MemoryView::selected_models() const {
   QStringList models;
-  for (const auto* box : model_boxes_) {
+  for (const auto* box : point_processes_ ? point_process_boxes_ : model_boxes_) {
     if (box->isChecked()) models << box->text();
   }
   return models;
 }
 
 void MemoryView::set_selected_models(const QStringList& models) {
-  for (auto* box : model_boxes_) box->setChecked(models.contains(box->text()));
+  for (auto* box : point_processes_ ? point_process_boxes_ : model_boxes_) {
+    box->setChecked(models.contains(box->text()));
+  }
 }
 
 std::vector<std::int64_t> MemoryView::sizes() const {
@@ -203,19 +281,21 @@ std::vector<std::int64_t> MemoryView::sizes() const {
 }
 
 void MemoryView::set_sizes(const std::vector<std::int64_t>& sizes) {
-  QStringList fields;
-  for (const auto size : sizes) fields << QString::number(size);
-  sizes_edit_->setText(fields.join(','));
+  sizes_edit_->setText(sizes_text(sizes));
 }
 
 QString MemoryView::sizes_problem() const {
   const auto fields = sizes_edit_->text().split(',', Qt::SkipEmptyParts);
-  if (fields.isEmpty()) return tr("Type at least one context size N.");
+  if (fields.isEmpty()) {
+    return point_processes_ ? tr("Type at least one history length N.")
+                            : tr("Type at least one context size N.");
+  }
   for (const auto& field : fields) {
     bool number = false;
     const auto size = field.trimmed().toLongLong(&number);
     if (!number || size < 1 || size > kMaxSize) {
-      return tr("\"%1\" is not a context size (a whole number from 1 to %2).")
+      return (point_processes_ ? tr("\"%1\" is not a history length (a whole number from 1 to %2).")
+                               : tr("\"%1\" is not a context size (a whole number from 1 to %2)."))
           .arg(field.trimmed())
           .arg(kMaxSize);
     }
@@ -262,7 +342,9 @@ bool MemoryView::start() {
   clock_.start();
   run_->setEnabled(false);
   cancel_->setEnabled(true);
-  set_status(tr("Measuring %1 over N = %2 …").arg(models.join(", "), sizes_edit_->text()));
+  set_status((point_processes_ ? tr("Measuring %1 over histories of %2 events …")
+                               : tr("Measuring %1 over N = %2 …"))
+                 .arg(models.join(", "), sizes_edit_->text()));
   return true;
 }
 
@@ -318,7 +400,10 @@ void MemoryView::on_finished(bool cancelled, const QString& error) {
                 .arg(results_.size())
                 .arg(measured_device_)
                 .arg(clock_.elapsed() / 1000.0, 0, 'f', 0);
-  if (!cancelled) text += " " + QString::fromStdString(facade::sweep_conclusion(results_));
+  if (!cancelled) {
+    text += " " + QString::fromStdString(
+                      facade::sweep_conclusion(results_, reference().toStdString()));
+  }
   if (!device_fallback_reason_.isEmpty()) {
     // The reason already names the requested device ("--device cuda: …").
     text += tr(" The CPU stood in: %1").arg(device_fallback_reason_);
@@ -398,14 +483,14 @@ void MemoryView::annotate() {
   QStringList baselines;
   for (const auto& point : results_) {
     const auto model = QString::fromStdString(point.model);
-    if (model != kReference && !model.isEmpty() && !baselines.contains(model)) baselines << model;
+    if (model != reference() && !model.isEmpty() && !baselines.contains(model)) baselines << model;
   }
   for (const auto& [panel, metric] : {std::pair{kMemoryPanel, facade::BenchMetric::Memory},
                                       std::pair{kUpdatePanel, facade::BenchMetric::Update}}) {
     std::map<std::int64_t, QStringList> passed_at;
     for (const auto& baseline : baselines) {
       const auto from =
-          facade::crossover_n(results_, kReference.toStdString(), baseline.toStdString(), metric);
+          facade::crossover_n(results_, reference().toStdString(), baseline.toStdString(), metric);
       const auto first = std::find_if(results_.begin(), results_.end(), [&](const auto& point) {
         return point.model == baseline.toStdString();
       });
@@ -414,7 +499,9 @@ void MemoryView::annotate() {
     }
     for (const auto& [n, passed] : passed_at) {
       chart_->add_marker(panel, passed.front(), static_cast<double>(n),
-                         tr("cmanp below %1\nfrom N = %2").arg(passed.join(", "), n_text(n)));
+                         point_processes_
+                             ? tr("cmhp below %1\nfrom %2 events").arg(passed.join(", "), n_text(n))
+                             : tr("cmanp below %1\nfrom N = %2").arg(passed.join(", "), n_text(n)));
     }
   }
 }

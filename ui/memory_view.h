@@ -5,6 +5,8 @@
 // three against N on log–log axes, one curve per model, with the N where CMANP passes each
 // baseline marked. Sizes predicted past the memory cap or the run-time limit are not run; they
 // are drawn dashed at their prediction. When the sweep ends, the status line says what it shows.
+// Its second choice, point processes, measures CMHP and THP over history length instead: N is
+// events of history, and each point is one new event (update + next-event prediction).
 
 #include <QElapsedTimer>
 #include <QStringList>
@@ -17,6 +19,7 @@
 #include "sweep_process.h"
 
 class QCheckBox;
+class QComboBox;
 class QCPGraph;
 class QCPItemText;
 class QCustomPlot;
@@ -40,11 +43,24 @@ class MemoryView : public QWidget {
     return {64, 256, 1024, 4096, 16384, 65536, 262144};
   }
 
+  /// The point-process models offered (both ticked) and their history lengths, in events.
+  static const QStringList& offered_point_process_models();
+  static std::vector<std::int64_t> default_history_lengths() {
+    return {100, 1'000, 10'000, 100'000};
+  }
+
   explicit MemoryView(QWidget* parent = nullptr);
   ~MemoryView() override;
 
+  /// Point processes over history length (true) or neural processes over context size: the
+  /// models offered, the N grid and the axes change with it, and the plot starts afresh.
+  /// Ignored while a sweep runs.
+  void set_point_processes(bool point_processes);
+  bool point_processes() const { return point_processes_; }
+
+  /// The ticked models of the current choice (neural or point processes).
   QStringList selected_models() const;
-  /// Ticks exactly `models` (unknown names are ignored).
+  /// Ticks exactly `models` among the current choice's (unknown names are ignored).
   void set_selected_models(const QStringList& models);
   /// The N grid as typed; throws nothing: an unreadable grid gives an empty list.
   std::vector<std::int64_t> sizes() const;
@@ -84,6 +100,8 @@ class MemoryView : public QWidget {
   void on_finished(bool cancelled, const QString& error);
   void annotate();
   void set_status(const QString& text, bool error = false);
+  QString reference() const { return point_processes_ ? "cmhp" : "cmanp"; }
+  QString introduction() const;
 
   SweepProcess sweep_;
   QElapsedTimer clock_;
@@ -94,7 +112,12 @@ class MemoryView : public QWidget {
   QString measured_device_;         ///< where the sweep in progress (or the last) measures
   QString device_fallback_reason_;  ///< why that is the CPU, when another device was asked for
 
+  bool point_processes_ = false;
   std::vector<QCheckBox*> model_boxes_;
+  std::vector<QCheckBox*> point_process_boxes_;
+  QComboBox* family_ = nullptr;
+  QLabel* sizes_label_ = nullptr;
+  QString other_sizes_;  ///< the N grid of the other choice, restored when it comes back
   QLineEdit* sizes_edit_ = nullptr;
   QPushButton* run_ = nullptr;
   QPushButton* cancel_ = nullptr;

@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "bench_report.h"
+#include "bench_tpp.h"
 #include "commands.h"
 #include "nplab/bench/bench_csv.h"
 #include "nplab/bench/cmab_bench.h"
 #include "nplab/bench/model_bench.h"
 #include "nplab/bench/scale_bench.h"
+#include "nplab/bench/tpp_bench.h"
 #include "nplab/util/checks.h"
 #include "nplab/util/runtime.h"
 #include "number_checks.h"
@@ -66,7 +68,26 @@ struct ModelArgs {
   int repeats = 21;
   std::string device = "auto";
   bool csv = false;
+  bool sizes_given = false;   ///< --n was given (point processes: history lengths)
+  bool full_history = false;  ///< point processes: 100 to 100,000 events
+  double budget_seconds = 2.0;  ///< point processes: timed updates per length stop after this
 };
+
+/// The point-process half of a `bench memory|update` run: --n, or the quick or full lengths.
+TppBenchRequest tpp_request(const ModelArgs& args, std::vector<std::string> models, bool header) {
+  TppBenchRequest request;
+  request.models = std::move(models);
+  request.lengths = args.sizes_given    ? args.sizes
+                    : args.full_history ? bench::full_history_lengths()
+                                        : bench::quick_history_lengths();
+  request.repeats = args.repeats;
+  request.budget_seconds = args.budget_seconds;
+  request.cap_gib = args.cap_gib;
+  request.device = args.device;
+  request.csv = args.csv;
+  request.header = header;
+  return request;
+}
 
 bench::ModelBenchOptions to_options(const ModelArgs& args) {
   bench::ModelBenchOptions options;
@@ -80,7 +101,12 @@ bench::ModelBenchOptions to_options(const ModelArgs& args) {
   return options;
 }
 
-void run_memory(const ModelArgs& args) {
+void run_memory(ModelArgs args) {
+  const auto point_processes = take_point_process_models(args.models);
+  if (args.models.empty()) {
+    run_tpp_bench(tpp_request(args, point_processes, true), bench::CsvKind::Memory);
+    return;
+  }
   const auto options = to_options(args);
   if (args.csv) {
     bench::write_csv_header(std::cout, bench::CsvKind::Memory);
@@ -100,6 +126,9 @@ void run_memory(const ModelArgs& args) {
       std::fflush(stdout);
     }
   });
+  if (!point_processes.empty()) {
+    run_tpp_bench(tpp_request(args, point_processes, false), bench::CsvKind::Memory);
+  }
 }
 
 /// The update CSV says "nan" for a failed run; stderr says why.
@@ -108,7 +137,12 @@ void report_failed_update(const bench::UpdateRow& row) {
             << '\n';
 }
 
-void run_update(const ModelArgs& args) {
+void run_update(ModelArgs args) {
+  const auto point_processes = take_point_process_models(args.models);
+  if (args.models.empty()) {
+    run_tpp_bench(tpp_request(args, point_processes, true), bench::CsvKind::Update);
+    return;
+  }
   const auto options = to_options(args);
   if (args.csv) {
     bench::write_csv_header(std::cout, bench::CsvKind::Update);
@@ -127,6 +161,9 @@ void run_update(const ModelArgs& args) {
       std::fflush(stdout);
     }
   });
+  if (!point_processes.empty()) {
+    run_tpp_bench(tpp_request(args, point_processes, false), bench::CsvKind::Update);
+  }
 }
 
 struct ScaleArgs {
@@ -240,8 +277,22 @@ void run_attention(const AttentionArgs& args) {
 }
 
 void add_model_options(CLI::App& command, ModelArgs& args) {
-  command.add_option("--models", args.models, "Models (registry names or aliases)")->delimiter(',');
-  command.add_option("--n", args.sizes, "Context sizes")->delimiter(',')->check(positive_integer());
+  command
+      .add_option("--models", args.models,
+                  "Models (registry names or aliases); cmhp and thp are measured over history "
+                  "length")
+      ->delimiter(',');
+  command
+      .add_option("--n", args.sizes,
+                  "Context sizes (cmhp, thp: events of history; default 100,1000)")
+      ->delimiter(',')
+      ->check(positive_integer());
+  command.add_flag("--full-history", args.full_history,
+                   "cmhp, thp: histories of 100, 1,000, 10,000 and 100,000 events");
+  command
+      .add_option("--budget", args.budget_seconds,
+                  "cmhp, thp: seconds of timed updates per history length (one at least)")
+      ->check(positive_number());
   command.add_option("--repeats", args.repeats, "Timed repetitions (median reported)")
       ->check(positive_integer());
   command.add_option("--device", args.device, "auto, cpu or cuda[:N]");
@@ -278,7 +329,10 @@ void add_bench_command(CLI::App& app) {
       ->add_option("--cap-gib", memory_args->cap_gib,
                    "Skip sizes predicted to need more than this (GiB)")
       ->check(positive_number());
-  memory->callback([memory_args] { run_memory(*memory_args); });
+  memory->callback([memory_args, memory] {
+    memory_args->sizes_given = memory->get_option("--n")->count() > 0;
+    run_memory(*memory_args);
+  });
 
   add_bench_sweep_command(*bench);
   add_bench_stream_command(*bench);
@@ -289,7 +343,10 @@ void add_bench_command(CLI::App& app) {
   add_model_options(*update, *update_args);
   update->add_option("--new", update_args->new_points, "Points per update")
       ->check(positive_integer());
-  update->callback([update_args] { run_update(*update_args); });
+  update->callback([update_args, update] {
+    update_args->sizes_given = update->get_option("--n")->count() > 0;
+    run_update(*update_args);
+  });
 
   auto scale_args = std::make_shared<ScaleArgs>();
   auto* scale = bench->add_subcommand(

@@ -4,6 +4,7 @@
 // the run-time limit are printed as predictions, not run. --jsonl prints one JSON object per
 // point (the Memory view runs this command as a child process and reads them).
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -28,11 +29,19 @@ struct SweepArgs {
 void run_sweep(const SweepArgs& args) {
   auto options = args.options;
   options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * kGiB : facade::default_memory_cap_bytes();
+  // Point processes (N: events of history) are CMHP's comparison, the NPs CMANP's.
+  const auto named = [&](const char* model) {
+    return std::find(options.models.begin(), options.models.end(), model) != options.models.end();
+  };
+  const bool cmhp_only = named("cmhp") && !named("cmanp");
   if (!args.jsonl) {
     std::printf(
         "condition + predict (%lld targets) and one update, per model and N, on %s; "
         "memory cap %.2f GiB\n",
         static_cast<long long>(options.targets), options.device.c_str(), options.cap_bytes / kGiB);
+    if (named("cmhp") || named("thp")) {
+      std::printf("cmhp, thp: N is events of history; one new event's update + prediction\n");
+    }
   }
   facade::BenchSweepCallbacks callbacks;
   callbacks.on_point = [&](const facade::BenchPoint& point) {
@@ -53,7 +62,9 @@ void run_sweep(const SweepArgs& args) {
     std::fflush(stdout);  // a reader (the Memory view) sees each point as it comes
   };
   const auto points = facade::run_bench_sweep(options, callbacks);
-  if (!args.jsonl) std::printf("%s\n", facade::sweep_conclusion(points).c_str());
+  if (!args.jsonl) {
+    std::printf("%s\n", facade::sweep_conclusion(points, cmhp_only ? "cmhp" : "cmanp").c_str());
+  }
 }
 
 }  // namespace

@@ -58,56 +58,95 @@ bool is_point_process_data(const std::string& data) {
   return tpp::is_tpp_data_name(data) || is_csv_path(data);
 }
 
-void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& should_stop) {
+void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& should_stop,
+                   const std::function<void(bool)>& saving) {
   util::use_default_threads();
-  if (!tpp::is_tpp_data_name(request.data)) {
-    throw util::InvalidArgument("--data " + request.data + ": " + request.model +
+  if (request.data && !tpp::is_tpp_data_name(*request.data)) {
+    throw util::InvalidArgument("--data " + *request.data + ": " +
+                                (request.model.empty() ? std::string("a point-process model")
+                                                       : request.model) +
                                 " trains on tpp-hawkes, tpp-selfcorrecting or tpp-poisson");
   }
   tpp::TppTrainSettings settings;
   settings.model = request.model;
   settings.model_overrides = read_config(request.config_file);
-  if (settings.model.empty() && settings.model_overrides.contains("model")) {
-    settings.model = settings.model_overrides["model"].get<std::string>();
-  }
-  settings.data = tpp::parse_tpp_data(request.data, request.sequence_length, request.marks);
+  settings.data = request.data;
+  settings.sequence_length = request.sequence_length;
+  settings.marks = request.marks;
   settings.steps = request.steps;
   settings.batch = request.batch;
   settings.lr = request.lr;
   settings.clip_norm = request.clip_norm;
   settings.seed = request.seed;
-  settings.out = request.out.empty() ? "models/" + settings.model : request.out;
+  settings.out = request.out;
+  if (settings.out.empty()) {
+    if (request.resume) {
+      throw util::InvalidArgument(
+          "--resume: pass --out, the run to continue (e.g. --out runs/cmhp)");
+    }
+    std::string name = settings.model;
+    if (name.empty() && settings.model_overrides.contains("model")) {
+      name = settings.model_overrides["model"].get<std::string>();
+    }
+    settings.out = "models/" + name;
+  }
+  settings.resume = request.resume;
   settings.device = util::resolve_device(request.device);
   settings.checkpoint_minutes = request.checkpoint_minutes;
+  settings.stop_after = request.stop_after;
 
-  std::cerr << "nplab-cli: training " << settings.model << " on " << settings.data.name() << " ("
-            << settings.data.length << " events per sequence, " << settings.data.marks << " marks; "
-            << settings.device.str() << ", " << at::get_num_threads() << " threads) for "
-            << settings.steps << " steps; Ctrl-C saves and stops\n";
   ProgressLine progress;
   tpp::TppTrainCallbacks callbacks;
   callbacks.should_stop = should_stop;
+  callbacks.on_saving = saving;
+  callbacks.on_notice = [](const std::string& text) { std::cerr << "nplab-cli: " << text << '\n'; };
+  callbacks.on_start = [&](const tpp::TppTrainResult& run) {
+    std::cerr << "nplab-cli: training " << run.model << " on " << run.data << " ("
+              << run.sequence_length << " events per sequence, " << run.marks << " marks; "
+              << settings.device.str() << ", " << at::get_num_threads() << " threads) from step "
+              << run.first_step << " to " << run.schedule_steps << " -> " << run.path
+              << "; Ctrl-C saves and stops\n";
+  };
   callbacks.on_progress = [&](const tpp::TppTrainProgress& step) {
     if (!progress.due() && step.step != step.steps) return;
-    const double rate = step.step / std::max(step.seconds, 1e-9);
-    char line[192];
+    const double rate = (step.step - step.first_step) / std::max(step.seconds, 1e-9);
+    char line[224];
     std::snprintf(line, sizeof line,
-                  "step %lld/%lld  loss %.4f (smoothed %.4f)  lr %.2e  |grad| %.3g  %.2f steps/s",
+                  "step %lld/%lld  loss %.4f (smoothed %.4f)  lr %.2e  |grad| %.3g  %.2f steps/s  "
+                  "ETA %s",
                   static_cast<long long>(step.step), static_cast<long long>(step.steps), step.loss,
-                  step.smoothed_loss, step.learning_rate, step.gradient_norm, rate);
+                  step.smoothed_loss, step.learning_rate, step.gradient_norm, rate,
+                  format_duration((step.steps - step.step) / std::max(rate, 1e-9)).c_str());
     progress.show(line, /*force=*/true);
   };
   const auto result = tpp::run_tpp_training(settings, callbacks);
   progress.finish();
-  if (result.stopped) {
-    std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved " << result.path
-              << '\n';
-    throw CLI::RuntimeError(kInterruptedExitCode);
+  using Outcome = tpp::TppTrainResult::Outcome;
+  switch (result.outcome) {
+    case Outcome::AlreadyFinished:
+      std::cerr << "nplab-cli: " << result.path << " is already trained for " << result.steps
+                << " steps; nothing to do\n";
+      return;
+    case Outcome::Stopped:
+      std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved "
+                << result.path << " (--resume continues)\n";
+      throw CLI::RuntimeError(kInterruptedExitCode);
+    case Outcome::StoppedAfter:
+      if (result.steps == result.first_step) {
+        std::cerr << "nplab-cli: " << result.path << " is already at step " << result.steps
+                  << " (--stop-after " << settings.stop_after << "); nothing to do\n";
+      } else {
+        std::cerr << "nplab-cli: stopped after step " << result.steps << " (--stop-after); saved "
+                  << result.path << " (--resume continues)\n";
+      }
+      return;
+    case Outcome::Finished:
+      std::cerr << "nplab-cli: trained " << result.model << " for " << result.steps
+                << " steps in " << format_duration(result.wall_seconds) << ", final loss "
+                << result.final_loss << " (smoothed " << result.smoothed_loss << "); saved "
+                << result.path << " and " << result.card_path << '\n';
+      return;
   }
-  std::cerr << "nplab-cli: trained " << settings.model << " for " << result.steps << " steps in "
-            << format_duration(result.wall_seconds) << ", final loss " << result.final_loss
-            << " (smoothed " << result.smoothed_loss << "); saved " << result.path << " and "
-            << result.card_path << '\n';
 }
 
 void run_tpp_eval(const TppEvalRequest& request) {
@@ -169,7 +208,9 @@ void run_tpp_eval(const TppEvalRequest& request) {
   if (request.write_card) {
     // The card gets the very object printed above.
     checkpoint->card["eval"][request.data] = report;
-    tpp::save_point_process(*checkpoint->model, checkpoint->card, request.checkpoint);
+    // The training state stays: a run evaluated halfway still resumes exactly.
+    tpp::save_point_process(*checkpoint->model, checkpoint->card, request.checkpoint,
+                            checkpoint->training);
     std::cerr << "nplab-cli: wrote the result to the card of " << request.checkpoint << '\n';
   }
 }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace nplab::cli {
@@ -12,24 +13,29 @@ namespace nplab::cli {
 /// tpp-selfcorrecting, tpp-poisson or an event CSV (*.csv).
 bool is_point_process_data(const std::string& data);
 
+/// An option left off the command line stays unset: a new run takes the default, a resumed run
+/// the saved value.
 struct TppTrainRequest {
   std::string model;
   std::string config_file;
-  std::string data;
-  int64_t steps = 0;
-  int64_t batch = 16;
-  double lr = 5e-4;
-  double clip_norm = 1.0;
-  uint64_t seed = 0;
+  std::optional<std::string> data;
+  std::optional<int64_t> steps;
+  std::optional<int64_t> batch;
+  std::optional<double> lr;
+  std::optional<double> clip_norm;
+  std::optional<uint64_t> seed;
   std::string out;
+  bool resume = false;
   std::string device = "auto";
   double checkpoint_minutes = 5.0;
-  int64_t sequence_length = 64;
-  int64_t marks = 3;
+  int64_t stop_after = 0;
+  std::optional<int64_t> sequence_length;
+  std::optional<int64_t> marks;
 };
-/// Trains and saves; prints progress on stderr. Throws CLI::RuntimeError(130) when should_stop
-/// ended the run (after saving).
-void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& should_stop);
+/// Trains (or resumes) and saves; prints progress on stderr. Throws CLI::RuntimeError(130) when
+/// should_stop ended the run (after saving). `saving` is told around each save.
+void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& should_stop,
+                   const std::function<void(bool)>& saving = {});
 
 struct TppEvalRequest {
   std::string checkpoint;  ///< empty with oracle or poisson_baseline

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -18,6 +19,7 @@
 
 #include "commands.h"
 #include "nplab/tpp/registry.h"
+#include "nplab/tpp/training.h"
 #include "nplab/train/run.h"
 #include "nplab/util/checks.h"
 #include "nplab/util/runtime.h"
@@ -135,31 +137,41 @@ train::TrainRunSettings run_settings(const TrainArgs& args) {
   return settings;
 }
 
-/// CMHP and THP train on event sequences (tpp_commands.cpp).
+/// CMHP and THP train on event sequences (tpp_commands.cpp); so does a resumed run saved by one.
 bool trains_a_point_process(const TrainArgs& args) {
-  return tpp::is_point_process_name(args.model) ||
-         (args.was_given("data") && is_point_process_data(args.data));
+  if (tpp::is_point_process_name(args.model) ||
+      (args.was_given("data") && is_point_process_data(args.data))) {
+    return true;
+  }
+  if (!args.resume || args.out.empty()) return false;
+  std::filesystem::path path(args.out);
+  if (!path.has_extension()) path += ".pt";
+  return tpp::is_point_process_checkpoint(path.string());
 }
 
 void run_tpp_train(const TrainArgs& args) {
-  if (args.resume)
-    throw util::InvalidArgument("--resume: point-process runs cannot be resumed yet");
   TppTrainRequest request;
   request.model = args.model;
   request.config_file = args.config_file;
-  request.data = args.was_given("data") ? args.data : "tpp-hawkes";
-  request.steps = args.steps;
-  request.batch = args.batch;
-  request.lr = args.lr;
-  request.clip_norm = args.clip_norm;
-  request.seed = args.seed;
+  const auto given = [&](const char* option, const auto& value, auto& into) {
+    if (args.was_given(option)) into = value;
+  };
+  given("data", args.data, request.data);
+  given("steps", args.steps, request.steps);
+  given("batch", args.batch, request.batch);
+  given("lr", args.lr, request.lr);
+  given("clip-norm", args.clip_norm, request.clip_norm);
+  given("seed", args.seed, request.seed);
+  given("sequence-length", args.sequence_length, request.sequence_length);
+  given("marks", args.marks, request.marks);
   request.out = args.out;
+  request.resume = args.resume;
   request.device = args.device;
   request.checkpoint_minutes = args.checkpoint_minutes;
-  request.sequence_length = args.sequence_length;
-  request.marks = args.marks;
+  request.stop_after = args.stop_after;
   const StopOnSignals stop_on_signals;
-  cli::run_tpp_train(request, [] { return stop_requested.load(); });
+  cli::run_tpp_train(
+      request, [] { return stop_requested.load(); }, [](bool now) { saving.store(now); });
 }
 
 void run_train(const TrainArgs& args) {

@@ -55,6 +55,23 @@ TEST(BenchSweep, ReportsEveryModelAndSizeInOrderAndStopsWhenCancelled) {
   EXPECT_LT(cancelled.size(), points.size());
 }
 
+TEST(BenchSweep, PointProcessesAreSweptOverHistoryLengthBesideTheNps) {
+  const auto options = quick_options({"cmanp", "cmhp", "thp"}, {100, 1000});
+  const auto points = facade::run_bench_sweep(options);
+  ASSERT_EQ(points.size(), 6u);
+  for (const auto& point : points) {
+    EXPECT_EQ(point.status, facade::BenchStatus::Ok) << point.model << ": " << point.error;
+    EXPECT_GT(point.update_us, 0);
+  }
+  EXPECT_EQ(points[2].model, "cmhp");
+  EXPECT_EQ(points[4].model, "thp");
+  // CMHP takes an event in constant memory; THP keeps (and re-encodes) the history.
+  EXPECT_EQ(points[2].state_bytes, points[3].state_bytes);
+  EXPECT_EQ(points[2].peak_bytes, points[3].peak_bytes);
+  EXPECT_EQ(points[5].state_bytes, 10 * points[4].state_bytes);
+  EXPECT_GT(points[5].peak_bytes, 10 * points[4].peak_bytes);
+}
+
 TEST(BenchSweep, SizesPredictedPastTheMemoryCapArePredictedNotRun) {
   auto options = quick_options({"tnpd"}, {16, 32, 100000, 200000});
   options.cap_bytes = 1e7;

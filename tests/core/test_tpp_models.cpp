@@ -319,19 +319,24 @@ TEST(TppTraining, SavesACheckpointThatLoadsWithItsCard) {
   TppTrainSettings settings;
   settings.model = "thp";
   settings.model_overrides = {{"layers", 1}, {"d_model", 16}};
-  settings.data = {ProcessKind::Poisson, 2, 10};
+  settings.data = "tpp-poisson";
+  settings.marks = 2;
+  settings.sequence_length = 10;
   settings.steps = 3;
   settings.batch = 2;
   settings.out = (dir.path() / "run").string();
   const auto result = run_tpp_training(settings);
   EXPECT_EQ(result.steps, 3);
+  EXPECT_EQ(result.outcome, TppTrainResult::Outcome::Finished);
   EXPECT_TRUE(std::isfinite(result.final_loss));
   const auto loaded = load_point_process(result.path);
   EXPECT_EQ(loaded.card["steps"], 3);
+  EXPECT_EQ(loaded.card["finished"], true);
   EXPECT_EQ(loaded.card["data"], "tpp-poisson");
   EXPECT_EQ(loaded.model->marks(), 2);
   EXPECT_EQ(loaded.model->config()["d_model"], 16);
-  testing::expect_invalid_argument([&] { run_tpp_training(settings); }, {"exists"});
+  testing::expect_invalid_argument([&] { run_tpp_training(settings); },
+                                   {"exists", "pass --resume"});
 }
 
 }  // namespace

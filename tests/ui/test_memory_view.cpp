@@ -1,10 +1,13 @@
 // The Memory view: a small sweep runs in a child process (nplab-cli bench sweep) and plots one
 // curve per model on log–log axes for memory, update time and state; Cancel stops it at once;
 // predictions are drawn and labelled; the status line says what the plot shows; bad size grids
-// are refused; results export as CSV.
+// are refused; results export as CSV. Its point-process choice measures CMHP and THP over
+// history length, with axes that say N counts events.
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -210,6 +213,54 @@ class MemoryViewTest : public QObject {
       QVERIFY(f.view.findChild<QPushButton*>("runButton")->isEnabled());
     }
     qputenv("NPLAB_CLI", configured);
+  }
+
+  void point_processes_are_measured_and_drawn_over_history_length() {
+    Fixture f({"cmanp"}, {64, 256});
+    auto* family = f.view.findChild<QComboBox*>("familyChoice");
+    QVERIFY(family);
+    family->setCurrentIndex(1);
+    QVERIFY(f.view.point_processes());
+    // Both point-process models are offered, ticked, over 100 to 100,000 events of history.
+    QCOMPARE(f.view.selected_models(), (QStringList{"cmhp", "thp"}));
+    QCOMPARE(f.view.sizes(), MemoryView::default_history_lengths());
+    QVERIFY(f.view.findChild<QCheckBox*>("model_cmhp")->isVisible());
+    QVERIFY(!f.view.findChild<QCheckBox*>("model_cmanp")->isVisible());
+    f.view.set_sizes({100, 1000});
+    QSignalSpy finished(&f.view, &MemoryView::sweep_finished);
+    QVERIFY(f.view.start());
+    QVERIFY(finished.wait(kSweepTimeoutMs));
+    QCOMPARE(f.view.results().size(), size_t{4});
+    for (const QString model : {"cmhp", "thp"}) {
+      for (auto* curve : {f.view.memory_curve(model), f.view.update_curve(model),
+                          f.view.state_curve(model)}) {
+        QVERIFY2(curve && curve->dataCount() == 2, qPrintable(model));
+        QCOMPARE(curve->keyAxis()->label(), QString("events of history N"));
+        QVERIFY(f.view.plot()->legend->hasItemWithPlottable(f.view.memory_curve(model)));
+        for (auto it = curve->data()->constBegin(); it != curve->data()->constEnd(); ++it) {
+          QVERIFY(it->value > 0 && curve->valueAxis()->range().contains(it->value));
+          QVERIFY(curve->keyAxis()->range().contains(it->key));
+        }
+      }
+    }
+    const auto growth = [&](QCPGraph* curve) {
+      return (curve->data()->constEnd() - 1)->value / curve->data()->constBegin()->value;
+    };
+    // CMHP's state and per-event memory are the same bytes at 100 and 1,000 events; THP keeps
+    // the history (10x) and attends over every pair (more than 10x the memory).
+    QCOMPARE(growth(f.view.state_curve("cmhp")), 1.0);
+    QCOMPARE(growth(f.view.memory_curve("cmhp")), 1.0);
+    QCOMPARE(growth(f.view.state_curve("thp")), 10.0);
+    QVERIFY(growth(f.view.memory_curve("thp")) > 10.0);
+    const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
+    QVERIFY2(status.contains("cmhp holds"), qPrintable(status));
+    // It draws: the plot renders, and the neural-process choice comes back with its own grid.
+    QVERIFY(!f.view.plot()->toPixmap(900, 500).isNull());
+    family->setCurrentIndex(0);
+    QCOMPARE(f.view.sizes(), (std::vector<std::int64_t>{64, 256}));
+    QVERIFY(f.view.results().empty());
+    QCOMPARE(f.view.selected_models(), QStringList{"cmanp"});
+    QVERIFY(f.view.memory_curve("cmhp") == nullptr);
   }
 
   void an_unreadable_size_grid_is_refused_with_a_message() {

@@ -12,6 +12,7 @@
 
 #include "nplab/bench/memory_probe.h"
 #include "nplab/bench/model_bench.h"
+#include "nplab/bench/tpp_bench.h"
 #include "nplab/models/registry.h"
 #include "nplab/util/checks.h"
 #include "nplab/util/runtime.h"
@@ -132,6 +133,25 @@ void sweep_model(const std::string& model, std::vector<std::int64_t> sizes,
   }
 }
 
+/// A point-process model's sweep (bench/tpp_bench.h): N is events of history, each point one
+/// new event's update + prediction.
+void sweep_point_process(const std::string& model, const std::vector<std::int64_t>& lengths,
+                         const BenchSweepOptions& options, const bench::ModelBenchOptions& base,
+                         const BenchSweepCallbacks& callbacks,
+                         const std::function<void(BenchPoint)>& report) {
+  bench::TppBenchOptions tpp;
+  tpp.models = {model};
+  tpp.lengths = lengths;
+  tpp.repeats = options.repeats;
+  tpp.update_budget_seconds = options.update_budget_seconds;
+  tpp.cap_bytes = options.cap_bytes;
+  tpp.max_run_seconds = options.max_run_seconds;
+  tpp.seed = options.seed;
+  tpp.device = base.device;
+  tpp.cancelled = callbacks.cancelled;
+  bench::run_tpp_bench(tpp, report);
+}
+
 }  // namespace
 
 std::vector<BenchPoint> run_bench_sweep(const BenchSweepOptions& options,
@@ -154,12 +174,18 @@ std::vector<BenchPoint> run_bench_sweep(const BenchSweepOptions& options,
       if (n < 1)
         throw util::InvalidArgument("context sizes must be positive, got " + std::to_string(n));
     }
-    for (const auto& model : options.models)
-      models::default_config(model);  // unknown names fail early
+    for (const auto& model : options.models) {
+      // Unknown names fail early.
+      if (!bench::is_point_process_bench_model(model)) models::default_config(model);
+    }
     bench::install_cpu_memory_probe();
     for (const auto& model : options.models) {
       if (callbacks.cancelled && callbacks.cancelled()) break;
-      sweep_model(model, sizes, options, base, callbacks, report);
+      if (bench::is_point_process_bench_model(model)) {
+        sweep_point_process(model, sizes, options, base, callbacks, report);
+      } else {
+        sweep_model(model, sizes, options, base, callbacks, report);
+      }
     }
   } catch (const c10::Error& error) {
     report({"", 0, BenchStatus::Failed, 0, 0, error.what_without_backtrace()});

@@ -1,7 +1,9 @@
 #pragma once
 // The model benchmarks (nplab/bench/model_bench.h) for the Memory view, in plain types: peak
 // memory of one condition + predict and the median time of one update, per model and context
-// size N. Runs are long; call from a worker thread, never the GUI's.
+// size N. The point-process models (cmhp, thp) are measured over history length instead: N is
+// events of history, and each point is one new event's update + prediction
+// (nplab/bench/tpp_bench.h). Runs are long; call from a worker thread, never the GUI's.
 
 #include <cstdint>
 #include <functional>

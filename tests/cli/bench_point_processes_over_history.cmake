@@ -1,0 +1,53 @@
+# bench update and bench memory with --models cmhp,thp: a CSV row per model and history length in
+# the existing update and memory schemas, CMHP's per-event peak bytes the same at every length,
+# THP's growing, and the ratios (longest / shortest history) on stderr.
+# cmake -DCLI=nplab-cli -P bench_point_processes_over_history.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/cli_helpers.cmake)
+set(ENV{OMP_NUM_THREADS} 1)
+
+foreach(command update memory)
+  execute_process(COMMAND ${CLI} bench ${command} --models cmhp,thp --n 100,1000 --repeats 2
+                          --budget 0.2 --csv --device cpu
+                  RESULT_VARIABLE status OUTPUT_VARIABLE csv ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "bench ${command}: exit ${status}\n${csv}\n${err}")
+  endif()
+  foreach(model cmhp thp)
+    if(NOT err MATCHES "${model} from 100 to 1,000 events: update time x[0-9.]+, peak memory x[0-9.]+, state x[0-9.]+")
+      message(FATAL_ERROR "bench ${command}: no ratios for ${model} on stderr:\n${err}")
+    endif()
+  endforeach()
+  set(${command}_csv "${csv}")
+endforeach()
+
+if(NOT update_csv MATCHES "^model,n,new,update_us\n")
+  message(FATAL_ERROR "bench update: not the update CSV schema:\n${update_csv}")
+endif()
+foreach(model cmhp thp)
+  foreach(n 100 1000)
+    if(NOT update_csv MATCHES "\n${model},${n},1,[0-9.e+]+\n")
+      message(FATAL_ERROR "bench update: no measured row for ${model} at ${n} events:\n${update_csv}")
+    endif()
+  endforeach()
+endforeach()
+
+if(NOT memory_csv MATCHES "^model,n,targets,peak_bytes,status\n")
+  message(FATAL_ERROR "bench memory: not the memory CSV schema:\n${memory_csv}")
+endif()
+foreach(model cmhp thp)
+  foreach(n 100 1000)
+    string(REGEX MATCH "\n${model},${n},1,([0-9]+),ok\n" row "${memory_csv}")
+    if(NOT row)
+      message(FATAL_ERROR "bench memory: no measured row for ${model} at ${n} events:\n${memory_csv}")
+    endif()
+    set(${model}_${n} ${CMAKE_MATCH_1})
+  endforeach()
+endforeach()
+if(NOT cmhp_100 EQUAL cmhp_1000)
+  message(FATAL_ERROR "CMHP's per-event peak changed with the history: ${cmhp_100} vs ${cmhp_1000} B")
+endif()
+math(EXPR thp_tenfold "10 * ${thp_100}")
+if(NOT thp_1000 GREATER thp_tenfold)
+  message(FATAL_ERROR "THP's per-event peak should grow faster than the history: ${thp_100} -> ${thp_1000} B")
+endif()
+message(STATUS "cmhp ${cmhp_100} B at 100 and 1,000 events; thp ${thp_100} -> ${thp_1000} B")
