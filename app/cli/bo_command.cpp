@@ -156,7 +156,8 @@ void print_table(const BoArgs& args, const std::vector<Method>& methods,
   for (const auto& method : methods) {
     std::printf("%-10s", method.label.c_str());
     for (const auto step : steps) {
-      std::printf("  %-19s", cell(bo::simple_regret_at(runs, method.label, step)).c_str());
+      // "±" is two bytes: 20 bytes fill the 19 columns of the header.
+      std::printf("  %-20s", cell(bo::simple_regret_at(runs, method.label, step)).c_str());
     }
     std::printf("  %.2f\n", bo::step_milliseconds(runs, method.label).mean);
   }
