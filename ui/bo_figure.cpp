@@ -28,7 +28,9 @@ QColor colour_of(const QString& surrogate, int index) {
 
 }  // namespace
 
-bool is_bo_csv(const QString& path) { return facade::is_bo_csv(path.toStdString()); }
+bool is_bo_csv(const QString& path) {
+  return facade::is_bo_csv(path.toStdString());
+}
 
 std::variant<facade::RegretCurves, QString> read_bo_csv(const QString& path) {
   auto curves = facade::load_bo_csv(path.toStdString());

@@ -16,7 +16,9 @@ bool is_bo_csv(const QString& path);
 /// The curves of a bo CSV, or why the file is not one ("bo.csv:3: ...").
 std::variant<facade::RegretCurves, QString> read_bo_csv(const QString& path);
 
-inline QSize default_bo_figure_size() { return {1200, 900}; }
+inline QSize default_bo_figure_size() {
+  return {1200, 900};
+}
 
 /// Draws the curves and writes them to `out_path` (.png, .pdf or .svg); `size` as for
 /// write_bench_figure. Returns the error or "".

@@ -123,11 +123,13 @@ std::vector<Method> methods_for(const BoArgs& args, const c10::Device& device) {
     std::stringstream names(args.models);
     std::string name;
     while (std::getline(names, name, ',')) {
-      if (!name.empty()) methods.push_back(load_method(checkpoint_path(name, args.models_dir), device));
+      if (!name.empty())
+        methods.push_back(load_method(checkpoint_path(name, args.models_dir), device));
     }
   }
   if (methods.empty()) {
-    throw util::InvalidArgument("bo: name a surrogate: --model NAME[,NAME...]|all, --oracle or --random");
+    throw util::InvalidArgument(
+        "bo: name a surrogate: --model NAME[,NAME...]|all, --oracle or --random");
   }
   return methods;
 }
@@ -226,7 +228,8 @@ void add_bo_command(CLI::App& app) {
                "best-evidence fit of a classical one");
   bo->add_flag("--random", args->random, "Random search over the grid");
   std::string functions;
-  for (const auto& name : bo::objective_names()) functions += (functions.empty() ? "" : ", ") + name;
+  for (const auto& name : bo::objective_names())
+    functions += (functions.empty() ? "" : ", ") + name;
   bo->add_option("--function", args->function, "The objective: " + functions)->required();
   bo->add_option("--dim", args->dim, "Input dimension (1)")->capture_default_str();
   bo->add_option("--steps", args->steps, "Queries after the starting points")

@@ -17,21 +17,24 @@ namespace {
 
 using testing::expect_invalid_argument;
 
-double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
-double normal_pdf(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi); }
+double normal_cdf(double z) {
+  return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
+double normal_pdf(double z) {
+  return std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
+}
 
 TEST(BoAcquisition, ExpectedImprovementMatchesTheClosedFormOnAHandMadeGaussian) {
   const std::vector<double> means{0.5, 0.2, -1.0, 0.3, 0.1};
   const std::vector<double> stds{1.0, 0.5, 2.0, 0.0, 0.0};
   const double best = 0.2;
-  const auto ei = bo::expected_improvement(at::tensor(means, at::kDouble),
-                                           at::tensor(stds, at::kDouble), best);
+  const auto ei =
+      bo::expected_improvement(at::tensor(means, at::kDouble), at::tensor(stds, at::kDouble), best);
   for (size_t i = 0; i < means.size(); ++i) {
     const double improvement = means[i] - best;
-    const double expected =
-        stds[i] > 0 ? improvement * normal_cdf(improvement / stds[i]) +
-                          stds[i] * normal_pdf(improvement / stds[i])
-                    : std::max(improvement, 0.0);
+    const double expected = stds[i] > 0 ? improvement * normal_cdf(improvement / stds[i]) +
+                                              stds[i] * normal_pdf(improvement / stds[i])
+                                        : std::max(improvement, 0.0);
     EXPECT_NEAR(ei[static_cast<int64_t>(i)].item<double>(), expected, 1e-12) << "point " << i;
   }
   // At μ = y⁺ the formula reduces to σ φ(0) = σ / √(2π).
@@ -104,8 +107,7 @@ TEST(BoObjective, GPSamplesAreFixedBySeedAndCarryTheirTruePrior) {
 TEST(BoObjective, AnUnknownFunctionIsAClearError) {
   expect_invalid_argument([] { bo::make_objective("branin", 0); },
                           {"unknown function 'branin'", "gp-rbf", "forrester", "levy"});
-  expect_invalid_argument([] { bo::make_objective("forrester", 0, 1); },
-                          {"at least 2 points"});
+  expect_invalid_argument([] { bo::make_objective("forrester", 0, 1); }, {"at least 2 points"});
 }
 
 TEST(BoLoop, StepsOfZeroOrLessAreRefused) {
@@ -173,9 +175,9 @@ class NaNSurrogate : public bo::Surrogate {
 TEST(BoLoop, ASurrogatePredictingNaNStopsTheLoopWithAClearError) {
   const auto objective = bo::make_objective("levy", 0, 101);
   NaNSurrogate surrogate;
-  for (const auto acquisition : {bo::Acquisition::ExpectedImprovement,
-                                 bo::Acquisition::UpperConfidenceBound,
-                                 bo::Acquisition::Thompson}) {
+  for (const auto acquisition :
+       {bo::Acquisition::ExpectedImprovement, bo::Acquisition::UpperConfidenceBound,
+        bo::Acquisition::Thompson}) {
     bo::LoopOptions options;
     options.acquisition = acquisition;
     bo::Loop loop(objective, &surrogate, options);

@@ -58,8 +58,8 @@ int64_t Loop::choose(at::Tensor& acquisition) {
       acquisition = surrogate_->sample(grid, generator_);
       break;
   }
-  return checked_argmax(acquisition, "acquisition " +
-                                         std::string(acquisition_name(options_.acquisition)));
+  return checked_argmax(acquisition,
+                        "acquisition " + std::string(acquisition_name(options_.acquisition)));
 }
 
 const StepRecord& Loop::step() {

@@ -55,8 +55,12 @@ void finish(Objective& objective) {
 
 }  // namespace
 
-double Objective::x_at(int64_t index) const { return grid[index].item<double>(); }
-double Objective::value_at(int64_t index) const { return values[index].item<double>(); }
+double Objective::x_at(int64_t index) const {
+  return grid[index].item<double>();
+}
+double Objective::value_at(int64_t index) const {
+  return values[index].item<double>();
+}
 
 std::vector<std::string> objective_names() {
   std::vector<std::string> names;
@@ -114,7 +118,8 @@ Objective make_objective(std::string_view name, uint64_t seed, int64_t grid_poin
     auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     const auto options = data::GPSamplerOptions{};
     const auto draw = [&generator](const data::Range& range) {
-      return range.low + (range.high - range.low) * at::rand({1}, generator, at::kDouble).item<double>();
+      return range.low +
+             (range.high - range.low) * at::rand({1}, generator, at::kDouble).item<double>();
     };
     data::KernelParams params;
     params.lengthscale = draw(options.lengthscale);
@@ -134,9 +139,9 @@ Objective make_objective(std::string_view name, uint64_t seed, int64_t grid_poin
     objective.values = 2.0 * (maximised - low) / (high - low) - 1.0;
     const auto every = std::max<int64_t>(1, grid_points / kEvidencePoints);
     const auto sample = at::arange(0, grid_points, every, at::kLong);
-    objective.prior = fit_prior_by_evidence(objective.grid.index_select(0, sample),
-                                            objective.values.index_select(0, sample),
-                                            kProtocolNoiseStd);
+    objective.prior =
+        fit_prior_by_evidence(objective.grid.index_select(0, sample),
+                              objective.values.index_select(0, sample), kProtocolNoiseStd);
     finish(objective);
     return objective;
   }

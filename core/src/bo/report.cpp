@@ -66,8 +66,8 @@ void write_csv(std::ostream& out, const std::vector<RunRecord>& runs) {
   for (const auto& run : runs) {
     for (const auto& step : run.steps) {
       text << run.surrogate << ',' << run.function << ',' << run.acquisition << ',' << run.seed
-           << ',' << step.step << ',' << step.x << ',' << step.y << ',' << step.simple_regret
-           << ',' << step.cumulative_regret << ',' << 1e3 * step.seconds << '\n';
+           << ',' << step.step << ',' << step.x << ',' << step.y << ',' << step.simple_regret << ','
+           << step.cumulative_regret << ',' << 1e3 * step.seconds << '\n';
     }
   }
   out << text.str();

@@ -73,7 +73,9 @@ models::Prediction NeuralProcessSurrogate::predict(const at::Tensor& candidates)
           prediction.stddev.reshape({-1}).to(at::kCPU, at::kDouble)};
 }
 
-int64_t NeuralProcessSurrogate::count() const { return state_ ? state_->count() : 0; }
+int64_t NeuralProcessSurrogate::count() const {
+  return state_ ? state_->count() : 0;
+}
 
 OracleSurrogate::OracleSurrogate(data::GPPrior prior, std::string label)
     : prior_(std::move(prior)), label_(std::move(label)) {
@@ -95,8 +97,7 @@ void OracleSurrogate::observe(double x, double y) {
 
 models::Prediction OracleSurrogate::predict(const at::Tensor& candidates) {
   const auto queries = candidates.to(at::kDouble).reshape({1, -1, 1});
-  const auto prediction =
-      data::oracle_predict(as_context(x_), as_context(y_), queries, prior_);
+  const auto prediction = data::oracle_predict(as_context(x_), as_context(y_), queries, prior_);
   return {prediction.mean.reshape({-1}), prediction.stddev.reshape({-1})};
 }
 
@@ -111,8 +112,7 @@ at::Tensor OracleSurrogate::sample(const at::Tensor& candidates, at::Generator& 
     const auto lower = data::stable_cholesky(kernel);
     const auto cross = data::kernel_matrix(prior_.kernel, context, queries, prior_.hyper)[0];
     const auto whitened_cross = at::linalg_solve_triangular(lower, cross, /*upper=*/false);
-    const auto whitened_y =
-        at::linalg_solve_triangular(lower, as_context(y_)[0], /*upper=*/false);
+    const auto whitened_y = at::linalg_solve_triangular(lower, as_context(y_)[0], /*upper=*/false);
     mean = at::matmul(whitened_cross.transpose(0, 1), whitened_y);
     covariance = covariance - at::matmul(whitened_cross.transpose(0, 1), whitened_cross);
   }

@@ -33,7 +33,7 @@ struct LoopOptions {
 };
 
 struct StepRecord {
-  int64_t step = 0;  ///< 1, 2, ...
+  int64_t step = 0;   ///< 1, 2, ...
   int64_t index = 0;  ///< grid index queried
   double x = 0.0;
   double y = 0.0;

@@ -31,10 +31,10 @@ inline constexpr int64_t kDefaultGridPoints = 1001;
 
 struct Objective {
   std::string name;
-  at::Tensor grid;    ///< float64 [G], evenly spaced on [-2, 2]
-  at::Tensor values;  ///< float64 [G], f on the grid
-  int64_t argmax = 0;     ///< grid index of the maximum
-  double optimum = 0.0;   ///< max of f over the grid
+  at::Tensor grid;       ///< float64 [G], evenly spaced on [-2, 2]
+  at::Tensor values;     ///< float64 [G], f on the grid
+  int64_t argmax = 0;    ///< grid index of the maximum
+  double optimum = 0.0;  ///< max of f over the grid
   /// The oracle GP's prior: the true one (GP samples) or the best-evidence fit (classical).
   data::GPPrior prior;
   bool prior_is_true = false;
