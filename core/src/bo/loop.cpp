@@ -3,7 +3,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "nplab/util/checks.h"
 
@@ -38,11 +37,12 @@ Loop::Loop(const Objective& objective, Surrogate* surrogate, const LoopOptions& 
   if (surrogate_ != nullptr) surrogate_->condition(x, y);
 }
 
-int64_t Loop::choose(at::Tensor& acquisition) {
+Loop::Proposal Loop::propose() {
   if (surrogate_ == nullptr) {
-    return at::randint(objective_.grid_points(), {1}, generator_, at::kLong).item<int64_t>();
+    return {at::randint(objective_.grid_points(), {1}, generator_, at::kLong).item<int64_t>(), {}};
   }
   const auto& grid = objective_.grid;
+  at::Tensor acquisition;
   switch (options_.acquisition) {
     case Acquisition::ExpectedImprovement: {
       const auto prediction = surrogate_->predict(grid);
@@ -58,14 +58,27 @@ int64_t Loop::choose(at::Tensor& acquisition) {
       acquisition = surrogate_->sample(grid, generator_);
       break;
   }
-  return checked_argmax(acquisition,
-                        "acquisition " + std::string(acquisition_name(options_.acquisition)));
+  const auto index = checked_argmax(
+      acquisition, "acquisition " + std::string(acquisition_name(options_.acquisition)));
+  return {index, acquisition};
 }
 
 const StepRecord& Loop::step() {
   const auto start = std::chrono::steady_clock::now();
-  at::Tensor acquisition;
-  const int64_t index = choose(acquisition);
+  auto proposal = propose();
+  return record(proposal.index, start, std::move(proposal.acquisition));
+}
+
+const StepRecord& Loop::step_at(int64_t index) {
+  if (index < 0 || index >= objective_.grid_points()) {
+    throw util::InvalidArgument("bo: grid index " + std::to_string(index) + " outside [0, " +
+                                std::to_string(objective_.grid_points()) + ")");
+  }
+  return record(index, std::chrono::steady_clock::now(), {});
+}
+
+const StepRecord& Loop::record(int64_t index, std::chrono::steady_clock::time_point start,
+                               at::Tensor acquisition) {
   StepRecord record;
   record.step = static_cast<int64_t>(history_.size()) + 1;
   record.index = index;
@@ -77,7 +90,7 @@ const StepRecord& Loop::step() {
   record.simple_regret = objective_.optimum - best_;
   const double previous = history_.empty() ? 0.0 : history_.back().cumulative_regret;
   record.cumulative_regret = previous + (objective_.optimum - record.y);
-  last_acquisition_ = acquisition;
+  last_acquisition_ = std::move(acquisition);
   history_.push_back(record);
   return history_.back();
 }

@@ -15,6 +15,7 @@
 
 #include <ATen/core/Generator.h>
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -47,8 +48,18 @@ class Loop {
   /// `surrogate` null means random search. The surrogate must outlive the loop.
   Loop(const Objective& objective, Surrogate* surrogate, const LoopOptions& options);
 
-  /// Runs one step and returns its record.
+  /// What the next step would query: the acquisition's maximiser (and the acquisition on the
+  /// grid; undefined for random search). Thompson and random search draw anew on every call.
+  struct Proposal {
+    int64_t index = 0;
+    at::Tensor acquisition;
+  };
+  Proposal propose();
+  /// Runs one step (propose, evaluate, condition) and returns its record.
   const StepRecord& step();
+  /// A step that queries grid point `index` (chosen by hand, or a proposal kept from before):
+  /// evaluate and condition; its time excludes choosing. util::InvalidArgument off the grid.
+  const StepRecord& step_at(int64_t index);
   const std::vector<StepRecord>& history() const { return history_; }
   /// Grid indices of the starting points.
   const std::vector<int64_t>& initial_indices() const { return initial_; }
@@ -60,7 +71,8 @@ class Loop {
   const at::Tensor& last_acquisition() const { return last_acquisition_; }
 
  private:
-  int64_t choose(at::Tensor& acquisition);
+  const StepRecord& record(int64_t index, std::chrono::steady_clock::time_point start,
+                           at::Tensor acquisition);
 
   const Objective& objective_;
   Surrogate* surrogate_;
