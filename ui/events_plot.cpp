@@ -110,7 +110,8 @@ void EventsPlot::set_prediction(const std::optional<facade::NextEventPrediction>
   fit_y();
 }
 
-void EventsPlot::set_truth(const std::optional<facade::ProcessTruth>& truth, double last_time, bool shown) {
+void EventsPlot::set_truth(const std::optional<facade::ProcessTruth>& truth, double last_time,
+                           bool shown) {
   if (truth) {
     intensity_->setData(as_vector(truth->times), as_vector(truth->intensity), true);
     oracle_->setData(shifted(truth->tau, last_time), as_vector(truth->density), true);

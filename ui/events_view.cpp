@@ -26,8 +26,9 @@ constexpr double kSmallestTime = 1e-6;
 constexpr int kRunCount = 100;
 
 std::vector<facade::MarkedEvent> sorted(std::vector<facade::MarkedEvent> events) {
-  std::stable_sort(events.begin(), events.end(),
-                   [](const facade::MarkedEvent& a, const facade::MarkedEvent& b) { return a.time < b.time; });
+  std::stable_sort(
+      events.begin(), events.end(),
+      [](const facade::MarkedEvent& a, const facade::MarkedEvent& b) { return a.time < b.time; });
   // Two events at one time (a drag onto another): the later one moves just past it.
   for (std::size_t i = 1; i < events.size(); ++i) {
     if (!(events[i].time > events[i - 1].time)) {
@@ -92,7 +93,8 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
       tr("The synthetic process that reveals events; its intensity is "
          "known exactly, so the oracle is the ceiling"));
   for (const auto kind :
-       {facade::EventProcessKind::Hawkes, facade::EventProcessKind::SelfCorrecting, facade::EventProcessKind::Poisson}) {
+       {facade::EventProcessKind::Hawkes, facade::EventProcessKind::SelfCorrecting,
+        facade::EventProcessKind::Poisson}) {
     process_picker_->addItem(QString::fromStdString(facade::event_process_name(kind)),
                              static_cast<int>(kind));
   }
@@ -431,9 +433,9 @@ void EventsView::on_mouse_move(QMouseEvent* event) {
   auto moving = next[static_cast<std::size_t>(selected_)];
   next.erase(next.begin() + selected_);
   moving.time = std::max(plot_->xAxis->pixelToCoord(event->position().x()), kSmallestTime);
-  const auto at =
-      std::upper_bound(next.begin(), next.end(), moving,
-                       [](const facade::MarkedEvent& a, const facade::MarkedEvent& b) { return a.time < b.time; });
+  const auto at = std::upper_bound(
+      next.begin(), next.end(), moving,
+      [](const facade::MarkedEvent& a, const facade::MarkedEvent& b) { return a.time < b.time; });
   selected_ = static_cast<int>(at - next.begin());
   next.insert(at, moving);
   next = sorted(std::move(next));

@@ -75,8 +75,8 @@ class EventsView : public QWidget, public EditableView {
   bool can_clear() const override { return !events_.empty(); }
 
   /// Replaces the view's state from a session (no undo history).
-  void restore(int model_index, std::vector<facade::MarkedEvent> events, const facade::EventProcessSpec& process,
-               bool show_truth);
+  void restore(int model_index, std::vector<facade::MarkedEvent> events,
+               const facade::EventProcessSpec& process, bool show_truth);
   void set_process(const facade::EventProcessSpec& spec);
 
  signals:

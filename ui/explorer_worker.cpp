@@ -112,12 +112,12 @@ void ExplorerWorker::serve_model(const PredictionRequest& request, PredictionRes
   auto& [explorer, loaded] = slots_[request.channel];
   if (!loaded || *loaded != request.model) {
     const auto& source = request.model;
-    const auto loading =
-        source.kind == ModelSource::Kind::Checkpoint
-            ? explorer.load_checkpoint(source.name_or_path, *device_)
-            : explorer.load_registry_model(
-                  source.name_or_path,
-                  facade::ModelOptions{.dim_x = source.dim_x, .dim_y = source.dim_y, .device = *device_});
+    const auto loading = source.kind == ModelSource::Kind::Checkpoint
+                             ? explorer.load_checkpoint(source.name_or_path, *device_)
+                             : explorer.load_registry_model(
+                                   source.name_or_path, facade::ModelOptions{.dim_x = source.dim_x,
+                                                                             .dim_y = source.dim_y,
+                                                                             .device = *device_});
     if (!loading.ok()) {
       result.error = loading.error();
       return;

@@ -112,8 +112,9 @@ class FunctionsView : public QWidget, public EditableView {
 
   /// Replaces everything a session holds at once, without undo history (opening a session).
   /// An out-of-range `model_index` keeps the current model; `compare_index` -1 compares nothing.
-  void restore(int model_index, std::vector<facade::ContextPoint> points, const facade::TruthSpec& truth,
-               bool show_truth, bool show_oracle, int compare_index = -1);
+  void restore(int model_index, std::vector<facade::ContextPoint> points,
+               const facade::TruthSpec& truth, bool show_truth, bool show_oracle,
+               int compare_index = -1);
 
   /// Fits the y axis to what is drawn now, shrinking it too (the Fit button, Ctrl+0).
   void fit_axes();
@@ -182,7 +183,8 @@ class FunctionsView : public QWidget, public EditableView {
   std::optional<PredictionResult> compare_shown_;
   QString error_;
 
-  facade::TruthSpec applied_truth_;  // truth() as last applied: the panel's spec is new by the time it says
+  facade::TruthSpec
+      applied_truth_;  // truth() as last applied: the panel's spec is new by the time it says
   std::vector<double> truth_values_;  // for truth(); cleared when it changes
   std::optional<facade::GridPrediction> oracle_;
   QString truth_error_;
@@ -193,7 +195,8 @@ class FunctionsView : public QWidget, public EditableView {
   bool dragging_ = false;
   bool pointer_in_plot_ = false;  // the y axis then only grows (fit_y_ranges)
   FunctionPlot* drag_plot_ = nullptr;                    // the plot a drag started on
-  std::optional<std::vector<facade::ContextPoint>> drag_start_;  // points before a drag, until it moves
+  std::optional<std::vector<facade::ContextPoint>>
+      drag_start_;  // points before a drag, until it moves
 
   BusyIndicator* busy_ = nullptr;  // "computing…" over the plot while a request is slow
   ModelPicker* model_picker_ = nullptr;

@@ -67,7 +67,7 @@ class ImagesView : public QWidget, public EditableView {
   /// `worker` must outlive the view's requests. `model_dirs` are searched for checkpoints
   /// (default_model_dirs() when empty); `data_dir` holds the Fashion-MNIST files.
   explicit ImagesView(ExplorerWorker& worker, QStringList model_dirs = {},
-                      const QString& data_dir = QString::fromUtf8(kFashionMnistDirectory),
+                      const QString& data_dir = QString::fromUtf8(facade::kFashionMnistDirectory),
                       QWidget* parent = nullptr);
 
   // What is shown.

@@ -27,7 +27,8 @@ void ImagesView::update_titles() {
     truth = tr("Truth: #%1 %2 (%3)")
                 .arg(source_.index)
                 .arg(QString::fromUtf8(facade::fashion_mnist_class_name(label)),
-                     facade::fashion_mnist_class_is_seen(label) ? tr("seen class") : tr("unseen class"));
+                     facade::fashion_mnist_class_is_seen(label) ? tr("seen class")
+                                                                : tr("unseen class"));
   } else if (image_) {
     truth = tr("Truth: %1").arg(QFileInfo(source_.path).fileName());
   }

@@ -81,7 +81,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   views_ = new QTabWidget(this);
   views_->setObjectName("views");
   functions_ = new FunctionsView(*explorer_, {}, views_);
-  images_ = new ImagesView(*explorer_, {}, QString::fromUtf8(kFashionMnistDirectory), views_);
+  images_ =
+      new ImagesView(*explorer_, {}, QString::fromUtf8(facade::kFashionMnistDirectory), views_);
   memory_ = new MemoryView(views_);
   // The Memory view measures where the models run (CUDA's allocator peaks on a GPU); its worker
   // resolves the choice, and measures on the CPU when the device is not here.
@@ -279,7 +280,7 @@ void MainWindow::build_file_menu() {
                 tr("Save Session"),
                 last_session_.isEmpty() ? QStringLiteral("lab.nplab.json") : last_session_,
                 kSessionFilter);
-            if (!path.isEmpty()) facade::save_session(path);
+            if (!path.isEmpty()) save_session(path);
           });
   auto* examples = file->addMenu(tr("Open &Example"));
   examples->setObjectName("examplesMenu");

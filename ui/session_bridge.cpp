@@ -83,8 +83,9 @@ facade::ImagesSession capture_images(const ImagesView& view) {
   return images;
 }
 
-facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images, const ImagesView& view,
-                                              const QString& session_file) {
+facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images,
+                                                      const ImagesView& view,
+                                                      const QString& session_file) {
   using Result = facade::Outcome<ImagesRestore>;
   const auto model = resolve_session_model(images.model, view.models(), session_file);
   if (!model.ok()) return Result::failure("images: " + model.error());
@@ -110,8 +111,8 @@ facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSessio
 }
 
 facade::Outcome<ResolvedModel> resolve_session_model(const facade::SessionModel& model,
-                                             const QList<ModelChoice>& choices,
-                                             const QString& session_file) {
+                                                     const QList<ModelChoice>& choices,
+                                                     const QString& session_file) {
   using Result = facade::Outcome<ResolvedModel>;
   if (model.source == facade::SessionModel::Source::Registry) {
     for (int i = 0; i < choices.size(); ++i) {

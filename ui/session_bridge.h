@@ -45,8 +45,8 @@ struct ResolvedModel {
 /// looked for beside the session file and among the offered checkpoints by file name. Fails,
 /// saying why, for a missing checkpoint or an unknown registry name.
 facade::Outcome<ResolvedModel> resolve_session_model(const facade::SessionModel& model,
-                                             const QList<ModelChoice>& choices,
-                                             const QString& session_file);
+                                                     const QList<ModelChoice>& choices,
+                                                     const QString& session_file);
 
 /// An Images session checked against the view, ready to restore: its model found, its image read.
 struct ImagesRestore {
@@ -57,8 +57,9 @@ struct ImagesRestore {
 
 /// Resolves the model (as resolve_session_model) and reads the image (a Fashion-MNIST index or a
 /// file); fails, saying why, without changing the view.
-facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images, const ImagesView& view,
-                                              const QString& session_file);
+facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images,
+                                                      const ImagesView& view,
+                                                      const QString& session_file);
 
 /// Why `points` cannot be shown in the Functions view (not 1D, x outside [min_x, max_x]), or "".
 QString functions_points_problem(const std::vector<facade::ContextPoint>& points, double min_x,

@@ -128,7 +128,8 @@ void StreamPlots::restyle() {
   style_note(*empty_note_);
 }
 
-void StreamPlots::show_prediction(int slot, const facade::StreamLine& start, const facade::StreamLine& sample) {
+void StreamPlots::show_prediction(int slot, const facade::StreamLine& start,
+                                  const facade::StreamLine& sample) {
   if (sample.mean.size() != start.targets.size()) return;
   const QVector<double> x(start.targets.begin(), start.targets.end());
   QVector<double> mean(sample.mean.begin(), sample.mean.end()), upper(x.size()), lower(x.size());

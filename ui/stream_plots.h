@@ -32,7 +32,8 @@ class StreamPlots {
   /// hidden function.
   void begin(int stream, const facade::StreamLine& start);
   /// A sample: the prediction at the start's targets and the sample's newly drawn points.
-  void show_prediction(int stream, const facade::StreamLine& start, const facade::StreamLine& sample);
+  void show_prediction(int stream, const facade::StreamLine& start,
+                       const facade::StreamLine& sample);
   /// Every sample so far, against N.
   void show_history(int stream, const std::vector<facade::StreamLine>& samples);
   /// Empty plots for a new start; the note that says what Start does goes for good.

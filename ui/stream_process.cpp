@@ -55,7 +55,8 @@ QStringList StreamProcess::arguments(const StreamRequest& request) {
   } else {
     arguments << "--n" << QString::number(request.points) << "--noise" << number(request.noise);
     if (request.truth) {
-      arguments << "--truth" << QString::fromStdString(facade::truth_kernel_name(request.truth->kernel))
+      arguments << "--truth"
+                << QString::fromStdString(facade::truth_kernel_name(request.truth->kernel))
                 << "--truth-lengthscale" << number(request.truth->lengthscale) << "--truth-scale"
                 << number(request.truth->scale) << "--truth-period" << number(request.truth->period)
                 << "--truth-seed" << QString::number(request.truth->seed);

@@ -25,7 +25,7 @@ struct StreamRequest {
   QString csv;                      ///< x,y rows read as they are needed; empty: the generator
   std::int64_t points = 1'000'000;  ///< the generator's length
   double rate = 0;                  ///< points per second at most; 0: as fast as the model goes
-  std::optional<facade::TruthSpec> truth;   ///< the generator's hidden function (else a fixed one)
+  std::optional<facade::TruthSpec> truth;  ///< the generator's hidden function (else a fixed one)
   double noise = 0.1;               ///< std of the generator's noise
   double cap_gib = 2;               ///< a prediction predicted to need more stops the stream
   double max_update_seconds = 1.0;  ///< a stream whose update takes longer stops, saying so

@@ -47,7 +47,8 @@ class StreamView : public QWidget {
     std::optional<facade::StreamLine> start;
     std::optional<facade::StreamLine> last;  ///< the latest sample
     std::optional<facade::StreamLine> end;
-    std::vector<facade::StreamLine> samples;  ///< every sample's figures (without prediction and points)
+    std::vector<facade::StreamLine>
+        samples;  ///< every sample's figures (without prediction and points)
     std::int64_t bad_rows = 0;
     QString first_bad_row;  ///< "file:line: problem"
     QString error;          ///< why it failed, if it did

@@ -115,7 +115,8 @@ void TruthPanel::set_overlays(bool truth, bool oracle) {
 }
 
 void TruthPanel::enable_period() {
-  period_->setEnabled(kernel_->currentData().toInt() == static_cast<int>(facade::TruthKernel::Periodic));
+  period_->setEnabled(kernel_->currentData().toInt() ==
+                      static_cast<int>(facade::TruthKernel::Periodic));
 }
 
 }  // namespace nplab::ui

@@ -77,8 +77,8 @@ void run_bench_report(const BenchReportArgs& args) {
   std::error_code error;
   fs::create_directories(dir, error);
   if (error || !fs::is_directory(dir)) {
-    throw util::InvalidArgument("--out " + args.out + ": cannot create the folder (" + error.message() +
-                          ")");
+    throw util::InvalidArgument("--out " + args.out + ": cannot create the folder (" +
+                                error.message() + ")");
   }
   const auto device = util::resolve_device(args.device);
   const auto open_csv = [&](const std::string& name) {
@@ -277,7 +277,8 @@ void run_bench_report(const BenchReportArgs& args) {
 
   std::ofstream summary_file(dir / "summary.md");
   summary_file << summary.str();
-  if (!summary_file) throw util::InvalidArgument("--out: cannot write " + (dir / "summary.md").string());
+  if (!summary_file)
+    throw util::InvalidArgument("--out: cannot write " + (dir / "summary.md").string());
   std::cout << summary.str();
   say("wrote " + (dir / "summary.md").string() + " and 6 CSV files");
 }

@@ -115,12 +115,14 @@ nlohmann::json to_json(const bench::StreamSample& sample) {
 void run_stream(const StreamArgs& args) {
   auto options = args.options;
   options.device = util::resolve_device(args.device);
-  options.cap_bytes = args.cap_gib > 0 ? args.cap_gib * 1024 * kMiB : facade::default_memory_cap_bytes();
+  options.cap_bytes =
+      args.cap_gib > 0 ? args.cap_gib * 1024 * kMiB : facade::default_memory_cap_bytes();
   facade::StreamLine start;
   start.event = facade::StreamEvent::Start;
   start.targets = bench::stream_targets(options.targets);
   if (!args.truth.empty()) {
-    if (!options.csv.empty()) throw util::InvalidArgument("--truth: the generator's, not with --csv");
+    if (!options.csv.empty())
+      throw util::InvalidArgument("--truth: the generator's, not with --csv");
     auto spec = args.truth_spec;
     const auto kernel = facade::truth_kernel_from_name(args.truth);
     if (!kernel) {

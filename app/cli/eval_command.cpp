@@ -88,17 +88,17 @@ void run_eval(const EvalArgs& args) {
   } else {
     if (tpp::is_point_process_checkpoint(args.checkpoint)) {
       throw util::InvalidArgument("--checkpoint " + args.checkpoint +
-                            " holds a point-process model: evaluate it on --data tpp-hawkes, "
-                            "tpp-selfcorrecting, tpp-poisson or an event CSV");
+                                  " holds a point-process model: evaluate it on --data tpp-hawkes, "
+                                  "tpp-selfcorrecting, tpp-poisson or an event CSV");
     }
     checkpoint = train::load_checkpoint(args.checkpoint, device);
     auto& model = *checkpoint->model;
     if (model.dims().dim_x != spec.dim_x() || model.dims().dim_y != spec.dim_y()) {
-      throw util::InvalidArgument("--data " + args.data + ": tasks have dim_x " +
-                            std::to_string(spec.dim_x()) + ", dim_y " +
-                            std::to_string(spec.dim_y()) + ", but the model in " + args.checkpoint +
-                            " takes dim_x " + std::to_string(model.dims().dim_x) + ", dim_y " +
-                            std::to_string(model.dims().dim_y));
+      throw util::InvalidArgument(
+          "--data " + args.data + ": tasks have dim_x " + std::to_string(spec.dim_x()) +
+          ", dim_y " + std::to_string(spec.dim_y()) + ", but the model in " + args.checkpoint +
+          " takes dim_x " + std::to_string(model.dims().dim_x) + ", dim_y " +
+          std::to_string(model.dims().dim_y));
     }
     scorer = train::model_scorer(model);
     task_options = model.tensor_options();
@@ -117,12 +117,13 @@ void run_eval(const EvalArgs& args) {
   const auto stream =
       train::eval_task_stream(spec, args.seed, args.batch_size, task_options, args.fmnist_dir);
   ProgressLine progress;
-  const auto result = train::evaluate(*stream, args.batches, scorer, [&](int64_t done, int64_t total) {
-    if (progress.due() || done == total) {
-      progress.show("eval batch " + std::to_string(done) + "/" + std::to_string(total), true);
-    }
-    return true;
-  });
+  const auto result =
+      train::evaluate(*stream, args.batches, scorer, [&](int64_t done, int64_t total) {
+        if (progress.due() || done == total) {
+          progress.show("eval batch " + std::to_string(done) + "/" + std::to_string(total), true);
+        }
+        return true;
+      });
   progress.finish();
 
   auto report = result.to_json();
@@ -130,7 +131,7 @@ void run_eval(const EvalArgs& args) {
   if (whole_images > 0 && checkpoint) {
     const auto eval_images = train::load_fashion_mnist_images(spec, args.fmnist_dir);
     whole = train::evaluate_whole_images(*checkpoint->model, eval_images,
-                                  std::min<int64_t>(whole_images, eval_images.size(0)));
+                                         std::min<int64_t>(whole_images, eval_images.size(0)));
     report["whole_image"] = whole->to_json();
   }
   report["data"] = args.data;
@@ -165,8 +166,8 @@ void run_eval(const EvalArgs& args) {
   if (args.write_card) {
     // The card gets the very object printed above.
     train::record_evaluation(args.checkpoint, args.data, report, *checkpoint->model);
-    std::cerr << "nplab-cli: wrote the result to " << train::card_path_for(args.checkpoint) << " and "
-              << args.checkpoint << '\n';
+    std::cerr << "nplab-cli: wrote the result to " << train::card_path_for(args.checkpoint)
+              << " and " << args.checkpoint << '\n';
   }
   if (args.write_check) {
     train::record_check(args.checkpoint, report, *checkpoint->model);

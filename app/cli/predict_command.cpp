@@ -30,7 +30,8 @@ struct PredictArgs {
 
 /// A warning (the run goes on) when an input coordinate lies far outside the range the model
 /// was trained on: beyond one range-width past either end, where its predictions mean little.
-void warn_outside_training(const facade::TrainingRange& range, std::initializer_list<at::Tensor> inputs) {
+void warn_outside_training(const facade::TrainingRange& range,
+                           std::initializer_list<at::Tensor> inputs) {
   const double width = range.x_high - range.x_low;
   double largest = 0.0;
   for (const auto& x : inputs) {

@@ -62,7 +62,7 @@ void run_tpp_train(const TppTrainRequest& request, const std::function<bool()>& 
   util::use_default_threads();
   if (!tpp::is_tpp_data_name(request.data)) {
     throw util::InvalidArgument("--data " + request.data + ": " + request.model +
-                          " trains on tpp-hawkes, tpp-selfcorrecting or tpp-poisson");
+                                " trains on tpp-hawkes, tpp-selfcorrecting or tpp-poisson");
   }
   tpp::TppTrainSettings settings;
   settings.model = request.model;

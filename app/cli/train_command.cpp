@@ -142,7 +142,8 @@ bool trains_a_point_process(const TrainArgs& args) {
 }
 
 void run_tpp_train(const TrainArgs& args) {
-  if (args.resume) throw util::InvalidArgument("--resume: point-process runs cannot be resumed yet");
+  if (args.resume)
+    throw util::InvalidArgument("--resume: point-process runs cannot be resumed yet");
   TppTrainRequest request;
   request.model = args.model;
   request.config_file = args.config_file;
@@ -200,17 +201,17 @@ void run_train(const TrainArgs& args) {
 
   const auto result = train::run_training(settings, callbacks);
   progress.finish();
-  using facade::Outcome = train::TrainRunResult::Outcome;
+  using Outcome = train::TrainRunResult::Outcome;
   switch (result.outcome) {
-    case facade::Outcome::AlreadyFinished:
+    case Outcome::AlreadyFinished:
       std::cerr << "nplab-cli: " << result.path << " is already trained for " << result.steps
                 << " steps; nothing to do\n";
       return;
-    case facade::Outcome::Stopped:
+    case Outcome::Stopped:
       std::cerr << "nplab-cli: interrupted after step " << result.steps << "; saved " << result.path
                 << " (--resume continues)\n";
       throw CLI::RuntimeError(kInterruptedExitCode);
-    case facade::Outcome::StoppedAfter:
+    case Outcome::StoppedAfter:
       if (result.steps == result.first_step) {
         std::cerr << "nplab-cli: " << result.path << " is already at step " << result.steps
                   << " (--stop-after " << settings.stop_after << "); nothing to do\n";
@@ -219,7 +220,7 @@ void run_train(const TrainArgs& args) {
                   << result.path << " (--resume continues)\n";
       }
       return;
-    case facade::Outcome::Finished:
+    case Outcome::Finished:
       std::cerr << "nplab-cli: trained " << result.model << " for " << result.steps << " steps in "
                 << format_duration(result.wall_seconds) << " (" << result.steps_per_second
                 << " steps/s), final loss " << result.final_loss << " (smoothed "

@@ -139,7 +139,8 @@ void kill_during(const std::function<void()>& save) {
 TEST(KillSafety, ACheckpointSaveKilledMidWayLeavesThePreviousCheckpointLoadable) {
   const testing::TempDir dir;
   const auto path = dir.file("run.pt");
-  auto model = models::make_model(models::default_config("lbanp", {{"layers", 1}, {"d_model", 16}}));
+  auto model =
+      models::make_model(models::default_config("lbanp", {{"layers", 1}, {"d_model", 16}}));
   train::save_checkpoint(*model, {{"steps", 1}}, path);
   const auto digest = train::weights_digest(*model);
   kill_during([&] {

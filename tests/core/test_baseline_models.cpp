@@ -15,7 +15,8 @@ using testing::max_abs_diff;
 using testing::Points;
 using testing::random_points;
 
-std::shared_ptr<models::NeuralProcess> make(const std::string& name, at::ScalarType dtype = at::kDouble) {
+std::shared_ptr<models::NeuralProcess> make(const std::string& name,
+                                            at::ScalarType dtype = at::kDouble) {
   torch::manual_seed(5);
   auto model = models::make_model(models::default_config(name));
   model->to(dtype);

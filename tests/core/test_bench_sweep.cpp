@@ -16,7 +16,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-facade::BenchSweepOptions quick_options(std::vector<std::string> models, std::vector<std::int64_t> sizes) {
+facade::BenchSweepOptions quick_options(std::vector<std::string> models,
+                                        std::vector<std::int64_t> sizes) {
   facade::BenchSweepOptions options;
   options.models = std::move(models);
   options.sizes = std::move(sizes);
@@ -25,17 +26,19 @@ facade::BenchSweepOptions quick_options(std::vector<std::string> models, std::ve
   return options;
 }
 
-facade::BenchPoint measured(const std::string& model, std::int64_t n, double mib, double update_us) {
-  return {model, n, facade::BenchStatus::Ok, static_cast<std::int64_t>(mib * 1024 * 1024), update_us};
+facade::BenchPoint measured(const std::string& model, std::int64_t n, double mib,
+                            double update_us) {
+  return {model, n, facade::BenchStatus::Ok, static_cast<std::int64_t>(mib * 1024 * 1024),
+          update_us};
 }
 
 TEST(BenchSweep, ReportsEveryModelAndSizeInOrderAndStopsWhenCancelled) {
   const auto options = quick_options({"cmanp", "tnpd"}, {32, 16});
   std::vector<std::string> seen;
-  const auto points =
-      facade::run_bench_sweep(options, {{}, [&](const facade::BenchPoint& point) {
-                                  seen.push_back(point.model + "@" + std::to_string(point.n));
-                                }});
+  const auto points = facade::run_bench_sweep(
+      options, {{}, [&](const facade::BenchPoint& point) {
+                  seen.push_back(point.model + "@" + std::to_string(point.n));
+                }});
   EXPECT_EQ(seen, (std::vector<std::string>{"cmanp@16", "cmanp@32", "tnpd@16", "tnpd@32"}));
   for (const auto& point : points) {
     EXPECT_EQ(point.status, facade::BenchStatus::Ok) << point.error;
@@ -77,7 +80,8 @@ TEST(BenchSweep, ASweepThatStartsLargeIsPredictedBeforeAnythingOfThatSizeIsAlloc
   EXPECT_EQ(points[0].status, facade::BenchStatus::Skipped) << points[0].error;
   EXPECT_THAT(points[0].error, HasSubstr("memory cap"));
   EXPECT_GT(points[0].peak_bytes, 1e10);
-  EXPECT_EQ(points[1].status, facade::BenchStatus::Ok) << points[1].error;  // CMANP's memory stays flat
+  EXPECT_EQ(points[1].status, facade::BenchStatus::Ok)
+      << points[1].error;  // CMANP's memory stays flat
   EXPECT_LT(points[1].peak_bytes, 1e8);
 }
 
@@ -126,8 +130,8 @@ TEST(BenchSweep, UnknownModelIsOneFailedPointNamingIt) {
 
 TEST(BenchSweepJson, APointRoundTripsThroughOneLine) {
   facade::BenchPoint point{"lbanp",   4096,   facade::BenchStatus::Skipped,
-                   123456789, 2500.5, "predicted 9.1 GiB, over the 8.0 GiB memory cap",
-                   0,         1.25};
+                           123456789, 2500.5, "predicted 9.1 GiB, over the 8.0 GiB memory cap",
+                           0,         1.25};
   const auto line = facade::bench_point_to_json(point);
   EXPECT_EQ(line.find('\n'), std::string::npos);
   const auto back = facade::bench_point_from_json(line);
@@ -169,8 +173,10 @@ TEST(BenchSweepConclusion, TheCrossoverIsWhereTheCurveFallsBelowForGood) {
   // Against TNP-D's prediction at 1024 too.
   EXPECT_EQ(facade::crossover_n(points, "cmanp", "tnpd", facade::BenchMetric::Memory), 64);
   EXPECT_EQ(facade::crossover_n(points, "cmanp", "tnpd", facade::BenchMetric::Update), 1024);
-  EXPECT_EQ(facade::crossover_n(points, "lbanp", "cmanp", facade::BenchMetric::Memory), std::nullopt);
-  EXPECT_EQ(facade::crossover_n(points, "cmanp", "nosuch", facade::BenchMetric::Memory), std::nullopt);
+  EXPECT_EQ(facade::crossover_n(points, "lbanp", "cmanp", facade::BenchMetric::Memory),
+            std::nullopt);
+  EXPECT_EQ(facade::crossover_n(points, "cmanp", "nosuch", facade::BenchMetric::Memory),
+            std::nullopt);
 
   const auto text = facade::sweep_conclusion(points);
   EXPECT_THAT(text, HasSubstr("cmanp holds 5.0 MiB at every N from 64 to 4,096"));

@@ -65,8 +65,8 @@ TEST_P(CheckpointRoundTrip, SaveThenLoadGivesIdenticalPredictions) {
   EXPECT_TRUE(at::equal(before.stddev, after.stddev));
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryModel, CheckpointRoundTrip, ::testing::ValuesIn(models::model_names()),
-                         [](const auto& info) {
+INSTANTIATE_TEST_SUITE_P(EveryModel, CheckpointRoundTrip,
+                         ::testing::ValuesIn(models::model_names()), [](const auto& info) {
                            std::string name = info.param;
                            for (auto& c : name) {
                              if (c == '-') c = '_';
@@ -160,7 +160,8 @@ TEST_F(CheckpointErrors, TruncatedFileIsReported) {
 TEST_F(CheckpointErrors, ArbitraryBytesAreNotACheckpoint) {
   const auto junk = dir_.file("junk.pt");
   std::ofstream(junk) << "this is a CSV file,not a model\n1,2\n";
-  expect_checkpoint_error([&] { train::load_checkpoint(junk); }, {junk, "not a readable checkpoint"});
+  expect_checkpoint_error([&] { train::load_checkpoint(junk); },
+                          {junk, "not a readable checkpoint"});
 }
 
 TEST_F(CheckpointErrors, ForeignLibTorchArchiveIsNotAnNPLabCheckpoint) {
@@ -168,7 +169,8 @@ TEST_F(CheckpointErrors, ForeignLibTorchArchiveIsNotAnNPLabCheckpoint) {
   torch::serialize::OutputArchive archive;
   archive.write("weights", at::ones({3}));
   archive.save_to(foreign);
-  expect_checkpoint_error([&] { train::load_checkpoint(foreign); }, {foreign, "not an NPLab checkpoint"});
+  expect_checkpoint_error([&] { train::load_checkpoint(foreign); },
+                          {foreign, "not an NPLab checkpoint"});
 }
 
 TEST_F(CheckpointErrors, AnotherFormatVersionIsRefused) {
@@ -217,7 +219,8 @@ TEST_F(CheckpointErrors, WeightsThatDoNotFitTheConfigAreRefused) {
   archive_big.write("model", weights_again);
   const auto too_big = dir_.file("too-big.pt");
   archive_big.save_to(too_big);
-  expect_checkpoint_error([&] { train::load_checkpoint(too_big); }, {too_big, "weights do not fit"});
+  expect_checkpoint_error([&] { train::load_checkpoint(too_big); },
+                          {too_big, "weights do not fit"});
 }
 
 TEST_F(CheckpointErrors, AWronglyShapedTensorIsRefusedNamingIt) {
@@ -248,7 +251,8 @@ TEST_F(CheckpointErrors, AFlippedByteInTheWeightsFailsTheDigest) {
     model_->parameters().front().fill_(kMarker);
   }
   train::save_checkpoint(*model_, {}, path_);
-  EXPECT_EQ(train::load_checkpoint(path_).card.value("weights_sha256", ""), train::weights_digest(*model_));
+  EXPECT_EQ(train::load_checkpoint(path_).card.value("weights_sha256", ""),
+            train::weights_digest(*model_));
   std::string bytes;
   {
     std::ifstream in(path_, std::ios::binary);

@@ -18,7 +18,8 @@ using testing::max_abs_diff;
 
 std::shared_ptr<models::CMANP> trained_like_cmanp(c10::Device device) {
   torch::manual_seed(11);
-  auto model = std::dynamic_pointer_cast<models::CMANP>(models::make_model(models::default_config("cmanp")));
+  auto model =
+      std::dynamic_pointer_cast<models::CMANP>(models::make_model(models::default_config("cmanp")));
   model->to(device);
   model->eval();
   return model;
@@ -32,7 +33,8 @@ std::pair<at::Tensor, at::Tensor> points(int64_t batch, int64_t count, uint64_t 
           at::randn({batch, count, 1}, generator).to(device)};
 }
 
-void expect_same_state(const models::CMANPState& expected, const models::CMANPState& actual, double tolerance) {
+void expect_same_state(const models::CMANPState& expected, const models::CMANPState& actual,
+                       double tolerance) {
   EXPECT_EQ(actual.count(), expected.count());
   EXPECT_LT(max_abs_diff(actual.cross.log_normalizer, expected.cross.log_normalizer), tolerance);
   EXPECT_LT(max_abs_diff(actual.cross.output, expected.cross.output), tolerance);
@@ -71,12 +73,16 @@ TEST(CmanpUpdatedTensors, RefuseAnEmptyStateAndAutograd) {
     empty = model->condition(xn.narrow(1, 0, 0), yn.narrow(1, 0, 0));
     one_point = model->condition(xn, yn);
     testing::expect_invalid_argument(
-        [&] { model->updated_tensors(dynamic_cast<const models::CMANPState&>(*empty).cross, xn, yn); },
+        [&] {
+          model->updated_tensors(dynamic_cast<const models::CMANPState&>(*empty).cross, xn, yn);
+        },
         {"at least one point"});
   }
   ASSERT_TRUE(at::GradMode::is_enabled());
   testing::expect_invalid_argument(
-      [&] { model->updated_tensors(dynamic_cast<const models::CMANPState&>(*one_point).cross, xn, yn); },
+      [&] {
+        model->updated_tensors(dynamic_cast<const models::CMANPState&>(*one_point).cross, xn, yn);
+      },
       {"inference only"});
 }
 
@@ -84,7 +90,8 @@ TEST(CmanpGraphedUpdate, CannotBeMadeForAModelOffCudaAndSaysWhy) {
   const auto model = trained_like_cmanp(c10::kCPU);
   // Without CUDA in the build: "this build's LibTorch has no CUDA"; with it: "the model is on
   // cpu, not on a CUDA device".
-  testing::expect_invalid_argument([&] { models::CMANPGraphedUpdate graph(*model, 1, 1); }, {"CUDA"});
+  testing::expect_invalid_argument([&] { models::CMANPGraphedUpdate graph(*model, 1, 1); },
+                                   {"CUDA"});
 }
 
 TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
@@ -120,8 +127,8 @@ TEST(CmanpGraphedUpdate, ReplaysWhatTheEagerUpdateAndPrepareCompute) {
   // Inputs of another shape than captured are refused, naming the expected one.
   const auto [x2, y2] = points(1, 2, 20, cuda);
   const auto state = model->condition(x2, y2);
-  testing::expect_invalid_argument([&] { graph.update(dynamic_cast<models::CMANPState&>(*state), x2, y2); },
-                                   {"xn must be"});
+  testing::expect_invalid_argument(
+      [&] { graph.update(dynamic_cast<models::CMANPState&>(*state), x2, y2); }, {"xn must be"});
 }
 
 }  // namespace

@@ -100,7 +100,8 @@ TEST(CsvPoints, EmptyOrMissingFilesAreRejected) {
 TEST(CsvPoints, WrittenPredictionReadsBackExactly) {
   TempDir dir;
   const auto x = at::rand({1, 9, 1}, at::kFloat) * 4 - 2;
-  const models::Prediction prediction{at::randn({1, 9, 1}, at::kFloat), at::rand({1, 9, 1}, at::kFloat)};
+  const models::Prediction prediction{at::randn({1, 9, 1}, at::kFloat),
+                                      at::rand({1, 9, 1}, at::kFloat)};
   const auto file = dir.path() / "prediction.csv";
   write_prediction_csv(file, x, prediction);
   const auto table = read_csv_points(file, 3);

@@ -27,8 +27,8 @@ std::vector<double> wide_tau_grid(int count = 4000) {
   return taus;
 }
 
-void expect_same_prediction(const facade::NextEventPrediction& a, const facade::NextEventPrediction& b,
-                            double tolerance) {
+void expect_same_prediction(const facade::NextEventPrediction& a,
+                            const facade::NextEventPrediction& b, double tolerance) {
   ASSERT_EQ(a.density.size(), b.density.size());
   for (size_t i = 0; i < a.density.size(); ++i) {
     EXPECT_NEAR(a.density[i], b.density[i], tolerance * (1.0 + std::abs(b.density[i]))) << i;
@@ -151,7 +151,8 @@ TEST(EventExplorer, LoadsACheckpointSavedByTheTrainingCode) {
 
 TEST(HiddenEventProcess, RevealsEventsInOrderAfterTheHistory) {
   for (const auto kind :
-       {facade::EventProcessKind::Hawkes, facade::EventProcessKind::SelfCorrecting, facade::EventProcessKind::Poisson}) {
+       {facade::EventProcessKind::Hawkes, facade::EventProcessKind::SelfCorrecting,
+        facade::EventProcessKind::Poisson}) {
     auto made = facade::HiddenEventProcess::make({kind, /*seed=*/3, /*marks=*/3});
     ASSERT_TRUE(made.ok()) << made.error();
     auto process = std::move(const_cast<facade::HiddenEventProcess&>(made.value()));

@@ -44,7 +44,8 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
   return worst;
 }
 
-facade::Explorer loaded(const std::string& name = "cmanp", const facade::ModelOptions& options = {}) {
+facade::Explorer loaded(const std::string& name = "cmanp",
+                        const facade::ModelOptions& options = {}) {
   facade::Explorer explorer;
   const auto outcome = explorer.load_registry_model(name, options);
   EXPECT_TRUE(outcome.ok()) << outcome.error();
@@ -53,7 +54,8 @@ facade::Explorer loaded(const std::string& name = "cmanp", const facade::ModelOp
 
 /// Predictions of a new explorer with the same (seeded) model conditioned on `points` in one go.
 facade::GridPrediction fresh_prediction(const std::vector<facade::ContextPoint>& points,
-                                const std::vector<double>& xs, const std::string& name = "cmanp") {
+                                        const std::vector<double>& xs,
+                                        const std::string& name = "cmanp") {
   auto explorer = loaded(name);
   EXPECT_TRUE(explorer.set_points(points).ok());
   const auto prediction = explorer.predict(xs);
@@ -181,8 +183,9 @@ class ExplorerOnEveryModel : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExplorerOnEveryModel, EditsReportTheModelsUpdateKindAndMatchConditioningAfresh) {
   auto explorer = loaded(GetParam());
-  const auto expected_mode =
-      explorer.model().constant_time_updates ? facade::UpdateMode::ConstantTime : facade::UpdateMode::Recompute;
+  const auto expected_mode = explorer.model().constant_time_updates
+                                 ? facade::UpdateMode::ConstantTime
+                                 : facade::UpdateMode::Recompute;
   ASSERT_TRUE(explorer.add(wave(5)).ok());
   const auto added = explorer.add(facade::point_1d(0.25, 0.5));
   ASSERT_TRUE(added.ok()) << added.error();
@@ -195,7 +198,8 @@ TEST_P(ExplorerOnEveryModel, EditsReportTheModelsUpdateKindAndMatchConditioningA
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, ExplorerOnEveryModel,
-                         ::testing::ValuesIn(facade::Explorer::registry_models()), [](const auto& info) {
+                         ::testing::ValuesIn(facade::Explorer::registry_models()),
+                         [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
@@ -322,7 +326,8 @@ TEST(Explorer, BadEditsAreErrorsThatLeaveTheContextUnchanged) {
               HasSubstr("x has 2 values, but the model takes dim_x = 1"));
   EXPECT_THAT(explorer.add(facade::point_1d(std::numeric_limits<double>::quiet_NaN(), 0)).error(),
               HasSubstr("not finite"));
-  EXPECT_THAT(explorer.move(3, facade::point_1d(0, 0)).error(), HasSubstr("index 3 is out of range"));
+  EXPECT_THAT(explorer.move(3, facade::point_1d(0, 0)).error(),
+              HasSubstr("index 3 is out of range"));
   EXPECT_THAT(explorer.remove(7).error(), HasSubstr("index 7 is out of range (N = 3)"));
   EXPECT_THAT(explorer.predict({0.0, std::numeric_limits<double>::infinity()}).error(),
               HasSubstr("xs[1]"));
@@ -349,7 +354,9 @@ TEST(Explorer, TwoDimensionalInputsForImages) {
   auto explorer = loaded("cmanp", facade::ModelOptions{.dim_x = 2, .dim_y = 1});
   EXPECT_EQ(explorer.model().dim_x, 2);
   ASSERT_TRUE(
-      explorer.add({facade::ContextPoint{{-0.5, 0.5}, {0.2}}, facade::ContextPoint{{0.5, 0.0}, {-0.3}}}).ok());
+      explorer
+          .add({facade::ContextPoint{{-0.5, 0.5}, {0.2}}, facade::ContextPoint{{0.5, 0.0}, {-0.3}}})
+          .ok());
   const auto prediction = explorer.predict({0.0, 0.0, 0.5, 0.5, -1.0, 1.0});
   ASSERT_TRUE(prediction.ok()) << prediction.error();
   EXPECT_EQ(prediction.value().mean.size(), 3u);
@@ -364,7 +371,8 @@ TEST(ContextPoint, HoldsUpToFourValuesPerPartAndComparesByValue) {
   EXPECT_NE(point, (facade::ContextPoint{{0.5}, {1.0}}));  // a prefix is not the same point
   const double shorter[] = {0.5};
   point.x.assign(std::begin(shorter), std::end(shorter));
-  EXPECT_EQ(point, (facade::ContextPoint{{0.5}, {1.0}}));  // shrinking leaves no stale values behind
+  EXPECT_EQ(point,
+            (facade::ContextPoint{{0.5}, {1.0}}));  // shrinking leaves no stale values behind
   facade::Coordinates full{1, 2, 3, 4};
   try {
     full.push_back(5);

@@ -37,7 +37,8 @@ facade::Session example_session() {
   facade::Session session;
   session.view = "functions";
   session.model = {facade::SessionModel::Source::Checkpoint, "", "/models/cmanp.pt", 1, 1};
-  session.points = {facade::point_1d(-1.25, 0.1), facade::point_1d(0.3333333333333333, -2.718281828459045)};
+  session.points = {facade::point_1d(-1.25, 0.1),
+                    facade::point_1d(0.3333333333333333, -2.718281828459045)};
   session.compare = facade::SessionModel{facade::SessionModel::Source::Registry, "tnpd", "", 1, 1};
   session.truth = {facade::TruthKernel::Periodic, 0.55, 0.8, 1.3, 12345678901234567ULL};
   session.settings = {true, false, {"cmanp", "tnpd"}, {64, 256}};
@@ -86,7 +87,8 @@ TEST(GroundTruth, OracleInterpolatesRevealedPointsAndIsPriorWidthFarAway) {
   EXPECT_GT(oracle.value().stddev[100], 0.9);
   const auto prior = facade::oracle_prediction(spec, {}, grid);
   ASSERT_TRUE(prior.ok());
-  EXPECT_NEAR(prior.value().stddev[0], std::sqrt(1.0 + facade::kRevealNoiseStd * facade::kRevealNoiseStd), 1e-9);
+  EXPECT_NEAR(prior.value().stddev[0],
+              std::sqrt(1.0 + facade::kRevealNoiseStd * facade::kRevealNoiseStd), 1e-9);
 }
 
 TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
@@ -94,9 +96,9 @@ TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
   // hair beside it, and a point one period away, as 50 rapid clicks on a rescaling axis left them.
   facade::TruthSpec spec;
   spec.kernel = facade::TruthKernel::Periodic;
-  const std::vector<facade::ContextPoint> context{facade::point_1d(-1.0, 0.5), facade::point_1d(-1.0, 1.0),
-                                          facade::point_1d(-1.0, 1.5), facade::point_1d(-0.999, 2.0),
-                                          facade::point_1d(0.0, -1.0), facade::point_1d(0.4, 0.3)};
+  const std::vector<facade::ContextPoint> context{
+      facade::point_1d(-1.0, 0.5),   facade::point_1d(-1.0, 1.0), facade::point_1d(-1.0, 1.5),
+      facade::point_1d(-0.999, 2.0), facade::point_1d(0.0, -1.0), facade::point_1d(0.4, 0.3)};
   std::vector<double> grid(201);
   for (size_t i = 0; i < grid.size(); ++i) grid[i] = -2.0 + 4.0 * i / 200.0;
   const auto oracle = facade::oracle_prediction(spec, context, grid);
@@ -112,7 +114,8 @@ TEST(GroundTruth, OracleBandStaysSaneWhenHandPlacedPointsShareAnX) {
 }
 
 TEST(GroundTruth, KernelNamesRoundTrip) {
-  for (const auto kernel : {facade::TruthKernel::RBF, facade::TruthKernel::Matern52, facade::TruthKernel::Periodic}) {
+  for (const auto kernel :
+       {facade::TruthKernel::RBF, facade::TruthKernel::Matern52, facade::TruthKernel::Periodic}) {
     EXPECT_EQ(facade::truth_kernel_from_name(facade::truth_kernel_name(kernel)), kernel);
   }
   EXPECT_FALSE(facade::truth_kernel_from_name("cosine").has_value());
@@ -189,14 +192,16 @@ TEST(Session, FailedSaveOverAnExistingFileLeavesItAsItWasAndNoTemporary) {
             1)
       << "only kept.json: the temporary file is removed";
   // And a save into a folder that does not exist says which.
-  const auto missing = facade::save_session(dir.path() / "no-such-folder" / "x.json", example_session());
+  const auto missing =
+      facade::save_session(dir.path() / "no-such-folder" / "x.json", example_session());
   ASSERT_FALSE(missing.ok());
   EXPECT_THAT(missing.error(), HasSubstr("no-such-folder"));
 }
 
 TEST(PointsCsv, WriteThenReadGivesTheSamePoints) {
   const testing::TempDir dir;
-  const std::vector<facade::ContextPoint> points{facade::point_1d(-1.0 / 3.0, 0.1), facade::point_1d(1.75, -2.5e-7)};
+  const std::vector<facade::ContextPoint> points{facade::point_1d(-1.0 / 3.0, 0.1),
+                                                 facade::point_1d(1.75, -2.5e-7)};
   const auto path = dir.path() / "points.csv";
   ASSERT_TRUE(facade::write_points_csv(path, points).ok());
   EXPECT_THAT(read_text(path), ::testing::StartsWith("x,y\n"));

@@ -95,7 +95,8 @@ TEST(ExplorerImages, PixelPointsAreImageTasksCoordinatesAndShiftedIntensities) {
   for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 37);
   const auto image = facade::PixelImage::from_bytes(bytes, facade::kImageSide, facade::kImageSide);
   ASSERT_TRUE(image.ok()) << image.error();
-  const auto coordinates = to_doubles(data::pixel_coordinates(facade::kImageSide, facade::kImageSide));
+  const auto coordinates =
+      to_doubles(data::pixel_coordinates(facade::kImageSide, facade::kImageSide));
   for (const int pixel : {0, 1, 27, 28, 400, 783}) {
     const auto& point = image.value().point(pixel);
     ASSERT_EQ(point.x.size(), 2u);
@@ -103,8 +104,10 @@ TEST(ExplorerImages, PixelPointsAreImageTasksCoordinatesAndShiftedIntensities) {
     EXPECT_EQ(point.x[0], coordinates[2 * pixel]);
     EXPECT_EQ(point.x[1], coordinates[2 * pixel + 1]);
     // Row, then column, in [−1, 1].
-    EXPECT_NEAR(point.x[0], 2.0 * (pixel / facade::kImageSide) / (facade::kImageSide - 1) - 1.0, 1e-6);
-    EXPECT_NEAR(point.x[1], 2.0 * (pixel % facade::kImageSide) / (facade::kImageSide - 1) - 1.0, 1e-6);
+    EXPECT_NEAR(point.x[0], 2.0 * (pixel / facade::kImageSide) / (facade::kImageSide - 1) - 1.0,
+                1e-6);
+    EXPECT_NEAR(point.x[1], 2.0 * (pixel % facade::kImageSide) / (facade::kImageSide - 1) - 1.0,
+                1e-6);
     EXPECT_NEAR(point.y[0], bytes[pixel] / 255.0 - 0.5, 1e-12);
   }
   const auto chosen = image.value().points({400, 0});
@@ -126,10 +129,11 @@ TEST(ExplorerImages, QueryGridIsImageTasksGridAndAtOneTimesThePixels) {
     ASSERT_TRUE(grid.ok()) << grid.error();
     const auto side = facade::kImageSide * upsample;
     ASSERT_EQ(grid.value().size(), static_cast<std::size_t>(side * side * 2));
-    EXPECT_EQ(grid.value(), to_doubles(data::query_grid(facade::kImageSide, facade::kImageSide, upsample).x));
+    EXPECT_EQ(grid.value(),
+              to_doubles(data::query_grid(facade::kImageSide, facade::kImageSide, upsample).x));
   }
-  const auto image =
-      facade::PixelImage::from_bytes(Bytes(facade::kImageSide * facade::kImageSide, 9), facade::kImageSide, facade::kImageSide);
+  const auto image = facade::PixelImage::from_bytes(
+      Bytes(facade::kImageSide * facade::kImageSide, 9), facade::kImageSide, facade::kImageSide);
   ASSERT_TRUE(image.ok());
   const auto pixels = facade::image_query_grid(facade::kImageSide, facade::kImageSide, 1).value();
   for (const std::size_t pixel : {std::size_t{0}, std::size_t{29}, std::size_t{783}}) {
@@ -153,7 +157,7 @@ TEST(ExplorerImages, OutputToIntensityMatchesPointsToImage) {
 }
 
 TEST(ExplorerImages, ReadsTheInstalledFashionMnistTestSet) {
-  if (!std::filesystem::exists(std::filesystem::path(kFashionMnistDirectory) /
+  if (!std::filesystem::exists(std::filesystem::path(facade::kFashionMnistDirectory) /
                                "t10k-images-idx3-ubyte.gz")) {
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   }
@@ -174,7 +178,7 @@ TEST(FashionMnist, TheSeenClassesAreZeroToFourAsTheSeenSplitHolds) {
   for (int label = 0; label < 10; ++label) {
     EXPECT_EQ(facade::fashion_mnist_class_is_seen(label), label <= 4) << "label " << label;
   }
-  if (!std::filesystem::exists(std::filesystem::path(kFashionMnistDirectory) /
+  if (!std::filesystem::exists(std::filesystem::path(facade::kFashionMnistDirectory) /
                                "t10k-labels-idx1-ubyte.gz")) {
     GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   }
@@ -226,7 +230,8 @@ TEST(ImagesSession, AbsentImagesPartStaysAbsentAndImageModelDimsDefaultToTwoAndO
   ASSERT_TRUE(plain.ok()) << plain.error();
   EXPECT_FALSE(plain.value().images.has_value());
 
-  const auto with = facade::session_from_json(kHead + R"("images": {"image": {"source": "fashion-mnist",
+  const auto with =
+      facade::session_from_json(kHead + R"("images": {"image": {"source": "fashion-mnist",
       "index": 3}, "model": {"source": "registry", "name": "tnpd"}, "revealed": [5]}})");
   ASSERT_TRUE(with.ok()) << with.error();
   ASSERT_TRUE(with.value().images.has_value());

@@ -108,14 +108,10 @@ TEST(ModelConfig, ATooBigOrEmptyModelIsRefusedBeforeAnythingIsAllocated) {
   for (const auto& name : models::model_names()) {
     SCOPED_TRACE(name);
     testing::expect_invalid_argument(
-        [&] {
-          models::make_model(models::default_config(name, {{"d_model", 1000000000}}));
-        },
+        [&] { models::make_model(models::default_config(name, {{"d_model", 1000000000}})); },
         {"model config: d_model 1000000000", "GiB of memory available"});
     testing::expect_invalid_argument(
-        [&] {
-          models::make_model(models::default_config(name, {{"d_model", 0}}));
-        },
+        [&] { models::make_model(models::default_config(name, {{"d_model", 0}})); },
         {"d_model must be at least 1, got 0"});
   }
 }

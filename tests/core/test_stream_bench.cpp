@@ -236,18 +236,20 @@ TEST(LiveStream, EveryKindOfLineSurvivesJson) {
 }
 
 TEST(LiveStream, ALineThatIsNotOneSaysWhy) {
-  EXPECT_THAT(facade::stream_line_from_json("not json").error(), HasSubstr("not a line of a stream"));
+  EXPECT_THAT(facade::stream_line_from_json("not json").error(),
+              HasSubstr("not a line of a stream"));
   EXPECT_THAT(facade::stream_line_from_json(R"({"event":"launch"})").error(), HasSubstr("launch"));
   EXPECT_FALSE(facade::stream_line_from_json(R"({"event":"sample","n":5})").ok());
   EXPECT_THAT(facade::stream_line_from_json(R"({"event":"start","model":"m","source":"s",)"
-                                    R"("targets":[0,1],"truth":[1]})")
+                                            R"("targets":[0,1],"truth":[1]})")
                   .error(),
               HasSubstr("1 values for 2 targets"));
-  EXPECT_THAT(facade::stream_line_from_json(R"({"event":"sample","n":1,"resident_bytes":1,)"
+  EXPECT_THAT(
+      facade::stream_line_from_json(R"({"event":"sample","n":1,"resident_bytes":1,)"
                                     R"("peak_resident_bytes":1,"state_bytes":1,"update_us":1,)"
                                     R"("points_per_second":1,"mean":[1,2],"std":[1]})")
-                  .error(),
-              HasSubstr("2 means and 1 stds"));
+          .error(),
+      HasSubstr("2 means and 1 stds"));
 }
 
 TEST(StreamBench, BadOptionsAreRefused) {

@@ -32,14 +32,16 @@ at::Tensor softmax_attention(const Problem& p) {
 
 attention::StreamingAttentionState block(const Problem& p, int64_t start, int64_t length) {
   return attention::streaming_block_state(p.queries, p.keys.narrow(2, start, length),
-                               p.values.narrow(2, start, length));
+                                          p.values.narrow(2, start, length));
 }
 
 attention::StreamingAttentionState chunked(const Problem& p, int64_t chunk) {
   const auto points = p.keys.size(2);
-  auto state = attention::empty_streaming_state(kBatch, kHeads, kQueries, kHeadDim, p.keys.options());
+  auto state =
+      attention::empty_streaming_state(kBatch, kHeads, kQueries, kHeadDim, p.keys.options());
   for (int64_t start = 0; start < points; start += chunk) {
-    state = attention::merge_streaming_states(state, block(p, start, std::min(chunk, points - start)));
+    state =
+        attention::merge_streaming_states(state, block(p, start, std::min(chunk, points - start)));
   }
   return state;
 }
@@ -72,7 +74,8 @@ TEST(StreamingAttention, MergeIsAssociativeAndCommutative) {
   const auto a = block(p, 0, 10), b = block(p, 10, 7), c = block(p, 17, 13);
   const auto left = attention::merge_streaming_states(attention::merge_streaming_states(a, b), c);
   const auto right = attention::merge_streaming_states(a, attention::merge_streaming_states(b, c));
-  const auto swapped = attention::merge_streaming_states(c, attention::merge_streaming_states(b, a));
+  const auto swapped =
+      attention::merge_streaming_states(c, attention::merge_streaming_states(b, a));
   EXPECT_LE(max_abs_diff(left.output, right.output), 1e-13);
   EXPECT_LE(max_abs_diff(left.log_normalizer, right.log_normalizer), 1e-13);
   EXPECT_LE(max_abs_diff(left.output, swapped.output), 1e-13);
@@ -95,7 +98,8 @@ TEST(StreamingAttention, RemovingABlockRestoresTheRest) {
   const auto p = random_problem(60, at::kDouble);
   const auto kept = block(p, 0, 45);
   const auto removed = block(p, 45, 15);
-  const auto result = attention::remove_streaming_state(attention::merge_streaming_states(kept, removed), removed);
+  const auto result =
+      attention::remove_streaming_state(attention::merge_streaming_states(kept, removed), removed);
   ASSERT_TRUE(result.exact);
   EXPECT_LE(max_abs_diff(result.state.output, kept.output), 1e-9);
   EXPECT_LE(max_abs_diff(result.state.log_normalizer, kept.log_normalizer), 1e-9);
@@ -138,7 +142,8 @@ TEST(StreamingAttention, RemovalThatWouldCancelIsReportedInexactAndChangesNothin
 
 TEST(StreamingAttention, RemovingMorePointsThanHeldIsAnError) {
   const auto p = random_problem(10, at::kDouble);
-  EXPECT_THROW(attention::remove_streaming_state(block(p, 0, 3), block(p, 0, 5)), util::InvalidArgument);
+  EXPECT_THROW(attention::remove_streaming_state(block(p, 0, 3), block(p, 0, 5)),
+               util::InvalidArgument);
 }
 
 TEST(StreamingAttention, ExtremeLogitsStayFiniteAndCorrect) {
@@ -166,7 +171,8 @@ TEST(StreamingAttention, ExtremeLogitsStayFiniteAndCorrect) {
 
 TEST(StreamingAttention, EmptyStateIsNeutralAndFinite) {
   const auto p = random_problem(5, at::kDouble);
-  const auto empty = attention::empty_streaming_state(kBatch, kHeads, kQueries, kHeadDim, p.keys.options());
+  const auto empty =
+      attention::empty_streaming_state(kBatch, kHeads, kQueries, kHeadDim, p.keys.options());
   EXPECT_TRUE(empty.empty());
   EXPECT_TRUE(all_finite(empty.output));
   const auto both_empty = attention::merge_streaming_states(empty, empty);

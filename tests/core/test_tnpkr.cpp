@@ -52,7 +52,8 @@ std::shared_ptr<models::TNPKR> small_model(nlohmann::json config) {
 TEST(KernelAttention, ScanEqualsFullWhenSeveralChunksAreCombined) {
   const torch::NoGradGuard no_grad;
   torch::manual_seed(0);
-  attention::KernelAttention attention(attention::KernelAttentionOptions{.dim = 64, .scan_chunk = 64});
+  attention::KernelAttention attention(
+      attention::KernelAttentionOptions{.dim = 64, .scan_chunk = 64});
   // 150 queries and 300 keys: three query chunks and five key chunks, neither a multiple of 64.
   // Scaled tokens make the softmax peaked, so the running-max rescaling really matters.
   auto in = attention_inputs(150, 300, 64, 1);
@@ -84,7 +85,8 @@ TEST(TNPKR, ScanAndFullAttentionPredictTheSame) {
 // the result is deterministic.
 double mean_dka_error(int64_t features) {
   const torch::NoGradGuard no_grad;
-  attention::KernelAttentionOptions options{.dim = 32, .heads = 2, .mode = attention::AttentionMode::Full};
+  attention::KernelAttentionOptions options{
+      .dim = 32, .heads = 2, .mode = attention::AttentionMode::Full};
   torch::manual_seed(7);
   attention::KernelAttention full(options);
   options.mode = attention::AttentionMode::DeepKernel;
@@ -114,7 +116,8 @@ TEST(KernelAttention, DeepKernelAttentionApproachesFullAsFeaturesGrow) {
 TEST(KernelAttention, DeepKernelRandomFeaturesAreBuffersAndDeterministic) {
   const torch::NoGradGuard no_grad;
   torch::manual_seed(3);
-  attention::KernelAttention attention(attention::KernelAttentionOptions{.dim = 32, .mode = attention::AttentionMode::DeepKernel});
+  attention::KernelAttention attention(
+      attention::KernelAttentionOptions{.dim = 32, .mode = attention::AttentionMode::DeepKernel});
   const auto buffers = attention->named_buffers();
   EXPECT_TRUE(buffers.contains("performer_projection"));
   EXPECT_TRUE(buffers.contains("bias.fourier_frequencies"));
@@ -129,12 +132,13 @@ TEST(KernelAttention, BiasKernelsAndModesAreNamedInConfig) {
   for (const auto* mode : {"full", "scan", "dka"}) {
     EXPECT_EQ(to_string(attention::attention_mode_from_string(mode)), mode);
   }
-  testing::expect_invalid_argument([] { models::make_model({{"model", "tnpkr"}, {"kernel", "cubic"}}); },
-                                   {"kernel", "cubic"});
   testing::expect_invalid_argument(
-      [] { models::make_model({{"model", "tnpkr"}, {"attention", "flash"}}); }, {"attention", "flash"});
-  testing::expect_invalid_argument([] { models::make_model({{"model", "tnpkr"}, {"scan_chunk", 0}}); },
-                                   {"scan_chunk"});
+      [] { models::make_model({{"model", "tnpkr"}, {"kernel", "cubic"}}); }, {"kernel", "cubic"});
+  testing::expect_invalid_argument(
+      [] { models::make_model({{"model", "tnpkr"}, {"attention", "flash"}}); },
+      {"attention", "flash"});
+  testing::expect_invalid_argument(
+      [] { models::make_model({{"model", "tnpkr"}, {"scan_chunk", 0}}); }, {"scan_chunk"});
   EXPECT_EQ(models::default_config("tnpkr-dka")["attention"], "dka");
   EXPECT_EQ(models::default_config("tnpkr")["attention"], "scan");
 }
@@ -143,8 +147,9 @@ class EveryKernel : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(EveryKernel, GivesFinitePredictionsAndGradientsInEveryMode) {
   const auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
-  const models::Batch batch{at::rand({2, 12, 1}, generator) * 4 - 2, at::randn({2, 12, 1}, generator),
-                    at::rand({2, 9, 1}, generator) * 4 - 2, at::randn({2, 9, 1}, generator)};
+  const models::Batch batch{
+      at::rand({2, 12, 1}, generator) * 4 - 2, at::randn({2, 12, 1}, generator),
+      at::rand({2, 9, 1}, generator) * 4 - 2, at::randn({2, 9, 1}, generator)};
   for (const auto* mode : {"full", "scan", "dka"}) {
     SCOPED_TRACE(mode);
     torch::manual_seed(6);
@@ -207,7 +212,8 @@ TEST(KernelAttention, ScanPeakMemoryIsFlatInContextSizeWhileFullGrows) {
   bench::install_cpu_memory_probe();
   const c10::InferenceMode inference;
   torch::manual_seed(0);
-  attention::KernelAttention attention(attention::KernelAttentionOptions{.dim = 64});  // scan, chunk 1024
+  attention::KernelAttention attention(
+      attention::KernelAttentionOptions{.dim = 64});  // scan, chunk 1024
   const auto scan_small = attention_peak_bytes(attention, 2'000);
   const auto scan_large = attention_peak_bytes(attention, 20'000);
   attention->set_mode(attention::AttentionMode::Full);

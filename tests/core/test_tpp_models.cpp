@@ -212,8 +212,8 @@ TEST(CmhpPrefixScan, MatchesMergingOnePointAtATimeWithLargeScores) {
   auto state = attention::empty_streaming_state(2, 2, 3, 4, options);
   for (int64_t i = 0; i < 37; ++i) {
     state = attention::merge_streaming_states(
-        state, attention::streaming_block_state(queries.expand({2, -1, -1, -1}), keys.narrow(2, i, 1),
-                                     values.narrow(2, i, 1)));
+        state, attention::streaming_block_state(queries.expand({2, -1, -1, -1}),
+                                                keys.narrow(2, i, 1), values.narrow(2, i, 1)));
     ASSERT_LE(max_abs_diff(scanned.prefix(i).log_normalizer, state.log_normalizer), 1e-9) << i;
     ASSERT_LE(max_abs_diff(scanned.prefix(i).output, state.output), 1e-9) << i;
   }

@@ -28,8 +28,8 @@ namespace fs = std::filesystem;
 // Small enough that the whole file runs in seconds on one thread.
 const nlohmann::json kTinyConfig{{"layers", 1}, {"d_model", 16}, {"feedforward", 32}};
 
-std::shared_ptr<models::NeuralProcess> make_seeded(const std::string& name, const nlohmann::json& config,
-                                           uint64_t seed) {
+std::shared_ptr<models::NeuralProcess> make_seeded(const std::string& name,
+                                                   const nlohmann::json& config, uint64_t seed) {
   torch::manual_seed(seed);
   return models::make_model(models::default_config(name, config));
 }
@@ -85,7 +85,7 @@ class ResumedTraining : public ::testing::TestWithParam<ResumeCase> {};
 TEST_P(ResumedTraining, StoppingSavingAndResumingGivesTheUninterruptedRun) {
   const auto& [name, data_kind] = GetParam();
   const testing::TempDir dir;
-  const TrainOptions options{.steps = 12, .learning_rate = 1e-3};
+  const train::TrainOptions options{.steps = 12, .learning_rate = 1e-3};
   const bool images = data_kind == "image";
   auto config = kTinyConfig;
   if (name == "cmanp") config.update({{"latents", 16}, {"block_latents", 16}});
@@ -98,21 +98,21 @@ TEST_P(ResumedTraining, StoppingSavingAndResumingGivesTheUninterruptedRun) {
   }();
 
   auto straight = make_seeded(name, config, 5);
-  const auto straight_losses = train_model(*straight, batches, options);
+  const auto straight_losses = train::train_model(*straight, batches, options);
   ASSERT_EQ(straight_losses.size(), 12u);
 
   auto interrupted = make_seeded(name, config, 5);
   std::vector<double> losses;
   {
-    Trainer first(*interrupted, options);
-    losses = first.run(batches, [](const TrainProgress& p) { return p.step < 5; });
+    train::Trainer first(*interrupted, options);
+    losses = first.run(batches, [](const train::TrainProgress& p) { return p.step < 5; });
     ASSERT_EQ(first.completed_steps(), 5);
     train::save_checkpoint(*interrupted, {}, (dir.path() / "run.pt").string(), first.state());
   }
   auto loaded = train::load_checkpoint((dir.path() / "run.pt").string());
   ASSERT_TRUE(loaded.training.has_value());
   EXPECT_EQ(loaded.training->step, 5);
-  Trainer second(*loaded.model, options);
+  train::Trainer second(*loaded.model, options);
   second.restore(*loaded.training);
   const auto rest = second.run(batches);
   losses.insert(losses.end(), rest.begin(), rest.end());
@@ -145,7 +145,7 @@ TEST(Trainer, ReportsTheGradientNormBeforeClipping) {
   std::vector<std::shared_ptr<models::NeuralProcess>> stepped;
   for (const double clip : {0.0, 1e-3, 1e6}) {
     stepped.push_back(make_seeded("lbanp", kTinyConfig, 2));
-    Trainer trainer(*stepped.back(), {.steps = 5, .learning_rate = 1e-3, .clip_norm = clip});
+    train::Trainer trainer(*stepped.back(), {.steps = 5, .learning_rate = 1e-3, .clip_norm = clip});
     EXPECT_EQ(trainer.last_gradient_norm(), 0.0);
     trainer.step(batch);
     reported.push_back(trainer.last_gradient_norm());
@@ -240,7 +240,8 @@ TEST(TrainingBatches, ImageDataFixesTheModelDimensionsAndBoundsTheStd) {
   EXPECT_EQ(train::parse_data_spec("image-fmnist-unseen", true).classes, data::ClassSubset::Unseen);
   EXPECT_EQ(spec.images.whole_image_fraction, 0.0);
   EXPECT_EQ(train::parse_data_spec("image-fmnist-wide", false).images.whole_image_fraction, 0.25);
-  EXPECT_EQ(train::parse_data_spec("image-fmnist-wide", false).model_overrides(), spec.model_overrides());
+  EXPECT_EQ(train::parse_data_spec("image-fmnist-wide", false).model_overrides(),
+            spec.model_overrides());
 }
 
 TEST(TrainingBatches, WideImageDataMixesWholeImageBatchesIntoTheProtocolsOnes) {
@@ -300,7 +301,7 @@ TEST(Evaluation, CoverageCountsTargetsInsideTheOneAndTwoSigmaBands) {
 TEST(Evaluation, ContextGaussianBaselineUsesTheContextMeanAndStd) {
   const auto xc = at::zeros({1, 2, 1}, at::kDouble), xt = at::zeros({1, 1, 1}, at::kDouble);
   const models::Batch batch{xc, at::tensor({0.0, 2.0}, at::kDouble).view({1, 2, 1}), xt,
-                    at::ones({1, 1, 1}, at::kDouble)};
+                            at::ones({1, 1, 1}, at::kDouble)};
   const auto scores = train::score_context_gaussian(batch);  // N(1, 1)
   const double log_normaliser = -0.5 * std::log(2.0 * std::numbers::pi);
   EXPECT_NEAR(scores.target.item<double>(), log_normaliser, 1e-12);
@@ -332,8 +333,8 @@ TEST(Evaluation, IsDeterministicUnderASeed) {
 }
 
 TEST(Evaluation, OracleScoresAboutOneAndAHalfTargetLogLikelihoodOnRBF) {
-  const auto stream =
-      train::eval_task_stream(train::parse_data_spec("gp-rbf", true), 0, 16, at::TensorOptions(at::kDouble));
+  const auto stream = train::eval_task_stream(train::parse_data_spec("gp-rbf", true), 0, 16,
+                                              at::TensorOptions(at::kDouble));
   const auto result = train::evaluate(*stream, 40, train::oracle_scorer());
   EXPECT_GT(result.tar_ll, 1.2);
   EXPECT_LT(result.tar_ll, 1.9);
@@ -365,8 +366,9 @@ TEST_P(TrainingSmoke, TwoHundredStepsOnRBFTasksLowerTheLoss) {
   constexpr int64_t kSteps = 200;
   constexpr size_t kWindow = 20;
   auto model = make_seeded(GetParam(), smoke_config(GetParam()), 0);
-  const auto losses = train_model(*model, train::gp_training_batches(data::gp_options_for("rbf"), 0, 8),
-                            {.steps = kSteps, .learning_rate = 1e-3});
+  const auto losses =
+      train::train_model(*model, train::gp_training_batches(data::gp_options_for("rbf"), 0, 8),
+                         {.steps = kSteps, .learning_rate = 1e-3});
   ASSERT_EQ(losses.size(), static_cast<size_t>(kSteps));
   const double first = mean_of(losses, 0, kWindow),
                last = mean_of(losses, kSteps - kWindow, kWindow);
@@ -374,7 +376,8 @@ TEST_P(TrainingSmoke, TwoHundredStepsOnRBFTasksLowerTheLoss) {
                          << ", of the last " << last;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryModel, TrainingSmoke, ::testing::ValuesIn(models::model_names()), test_name);
+INSTANTIATE_TEST_SUITE_P(EveryModel, TrainingSmoke, ::testing::ValuesIn(models::model_names()),
+                         test_name);
 
 // --- Shipped checkpoints ------------------------------------------------------------------------
 
@@ -414,7 +417,7 @@ TEST(ShippedModels, EveryCheckpointRepeatsItsRecordedCheckAndBeatsTheContextGaus
     const auto spec = train::parse_data_spec(data_name, true);
     const auto score = [&](const train::TaskScorer& scorer) {
       const auto stream = train::eval_task_stream(spec, check.at("seed").get<uint64_t>(),
-                                           check.at("batch_size").get<int64_t>());
+                                                  check.at("batch_size").get<int64_t>());
       return train::evaluate(*stream, check.at("batches").get<int64_t>(), scorer);
     };
     const auto model = score(train::model_scorer(*checkpoint.model));

@@ -26,7 +26,8 @@ models::ModelDims image_dims() {
 // pixel it returns the image exactly.
 class NearestPixelModel : public models::StoredContextModel {
  public:
-  explicit NearestPixelModel(double stddev) : models::StoredContextModel("nearest", image_dims()), stddev_(stddev) {}
+  explicit NearestPixelModel(double stddev)
+      : models::StoredContextModel("nearest", image_dims()), stddev_(stddev) {}
   nlohmann::json config() const override { return {{"model", "nearest"}}; }
 
  protected:

@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto parsed = nplab::facade::session_from_json(text, "fuzz");
     if (parsed.ok()) {
       // What was accepted writes back and reads back.
-      const auto again = nplab::facade::session_from_json(nplab::facade::session_to_json(parsed.value()), "again");
+      const auto again =
+          nplab::facade::session_from_json(nplab::facade::session_to_json(parsed.value()), "again");
       if (!again.ok()) {
         std::fprintf(stderr, "fuzz session_json: an accepted session does not read back: %s\n",
                      again.error().c_str());

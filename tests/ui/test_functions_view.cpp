@@ -82,7 +82,7 @@ struct Fixture {
 
 /// What the facade itself predicts on the view's grid for the view's points.
 nplab::facade::GridPrediction facade_prediction(const FunctionsView& view,
-                                        const std::string& model = "cmanp") {
+                                                const std::string& model = "cmanp") {
   nplab::facade::Explorer explorer;
   const auto loaded = explorer.load_registry_model(model);
   if (!loaded.ok()) qFatal("%s", loaded.error().c_str());
@@ -243,8 +243,9 @@ class FunctionsViewTest : public QObject {
       return document.toPlainText();
     };
     const auto points_from = [](int count, double first_x) {
-      std::vector<facade::ContextPoint> points;
-      for (int i = 0; i < count; ++i) points.push_back(nplab::facade::point_1d(first_x + 0.01 * i, 0.1));
+      std::vector<ContextPoint> points;
+      for (int i = 0; i < count; ++i)
+        points.push_back(nplab::facade::point_1d(first_x + 0.01 * i, 0.1));
       return points;
     };
     f.view.set_points(points_from(47, -1.0));
@@ -314,9 +315,9 @@ class FunctionsViewTest : public QObject {
     click(f.view, 1.0, -0.5);
     QCOMPARE(f.view.points().size(), size_t{2});
     QVERIFY(f.settle());
-    const facade::ContextPoint kept = f.view.points()[1];
+    const ContextPoint kept = f.view.points()[1];
     click(f.view, f.view.points()[0].x[0], f.view.points()[0].y[0], Qt::RightButton);
-    QCOMPARE(f.view.points(), std::vector<facade::ContextPoint>{kept});
+    QCOMPARE(f.view.points(), std::vector<ContextPoint>{kept});
     QVERIFY(f.settle());
     QCOMPARE(f.view.shown()->update.count, int64_t{1});
     QVERIFY(max_abs_diff(f.view.shown()->prediction.mean, facade_prediction(f.view).mean) < 1e-6);
@@ -359,7 +360,7 @@ class FunctionsViewTest : public QObject {
   void undo_and_redo_restore_the_exact_point_lists() {
     Fixture f;
     QVERIFY(f.settle());
-    std::vector<std::vector<facade::ContextPoint>> states{f.view.points()};
+    std::vector<std::vector<ContextPoint>> states{f.view.points()};
     click(f.view, -1.5, 0.5);
     states.push_back(f.view.points());
     click(f.view, 0.0, -1.0);
@@ -537,7 +538,7 @@ class FunctionsViewTest : public QObject {
     auto* badge = f.view.plot()->findChild<QLabel*>("busyBadge");
     QVERIFY(badge && !badge->isVisible());
     // 100,000 points: seconds for the untrained CMANP on the CPU, far past the 150 ms delay.
-    std::vector<facade::ContextPoint> many;
+    std::vector<ContextPoint> many;
     for (int i = 0; i < 100'000; ++i) many.push_back(nplab::facade::point_1d(-2.0 + 4e-5 * i, 0.1));
     f.view.set_points(std::move(many));
     QVERIFY(QTest::qWaitFor([&] { return f.view.shows_busy(); }, 5'000));
@@ -566,7 +567,9 @@ class FunctionsViewTest : public QObject {
 
   void history_forgets_the_oldest_snapshot_past_its_capacity() {
     nplab::ui::EditHistory history(2);
-    const auto list = [](int n) { return std::vector<facade::ContextPoint>(n, nplab::facade::point_1d(0, 0)); };
+    const auto list = [](int n) {
+      return std::vector<ContextPoint>(n, nplab::facade::point_1d(0, 0));
+    };
     history.record(list(0));
     history.record(list(1));
     history.record(list(2));

@@ -67,7 +67,8 @@ class HiddenFunctionTest : public QObject {
       const size_t index = grid_index(f.view, point.x[0]);
       QVERIFY(index < f.view.grid().size());  // on the grid
       // Noise of std 0.02: five of them all within 5σ.
-      QVERIFY(std::abs(point.y[0] - f.view.truth_values()[index]) < 5 * nplab::facade::kRevealNoiseStd);
+      QVERIFY(std::abs(point.y[0] - f.view.truth_values()[index]) <
+              5 * nplab::facade::kRevealNoiseStd);
     }
     // Each reveal is one undoable edit.
     f.view.undo();
@@ -108,7 +109,8 @@ class HiddenFunctionTest : public QObject {
     QVERIFY(truth->visible() && in_legend(f.view.plot(), truth));
     QVERIFY(oracle_mean->visible() && in_legend(f.view.plot(), oracle_mean));
     QCOMPARE(values_of(truth), f.view.truth_values());
-    const auto expected = nplab::facade::oracle_prediction(f.view.truth(), f.view.points(), f.view.grid());
+    const auto expected =
+        nplab::facade::oracle_prediction(f.view.truth(), f.view.points(), f.view.grid());
     QVERIFY(expected.ok());
     const auto drawn_mean = values_of(oracle_mean);
     const auto drawn_upper = values_of(oracle_upper);
@@ -146,7 +148,8 @@ class HiddenFunctionTest : public QObject {
     QVERIFY(f.settle());
     QCOMPARE(f.view.truth().seed, seed);
     QCOMPARE(f.view.points(), points);
-    QCOMPARE(f.view.truth_values(), nplab::facade::sample_truth(f.view.truth(), f.view.grid()).value());
+    QCOMPARE(f.view.truth_values(),
+             nplab::facade::sample_truth(f.view.truth(), f.view.grid()).value());
     f.view.redo();
     QVERIFY(f.settle());
     QCOMPARE(f.view.truth().seed, new_seed);

@@ -295,8 +295,9 @@ class ImagesViewTest : public QObject {
     auto* mean = f.view->panels()->map(ImagePanels::Panel::Mean)->data();
     for (const int pixel : {0, 57, 400, 783}) {
       const double drawn = mean->cell(pixel % kSide, pixel / kSide);
-      QVERIFY2(std::abs(drawn - nplab::facade::output_to_intensity(expected.value().mean[pixel])) < 1e-5,
-               qPrintable(QString::number(pixel)));
+      QVERIFY2(
+          std::abs(drawn - nplab::facade::output_to_intensity(expected.value().mean[pixel])) < 1e-5,
+          qPrintable(QString::number(pixel)));
     }
   }
 

@@ -485,7 +485,7 @@ class MainWindowTest : public QObject {
 
   void images_demo_screenshot_shows_revealed_and_hidden_pixels() {
     if (!QFileInfo::exists(QStringLiteral("%1/t10k-images-idx3-ubyte.gz")
-                               .arg(QString::fromUtf8(nplab::kFashionMnistDirectory)))) {
+                               .arg(QString::fromUtf8(nplab::facade::kFashionMnistDirectory)))) {
       QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
     }
     QTemporaryDir dir;

@@ -100,7 +100,7 @@ class MainWindowFilesTest : public QObject {
     QCOMPARE(actions.size(), files.size());
     const bool have_fashion_mnist =
         QFileInfo::exists(QStringLiteral("%1/t10k-images-idx3-ubyte.gz")
-                              .arg(QString::fromUtf8(nplab::kFashionMnistDirectory)));
+                              .arg(QString::fromUtf8(nplab::facade::kFashionMnistDirectory)));
     for (int i = 0; i < files.size(); ++i) {
       QFile file(examples.filePath(files[i]));
       QVERIFY(file.open(QIODevice::ReadOnly));
@@ -261,7 +261,8 @@ class MainWindowFilesTest : public QObject {
     ErrorLog errors;
     errors.attach(window);
     auto& view = *window.functions_view();
-    view.set_points({nplab::facade::point_1d(-1.5, 0.25), nplab::facade::point_1d(0.125, -1.0 / 3.0)});
+    view.set_points(
+        {nplab::facade::point_1d(-1.5, 0.25), nplab::facade::point_1d(0.125, -1.0 / 3.0)});
     const auto points = view.points();
     const QString path = dir.filePath("points.csv");
     QVERIFY(window.export_points(path));

@@ -175,7 +175,8 @@ class MemoryViewTest : public QObject {
     QVERIFY(f.view.start());
     QVERIFY(finished.wait(kSweepTimeoutMs));
     QCOMPARE(f.view.results().size(), size_t{2});
-    for (const auto& point : f.view.results()) QCOMPARE(point.status, nplab::facade::BenchStatus::Ok);
+    for (const auto& point : f.view.results())
+      QCOMPARE(point.status, nplab::facade::BenchStatus::Ok);
     const auto status = f.view.findChild<QLabel*>("memoryStatus")->text();
     QVERIFY2(status.contains("on cpu") && status.contains("stood in: --device tpu"),
              qPrintable(status));

@@ -14,7 +14,7 @@ MultiheadAttentionImpl::MultiheadAttentionImpl(int64_t query_dim, int64_t contex
     : heads_(heads), head_dim_(query_dim / heads) {
   if (heads <= 0 || query_dim % heads != 0) {
     throw util::InvalidArgument("MultiheadAttention: query_dim " + std::to_string(query_dim) +
-                          " is not divisible by heads " + std::to_string(heads));
+                                " is not divisible by heads " + std::to_string(heads));
   }
   const int64_t inner = head_dim_ * heads_;
   to_q_ = register_module("to_q", torch::nn::Linear(
@@ -55,7 +55,8 @@ at::Tensor MultiheadAttentionImpl::forward(const at::Tensor& x, const at::Tensor
   }
   auto scores = at::matmul(q, k.transpose(-2, -1));  // [B, H, Nq, Nk]
   if (mask.defined()) {
-    if (mask.scalar_type() != at::kBool) throw util::InvalidArgument("mask: expected a boolean tensor");
+    if (mask.scalar_type() != at::kBool)
+      throw util::InvalidArgument("mask: expected a boolean tensor");
     // [B, Nk] -> [B, 1, 1, Nk]; [B, Nq, Nk] -> [B, 1, Nq, Nk]
     const auto expanded = mask.dim() == 2 ? mask.view({mask.size(0), 1, 1, mask.size(1)})
                                           : mask.unsqueeze(1);

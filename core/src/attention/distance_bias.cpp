@@ -33,7 +33,7 @@ BiasKernel bias_kernel_from_string(const std::string& name) {
   if (name == "periodic") return BiasKernel::Periodic;
   if (name == "linear") return BiasKernel::Linear;
   throw util::InvalidArgument("kernel \"" + name +
-                        "\": unknown (known: rbf-basis, rbf, matern, periodic, linear)");
+                              "\": unknown (known: rbf-basis, rbf, matern, periodic, linear)");
 }
 
 std::string to_string(BiasKernel kernel) {
@@ -50,14 +50,16 @@ std::string to_string(BiasKernel kernel) {
 DistanceBiasImpl::DistanceBiasImpl(const DistanceBiasOptions& options) : options_(options) {
   if (options.heads < 1 || options.dim_x < 1) {
     throw util::InvalidArgument("distance bias: heads " + std::to_string(options.heads) +
-                          " and dim_x " + std::to_string(options.dim_x) + " must be positive");
+                                " and dim_x " + std::to_string(options.dim_x) +
+                                " must be positive");
   }
   if (options.kernel == BiasKernel::RbfBasis && options.terms < 1) {
-    throw util::InvalidArgument("kernel_terms: must be positive, got " + std::to_string(options.terms));
+    throw util::InvalidArgument("kernel_terms: must be positive, got " +
+                                std::to_string(options.terms));
   }
   if (options.fourier_features < 0) {
     throw util::InvalidArgument("location_features: must be non-negative, got " +
-                          std::to_string(options.fourier_features));
+                                std::to_string(options.fourier_features));
   }
   if (options_.kernel != BiasKernel::RbfBasis) options_.terms = 1;
   const int64_t heads = options_.heads;

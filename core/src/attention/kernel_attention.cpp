@@ -52,11 +52,12 @@ KernelAttentionImpl::KernelAttentionImpl(const KernelAttentionOptions& options)
   set_scan_chunk(options.scan_chunk);
   const bool deep_kernel = options.mode == AttentionMode::DeepKernel;
   if (deep_kernel && options.features < 1) {
-    throw util::InvalidArgument("features: must be positive, got " + std::to_string(options.features));
+    throw util::InvalidArgument("features: must be positive, got " +
+                                std::to_string(options.features));
   }
   if (deep_kernel && options.location_features < 1 && options.kernel != BiasKernel::Linear) {
     throw util::InvalidArgument("location_features: must be positive, got " +
-                          std::to_string(options.location_features));
+                                std::to_string(options.location_features));
   }
   projections_ = register_module("projections",
                                  MultiheadAttention(options.dim, options.dim, options.heads));
@@ -73,8 +74,9 @@ KernelAttentionImpl::KernelAttentionImpl(const KernelAttentionOptions& options)
 
 void KernelAttentionImpl::set_mode(AttentionMode mode) {
   if (mode == AttentionMode::DeepKernel && !performer_projection_.defined()) {
-    throw util::InvalidArgument("attention: \"dka\" needs random features drawn at construction; build "
-                          "the model with \"attention\": \"dka\"");
+    throw util::InvalidArgument(
+        "attention: \"dka\" needs random features drawn at construction; build "
+        "the model with \"attention\": \"dka\"");
   }
   options_.mode = mode;
 }
@@ -97,7 +99,8 @@ at::Tensor KernelAttentionImpl::forward(const at::Tensor& queries, const at::Ten
   util::check_rank(context, "context", 3);
   util::check_size(context, "context", 2, options_.dim);
   util::check_size(context, "context", 0, queries.size(0));
-  if (context.size(1) < 1) throw util::InvalidArgument("context: attention needs at least one point");
+  if (context.size(1) < 1)
+    throw util::InvalidArgument("context: attention needs at least one point");
   util::check_rank(xk, "xk", 3);
   util::check_size(xk, "xk", 0, context.size(0));
   util::check_size(xk, "xk", 1, context.size(1));

@@ -14,8 +14,8 @@ void check_compatible(const StreamingAttentionState& a, const StreamingAttention
     throw util::InvalidArgument("streaming state: undefined state");
   }
   if (a.output.sizes() != b.output.sizes()) {
-    throw util::InvalidArgument("streaming state: shapes differ, " + util::shape_string(a.output) + " vs " +
-                          util::shape_string(b.output));
+    throw util::InvalidArgument("streaming state: shapes differ, " + util::shape_string(a.output) +
+                                " vs " + util::shape_string(b.output));
   }
   util::check_same_dtype_device(a.output, "state", b.output, "block");
 }
@@ -88,7 +88,7 @@ StreamingRemoval remove_streaming_state(const StreamingAttentionState& state,
   check_compatible(state, removed);
   if (removed.count > state.count) {
     throw util::InvalidArgument("remove: block holds " + std::to_string(removed.count) +
-                          " points but the state only " + std::to_string(state.count));
+                                " points but the state only " + std::to_string(state.count));
   }
   if (removed.empty()) return {state, true, 1.0};
   if (removed.count == state.count) {

@@ -32,7 +32,7 @@ Points random_points(const models::NeuralProcess& model, int64_t count, at::Gene
 }
 
 std::shared_ptr<models::NeuralProcess> make_bench_model(const std::string& name,
-                                                const ModelBenchOptions& options) {
+                                                        const ModelBenchOptions& options) {
   torch::manual_seed(options.seed);
   auto model = models::make_model(models::default_config(name));
   model->to(options.device);

@@ -71,7 +71,8 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
   auto* const cmanp = dynamic_cast<models::CMANP*>(model.get());
   if (cmanp != nullptr && device.is_cuda() && models::cuda_graphs_compiled()) {
     try {
-      graphed_update = std::make_unique<models::CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
+      graphed_update =
+          std::make_unique<models::CMANPGraphedUpdate>(*cmanp, /*batch=*/1, /*new_points=*/1);
     } catch (const std::exception& error) {
       graph_error = std::string("CUDA graph capture failed: ") + error.what();
     }
@@ -163,9 +164,11 @@ std::vector<ScaleRow> run_scale_bench(const ScaleBenchOptions& options,
 
 std::vector<AttentionRow> run_attention_bench(
     const AttentionBenchOptions& options, const std::function<void(const AttentionRow&)>& on_row) {
-  if (options.queries < 0) throw util::InvalidArgument("--queries: must be 0 (self-attention) or more");
+  if (options.queries < 0)
+    throw util::InvalidArgument("--queries: must be 0 (self-attention) or more");
   std::vector<attention::AttentionMode> modes;
-  for (const auto& name : options.modes) modes.push_back(attention::attention_mode_from_string(name));
+  for (const auto& name : options.modes)
+    modes.push_back(attention::attention_mode_from_string(name));
   install_cpu_memory_probe();
   const c10::InferenceMode inference;
   auto sizes = options.sizes;

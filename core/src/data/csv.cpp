@@ -152,7 +152,7 @@ at::Tensor as_rows(const at::Tensor& tensor, const char* name) {
   if (!tensor.defined() || tensor.dim() < 2 || tensor.dim() > 3 ||
       (tensor.dim() == 3 && tensor.size(0) != 1)) {
     throw util::InvalidArgument(std::string(name) + ": expected [1, M, d] or [M, d], got " +
-                          util::shape_string(tensor));
+                                util::shape_string(tensor));
   }
   util::check_floating(tensor, name);
   return (tensor.dim() == 3 ? tensor[0] : tensor).cpu().contiguous();
@@ -230,15 +230,17 @@ std::string format_prediction_csv(const at::Tensor& x, const models::Prediction&
   const auto stddev = as_rows(prediction.stddev, "stddev");
   if (mean.sizes() != stddev.sizes() || mean.size(0) != inputs.size(0)) {
     throw util::InvalidArgument("write_prediction_csv: x " + util::shape_string(x) + ", mean " +
-                          util::shape_string(prediction.mean) + " and stddev " +
-                          util::shape_string(prediction.stddev) + " must have the same number of points");
+                                util::shape_string(prediction.mean) + " and stddev " +
+                                util::shape_string(prediction.stddev) +
+                                " must have the same number of points");
   }
   return format_table({{"x", inputs}, {"mean", mean}, {"std", stddev}});
 }
 
 }  // namespace
 
-void write_prediction_csv(std::ostream& out, const at::Tensor& x, const models::Prediction& prediction) {
+void write_prediction_csv(std::ostream& out, const at::Tensor& x,
+                          const models::Prediction& prediction) {
   out << format_prediction_csv(x, prediction);
 }
 
@@ -251,8 +253,8 @@ void write_csv_points(const std::filesystem::path& path, const at::Tensor& x, co
   const auto inputs = as_rows(x, "x");
   const auto outputs = as_rows(y, "y");
   if (inputs.size(0) != outputs.size(0)) {
-    throw util::InvalidArgument("write_csv_points: x " + util::shape_string(x) + " and y " + util::shape_string(y) +
-                          " must have the same number of points");
+    throw util::InvalidArgument("write_csv_points: x " + util::shape_string(x) + " and y " +
+                                util::shape_string(y) + " must have the same number of points");
   }
   write_atomically(path, format_table({{"x", inputs}, {"y", outputs}}));
 }

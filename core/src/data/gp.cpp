@@ -26,9 +26,10 @@ at::Tensor uniform(const Range& range, int64_t count, at::Generator& generator) 
 
 void check_range(const Range& range, const char* name, double min_low) {
   if (!(range.low >= min_low && range.high >= range.low && std::isfinite(range.high))) {
-    throw util::InvalidArgument(std::string("GP sampler: ") + name + " range [" +
-                          std::to_string(range.low) + ", " + std::to_string(range.high) +
-                          "] must be finite, ordered, and start at >= " + std::to_string(min_low));
+    throw util::InvalidArgument(
+        std::string("GP sampler: ") + name + " range [" + std::to_string(range.low) + ", " +
+        std::to_string(range.high) +
+        "] must be finite, ordered, and start at >= " + std::to_string(min_low));
   }
 }
 
@@ -40,8 +41,9 @@ void check_cpu_generator(const at::Generator& generator, const char* where) {
 
 void check_per_task(const at::Tensor& values, const char* name, int64_t batch) {
   if (!values.defined() || values.dim() != 1 || (values.size(0) != batch && values.size(0) != 1)) {
-    throw util::InvalidArgument(std::string("kernel hyperparameter ") + name + ": expected shape [" +
-                          std::to_string(batch) + "] or [1], got " + util::shape_string(values));
+    throw util::InvalidArgument(std::string("kernel hyperparameter ") + name +
+                                ": expected shape [" + std::to_string(batch) + "] or [1], got " +
+                                util::shape_string(values));
   }
 }
 
@@ -82,7 +84,7 @@ KernelParams KernelHyperparameters::task(int64_t index) const {
   };
   if (index < 0 || index >= batch()) {
     throw util::InvalidArgument("KernelHyperparameters::task: index " + std::to_string(index) +
-                          " outside [0, " + std::to_string(batch()) + ")");
+                                " outside [0, " + std::to_string(batch()) + ")");
   }
   return {pick(lengthscale), pick(scale), pick(period)};
 }
@@ -110,7 +112,8 @@ void GPSamplerOptions::validate() const {
   check_range(period, "period", 1e-6);
   if (!(noise_std >= 0.0)) throw util::InvalidArgument("GP sampler: noise_std must be >= 0");
   if (!(t_noise_max_scale >= 0.0 && t_noise_dof > 0.0)) {
-    throw util::InvalidArgument("GP sampler: t-noise scale must be >= 0 and degrees of freedom > 0");
+    throw util::InvalidArgument(
+        "GP sampler: t-noise scale must be >= 0 and degrees of freedom > 0");
   }
 }
 
@@ -130,8 +133,8 @@ GPSamplerOptions gp_options_for(std::string_view name) {
   for (const auto& known : gp_task_names()) {
     known_names += (known_names.empty() ? "" : ", ") + known;
   }
-  throw util::InvalidArgument("GP task family '" + std::string(name) + "' is unknown; known: " +
-                        known_names);
+  throw util::InvalidArgument("GP task family '" + std::string(name) +
+                              "' is unknown; known: " + known_names);
 }
 
 std::vector<std::string> gp_task_names() {
@@ -201,8 +204,9 @@ at::Tensor sample_gp_values(KernelKind kernel, const at::Tensor& x,
 at::Tensor sample_gp_function(KernelKind kernel, const KernelParams& params, const at::Tensor& grid,
                               at::Generator& generator, double noise_std) {
   if (!grid.defined() || grid.dim() < 1 || grid.dim() > 2 || grid.size(0) < 1) {
-    throw util::InvalidArgument("sample_gp_function: grid must be [N] or [N, dx] with N >= 1, got " +
-                          util::shape_string(grid));
+    throw util::InvalidArgument(
+        "sample_gp_function: grid must be [N] or [N, dx] with N >= 1, got " +
+        util::shape_string(grid));
   }
   util::check_floating(grid, "grid");
   util::check_finite(grid, "grid");
@@ -250,11 +254,12 @@ GPTasks GPSampler::sample(int64_t batch_size, const at::TensorOptions& output) {
 GPTasks GPSampler::sample(int64_t batch_size, TaskCounts counts, const at::TensorOptions& output) {
   if (batch_size < 1) {
     throw util::InvalidArgument("GPSampler::sample: batch_size must be >= 1, got " +
-                          std::to_string(batch_size));
+                                std::to_string(batch_size));
   }
   if (counts.context < 0 || counts.target < 1) {
-    throw util::InvalidArgument("GPSampler::sample: need >= 0 context and >= 1 target points, got " +
-                          std::to_string(counts.context) + " and " + std::to_string(counts.target));
+    throw util::InvalidArgument(
+        "GPSampler::sample: need >= 0 context and >= 1 target points, got " +
+        std::to_string(counts.context) + " and " + std::to_string(counts.target));
   }
   const int64_t points = counts.total();
   const auto x = options_.x_range.low + (options_.x_range.high - options_.x_range.low) *

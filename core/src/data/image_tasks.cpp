@@ -14,8 +14,8 @@ namespace {
 at::Tensor channels_last(const at::Tensor& images, const char* name) {
   if (!images.defined() || (images.dim() != 3 && images.dim() != 4) || images.numel() == 0) {
     throw util::InvalidArgument(std::string(name) +
-                          ": expected non-empty [N, H, W] or [N, H, W, C], got " +
-                          util::shape_string(images));
+                                ": expected non-empty [N, H, W] or [N, H, W, C], got " +
+                                util::shape_string(images));
   }
   if (images.scalar_type() != at::kByte) {
     util::check_floating(images, name);
@@ -35,9 +35,10 @@ at::Tensor unit_intensities(const at::Tensor& images) {
 
 void check_counts(TaskCounts counts, int64_t pixels) {
   if (counts.context < 0 || counts.target < 1 || counts.total() > pixels) {
-    throw util::InvalidArgument("image tasks: need >= 0 context and >= 1 target points, at most " +
-                          std::to_string(pixels) + " in total (the pixels of one image), got " +
-                          std::to_string(counts.context) + " + " + std::to_string(counts.target));
+    throw util::InvalidArgument(
+        "image tasks: need >= 0 context and >= 1 target points, at most " + std::to_string(pixels) +
+        " in total (the pixels of one image), got " + std::to_string(counts.context) + " + " +
+        std::to_string(counts.target));
   }
 }
 
@@ -46,8 +47,8 @@ void check_counts(TaskCounts counts, int64_t pixels) {
 LabelledImages select_classes(const LabelledImages& set, const std::vector<int64_t>& classes) {
   util::check_rank(set.labels, "labels", 1);
   if (!set.images.defined() || set.images.dim() < 1 || set.images.size(0) != set.labels.size(0)) {
-    throw util::InvalidArgument("select_classes: images " + util::shape_string(set.images) + " and labels " +
-                          util::shape_string(set.labels) + " disagree on N");
+    throw util::InvalidArgument("select_classes: images " + util::shape_string(set.images) +
+                                " and labels " + util::shape_string(set.labels) + " disagree on N");
   }
   const auto wanted = at::tensor(classes, at::kLong).to(set.labels.device());
   const auto keep = at::isin(set.labels.to(at::kLong), wanted).nonzero().squeeze(-1);
@@ -70,7 +71,7 @@ LabelledImages select_classes(const LabelledImages& set, ClassSubset subset) {
 at::Tensor pixel_coordinates(int64_t height, int64_t width) {
   if (height < 1 || width < 1) {
     throw util::InvalidArgument("pixel_coordinates: image size " + std::to_string(height) + "x" +
-                          std::to_string(width) + " is empty");
+                                std::to_string(width) + " is empty");
   }
   // linspace(−1, 1, H)[r] = 2r/(H−1) − 1, the reference's mapping (−1 when H is 1).
   const auto grids = at::meshgrid(
@@ -81,7 +82,8 @@ at::Tensor pixel_coordinates(int64_t height, int64_t width) {
 
 ImagePoints image_to_points(const at::Tensor& image, const at::TensorOptions& output) {
   if (!image.defined() || (image.dim() != 2 && image.dim() != 3)) {
-    throw util::InvalidArgument("image: expected [H, W] or [H, W, C], got " + util::shape_string(image));
+    throw util::InvalidArgument("image: expected [H, W] or [H, W, C], got " +
+                                util::shape_string(image));
   }
   const auto pixels = channels_last(image.unsqueeze(0), "image");  // [1, H, W, C]
   const int64_t height = pixels.size(1);
@@ -94,7 +96,8 @@ ImagePoints image_to_points(const at::Tensor& image, const at::TensorOptions& ou
 QueryGrid query_grid(int64_t height, int64_t width, int64_t upsample,
                      const at::TensorOptions& output) {
   if (upsample < 1) {
-    throw util::InvalidArgument("query_grid: upsample must be >= 1, got " + std::to_string(upsample));
+    throw util::InvalidArgument("query_grid: upsample must be >= 1, got " +
+                                std::to_string(upsample));
   }
   const int64_t grid_height = height * upsample;
   const int64_t grid_width = width * upsample;
@@ -105,16 +108,17 @@ QueryGrid query_grid(int64_t height, int64_t width, int64_t upsample,
 at::Tensor points_to_image(const at::Tensor& values, int64_t height, int64_t width) {
   if (!values.defined() || values.dim() < 2 || values.dim() > 3 ||
       (values.dim() == 3 && values.size(0) != 1) || values.size(-2) != height * width) {
-    throw util::InvalidArgument("points_to_image: values must be [1, " + std::to_string(height * width) +
-                          ", C] for a " + std::to_string(height) + "x" + std::to_string(width) +
-                          " image, got " + util::shape_string(values));
+    throw util::InvalidArgument("points_to_image: values must be [1, " +
+                                std::to_string(height * width) + ", C] for a " +
+                                std::to_string(height) + "x" + std::to_string(width) +
+                                " image, got " + util::shape_string(values));
   }
   util::check_floating(values, "values");
   return (values.to(at::kCPU, at::kFloat) + 0.5).clamp(0.0, 1.0).reshape({height, width, -1});
 }
 
 models::Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator& generator,
-                      const at::TensorOptions& output) {
+                              const at::TensorOptions& output) {
   const auto batch = channels_last(images, "images");
   const int64_t tasks = batch.size(0);
   const int64_t pixels = batch.size(1) * batch.size(2);
@@ -138,7 +142,8 @@ models::Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::G
 }
 
 models::Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptions& counts,
-                                  at::Generator& generator, const at::TensorOptions& output) {
+                                          at::Generator& generator,
+                                          const at::TensorOptions& output) {
   counts.validate();
   const auto batch = channels_last(images, "images");
   const int64_t tasks = batch.size(0);
@@ -170,16 +175,16 @@ ImageTaskSampler::ImageTaskSampler(at::Tensor images, ImageTaskOptions options, 
   const int64_t pixels = images_.size(1) * images_.size(2);
   if (options_.counts.max_points > pixels) {
     throw util::InvalidArgument("ImageTaskSampler: max_points " +
-                          std::to_string(options_.counts.max_points) + " exceeds the " +
-                          std::to_string(pixels) + " pixels of an image");
+                                std::to_string(options_.counts.max_points) + " exceeds the " +
+                                std::to_string(pixels) + " pixels of an image");
   }
   order_ = at::randperm(images_.size(0), generator_, at::kLong);
 }
 
 at::Tensor ImageTaskSampler::next_images(int64_t batch_size) {
   if (batch_size < 1 || batch_size > size()) {
-    throw util::InvalidArgument("ImageTaskSampler: batch_size must be in [1, " + std::to_string(size()) +
-                          "], got " + std::to_string(batch_size));
+    throw util::InvalidArgument("ImageTaskSampler: batch_size must be in [1, " +
+                                std::to_string(size()) + "], got " + std::to_string(batch_size));
   }
   if (cursor_ + batch_size > size()) {  // a new epoch
     order_ = at::randperm(size(), generator_, at::kLong);
@@ -196,7 +201,7 @@ models::Batch ImageTaskSampler::sample(int64_t batch_size, const at::TensorOptio
 }
 
 models::Batch ImageTaskSampler::sample(int64_t batch_size, TaskCounts counts,
-                               const at::TensorOptions& output) {
+                                       const at::TensorOptions& output) {
   const auto images = next_images(batch_size);
   return images_to_tasks(images, counts, generator_, output);
 }

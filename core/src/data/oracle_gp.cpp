@@ -39,8 +39,9 @@ at::Tensor stable_cholesky(const at::Tensor& covariance) {
     std::tie(lower, info) = at::linalg_cholesky_ex(covariance + jitter * largest * identity);
     if (info.eq(0).all().item<bool>()) return lower;
   }
-  throw util::InvalidArgument("oracle_predict: the context covariance is not positive definite, even "
-                        "with jitter (non-finite inputs?)");
+  throw util::InvalidArgument(
+      "oracle_predict: the context covariance is not positive definite, even "
+      "with jitter (non-finite inputs?)");
 }
 
 double evidence_noise_std(const at::Tensor& xc, const at::Tensor& yc, const GPPrior& prior) {
@@ -75,7 +76,7 @@ double evidence_noise_std(const at::Tensor& xc, const at::Tensor& yc, const GPPr
 }
 
 models::Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
-                          const GPPrior& prior) {
+                                  const GPPrior& prior) {
   util::check_rank(xt, "xt", 3);
   util::check_point_set(xt, "xt", xt.size(2), 0);
   util::check_point_set(xc, "xc", xt.size(2), 0);
@@ -83,7 +84,8 @@ models::Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, co
   util::check_size(yc, "yc", 0, xc.size(0));
   util::check_size(yc, "yc", 1, xc.size(1));
   util::check_size(xt, "xt", 0, xc.size(0));
-  if (!(prior.noise_std >= 0.0)) throw util::InvalidArgument("oracle_predict: noise_std must be >= 0");
+  if (!(prior.noise_std >= 0.0))
+    throw util::InvalidArgument("oracle_predict: noise_std must be >= 0");
   prior.hyper.check(xt.size(0));
 
   const auto noise_variance = prior.noise_std * prior.noise_std;

@@ -10,18 +10,18 @@ namespace nplab::data {
 
 void TaskCountOptions::validate() const {
   if (min_context < 0 || min_target < 1 || min_context + min_target > max_points) {
-    throw util::InvalidArgument("task counts: need 0 <= min_context, 1 <= min_target and min_context + "
-                          "min_target <= max_points, got min_context " +
-                          std::to_string(min_context) + ", min_target " +
-                          std::to_string(min_target) + ", max_points " +
-                          std::to_string(max_points));
+    throw util::InvalidArgument(
+        "task counts: need 0 <= min_context, 1 <= min_target and min_context + "
+        "min_target <= max_points, got min_context " +
+        std::to_string(min_context) + ", min_target " + std::to_string(min_target) +
+        ", max_points " + std::to_string(max_points));
   }
 }
 
 int64_t uniform_int(int64_t low, int64_t high, at::Generator& generator) {
   if (low > high) {
     throw util::InvalidArgument("uniform_int: low " + std::to_string(low) + " > high " +
-                          std::to_string(high));
+                                std::to_string(high));
   }
   // torch's randint excludes `high`; the bounds here are inclusive.
   return at::randint(low, high + 1, {1}, generator, at::kLong).item<int64_t>();

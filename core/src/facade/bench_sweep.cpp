@@ -151,9 +151,11 @@ std::vector<BenchPoint> run_bench_sweep(const BenchSweepOptions& options,
     auto sizes = options.sizes;
     std::sort(sizes.begin(), sizes.end());
     for (const auto n : sizes) {
-      if (n < 1) throw util::InvalidArgument("context sizes must be positive, got " + std::to_string(n));
+      if (n < 1)
+        throw util::InvalidArgument("context sizes must be positive, got " + std::to_string(n));
     }
-    for (const auto& model : options.models) models::default_config(model);  // unknown names fail early
+    for (const auto& model : options.models)
+      models::default_config(model);  // unknown names fail early
     bench::install_cpu_memory_probe();
     for (const auto& model : options.models) {
       if (callbacks.cancelled && callbacks.cancelled()) break;

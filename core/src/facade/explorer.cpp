@@ -124,13 +124,13 @@ struct Explorer::Impl {
     const auto check = [&](const Coordinates& values, const char* part, int dim) {
       if (static_cast<int>(values.size()) != dim) {
         throw util::InvalidArgument(name + ": " + part + " has " + std::to_string(values.size()) +
-                              " values, but the model takes dim_" + part + " = " +
-                              std::to_string(dim));
+                                    " values, but the model takes dim_" + part + " = " +
+                                    std::to_string(dim));
       }
       for (const double value : values) {
         if (!std::isfinite(value)) {
           throw util::InvalidArgument(name + ": " + part + " value " + std::to_string(value) +
-                                " is not finite");
+                                      " is not finite");
         }
       }
     };
@@ -230,9 +230,9 @@ struct Explorer::Impl {
     constexpr auto kMax = static_cast<int>(Coordinates::kCapacity);
     if (made_info.dim_x > kMax || made_info.dim_y > kMax) {
       throw util::InvalidArgument("the explorer handles at most " + std::to_string(kMax) +
-                            " input and output dimensions; this model has dim_x = " +
-                            std::to_string(made_info.dim_x) +
-                            ", dim_y = " + std::to_string(made_info.dim_y));
+                                  " input and output dimensions; this model has dim_x = " +
+                                  std::to_string(made_info.dim_x) +
+                                  ", dim_y = " + std::to_string(made_info.dim_y));
     }
     made->to(made_device);
     made->eval();
@@ -277,7 +277,8 @@ Outcome<ModelInfo> Explorer::load_registry_model(const std::string& name,
                                                  const ModelOptions& options) {
   return guarded<ModelInfo>("loading model \"" + name + "\"", [&] {
     const auto device = util::resolve_device(options.device);
-    const auto config = models::default_config(name, {{"dim_x", options.dim_x}, {"dim_y", options.dim_y}});
+    const auto config =
+        models::default_config(name, {{"dim_x", options.dim_x}, {"dim_y", options.dim_y}});
     // Seed after default_config, which builds a throwaway model of its own.
     torch::manual_seed(options.seed);
     auto made = models::make_model(config);
@@ -355,8 +356,8 @@ Outcome<UpdateStats> Explorer::add(const std::vector<ContextPoint>& points) {
 Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
   return guarded<UpdateStats>("moving point " + std::to_string(index), [&] {
     if (index >= impl_->points.size()) {
-      throw util::InvalidArgument("index " + std::to_string(index) +
-                            " is out of range (N = " + std::to_string(impl_->points.size()) + ")");
+      throw util::InvalidArgument("index " + std::to_string(index) + " is out of range (N = " +
+                                  std::to_string(impl_->points.size()) + ")");
     }
     auto next = impl_->points;
     next[index] = to;
@@ -367,8 +368,8 @@ Outcome<UpdateStats> Explorer::move(std::size_t index, const ContextPoint& to) {
 Outcome<UpdateStats> Explorer::remove(std::size_t index) {
   return guarded<UpdateStats>("removing point " + std::to_string(index), [&] {
     if (index >= impl_->points.size()) {
-      throw util::InvalidArgument("index " + std::to_string(index) +
-                            " is out of range (N = " + std::to_string(impl_->points.size()) + ")");
+      throw util::InvalidArgument("index " + std::to_string(index) + " is out of range (N = " +
+                                  std::to_string(impl_->points.size()) + ")");
     }
     auto next = impl_->points;
     next.erase(next.begin() + static_cast<std::ptrdiff_t>(index));
@@ -396,7 +397,7 @@ Outcome<GridPrediction> Explorer::predict(const std::vector<double>& xs) {
     for (size_t i = 0; i < xs.size(); ++i) {
       if (!std::isfinite(xs[i])) {
         throw util::InvalidArgument("xs[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
-                              " is not finite");
+                                    " is not finite");
       }
     }
     const c10::InferenceMode inference;

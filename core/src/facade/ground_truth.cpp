@@ -28,7 +28,7 @@ data::KernelKind data_kernel(TruthKernel kernel) {
     if (truth == kernel) return kind;
   }
   throw util::InvalidArgument("kernel: unknown TruthKernel value " +
-                        std::to_string(static_cast<int>(kernel)));
+                              std::to_string(static_cast<int>(kernel)));
 }
 
 data::KernelParams params_of(const TruthSpec& spec) {
@@ -42,7 +42,7 @@ void check_inputs(const std::vector<double>& xs, const std::string& name) {
   for (size_t i = 0; i < xs.size(); ++i) {
     if (!std::isfinite(xs[i])) {
       throw util::InvalidArgument(name + "[" + std::to_string(i) + "] = " + std::to_string(xs[i]) +
-                            " is not finite");
+                                  " is not finite");
     }
   }
 }
@@ -101,7 +101,7 @@ Outcome<GridPrediction> oracle_prediction(const TruthSpec& spec,
     for (size_t i = 0; i < context.size(); ++i) {
       if (context[i].x.size() != 1 || context[i].y.size() != 1) {
         throw util::InvalidArgument("context point " + std::to_string(i) +
-                              ": the oracle takes 1D points (one x, one y)");
+                                    ": the oracle takes 1D points (one x, one y)");
       }
       xs.push_back(context[i].x[0]);
       ys.push_back(context[i].y[0]);

@@ -9,7 +9,7 @@
 
 #include "nplab/facade/explorer.h"
 
-namespace nplab::detail {
+namespace nplab::facade::detail {
 
 /// Runs `work`, turning any exception into a failed Outcome that says what was being done.
 template <class T, class Work>
@@ -25,4 +25,4 @@ Outcome<T> guarded(const std::string& what, Work&& work) {
   }
 }
 
-}  // namespace nplab::detail
+}  // namespace nplab::facade::detail

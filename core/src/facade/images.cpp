@@ -27,14 +27,14 @@ Outcome<PixelImage> PixelImage::from_bytes(const std::vector<std::uint8_t>& byte
                                            int width) {
   return guarded<PixelImage>("reading the image", [&] {
     if (height < 1 || width < 1) {
-      throw util::InvalidArgument("image size " + std::to_string(height) + "x" + std::to_string(width) +
-                            " is empty");
+      throw util::InvalidArgument("image size " + std::to_string(height) + "x" +
+                                  std::to_string(width) + " is empty");
     }
     const auto pixels = static_cast<std::size_t>(height) * static_cast<std::size_t>(width);
     if (bytes.size() != pixels) {
       throw util::InvalidArgument("bytes: " + std::to_string(bytes.size()) + " values for a " +
-                            std::to_string(height) + "x" + std::to_string(width) + " image (" +
-                            std::to_string(pixels) + " expected)");
+                                  std::to_string(height) + "x" + std::to_string(width) +
+                                  " image (" + std::to_string(pixels) + " expected)");
     }
     const auto image =
         at::from_blob(const_cast<std::uint8_t*>(bytes.data()), {height, width}, at::kByte).clone();

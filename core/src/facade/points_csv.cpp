@@ -17,7 +17,7 @@ Outcome<std::vector<ContextPoint>> read_points_csv(const std::filesystem::path& 
   return detail::guarded<std::vector<ContextPoint>>("importing points", [&] {
     if (dim_x < 1 || dim_y < 1) {
       throw util::InvalidArgument("dim_x, dim_y: " + std::to_string(dim_x) + ", " +
-                            std::to_string(dim_y) + " (must be at least 1)");
+                                  std::to_string(dim_y) + " (must be at least 1)");
     }
     const auto table = data::read_csv_points(path, dim_x + dim_y, at::kDouble);
     const auto values = table.values.contiguous();
@@ -46,9 +46,9 @@ Status write_points_csv(const std::filesystem::path& path,
       const auto& point = points[static_cast<size_t>(i)];
       if (static_cast<int64_t>(point.x.size()) != dim_x ||
           static_cast<int64_t>(point.y.size()) != dim_y) {
-        throw util::InvalidArgument("points[" + std::to_string(i) +
-                              "]: sizes differ from the first point's (dim_x " +
-                              std::to_string(dim_x) + ", dim_y " + std::to_string(dim_y) + ")");
+        throw util::InvalidArgument(
+            "points[" + std::to_string(i) + "]: sizes differ from the first point's (dim_x " +
+            std::to_string(dim_x) + ", dim_y " + std::to_string(dim_y) + ")");
       }
       std::copy(point.x.begin(), point.x.end(), x[i].data_ptr<double>());
       std::copy(point.y.begin(), point.y.end(), y[i].data_ptr<double>());

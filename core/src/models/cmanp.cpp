@@ -15,23 +15,25 @@ int64_t CMANPState::bytes() const {
 namespace {
 
 // Layer l's part of a stacked streaming state, in the dtype the layer computes in.
-attention::CMABState layer_of(const attention::StreamingAttentionState& cross, size_t l, int64_t heads,
-                   at::ScalarType compute) {
+attention::CMABState layer_of(const attention::StreamingAttentionState& cross, size_t l,
+                              int64_t heads, at::ScalarType compute) {
   const auto first = static_cast<int64_t>(l) * heads;
   return {{cross.log_normalizer.narrow(1, first, heads).to(compute),
            cross.output.narrow(1, first, heads).to(compute), cross.count}};
 }
 
-attention::StreamingAttentionState with_dtype(const attention::StreamingAttentionState& state, at::ScalarType dtype) {
+attention::StreamingAttentionState with_dtype(const attention::StreamingAttentionState& state,
+                                              at::ScalarType dtype) {
   return {state.log_normalizer.to(dtype), state.output.to(dtype), state.count};
 }
 
 // The running state and a block, merged in the state dtype (a state conditioned with autograd on
 // is in the model's dtype and is widened here).
-attention::StreamingAttentionState merged_in_state_dtype(const attention::StreamingAttentionState& running,
-                                              const attention::StreamingAttentionState& block) {
+attention::StreamingAttentionState merged_in_state_dtype(
+    const attention::StreamingAttentionState& running,
+    const attention::StreamingAttentionState& block) {
   return attention::merge_streaming_states(with_dtype(running, CMANP::state_dtype()),
-                                with_dtype(block, CMANP::state_dtype()));
+                                           with_dtype(block, CMANP::state_dtype()));
 }
 
 }  // namespace
@@ -54,7 +56,8 @@ CMANP::CMANP(const nlohmann::json& config)
   embedder_ =
       register_module("embedder", make_embedding_mlp(d.dim_x + d.dim_y, d.d_model, d.emb_depth));
   decoder_.register_query_embedder(*this, d);
-  const attention::CMABOptions block_options{d.d_model, d.d_model, d.heads, d.feedforward, block_latents_};
+  const attention::CMABOptions block_options{d.d_model, d.d_model, d.heads, d.feedforward,
+                                             block_latents_};
   for (int64_t l = 0; l < d.layers; ++l) {
     const auto suffix = std::to_string(l);
     encoder_.push_back(register_module("encoder" + suffix, attention::CMAB(block_options)));
@@ -105,7 +108,8 @@ attention::StreamingAttentionState CMANP::chunk_state(const at::Tensor& embedded
   const auto split = [&](int64_t which) {
     return kv.select(3, which).reshape({batch, points, layers * heads(), head_dim}).transpose(1, 2);
   };
-  return attention::streaming_block_state(stacked.queries.expand({batch, -1, -1, -1}), split(0), split(1));
+  return attention::streaming_block_state(stacked.queries.expand({batch, -1, -1, -1}), split(0),
+                                          split(1));
 }
 
 const CMANP::StackedProjection& CMANP::stacked_projection() {
@@ -139,8 +143,9 @@ attention::StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::
   const int64_t head_dim = dims().d_model / heads();
   // Autograd differentiates through the model's dtype; inference sums in the wider state dtype.
   const auto dtype = at::GradMode::is_enabled() ? x.scalar_type() : state_dtype();
-  auto state = attention::empty_streaming_state(x.size(0), heads() * static_cast<int64_t>(encoder_.size()),
-                                     block_latents_, head_dim, x.options().dtype(dtype));
+  auto state =
+      attention::empty_streaming_state(x.size(0), heads() * static_cast<int64_t>(encoder_.size()),
+                                       block_latents_, head_dim, x.options().dtype(dtype));
   // Training differentiates through one block (as the reference does); inference streams chunks.
   const int64_t chunk = is_training() ? std::max<int64_t>(points, 1) : chunk_size_;
   for (int64_t start = 0; start < points; start += chunk) {
@@ -152,7 +157,8 @@ attention::StreamingAttentionState CMANP::stream(const at::Tensor& x, const at::
   return state;
 }
 
-std::vector<at::Tensor> CMANP::latents_from(const attention::StreamingAttentionState& cross, int64_t batch) {
+std::vector<at::Tensor> CMANP::latents_from(const attention::StreamingAttentionState& cross,
+                                            int64_t batch) {
   std::vector<at::Tensor> latents;
   auto layer_latents = latents_.unsqueeze(0).expand({batch, -1, -1});
   for (size_t l = 0; l < encoder_.size(); ++l) {
@@ -208,9 +214,9 @@ RemoveResult CMANP::do_remove(ModelState& state, const at::Tensor& xr, const at:
   // One subtraction for all layers; the state changes only if every layer's is exact.
   // The blocks were computed in the model's dtype, so its rounding (not the wider sum's) bounds
   // how much cancellation a removal may amplify.
-  auto removal = attention::remove_streaming_state(with_dtype(cmanp_state.cross, state_dtype()),
-                                        with_dtype(stream(xr, yr), state_dtype()),
-                                        attention::default_max_removal_amplification(latents_.scalar_type()));
+  auto removal = attention::remove_streaming_state(
+      with_dtype(cmanp_state.cross, state_dtype()), with_dtype(stream(xr, yr), state_dtype()),
+      attention::default_max_removal_amplification(latents_.scalar_type()));
   if (!removal.exact) return {false};
   cmanp_state.cross = std::move(removal.state);
   cmanp_state.count_ -= xr.size(1);

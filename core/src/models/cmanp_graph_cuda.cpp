@@ -32,11 +32,11 @@ CMANPGraphedUpdate::CMANPGraphedUpdate(CMANP& model, int64_t batch, int64_t new_
   const auto options = model.tensor_options();
   if (!options.device().is_cuda()) {
     throw util::InvalidArgument("CUDA graphs: the model is on " + options.device().str() +
-                          ", not on a CUDA device");
+                                ", not on a CUDA device");
   }
   if (batch < 1 || new_points < 1) {
     throw util::InvalidArgument("CUDA graphs: batch and new_points must be positive, got " +
-                          std::to_string(batch) + " and " + std::to_string(new_points));
+                                std::to_string(batch) + " and " + std::to_string(new_points));
   }
   const c10::InferenceMode inference;
   const c10::cuda::CUDAGuard device_guard(options.device());

@@ -26,7 +26,7 @@ int64_t read_depth(const nlohmann::json& config, const char* key, int64_t fallba
   const auto depth = config.value(key, fallback);
   if (depth < 2) {
     throw util::InvalidArgument(std::string("cnp config: ") + key + " must be at least 2, got " +
-                          std::to_string(depth));
+                                std::to_string(depth));
   }
   return depth;
 }
@@ -43,7 +43,8 @@ CNP::CNP(const nlohmann::json& config)
       post_depth_(read_depth(config, "post_depth", 2)),
       decoder_depth_(read_depth(config, "decoder_depth", 3)) {
   if (hidden_ < 1) {
-    throw util::InvalidArgument("cnp config: hidden must be positive, got " + std::to_string(hidden_));
+    throw util::InvalidArgument("cnp config: hidden must be positive, got " +
+                                std::to_string(hidden_));
   }
   const auto& d = dims();
   for (int e = 0; e < kPoolingEncoders; ++e) {

@@ -13,10 +13,10 @@ void LatentDecoder::register_query_embedder(torch::nn::Module& owner, const Mode
 
 void LatentDecoder::register_layer(torch::nn::Module& owner, const ModelDims& d, int64_t layer) {
   const auto suffix = std::to_string(layer);
-  attention_.push_back(owner.register_module("decoder_attention" + suffix,
-                                             attention::PreNormAttention(d.d_model, d.heads, d.d_model)));
-  feedforward_.push_back(owner.register_module("decoder_feedforward" + suffix,
-                                               attention::PreNormFeedForward(d.d_model, d.feedforward)));
+  attention_.push_back(owner.register_module(
+      "decoder_attention" + suffix, attention::PreNormAttention(d.d_model, d.heads, d.d_model)));
+  feedforward_.push_back(owner.register_module(
+      "decoder_feedforward" + suffix, attention::PreNormFeedForward(d.d_model, d.feedforward)));
 }
 
 void LatentDecoder::register_head(torch::nn::Module& owner, const ModelDims& d) {
@@ -28,7 +28,8 @@ void LatentDecoder::register_head(torch::nn::Module& owner, const ModelDims& d) 
 at::Tensor LatentDecoder::forward(const at::Tensor& xt, const std::vector<at::Tensor>& latents) {
   if (latents.size() != attention_.size()) {
     throw util::InvalidArgument("latent decoder: " + std::to_string(latents.size()) +
-                          " latent sets for " + std::to_string(attention_.size()) + " layers");
+                                " latent sets for " + std::to_string(attention_.size()) +
+                                " layers");
   }
   auto x = query_embedder_->forward(xt);
   for (std::size_t l = 0; l < attention_.size(); ++l)

@@ -9,7 +9,7 @@ LBANP::LBANP(const nlohmann::json& config)
       num_latents_(config.value("latents", int64_t{8})) {
   if (num_latents_ < 1) {
     throw util::InvalidArgument("lbanp config: latents must be positive, got " +
-                          std::to_string(num_latents_));
+                                std::to_string(num_latents_));
   }
   const auto& d = dims();
   latents_ = register_parameter("latents", at::randn({num_latents_, d.d_model}));
@@ -23,7 +23,8 @@ LBANP::LBANP(const nlohmann::json& config)
                         attention::PreNormAttention(d.d_model, d.heads, d.d_model)),
         register_module("encoder_cross_feedforward" + suffix,
                         attention::PreNormFeedForward(d.d_model, d.feedforward)),
-        register_module("encoder_self_attention" + suffix, attention::PreNormAttention(d.d_model, d.heads)),
+        register_module("encoder_self_attention" + suffix,
+                        attention::PreNormAttention(d.d_model, d.heads)),
         register_module("encoder_self_feedforward" + suffix,
                         attention::PreNormFeedForward(d.d_model, d.feedforward)),
     });

@@ -25,7 +25,8 @@ NeuralProcess::NeuralProcess(std::string name, const ModelDims& dims)
   }
   if (dims.d_model < 1 || dims.heads < 1 || dims.d_model % dims.heads != 0) {
     throw util::InvalidArgument("model config: d_model " + std::to_string(dims.d_model) +
-                          " must be a positive multiple of heads " + std::to_string(dims.heads));
+                                " must be a positive multiple of heads " +
+                                std::to_string(dims.heads));
   }
 }
 
@@ -46,15 +47,17 @@ void NeuralProcess::check_pair(const at::Tensor& x, const char* x_name, const at
   util::check_point_set(y, y_name, dims_.dim_y, min_points);
   const auto options = tensor_options();
   if (x.scalar_type() != options.dtype().toScalarType() || x.device() != options.device()) {
-    throw util::InvalidArgument(std::string(x_name) + ": " + std::string(c10::toString(x.scalar_type())) +
-                          " on " + x.device().str() + ", but the model is " +
-                          std::string(c10::toString(options.dtype().toScalarType())) + " on " +
-                          options.device().str());
+    throw util::InvalidArgument(std::string(x_name) + ": " +
+                                std::string(c10::toString(x.scalar_type())) + " on " +
+                                x.device().str() + ", but the model is " +
+                                std::string(c10::toString(options.dtype().toScalarType())) +
+                                " on " + options.device().str());
   }
   util::check_same_dtype_device(x, x_name, y, y_name);
   if (x.size(0) != y.size(0) || x.size(1) != y.size(1)) {
-    throw util::InvalidArgument(std::string(y_name) + ": shape " + util::shape_string(y) + " does not match " +
-                          x_name + "'s " + util::shape_string(x) + " in batch and point count");
+    throw util::InvalidArgument(std::string(y_name) + ": shape " + util::shape_string(y) +
+                                " does not match " + x_name + "'s " + util::shape_string(x) +
+                                " in batch and point count");
   }
 }
 
@@ -62,7 +65,7 @@ void NeuralProcess::check_state(const ModelState& state, const at::Tensor& x,
                                 const char* x_name) const {
   if (x.size(0) != state.batch()) {
     throw util::InvalidArgument(std::string(x_name) + ": batch " + std::to_string(x.size(0)) +
-                          " differs from the state's " + std::to_string(state.batch()));
+                                " differs from the state's " + std::to_string(state.batch()));
   }
 }
 
@@ -83,7 +86,7 @@ RemoveResult NeuralProcess::remove(ModelState& state, const at::Tensor& xr, cons
   check_state(state, xr, "xr");
   if (xr.size(1) > state.count()) {
     throw util::InvalidArgument("xr: removing " + std::to_string(xr.size(1)) +
-                          " points from a state that holds " + std::to_string(state.count()));
+                                " points from a state that holds " + std::to_string(state.count()));
   }
   if (xr.size(1) == 0) return {};
   return do_remove(state, xr, yr);
@@ -95,9 +98,9 @@ Prediction NeuralProcess::predict(const ModelState& state, const at::Tensor& xt)
   const auto options = tensor_options();
   if (xt.scalar_type() != options.dtype().toScalarType() || xt.device() != options.device()) {
     throw util::InvalidArgument("xt: " + std::string(c10::toString(xt.scalar_type())) + " on " +
-                          xt.device().str() + ", but the model is " +
-                          std::string(c10::toString(options.dtype().toScalarType())) + " on " +
-                          options.device().str());
+                                xt.device().str() + ", but the model is " +
+                                std::string(c10::toString(options.dtype().toScalarType())) +
+                                " on " + options.device().str());
   }
   const int64_t targets = xt.size(1);
   if (state.count() == 0 && !handles_empty_context()) {
@@ -202,7 +205,7 @@ void StoredContextState::erase(const at::Tensor& xr, const at::Tensor& yr) {
       }
       if (found < 0) {
         throw util::InvalidArgument("xr: row " + std::to_string(r) + " of batch element " +
-                              std::to_string(b) + " is not a stored context point");
+                                    std::to_string(b) + " is not a stored context point");
       }
       taken[found] = true;
     }
@@ -281,8 +284,8 @@ ModelDims dims_from_json(const nlohmann::json& config) {
                                     {"dim_x", dims.dim_x},
                                     {"dim_y", dims.dim_y}}) {
     if (value < 1) {
-      throw util::InvalidArgument(std::string("model config: ") + name + " must be at least 1, got " +
-                            std::to_string(value));
+      throw util::InvalidArgument(std::string("model config: ") + name +
+                                  " must be at least 1, got " + std::to_string(value));
     }
   }
   check_model_fits_in_memory(dims);

@@ -14,7 +14,7 @@ TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(int64_t d_model, int64_
     : heads_(heads), head_dim_(d_model / heads) {
   if (heads < 1 || d_model % heads != 0) {
     throw util::InvalidArgument("TransformerEncoderLayer: d_model " + std::to_string(d_model) +
-                          " is not divisible by heads " + std::to_string(heads));
+                                " is not divisible by heads " + std::to_string(heads));
   }
   in_projection_ = register_module("in_projection", torch::nn::Linear(d_model, 3 * d_model));
   out_projection_ = register_module("out_projection", torch::nn::Linear(d_model, d_model));

@@ -7,13 +7,16 @@
 namespace nplab::models {
 namespace {
 
-attention::KernelAttentionOptions attention_options(const nlohmann::json& config, const ModelDims& dims) {
+attention::KernelAttentionOptions attention_options(const nlohmann::json& config,
+                                                    const ModelDims& dims) {
   attention::KernelAttentionOptions options;
   options.dim = dims.d_model;
   options.heads = dims.heads;
   options.dim_x = dims.dim_x;
-  options.mode = attention::attention_mode_from_string(config.value("attention", to_string(options.mode)));
-  options.kernel = attention::bias_kernel_from_string(config.value("kernel", to_string(options.kernel)));
+  options.mode =
+      attention::attention_mode_from_string(config.value("attention", to_string(options.mode)));
+  options.kernel =
+      attention::bias_kernel_from_string(config.value("kernel", to_string(options.kernel)));
   options.kernel_terms = config.value("kernel_terms", options.kernel_terms);
   options.scan_chunk = config.value("scan_chunk", options.scan_chunk);
   options.features = config.value("features", options.features);
@@ -100,9 +103,9 @@ Prediction TNPKR::do_predict(const ModelState& state, const at::Tensor& xt) {
     return {at::zeros(shape, xt.options()), at::ones(shape, xt.options())};
   }
   if (context.cache.size() != blocks_.size()) {
-    throw util::InvalidArgument("state: not a TNP-KR state of this model (" +
-                          std::to_string(context.cache.size()) + " encoded layers, expected " +
-                          std::to_string(blocks_.size()) + ")");
+    throw util::InvalidArgument(
+        "state: not a TNP-KR state of this model (" + std::to_string(context.cache.size()) +
+        " encoded layers, expected " + std::to_string(blocks_.size()) + ")");
   }
   auto targets = query_embedder_->forward(xt);
   for (size_t l = 0; l < blocks_.size(); ++l) {

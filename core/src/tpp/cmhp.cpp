@@ -53,12 +53,14 @@ CMHP::CMHP(const CMHPConfig& config) : PointProcessModel("cmhp", config.marks), 
   }
   if (config.heads < 1 || config.d_model % config.heads != 0) {
     throw util::InvalidArgument("cmhp config: d_model " + std::to_string(config.d_model) +
-                          " must be a positive multiple of heads " + std::to_string(config.heads));
+                                " must be a positive multiple of heads " +
+                                std::to_string(config.heads));
   }
   const auto d = config.d_model;
   embedding_ = register_module("embedding", EventEmbedding(config.marks, d));
   latents_ = register_parameter("latents", at::randn({config.latents, d}));
-  const attention::CMABOptions block_options{d, d, config.heads, config.feedforward, config.latents};
+  const attention::CMABOptions block_options{d, d, config.heads, config.feedforward,
+                                             config.latents};
   for (int64_t b = 0; b < config.blocks; ++b) {
     blocks_.push_back(register_module("block" + std::to_string(b), attention::CMAB(block_options)));
   }

@@ -72,7 +72,8 @@ TppEvaluation evaluate_point_process(PointProcessModel& model,
       ++end;
     }
     if (sequences[start].size() == 0) {
-      throw util::InvalidArgument("evaluation: sequence " + std::to_string(start) + " has no events");
+      throw util::InvalidArgument("evaluation: sequence " + std::to_string(start) +
+                                  " has no events");
     }
     const std::vector<EventList> group(sequences.begin() + static_cast<std::ptrdiff_t>(start),
                                        sequences.begin() + static_cast<std::ptrdiff_t>(end));

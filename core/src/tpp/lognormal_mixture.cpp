@@ -66,7 +66,8 @@ NextEventDecoderImpl::NextEventDecoderImpl(int64_t in_dim, int64_t hidden, int64
                                            int64_t marks)
     : components_(components) {
   if (in_dim < 1 || hidden < 1 || components < 1 || marks < 1) {
-    throw util::InvalidArgument("next-event decoder: in_dim, hidden, components and marks must be >= 1");
+    throw util::InvalidArgument(
+        "next-event decoder: in_dim, hidden, components and marks must be >= 1");
   }
   hidden_ = register_module("hidden", torch::nn::Linear(in_dim, hidden));
   mixture_ = register_module("mixture", torch::nn::Linear(hidden, 3 * components));

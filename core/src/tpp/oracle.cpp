@@ -17,10 +17,12 @@ std::vector<double> event_log_likelihoods(const TemporalProcess& process, const 
     const double t = events.times[i];
     const auto mark = static_cast<size_t>(events.marks[i]);
     if (!(t > tracker->last_time())) {  // observation starts at 0: the first time too is > 0
-      throw util::InvalidArgument("event_log_likelihoods: times must be positive and increase (event " +
-                            std::to_string(i) + ")");
+      throw util::InvalidArgument(
+          "event_log_likelihoods: times must be positive and increase (event " + std::to_string(i) +
+          ")");
     }
-    if (mark >= lambda.size()) throw util::InvalidArgument("event_log_likelihoods: mark out of range");
+    if (mark >= lambda.size())
+      throw util::InvalidArgument("event_log_likelihoods: mark out of range");
     tracker->intensities(t, lambda);  // the left limit λ(t−): the event itself not yet observed
     result.push_back(std::log(lambda[mark]) - tracker->compensator(t));
     tracker->observe(t, events.marks[i]);
@@ -41,7 +43,8 @@ double log_likelihood(const TemporalProcess& process, const EventList& events, d
 OracleNextEvent::OracleNextEvent(const IntensityTracker& history, int64_t marks,
                                  int64_t quadrature_intervals)
     : history_(history.clone()), marks_(marks), mark_probabilities_(static_cast<size_t>(marks)) {
-  if (quadrature_intervals < 2) throw util::InvalidArgument("oracle: quadrature_intervals must be >= 2");
+  if (quadrature_intervals < 2)
+    throw util::InvalidArgument("oracle: quadrature_intervals must be >= 2");
   const int64_t intervals = quadrature_intervals + quadrature_intervals % 2;  // Simpson: even
   const double t0 = history_->last_time();
   std::vector<double> lambda(static_cast<size_t>(marks));

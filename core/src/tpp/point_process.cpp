@@ -50,30 +50,31 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
   if (events.times.scalar_type() != options.dtype().toScalarType() ||
       events.times.device() != options.device()) {
     throw util::InvalidArgument(times_name + ": " +
-                          std::string(c10::toString(events.times.scalar_type())) + " on " +
-                          events.times.device().str() + ", but the model is " +
-                          std::string(c10::toString(options.dtype().toScalarType())) + " on " +
-                          options.device().str());
+                                std::string(c10::toString(events.times.scalar_type())) + " on " +
+                                events.times.device().str() + ", but the model is " +
+                                std::string(c10::toString(options.dtype().toScalarType())) +
+                                " on " + options.device().str());
   }
   if (events.marks.scalar_type() != at::kLong) {
     throw util::InvalidArgument(marks_name + ": expected int64, got " +
-                          std::string(c10::toString(events.marks.scalar_type())));
+                                std::string(c10::toString(events.marks.scalar_type())));
   }
   if (events.marks.sizes() != events.times.sizes() ||
       events.marks.device() != events.times.device()) {
-    throw util::InvalidArgument(marks_name + ": shape " + util::shape_string(events.marks) + " on " +
-                          events.marks.device().str() + " does not match " + times_name + "'s " +
-                          util::shape_string(events.times) + " on " + events.times.device().str());
+    throw util::InvalidArgument(marks_name + ": shape " + util::shape_string(events.marks) +
+                                " on " + events.marks.device().str() + " does not match " +
+                                times_name + "'s " + util::shape_string(events.times) + " on " +
+                                events.times.device().str());
   }
   if (events.length() < min_length) {
     throw util::InvalidArgument(times_name + ": needs at least " + std::to_string(min_length) +
-                          " event(s), got shape " + util::shape_string(events.times));
+                                " event(s), got shape " + util::shape_string(events.times));
   }
   if (events.times.numel() == 0) return;
   util::check_finite(events.times, times_name);
   if (const auto bad = events.times <= 0; bad.any().item<bool>()) {
-    throw util::InvalidArgument(times_name + ": times must be positive, but event " + first_index(bad) +
-                          " is not");
+    throw util::InvalidArgument(times_name + ": times must be positive, but event " +
+                                first_index(bad) + " is not");
   }
   if (events.length() > 1) {
     const auto later = events.times.narrow(1, 1, events.length() - 1);
@@ -81,16 +82,17 @@ void PointProcessModel::check_events(const EventSequence& events, const char* na
     if (const auto bad = later <= earlier; bad.any().item<bool>()) {
       auto index = bad.nonzero()[0].cpu();
       throw util::InvalidArgument(times_name + ": times must increase, but event [" +
-                            std::to_string(index[0].item<int64_t>()) + ", " +
-                            std::to_string(index[1].item<int64_t>() + 1) +
-                            "] is not after the one before it");
+                                  std::to_string(index[0].item<int64_t>()) + ", " +
+                                  std::to_string(index[1].item<int64_t>() + 1) +
+                                  "] is not after the one before it");
     }
   }
   if (const auto bad = (events.marks < 0) | (events.marks >= marks_); bad.any().item<bool>()) {
     const auto index = bad.nonzero()[0].cpu();
     const auto value = events.marks[index[0].item<int64_t>()][index[1].item<int64_t>()];
-    throw util::InvalidArgument(marks_name + ": mark " + std::to_string(value.item<int64_t>()) + " at " +
-                          first_index(bad) + " is outside 0.." + std::to_string(marks_ - 1));
+    throw util::InvalidArgument(marks_name + ": mark " + std::to_string(value.item<int64_t>()) +
+                                " at " + first_index(bad) + " is outside 0.." +
+                                std::to_string(marks_ - 1));
   }
 }
 
@@ -103,7 +105,7 @@ void PointProcessModel::update(PointProcessState& state, const EventSequence& ev
   check_events(events, "events", 0);
   if (events.batch() != state.batch()) {
     throw util::InvalidArgument("events: batch " + std::to_string(events.batch()) +
-                          " differs from the state's " + std::to_string(state.batch()));
+                                " differs from the state's " + std::to_string(state.batch()));
   }
   if (events.length() == 0) return;
   const auto first = events.times.select(1, 0);

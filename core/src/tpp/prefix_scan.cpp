@@ -24,7 +24,8 @@ PrefixStreamingStates prefix_streaming_states(const at::Tensor& queries, const a
   util::check_rank(queries, "queries", 4);
   util::check_rank(keys, "keys", 4);
   util::check_rank(values, "values", 4);
-  if (chunk_size < 1) throw util::InvalidArgument("prefix_streaming_states: chunk_size must be positive");
+  if (chunk_size < 1)
+    throw util::InvalidArgument("prefix_streaming_states: chunk_size must be positive");
   const int64_t n = keys.size(2);
   if (n < 1) throw util::InvalidArgument("prefix_streaming_states: needs at least one point");
   const auto all_queries = queries.expand({keys.size(0), -1, -1, -1});

@@ -260,14 +260,16 @@ HawkesProcess::HawkesProcess(HawkesParameters parameters) : parameters_(std::mov
   check_square(parameters_.beta, k, "hawkes beta");
   for (size_t i = 0; i < k; ++i) {
     for (size_t j = 0; j < k; ++j) {
-      if (!(parameters_.alpha[i][j] >= 0)) throw util::InvalidArgument("hawkes alpha: must be >= 0");
-      if (!(parameters_.beta[i][j] > 0)) throw util::InvalidArgument("hawkes beta: must be positive");
+      if (!(parameters_.alpha[i][j] >= 0))
+        throw util::InvalidArgument("hawkes alpha: must be >= 0");
+      if (!(parameters_.beta[i][j] > 0))
+        throw util::InvalidArgument("hawkes beta: must be positive");
     }
   }
   const double radius = spectral_radius();
   if (!(radius < 1.0)) {
     throw util::InvalidArgument("hawkes: spectral radius of alpha is " + std::to_string(radius) +
-                          ", not below 1 (not stationary)");
+                                ", not below 1 (not stationary)");
   }
 }
 
@@ -392,7 +394,7 @@ ProcessKind parse_process_kind(std::string_view name) {
   if (name == "self-correcting" || name == "selfcorrecting") return ProcessKind::SelfCorrecting;
   if (name == "poisson") return ProcessKind::Poisson;
   throw util::InvalidArgument("process \"" + std::string(name) +
-                        "\": unknown (known: hawkes, self-correcting, poisson)");
+                              "\": unknown (known: hawkes, self-correcting, poisson)");
 }
 
 std::string process_kind_name(ProcessKind kind) {

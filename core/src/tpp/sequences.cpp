@@ -54,8 +54,8 @@ bool is_tpp_data_name(const std::string& name) {
 TppDataSpec parse_tpp_data(const std::string& name, int64_t length, int64_t marks) {
   if (!is_tpp_data_name(name)) {
     throw util::InvalidArgument("--data " + name +
-                          ": not a point-process data set (known: tpp-hawkes, "
-                          "tpp-selfcorrecting, tpp-poisson)");
+                                ": not a point-process data set (known: tpp-hawkes, "
+                                "tpp-selfcorrecting, tpp-poisson)");
   }
   if (length < 1) throw util::InvalidArgument("sequence length: must be at least 1");
   if (marks < 1) throw util::InvalidArgument("marks: must be at least 1");
@@ -102,8 +102,8 @@ EventSequence to_event_sequence(const std::vector<EventList>& lists,
     const auto& list = lists[static_cast<size_t>(b)];
     if (static_cast<int64_t>(list.size()) != length || list.marks.size() != list.times.size()) {
       throw util::InvalidArgument("to_event_sequence: sequence " + std::to_string(b) + " has " +
-                            std::to_string(list.size()) + " events, the first " +
-                            std::to_string(length));
+                                  std::to_string(list.size()) + " events, the first " +
+                                  std::to_string(length));
     }
     for (int64_t i = 0; i < length; ++i) {
       times_view[b][i] = list.times[static_cast<size_t>(i)];

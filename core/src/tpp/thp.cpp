@@ -61,7 +61,8 @@ THP::THP(const THPConfig& config) : PointProcessModel("thp", config.marks), conf
   }
   if (config.heads < 1 || config.d_model % config.heads != 0) {
     throw util::InvalidArgument("thp config: d_model " + std::to_string(config.d_model) +
-                          " must be a positive multiple of heads " + std::to_string(config.heads));
+                                " must be a positive multiple of heads " +
+                                std::to_string(config.heads));
   }
   embedding_ = register_module("embedding", EventEmbedding(config.marks, config.d_model));
   for (int64_t l = 0; l < config.layers; ++l) {

@@ -139,8 +139,8 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
   const auto path = checkpoint_path(settings.out);
   if (std::filesystem::exists(path)) {
     throw util::InvalidArgument("--out " + path +
-                          " exists; choose another --out (point-process runs "
-                          "cannot be resumed yet)");
+                                " exists; choose another --out (point-process runs "
+                                "cannot be resumed yet)");
   }
   if (settings.steps < 1) throw util::InvalidArgument("--steps: must be positive");
   if (settings.batch < 1) throw util::InvalidArgument("--batch: must be positive");
@@ -148,7 +148,7 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
   if (settings.clip_norm < 0) throw util::InvalidArgument("--clip-norm: must be >= 0");
   if (!is_point_process_name(settings.model)) {
     throw util::InvalidArgument("--model " + settings.model +
-                          ": not a point-process model (known: cmhp, thp)");
+                                ": not a point-process model (known: cmhp, thp)");
   }
   auto config = default_point_process_config(settings.model);
   if (!settings.model_overrides.is_null()) {
@@ -158,8 +158,8 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
     for (const auto& [key, value] : settings.model_overrides.items()) config[key] = value;
   }
   if (config.value("model", settings.model) != settings.model) {
-    throw util::InvalidArgument("--config names model " + config["model"].dump() + ", but --model is " +
-                          settings.model);
+    throw util::InvalidArgument("--config names model " + config["model"].dump() +
+                                ", but --model is " + settings.model);
   }
   config["marks"] = settings.data.marks;  // the data fixes K
 
@@ -203,7 +203,7 @@ TppTrainResult run_tpp_training(const TppTrainSettings& settings,
   auto last_save = started;
   const auto save_every = std::chrono::duration<double>(settings.checkpoint_minutes * 60.0);
   while (result.steps < settings.steps) {
-    const double rate = cosine_learning_rate(settings.lr, result.steps, settings.steps);
+    const double rate = train::cosine_learning_rate(settings.lr, result.steps, settings.steps);
     for (auto& group : optimizer.param_groups()) group.options().set_lr(rate);
     const auto batch = to_event_sequence(
         training_sequences(settings.data, settings.seed, result.steps, settings.batch), options);

@@ -245,8 +245,8 @@ std::string card_path_for(const std::string& checkpoint_path) {
   return std::filesystem::path(checkpoint_path).replace_extension(".json").string();
 }
 
-void save_checkpoint(models::NeuralProcess& model, const nlohmann::json& card, const std::string& path,
-                     const std::optional<TrainingState>& training) {
+void save_checkpoint(models::NeuralProcess& model, const nlohmann::json& card,
+                     const std::string& path, const std::optional<TrainingState>& training) {
   auto full_card = card;
   const auto digest = weights_digest(model);
   full_card["weights_sha256"] = digest;

@@ -77,8 +77,8 @@ void ScoreAccumulator::add(const TaskScores& scores) {
   auto target = to_doubles(scores.target);
   if (context.size() != target.size() || target.empty()) {
     throw util::InvalidArgument("task scores: " + std::to_string(context.size()) +
-                          " context scores but " + std::to_string(target.size()) +
-                          " target scores");
+                                " context scores but " + std::to_string(target.size()) +
+                                " target scores");
   }
   context_batches_.push_back(mean_of(context));
   target_batches_.push_back(mean_of(target));
@@ -111,7 +111,8 @@ EvalResult ScoreAccumulator::result() const {
 
 EvalResult evaluate(EvalTaskStream& stream, int64_t batches, const TaskScorer& scorer,
                     const EvalProgress& on_progress) {
-  if (batches < 1) throw util::InvalidArgument("--batches: must be positive, got " + std::to_string(batches));
+  if (batches < 1)
+    throw util::InvalidArgument("--batches: must be positive, got " + std::to_string(batches));
   const c10::InferenceMode inference;
   ScoreAccumulator accumulator;
   for (int64_t done = 1; done <= batches; ++done) {
@@ -137,8 +138,9 @@ TaskScores score_oracle(const models::Batch& batch, const data::GPPrior& prior) 
 
 TaskScores score_context_gaussian(const models::Batch& batch) {
   if (batch.yc.size(1) < 1) {
-    throw util::InvalidArgument("context Gaussian baseline: needs at least one context point, got yc " +
-                          util::shape_string(batch.yc));
+    throw util::InvalidArgument(
+        "context Gaussian baseline: needs at least one context point, got yc " +
+        util::shape_string(batch.yc));
   }
   constexpr double kMinStd = 1e-3;
   const auto mean = batch.yc.mean(1, /*keepdim=*/true);
@@ -160,14 +162,17 @@ nlohmann::json WholeImageResult::to_json() const {
 WholeImageResult evaluate_whole_images(models::NeuralProcess& model, const at::Tensor& images,
                                        int64_t count, int64_t batch_size) {
   if (images.dim() != 3 && images.dim() != 4) {
-    throw util::InvalidArgument("whole-image evaluation: images must be [N, H, W] or [N, H, W, C], got " +
-                          util::shape_string(images));
+    throw util::InvalidArgument(
+        "whole-image evaluation: images must be [N, H, W] or [N, H, W, C], got " +
+        util::shape_string(images));
   }
   if (count < 1 || count > images.size(0)) {
     throw util::InvalidArgument("whole-image evaluation: " + std::to_string(count) +
-                          " images asked for, but there are " + std::to_string(images.size(0)));
+                                " images asked for, but there are " +
+                                std::to_string(images.size(0)));
   }
-  if (batch_size < 1) throw util::InvalidArgument("whole-image evaluation: batch size must be positive");
+  if (batch_size < 1)
+    throw util::InvalidArgument("whole-image evaluation: batch size must be positive");
   const at::InferenceMode inference;
   const auto options = model.tensor_options();
   double squared_error = 0.0, std_sum = 0.0, within_1 = 0.0, within_2 = 0.0;
@@ -216,7 +221,8 @@ TaskScorer model_scorer(models::NeuralProcess& model) {
 
 TaskScorer oracle_scorer() {
   return [](const EvalTasks& tasks) {
-    if (!tasks.prior) throw util::InvalidArgument("oracle: needs GP tasks (the true prior), got image tasks");
+    if (!tasks.prior)
+      throw util::InvalidArgument("oracle: needs GP tasks (the true prior), got image tasks");
     return score_oracle(tasks.batch, *tasks.prior);
   };
 }

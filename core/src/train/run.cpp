@@ -56,8 +56,8 @@ ResolvedSettings settings_of_saved_run(const TrainRunSettings& settings, const n
     const bool recorded = card.contains(key) && !card[key].is_null();
     if (!given) {
       if (!recorded) {
-        throw util::InvalidArgument("--resume " + path + ": the saved run does not record --" + option +
-                              "; pass the value it was trained with");
+        throw util::InvalidArgument("--resume " + path + ": the saved run does not record --" +
+                                    option + "; pass the value it was trained with");
       }
       value = card[key].template get<Value>();
       return;
@@ -72,10 +72,11 @@ ResolvedSettings settings_of_saved_run(const TrainRunSettings& settings, const n
       }
       return;
     }
-    throw util::InvalidArgument("--resume " + path + ": the saved run has --" + option + " " +
-                          card.value(key, nlohmann::json()).dump() +
-                          "; leave the option off to continue with the saved value, or choose "
-                          "another --out");
+    throw util::InvalidArgument(
+        "--resume " + path + ": the saved run has --" + option + " " +
+        card.value(key, nlohmann::json()).dump() +
+        "; leave the option off to continue with the saved value, or choose "
+        "another --out");
   };
   try {
     take("data", "data", settings.data, resolved.data);
@@ -86,7 +87,7 @@ ResolvedSettings settings_of_saved_run(const TrainRunSettings& settings, const n
     take("seed", "seed", settings.seed, resolved.seed);
   } catch (const nlohmann::json::exception& error) {
     throw util::InvalidArgument("--resume " + path + ": the saved run's card is malformed (" +
-                          error.what() + ")");
+                                error.what() + ")");
   }
   return resolved;
 }
@@ -101,11 +102,12 @@ std::pair<std::string, nlohmann::json> model_config(const TrainRunSettings& sett
       settings.overrides_source.empty() ? "" : settings.overrides_source + ": ";
   if (!overrides.is_object()) {
     throw util::InvalidArgument(where + "expected a JSON object of model settings, e.g. " +
-                          R"({"layers": 2, "d_model": 32})");
+                                R"({"layers": 2, "d_model": 32})");
   }
   std::string name = settings.model;
   if (overrides.contains("model")) {
-    if (!overrides["model"].is_string()) throw util::InvalidArgument(where + "\"model\" must be a string");
+    if (!overrides["model"].is_string())
+      throw util::InvalidArgument(where + "\"model\" must be a string");
     const auto named = overrides["model"].get<std::string>();
     const auto known = models::model_names();
     if (std::find(known.begin(), known.end(), named) == known.end()) {
@@ -119,12 +121,14 @@ std::pair<std::string, nlohmann::json> model_config(const TrainRunSettings& sett
     name = named;
     overrides.erase("model");
   }
-  if (name.empty()) throw util::InvalidArgument("--model: required (or a \"model\" key in --config)");
+  if (name.empty())
+    throw util::InvalidArgument("--model: required (or a \"model\" key in --config)");
   const auto fixed_by_data = spec.model_overrides();  // items() refers to it: keep it alive
   for (const auto& [key, value] : fixed_by_data.items()) {
     if (overrides.contains(key) && overrides[key] != value) {
-      throw util::InvalidArgument(where + key + " " + overrides[key].dump() + " contradicts --data " +
-                            spec.name + ", which needs " + value.dump());
+      throw util::InvalidArgument(where + key + " " + overrides[key].dump() +
+                                  " contradicts --data " + spec.name + ", which needs " +
+                                  value.dump());
     }
     overrides[key] = value;
   }
@@ -144,7 +148,8 @@ bool model_named(const TrainRunSettings& settings) {
 
 std::string training_checkpoint_path(const TrainRunSettings& settings) {
   if (settings.out.empty()) {
-    if (!model_named(settings)) throw util::InvalidArgument("--model: required (or a \"model\" key in --config)");
+    if (!model_named(settings))
+      throw util::InvalidArgument("--model: required (or a \"model\" key in --config)");
     const auto spec = parse_data_spec(settings.data.value_or(std::string(kDefaultData)), false);
     return "models/" + model_config(settings, spec).first + ".pt";
   }
@@ -169,13 +174,13 @@ TrainRunResult run_training(const TrainRunSettings& settings, const TrainRunCall
   ResolvedSettings run;
   if (std::filesystem::exists(path)) {
     if (!settings.resume) {
-      throw util::InvalidArgument("--out " + path +
-                            " exists; pass --resume to continue its run or choose another --out");
+      throw util::InvalidArgument(
+          "--out " + path + " exists; pass --resume to continue its run or choose another --out");
     }
     previous = load_checkpoint(path, settings.device);
     if (!previous->training) {
       throw util::InvalidArgument("--resume " + path +
-                            ": the checkpoint holds no training state (optimizer and step)");
+                                  ": the checkpoint holds no training state (optimizer and step)");
     }
     run = settings_of_saved_run(settings, previous->card, path, callbacks);
   } else {

@@ -99,8 +99,8 @@ std::vector<std::string> evaluation_data_names() {
 DataSpec parse_data_spec(std::string_view name, bool evaluation, std::string_view option) {
   const auto known = evaluation ? evaluation_data_names() : training_data_names();
   if (std::find(known.begin(), known.end(), name) == known.end()) {
-    throw util::InvalidArgument(std::string(option) + " " + std::string(name) + ": unknown data (known: " +
-                          joined(known) + ")");
+    throw util::InvalidArgument(std::string(option) + " " + std::string(name) +
+                                ": unknown data (known: " + joined(known) + ")");
   }
   DataSpec spec;
   spec.name = std::string(name);
@@ -149,7 +149,7 @@ BatchSource image_training_batches(at::Tensor images, uint64_t seed, int64_t bat
   options.counts.validate();
   if (images.dim() < 3 || images.size(0) < batch_size) {
     throw util::InvalidArgument("images: expected [N, H, W] or [N, H, W, C] with N >= batch size " +
-                          std::to_string(batch_size) + ", got " + util::shape_string(images));
+                                std::to_string(batch_size) + ", got " + util::shape_string(images));
   }
   // The order of the current epoch is cached; it is recomputed from (seed, epoch) when a step of
   // another epoch is asked for, so batches stay a function of the step alone.

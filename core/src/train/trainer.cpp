@@ -95,7 +95,7 @@ void Trainer::restore(const TrainingState& state) {
 }
 
 std::vector<double> train_model(models::NeuralProcess& model, const BatchSource& batches,
-                          const TrainOptions& options, const ProgressCallback& on_progress) {
+                                const TrainOptions& options, const ProgressCallback& on_progress) {
   Trainer trainer(model, options);
   return trainer.run(batches, on_progress);
 }

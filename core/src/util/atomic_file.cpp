@@ -104,7 +104,7 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
   const auto fail = [&](const std::string& why) {
     const int code = errno;
     throw util::InvalidArgument(path.string() + ": " + why +
-                          (code != 0 ? std::string(": ") + std::strerror(code) : ""));
+                                (code != 0 ? std::string(": ") + std::strerror(code) : ""));
   };
   errno = 0;
   {

@@ -52,6 +52,7 @@ void write_csv_points(const std::filesystem::path& path, const at::Tensor& x, co
 void write_prediction_csv(const std::filesystem::path& path, const at::Tensor& x,
                           const models::Prediction& prediction);
 /// The same table written to a stream (standard output for `nplab-cli predict`).
-void write_prediction_csv(std::ostream& out, const at::Tensor& x, const models::Prediction& prediction);
+void write_prediction_csv(std::ostream& out, const at::Tensor& x,
+                          const models::Prediction& prediction);
 
 }  // namespace nplab::data

@@ -70,7 +70,7 @@ at::Tensor points_to_image(const at::Tensor& values, int64_t height, int64_t wid
 /// Tasks from a batch of images [B, H, W(, C)]: each task draws counts.total() distinct pixels of
 /// its image uniformly (a CPU `generator`); the first counts.context are the context.
 models::Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::Generator& generator,
-                      const at::TensorOptions& output = at::kFloat);
+                              const at::TensorOptions& output = at::kFloat);
 
 /// Whole-image tasks: N_ctx ~ U{counts.min_context, H·W} distinct context pixels, and
 /// N_tar ~ U{counts.min_target, counts.max_points} distinct target pixels drawn from the whole
@@ -79,8 +79,8 @@ models::Batch images_to_tasks(const at::Tensor& images, TaskCounts counts, at::G
 /// reproduce the image, with a small std on what it has seen. The counts are drawn here, from
 /// `generator`, and shared across the batch.
 models::Batch images_to_whole_image_tasks(const at::Tensor& images, const TaskCountOptions& counts,
-                                  at::Generator& generator,
-                                  const at::TensorOptions& output = at::kFloat);
+                                          at::Generator& generator,
+                                          const at::TensorOptions& output = at::kFloat);
 
 /// Draws batches of image tasks from a data set, walking it in shuffled epochs (each image once
 /// per epoch; a final partial batch is skipped, as a DataLoader with drop_last would).
@@ -89,7 +89,8 @@ class ImageTaskSampler {
   ImageTaskSampler(at::Tensor images, ImageTaskOptions options, uint64_t seed);
 
   models::Batch sample(int64_t batch_size, const at::TensorOptions& output = at::kFloat);
-  models::Batch sample(int64_t batch_size, TaskCounts counts, const at::TensorOptions& output = at::kFloat);
+  models::Batch sample(int64_t batch_size, TaskCounts counts,
+                       const at::TensorOptions& output = at::kFloat);
 
   int64_t size() const { return images_.size(0); }
   const ImageTaskOptions& options() const { return options_; }

@@ -22,7 +22,7 @@ namespace nplab::data {
 /// Posterior predictive marginals at xt [B, M, dx] given the context xc [B, N, dx], yc [B, N, 1]
 /// (N may be 0: the prior). Computed in float64 on the inputs' device; returned in xt's dtype.
 models::Prediction oracle_predict(const at::Tensor& xc, const at::Tensor& yc, const at::Tensor& xt,
-                          const GPPrior& prior);
+                                  const GPPrior& prior);
 
 /// Per-task log-likelihoods [B] (mean over points), in float64.
 struct OracleScores {

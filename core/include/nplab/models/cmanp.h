@@ -61,8 +61,8 @@ class CMANP : public NeuralProcess {
     attention::StreamingAttentionState cross;
     std::vector<at::Tensor> latents;
   };
-  UpdatedTensors updated_tensors(const attention::StreamingAttentionState& cross, const at::Tensor& xn,
-                                 const at::Tensor& yn);
+  UpdatedTensors updated_tensors(const attention::StreamingAttentionState& cross,
+                                 const at::Tensor& xn, const at::Tensor& yn);
 
  protected:
   std::unique_ptr<ModelState> do_condition(const at::Tensor& xc, const at::Tensor& yc) override;
@@ -82,7 +82,8 @@ class CMANP : public NeuralProcess {
   /// edit made them stale.
   void refresh_latents(const CMANPState& state);
   /// Every layer's output latents [B, Nl, d] from the stacked streaming state.
-  std::vector<at::Tensor> latents_from(const attention::StreamingAttentionState& cross, int64_t batch);
+  std::vector<at::Tensor> latents_from(const attention::StreamingAttentionState& cross,
+                                       int64_t batch);
 
   /// Every layer's streaming projection concatenated (what chunk_state multiplies by), and the
   /// per-layer tensors it was made from (held, so their addresses stay theirs): rebuilt only when

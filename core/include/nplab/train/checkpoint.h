@@ -46,7 +46,8 @@ struct Checkpoint {
 /// Writes `path` (atomically: a temporary file renamed into place) and the card beside it as
 /// `path` with the extension .json. The card gets "model", "config", "libtorch", "date" and
 /// "format_version" filled in. With `training`, the run can be resumed from the file.
-void save_checkpoint(models::NeuralProcess& model, const nlohmann::json& card, const std::string& path,
+void save_checkpoint(models::NeuralProcess& model, const nlohmann::json& card,
+                     const std::string& path,
                      const std::optional<TrainingState>& training = std::nullopt);
 
 /// Loads a checkpoint onto `device` in eval mode. With `expected_model`, a file holding another

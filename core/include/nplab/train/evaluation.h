@@ -107,8 +107,8 @@ struct WholeImageResult {
 
 /// The first `count` of `images` [N, H, W(, C)] (uint8, as loaded) conditioned on all their
 /// pixels, `batch_size` images at a time, in InferenceMode, on the model's device.
-WholeImageResult evaluate_whole_images(models::NeuralProcess& model, const at::Tensor& images, int64_t count,
-                                       int64_t batch_size = 8);
+WholeImageResult evaluate_whole_images(models::NeuralProcess& model, const at::Tensor& images,
+                                       int64_t count, int64_t batch_size = 8);
 
 /// Scorers over EvalTasks: the oracle needs GP tasks (throws InvalidArgument otherwise).
 TaskScorer model_scorer(models::NeuralProcess& model);

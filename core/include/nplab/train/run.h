@@ -72,13 +72,13 @@ struct TrainRunCallbacks {
 };
 
 struct TrainRunResult {
-  enum class facade::Outcome {
+  enum class Outcome {
     Finished,         ///< the schedule is complete
     AlreadyFinished,  ///< nothing to do: the saved run had finished
     StoppedAfter,     ///< stop_after reached (saved; resume continues)
     Stopped,          ///< should_stop said so (saved; resume continues)
   };
-  facade::Outcome outcome = facade::Outcome::Finished;
+  Outcome outcome = Outcome::Finished;
   std::string path;       ///< the checkpoint
   std::string card_path;  ///< the card beside it
   std::string model;      ///< registry name

@@ -81,6 +81,7 @@ class Trainer {
 
 /// Trains `model` in place and returns the loss of every step run (Trainer(...).run(...)).
 std::vector<double> train_model(models::NeuralProcess& model, const BatchSource& batches,
-                          const TrainOptions& options, const ProgressCallback& on_progress = {});
+                                const TrainOptions& options,
+                                const ProgressCallback& on_progress = {});
 
 }  // namespace nplab::train
