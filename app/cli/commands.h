@@ -10,6 +10,8 @@ void add_bench_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
+/// `bo`: Bayesian optimisation with a Neural Process, the oracle GP or random search.
+void add_bo_command(CLI::App& app);
 /// `help [COMMAND [SUBCOMMAND]]`: the full text of a command, every option with its default.
 /// Added last, so that it knows every other command.
 void add_help_command(CLI::App& app);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   nplab::cli::add_eval_command(app);
   nplab::cli::add_predict_command(app);
   nplab::cli::add_bench_command(app);
+  nplab::cli::add_bo_command(app);
   nplab::cli::add_help_command(app);
   try {
     app.parse(argc, argv);

@@ -63,7 +63,8 @@ struct GuiOptions {
   QCommandLineOption plot{
       "plot",
       "Draw a benchmark CSV (any nplab-cli bench --csv or bench report file, or the Memory "
-      "view's Export data) into --out, then exit; no window is shown.",
+      "view's Export data) or the regret curves of an nplab-cli bo --csv file into --out, then "
+      "exit; no window is shown.",
       "CSV"};
   QCommandLineOption out{"out", "The figure --plot writes: .png, .pdf or .svg.", "FILE"};
   QCommandLineOption latency{

@@ -17,7 +17,7 @@
 //   nplab --stream points.csv [--compare lbanp.pt]
 //                                          stream a CSV's x,y rows into the model
 //   nplab --theme dark                     this time in the dark theme (light, system)
-//   nplab --plot runs.csv --out fig.png    a figure of a benchmark CSV, no window
+//   nplab --plot runs.csv --out fig.png    a figure of a benchmark or bo CSV, no window
 //   nplab --bench-latency --model cmanp --clicks 50 --preload 100,10000
 //                                          click-to-replot latency of the Functions view
 //

@@ -1,5 +1,6 @@
 #pragma once
-// `nplab --plot CSV --out FILE [--size WxH]`: a figure of a benchmark CSV, written without a
+// `nplab --plot CSV --out FILE [--size WxH]`: a figure of a benchmark CSV (or of the regret
+// curves of a `nplab-cli bo --csv` file), written without a
 // window.
 
 #include <QSize>

@@ -1,0 +1,45 @@
+# nplab-cli bo prints the regret table for every surrogate asked for and writes a CSV row per
+# step of every run, with regrets that the loop's rules allow: simple regret never rises within
+# a run, and cumulative regret grows by at least the simple regret each step.
+# cmake -DCLI=nplab-cli -DMODELS=<models/> -DWORK=dir -P bo_writes_csv_and_table.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/cli_helpers.cmake)
+fresh_directory("${WORK}")
+run_cli(${CLI} bo --oracle --random --model cmanp --models-dir ${MODELS} --function gp-rbf
+        --steps 12 --seeds 0..2 --acquisition ucb --device cpu --csv ${WORK}/bo.csv)
+set(number "[0-9]+\\.[0-9]+")
+foreach(surrogate oracle random cmanp)
+  if(NOT CLI_OUTPUT MATCHES "\n${surrogate} +${number} ± ${number} +${number} ± ${number} +${number}\n")
+    message(FATAL_ERROR "no table row for ${surrogate} in:\n${CLI_OUTPUT}")
+  endif()
+endforeach()
+if(NOT CLI_OUTPUT MATCHES "surrogate +step 10 +step 12 +ms/step")
+  message(FATAL_ERROR "unexpected table header in:\n${CLI_OUTPUT}")
+endif()
+
+file(STRINGS ${WORK}/bo.csv lines)
+list(LENGTH lines count)
+# A header and 3 surrogates x 3 seeds x 12 steps.
+if(NOT count EQUAL 109)
+  message(FATAL_ERROR "bo.csv has ${count} lines, expected 109")
+endif()
+list(GET lines 0 header)
+if(NOT header STREQUAL
+   "surrogate,function,acquisition,seed,step,x,y,simple_regret,cumulative_regret,step_ms")
+  message(FATAL_ERROR "bo.csv header: ${header}")
+endif()
+list(REMOVE_AT lines 0)
+set(previous_simple "")
+foreach(line IN LISTS lines)
+  string(REPLACE "," ";" fields "${line}")
+  list(GET fields 4 step)
+  list(GET fields 7 simple)
+  list(GET fields 8 cumulative)
+  if(simple LESS 0 OR cumulative LESS simple)
+    message(FATAL_ERROR "bo.csv: impossible regrets in ${line}")
+  endif()
+  if(step GREATER 1 AND simple GREATER previous_simple)
+    message(FATAL_ERROR "bo.csv: simple regret rose to ${simple} from ${previous_simple}: ${line}")
+  endif()
+  set(previous_simple "${simple}")
+endforeach()
+message(STATUS "bo: ${count} CSV lines\n${CLI_OUTPUT}")
