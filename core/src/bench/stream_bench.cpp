@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <iomanip>
 #include <memory>
@@ -292,7 +293,11 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   std::unique_ptr<models::ModelState> state;
   std::vector<std::pair<int64_t, double>> predict_peaks;  // for the cap's prediction
   const auto growth = growth_exponents(options.checkpoint.empty() ? options.model : model->name());
-  std::vector<double> update_us;
+  std::vector<double> update_us;  // since the last sample
+  // The last few updates, whatever the sampling: the limit is judged on their median, so one
+  // update that a parent's pause report reached late does not stop the stream.
+  std::deque<double> recent_update_us;
+  constexpr std::size_t kRecentUpdates = 5;
   std::optional<models::Prediction> last;
   // Samples at N = 1,000, 2,000, 4,000, ... below predict_every, then every predict_every: the
   // memory of a model whose prediction grows is then extrapolated before it is too late.
@@ -319,8 +324,9 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   const auto sample = [&]() {
     StreamSample row;
     row.n = result.points;
-    if (options.max_update_seconds > 0 && !update_us.empty()) {
-      const double typical = median(update_us) / 1e6;
+    if (options.max_update_seconds > 0 && recent_update_us.size() >= 3) {
+      const double typical =
+          median(std::vector<double>(recent_update_us.begin(), recent_update_us.end())) / 1e6;
       if (typical > options.max_update_seconds) {
         std::ostringstream reason;
         reason << "stopped at N = " << row.n << ": one update of up to " << chunk_limit
@@ -398,6 +404,7 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     if (options.verify) chunk_sizes.push_back(chunk.size());
     reservoir.add(chunk);
     const auto x = to_device(chunk.x), y = to_device(chunk.y);
+    const double paused_before = options.paused_seconds ? options.paused_seconds() : 0.0;
     const auto before = Clock::now();
     if (!state) {
       state = model->condition(x, y);
@@ -405,7 +412,15 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
       model->update(*state, x, y);
     }
     util::synchronize(options.device);
-    update_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - before).count());
+    // A parent may have held the process stopped in the middle of this update: that time is
+    // not the update's.
+    const double paused_during =
+        (options.paused_seconds ? options.paused_seconds() : 0.0) - paused_before;
+    update_us.push_back(
+        std::max(0.0, std::chrono::duration<double, std::micro>(Clock::now() - before).count() -
+                          1e6 * paused_during));
+    recent_update_us.push_back(update_us.back());
+    if (recent_update_us.size() > kRecentUpdates) recent_update_us.pop_front();
     result.points += chunk.size();
     if (result.points >= 10'000 && result.peak_resident_at_1e4 == 0) {
       result.peak_resident_at_1e4 = process_peak_resident_bytes();
