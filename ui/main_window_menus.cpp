@@ -189,13 +189,17 @@ void MainWindow::show_shortcuts() {
     }
     actions += functions_->findChild<QAction*>("deleteAction");
     actions += functions_->findChild<QAction*>("fitAction");
+    // Each row names the view it acts in.
     const QList<ShortcutRow> mouse{
-        {tr("Left click"), tr("Add a context point (hold and drag to place it)")},
-        {tr("Drag a point"), tr("Move it")},
-        {tr("Right click a point"), tr("Remove it")},
-        {tr("Click a point, then Delete"), tr("Remove it")},
+        {tr("Left click"), tr("Functions: add a context point (hold and drag to place it)")},
+        {tr("Drag a point"), tr("Functions: move it")},
+        {tr("Right click a point"), tr("Functions: remove it")},
+        {tr("Click a point, then Delete"), tr("Functions: remove it")},
         {tr("Left click or drag on an image"), tr("Images: reveal the pixels under the brush")},
         {tr("Right click or drag on an image"), tr("Images: hide them again")},
+        {tr("Left click on the timeline"), tr("Events: add an event with the selected mark")},
+        {tr("Drag an event"), tr("Events: move it in time")},
+        {tr("Right click an event"), tr("Events: remove it")},
     };
     shortcuts_ = new ShortcutsDialog(shortcut_rows(actions), mouse, this);
   }

@@ -64,7 +64,7 @@ ShortcutsDialog::ShortcutsDialog(const QList<ShortcutRow>& keys, const QList<Sho
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(tr("<b>Keys</b> (they act on the view on screen)"), this));
   layout->addWidget(make_table(keys, this));
-  layout->addWidget(new QLabel(tr("<b>Mouse</b> (Functions view)"), this));
+  layout->addWidget(new QLabel(tr("<b>Mouse</b> (in the view each row names)"), this));
   layout->addWidget(make_table(mouse, this));
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::close);

@@ -63,6 +63,16 @@ class MainWindowTest : public QObject {
         QVERIFY2(needed <= shown, qPrintable(item->text()));
       }
     }
+    // The mouse table covers every view that takes clicks on its plot.
+    const auto tables = dialog->findChildren<QTableWidget*>();
+    QVERIFY(tables.size() == 2);
+    QStringList mouse_rows;
+    for (int row = 0; row < tables.back()->rowCount(); ++row) {
+      mouse_rows << tables.back()->item(row, 1)->text();
+    }
+    for (const auto* view : {"Functions:", "Images:", "Events:"}) {
+      QVERIFY2(!mouse_rows.filter(QString::fromLatin1(view)).isEmpty(), view);
+    }
     for (auto* combo : {window.images_view()->findChild<QComboBox*>("imageModelPicker"),
                         window.functions_view()->findChild<QComboBox*>("modelPicker")}) {
       if (!combo) continue;
