@@ -26,7 +26,7 @@ for corpus in tests/fuzz/corpus/*/; do
   fi
   binary="$build_dir/bin/fuzz_$target"
   if [[ ! -x "$binary" ]]; then
-    echo "fuzz: $binary not built (image_import needs the GUI build); skipped"
+    echo "fuzz: $binary not built (image_import needs Qt Gui); skipped"
     continue
   fi
   mkdir -p "$scratch/$target"

@@ -4,7 +4,6 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QImage>
-#include <QImageReader>
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
@@ -17,6 +16,7 @@
 #include <utility>
 
 #include "busy_indicator.h"
+#include "image_file.h"
 #include "image_panels.h"
 #include "theme.h"
 #include "view_controls.h"
@@ -46,31 +46,6 @@ std::vector<int> distinct_pixels(std::vector<int> pixels) {
 }
 
 }  // namespace
-
-facade::Outcome<facade::PixelImage> read_image_file(const QString& path) {
-  QImageReader reader(path);
-  reader.setAutoTransform(true);  // a photo's EXIF orientation
-  const QImage read = reader.read();
-  if (read.isNull()) {
-    return facade::Outcome<facade::PixelImage>::failure(
-        QObject::tr("%1: not an image this NPLab can read (%2)")
-            .arg(path, reader.errorString())
-            .toStdString());
-  }
-  const int square = std::min(read.width(), read.height());
-  const QImage grey =
-      read.copy((read.width() - square) / 2, (read.height() - square) / 2, square, square)
-          .convertToFormat(QImage::Format_Grayscale8)
-          .scaled(facade::kImageSide, facade::kImageSide, Qt::IgnoreAspectRatio,
-                  Qt::SmoothTransformation);
-  std::vector<std::uint8_t> bytes;
-  bytes.reserve(static_cast<std::size_t>(facade::kImageSide) * facade::kImageSide);
-  for (int row = 0; row < grey.height(); ++row) {
-    const auto* line = grey.constScanLine(row);  // rows are padded: copy them one by one
-    bytes.insert(bytes.end(), line, line + grey.width());
-  }
-  return facade::PixelImage::from_bytes(bytes, grey.height(), grey.width());
-}
 
 ImagesView::ImagesView(ExplorerWorker& worker, QStringList model_dirs, const QString& data_dir,
                        QWidget* parent)

@@ -49,10 +49,6 @@ struct ImageSource {
   friend bool operator==(const ImageSource&, const ImageSource&) = default;
 };
 
-/// A PNG/JPG (anything Qt reads) as a grey kImageSide² image: converted to grey, cropped to its
-/// central square and scaled smoothly. An unreadable file is an error naming it.
-facade::Outcome<facade::PixelImage> read_image_file(const QString& path);
-
 class ImagesView : public QWidget, public EditableView {
   Q_OBJECT
 
