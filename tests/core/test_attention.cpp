@@ -28,5 +28,27 @@ TEST(MultiheadAttention, FusedPathEqualsExplicitSoftmaxWithAnAllowEverythingMask
   }
 }
 
+TEST(MultiheadAttention, CausalPathEqualsALowerTriangularMaskAndIgnoresLaterPositions) {
+  const torch::NoGradGuard no_grad;
+  for (const auto dtype : {at::kFloat, at::kDouble}) {
+    torch::manual_seed(23);
+    attention::MultiheadAttention attention(32, 32, 4);
+    attention->to(dtype);
+    const auto generator = at::make_generator<at::CPUGeneratorImpl>(24);
+    const auto x = at::randn({2, 37, 32}, generator, at::TensorOptions().dtype(dtype)) * 3;
+    const auto lower = at::ones({1, 37, 37}, at::TensorOptions().dtype(at::kBool)).tril();
+    const auto causal = attention->forward_causal(x);
+    const double tolerance = dtype == at::kDouble ? 1e-12 : 1e-5;
+    EXPECT_LE(max_abs_diff(causal, attention(x, x, lower)), tolerance);
+    // The first 20 positions' outputs do not see what comes after them.
+    const auto changed = x.clone();
+    changed.slice(1, 20).normal_(0, 5, generator);
+    EXPECT_LE(
+        max_abs_diff(attention->forward_causal(changed).slice(1, 0, 20), causal.slice(1, 0, 20)),
+        tolerance);
+    EXPECT_GT(max_abs_diff(attention->forward_causal(changed), causal), 0.1);
+  }
+}
+
 }  // namespace
 }  // namespace nplab

@@ -69,6 +69,12 @@ at::Tensor MultiheadAttentionImpl::forward(const at::Tensor& x, const at::Tensor
   return project_output(at::matmul(at::softmax(scores, -1), v));
 }
 
+at::Tensor MultiheadAttentionImpl::forward_causal(const at::Tensor& x) {
+  const auto q = project_queries(x);
+  const auto [k, v] = project_keys_values(x);
+  return project_output(at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, 1.0));
+}
+
 PreNormAttentionImpl::PreNormAttentionImpl(int64_t dim, int64_t heads,
                                            std::optional<int64_t> context_dim) {
   norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));

@@ -50,8 +50,8 @@ THPLayerImpl::THPLayerImpl(int64_t d_model, int64_t heads, int64_t feedforward) 
   feedforward_norm_ = register_module("feedforward_norm", torch::nn::LayerNorm(norm_options));
 }
 
-at::Tensor THPLayerImpl::forward(const at::Tensor& x, const at::Tensor& mask) {
-  const auto attended = attention_norm_(x + attention_(x, x, mask));
+at::Tensor THPLayerImpl::forward(const at::Tensor& x) {
+  const auto attended = attention_norm_(x + attention_->forward_causal(x));
   return feedforward_norm_(attended + out_(at::gelu(in_(attended))));
 }
 
@@ -79,11 +79,9 @@ nlohmann::json THP::config() const {
 
 at::Tensor THP::encode(const EventSequence& events) {
   const auto tokens = embedding_->with_start(events);
-  const int64_t n = tokens.length();
-  const auto causal = at::ones({1, n, n}, tokens.times.options().dtype(at::kBool)).tril();
   const auto temporal = embedding_->temporal(tokens.times);
   auto x = embedding_->mark(tokens.marks);
-  for (auto& layer : layers_) x = layer(x + temporal, causal);
+  for (auto& layer : layers_) x = layer(x + temporal);
   return x;
 }
 

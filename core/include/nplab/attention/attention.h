@@ -26,6 +26,9 @@ class MultiheadAttentionImpl : public torch::nn::Module {
   /// x [B, Nq, query_dim] attends to context [B, Nk, context_dim]. mask, if defined, is boolean
   /// [B, Nk] or [B, Nq, Nk], true where attending is allowed.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& context, const at::Tensor& mask = {});
+  /// Causal self-attention of x [B, N, query_dim]: position i attends to positions 0..i. One
+  /// fused kernel, with no [N, N] mask or score tensor, so memory grows as N, not N².
+  at::Tensor forward_causal(const at::Tensor& x);
 
   /// Scaled queries q / sqrt(d_head), [B, H, Nq, d_head].
   at::Tensor project_queries(const at::Tensor& x);

@@ -49,8 +49,8 @@ class THPState : public PointProcessState {
 class THPLayerImpl : public torch::nn::Module {
  public:
   THPLayerImpl(int64_t d_model, int64_t heads, int64_t feedforward);
-  /// x [B, N, d], mask [B or 1, N, N] true where attending is allowed.
-  at::Tensor forward(const at::Tensor& x, const at::Tensor& mask);
+  /// x [B, N, d]; each position attends to itself and the positions before it.
+  at::Tensor forward(const at::Tensor& x);
 
  private:
   attention::MultiheadAttention attention_{nullptr};
