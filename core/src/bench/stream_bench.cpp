@@ -311,10 +311,14 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
   int64_t next_sample = sample_after(0);
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  // Running time: wall time less the time a parent held the process stopped.
+  // The time a parent has held the process stopped so far.
+  const auto paused_seconds = [&] {
+    return options.paused_seconds ? options.paused_seconds() : 0.0;
+  };
+  // Running time: wall time less the paused time.
   const auto running_seconds = [&] {
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
-    return std::max(0.0, wall - (options.paused_seconds ? options.paused_seconds() : 0.0));
+    return std::max(0.0, wall - paused_seconds());
   };
   double last_sample_seconds = 0;
   int64_t last_sample_n = 0;
@@ -404,7 +408,7 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     if (options.verify) chunk_sizes.push_back(chunk.size());
     reservoir.add(chunk);
     const auto x = to_device(chunk.x), y = to_device(chunk.y);
-    const double paused_before = options.paused_seconds ? options.paused_seconds() : 0.0;
+    const double paused_before = paused_seconds();
     const auto before = Clock::now();
     if (!state) {
       state = model->condition(x, y);
@@ -414,8 +418,7 @@ StreamBenchResult run_stream_bench(const StreamBenchOptions& options,
     util::synchronize(options.device);
     // A parent may have held the process stopped in the middle of this update: that time is
     // not the update's.
-    const double paused_during =
-        (options.paused_seconds ? options.paused_seconds() : 0.0) - paused_before;
+    const double paused_during = paused_seconds() - paused_before;
     update_us.push_back(
         std::max(0.0, std::chrono::duration<double, std::micro>(Clock::now() - before).count() -
                           1e6 * paused_during));
