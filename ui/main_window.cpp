@@ -1,4 +1,4 @@
-// The main window's frame: the five views in their tabs, the first-run hints, the title and the
+// The main window's frame: the six views in their tabs, the first-run hints, the title and the
 // status bar, and which view is on screen. The menus are main_window_menus.cpp, the files they
 // open and save main_window_files.cpp.
 
@@ -16,6 +16,8 @@
 #include <optional>
 #include <tuple>
 
+#include "bo_view.h"
+#include "bo_worker.h"
 #include "events_view.h"
 #include "events_worker.h"
 #include "explorer_worker.h"
@@ -38,7 +40,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
       device_(device),
       jobs_(std::make_unique<JobThread>()),
       explorer_(std::make_unique<ExplorerWorker>(*jobs_, device)),
-      events_worker_(std::make_unique<EventsWorker>(*jobs_)) {
+      events_worker_(std::make_unique<EventsWorker>(*jobs_)),
+      bo_worker_(std::make_unique<BoWorker>(*jobs_)) {
   register_resources();
   const QIcon icon(QStringLiteral(":/icons/nplab.svg"));
   setWindowIcon(icon);
@@ -73,6 +76,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   views_->addTab(scrolled(stream_), tr("&Stream"));
   events_ = new EventsView(*events_worker_, {}, views_);
   views_->addTab(scrolled(events_), tr("&Events"));
+  bo_ = new BoView(*bo_worker_, {}, views_);
+  views_->addTab(scrolled(bo_), tr("&BO"));
   setCentralWidget(views_);
 
   build_menus();
@@ -92,6 +97,8 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
   connect(images_, &ImagesView::history_changed, this, &MainWindow::update_edit_actions);
   connect(events_, &EventsView::history_changed, this, &MainWindow::update_edit_actions);
   connect(events_, &EventsView::settled, this, &MainWindow::update_title);
+  connect(bo_, &BoView::history_changed, this, &MainWindow::update_edit_actions);
+  connect(bo_, &BoView::settled, this, &MainWindow::update_title);
   connect(images_, &ImagesView::error_reported, this, &MainWindow::report_error);
   connect(images_, &ImagesView::status_message, this,
           [this](const QString& message) { statusBar()->showMessage(message, 5000); });
@@ -101,7 +108,7 @@ MainWindow::MainWindow(QWidget* parent, const std::string& device)
 }
 
 void MainWindow::add_hints() {
-  const std::array<std::tuple<QWidget*, QString, QString>, 5> hints{{
+  const std::array<std::tuple<QWidget*, QString, QString>, 6> hints{{
       {functions_, "functions",
        tr("Click on the plot to add a context point; drag a point to move it, right-click to "
           "remove it. The mean and bands follow at once. On the right, reveal points of a "
@@ -119,6 +126,10 @@ void MainWindow::add_hints() {
        tr("Click the timeline to add an event with the selected mark; drag to move it, "
           "right-click to remove it. Right of the last event: the model's density of the next "
           "one. Reveal events from a hidden Hawkes process and compare with its oracle.")},
+      {bo_, "bo",
+       tr("Step lets the surrogate choose where to query the hidden function next (the dashed "
+          "line); click the upper plot to query it yourself. Beneath: the acquisition function; "
+          "beside: the regret against the oracle GP and random search.")},
   }};
   for (const auto& [view, key, text] : hints) {
     auto* layout = qobject_cast<QVBoxLayout*>(view->layout());
@@ -159,6 +170,8 @@ QString MainWindow::model_in_use() const {
                resolved(stream_->request_defaults().device));
     case View::Events:
       return tr("%1 on cpu").arg(label(events_->models(), events_->current_model()));
+    case View::Bo:
+      return tr("%1 on cpu").arg(label(bo_->surrogates(), bo_->current_surrogate()));
   }
   return {};
 }
@@ -192,6 +205,8 @@ void MainWindow::when_settled(std::function<void()> ready) {
     connect(memory_, &MemoryView::sweep_finished, this, later, Qt::SingleShotConnection);
   } else if (current_view() == View::Events && !events_->is_settled()) {
     connect(events_, &EventsView::settled, this, later, Qt::SingleShotConnection);
+  } else if (current_view() == View::Bo && !bo_->is_settled()) {
+    connect(bo_, &BoView::settled, this, later, Qt::SingleShotConnection);
   } else if (current_view() == View::Stream && stream_->is_running()) {
     connect(stream_, &StreamView::streams_finished, this, later, Qt::SingleShotConnection);
   } else {

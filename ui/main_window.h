@@ -1,7 +1,7 @@
 #pragma once
-// The application frame: five views (functions, images, memory, stream, events) in tabs; File
-// (sessions, plot export, CSV points and events), Edit (undo/redo/clear/new on the view on screen), View and
-// Help menus.
+// The application frame: six views (functions, images, memory, stream, events, BO) in tabs; File
+// (sessions, plot export, CSV points and events), Edit (undo/redo/clear/new on the view on
+// screen), View and Help menus.
 
 #include <QMainWindow>
 #include <functional>
@@ -14,6 +14,8 @@ class QTabWidget;
 
 namespace nplab::ui {
 
+class BoView;
+class BoWorker;
 class EditableView;
 class EventsView;
 class EventsWorker;
@@ -33,7 +35,7 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr, const std::string& device = "auto");
   ~MainWindow() override;
 
-  enum class View { Functions = 0, Images = 1, Memory = 2, Stream = 3, Events = 4 };
+  enum class View { Functions = 0, Images = 1, Memory = 2, Stream = 3, Events = 4, Bo = 5 };
   void show_view(View view);
   View current_view() const;
   FunctionsView* functions_view() const { return functions_; }
@@ -41,6 +43,7 @@ class MainWindow : public QMainWindow {
   MemoryView* memory_view() const { return memory_; }
   StreamView* stream_view() const { return stream_; }
   EventsView* events_view() const { return events_; }
+  BoView* bo_view() const { return bo_; }
   /// The Functions view's "Stream…": the Stream view, set to its model and hidden function.
   void open_stream_from_functions();
   /// Calls `ready` once the current view shows the answer to its latest request (at once for
@@ -98,12 +101,14 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<JobThread> jobs_;
   std::unique_ptr<ExplorerWorker> explorer_;
   std::unique_ptr<EventsWorker> events_worker_;  // after explorer_: destroyed first
+  std::unique_ptr<BoWorker> bo_worker_;
   QTabWidget* views_ = nullptr;
   FunctionsView* functions_ = nullptr;
   ImagesView* images_ = nullptr;
   MemoryView* memory_ = nullptr;
   StreamView* stream_ = nullptr;
   EventsView* events_ = nullptr;
+  BoView* bo_ = nullptr;
   ShortcutsDialog* shortcuts_ = nullptr;
   ErrorReporter error_reporter_;
   QString last_session_;

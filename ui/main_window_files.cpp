@@ -12,6 +12,7 @@
 #include <QTabWidget>
 #include <optional>
 
+#include "bo_view.h"
 #include "events_view.h"
 #include "functions_view.h"
 #include "images_view.h"
@@ -94,6 +95,15 @@ bool MainWindow::open_session(const QString& path) {
       events_compare = second.value();
     }
   }
+  std::optional<BoRestore> bo;
+  if (session.bo) {
+    const auto resolved = resolve_bo_session(*session.bo, *bo_, path);
+    if (!resolved.ok()) {
+      report_error(title, tr("%1: bo: %2").arg(path, QString::fromStdString(resolved.error())));
+      return false;
+    }
+    bo = resolved.value();
+  }
   QStringList memory_models;
   for (const auto& name : session.settings.memory_models) {
     const auto model_name = QString::fromStdString(name);
@@ -136,6 +146,10 @@ bool MainWindow::open_session(const QString& path) {
     events_->restore(events_model, session.events->events, session.events->process,
                      session.events->show_truth, events_compare_index);
   }
+  if (bo) {
+    if (bo->offer) bo_->add_surrogate(*bo->offer);
+    bo_->restore(bo->session);
+  }
   if (!memory_models.isEmpty()) memory_->set_selected_models(memory_models);
   if (!session.settings.memory_sizes.empty()) memory_->set_sizes(session.settings.memory_sizes);
   views_->setCurrentIndex(std::max(0, session_view_index(QString::fromStdString(session.view))));
@@ -151,6 +165,7 @@ bool MainWindow::save_session(const QString& path) {
   session.view = session_view_name(views_->currentIndex()).toStdString();
   session.images = capture_images(*images_);
   session.events = capture_events(*events_);
+  session.bo = bo_->session();
   for (const auto& model : memory_->selected_models()) {
     session.settings.memory_models.push_back(model.toStdString());
   }

@@ -14,6 +14,7 @@
 #include <QTabWidget>
 
 #include "example_sessions.h"
+#include "bo_view.h"
 #include "first_run_hint.h"
 #include "functions_view.h"
 #include "nplab/build_info.h"
@@ -51,7 +52,8 @@ void MainWindow::build_menus() {
                                           {tr("&Images"), View::Images},
                                           {tr("&Memory"), View::Memory},
                                           {tr("&Stream"), View::Stream},
-                                          {tr("&Events"), View::Events}};
+                                          {tr("&Events"), View::Events},
+                                          {tr("&BO"), View::Bo}};
   int index = 1;
   for (const auto& [label, which] : views) {
     auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });
@@ -189,6 +191,7 @@ void MainWindow::show_shortcuts() {
     }
     actions += functions_->findChild<QAction*>("deleteAction");
     actions += functions_->findChild<QAction*>("fitAction");
+    actions += bo_->findChild<QAction*>("boStepAction");
     // Each row names the view it acts in.
     const QList<ShortcutRow> mouse{
         {tr("Left click"), tr("Functions: add a context point (hold and drag to place it)")},
@@ -200,6 +203,7 @@ void MainWindow::show_shortcuts() {
         {tr("Left click on the timeline"), tr("Events: add an event with the selected mark")},
         {tr("Drag an event"), tr("Events: move it in time")},
         {tr("Right click an event"), tr("Events: remove it")},
+        {tr("Left click on the upper plot"), tr("BO: query the function there by hand")},
     };
     shortcuts_ = new ShortcutsDialog(shortcut_rows(actions), mouse, this);
   }

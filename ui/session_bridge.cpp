@@ -3,13 +3,14 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "bo_view.h"
 #include "events_view.h"
 #include "functions_view.h"
 
 namespace nplab::ui {
 namespace {
 
-const QStringList kViewNames{"functions", "images", "memory", "stream", "events"};
+const QStringList kViewNames{"functions", "images", "memory", "stream", "events", "bo"};
 
 bool same_file(const QString& a, const QString& b) {
   return QFileInfo(a).canonicalFilePath() == QFileInfo(b).canonicalFilePath();
@@ -155,6 +156,27 @@ facade::Outcome<ResolvedModel> resolve_session_model(const facade::SessionModel&
   }
   return Result::failure("the session's model checkpoint " + model.path +
                          " does not exist (nor beside the session, nor in models/)");
+}
+
+facade::Outcome<BoRestore> resolve_bo_session(const facade::BoSession& bo, const BoView& view,
+                                              const QString& session_file) {
+  using Result = facade::Outcome<BoRestore>;
+  BoRestore resolved{bo, std::nullopt};
+  const auto& surrogate = bo.settings.surrogate;
+  if (surrogate == "oracle" || surrogate == "random") return Result::success(resolved);
+  facade::SessionModel model;
+  model.source = facade::SessionModel::Source::Checkpoint;
+  model.name.clear();
+  model.path = surrogate;
+  QList<ModelChoice> checkpoints;
+  for (const auto& choice : view.surrogates()) {
+    if (choice.source.kind == ModelSource::Kind::Checkpoint) checkpoints.append(choice);
+  }
+  const auto found = resolve_session_model(model, checkpoints, session_file);
+  if (!found.ok()) return Result::failure(found.error());
+  if (!found.value().index) resolved.offer = found.value().choice;
+  resolved.session.settings.surrogate = found.value().choice.source.name_or_path;
+  return Result::success(resolved);
 }
 
 QString functions_points_problem(const std::vector<facade::ContextPoint>& points, double min_x,

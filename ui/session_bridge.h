@@ -12,11 +12,12 @@
 
 namespace nplab::ui {
 
+class BoView;
 class FunctionsView;
 class EventsView;
 class ImagesView;
 
-/// "functions", "images", "memory", "stream", "events": the session's names of the views (in tab
+/// "functions", "images", "memory", "stream", "events", "bo": the session's names of the views (in tab
 /// order).
 QString session_view_name(int view_index);
 /// The tab index of a session view name, or -1.
@@ -60,6 +61,18 @@ struct ImagesRestore {
 facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSession& images,
                                                       const ImagesView& view,
                                                       const QString& session_file);
+
+/// A BO session checked against the view, ready to restore: BoSettings::surrogate is an offered
+/// surrogate's, or that of `offer`, a checkpoint outside the searched folders to offer first.
+struct BoRestore {
+  facade::BoSession session;
+  std::optional<ModelChoice> offer;
+};
+
+/// Finds the session's surrogate checkpoint as resolve_session_model does; fails, saying why,
+/// for one that cannot be found.
+facade::Outcome<BoRestore> resolve_bo_session(const facade::BoSession& bo, const BoView& view,
+                                              const QString& session_file);
 
 /// Why `points` cannot be shown in the Functions view (not 1D, x outside [min_x, max_x]), or "".
 QString functions_points_problem(const std::vector<facade::ContextPoint>& points, double min_x,

@@ -17,7 +17,7 @@ struct GuiOptions {
   QCommandLineOption screenshot{
       "screenshot", "Render the window to FILE (PNG) once the view has settled, then exit.",
       "FILE"};
-  QCommandLineOption view{"view", "The view to show: functions, images, memory or stream.", "VIEW",
+  QCommandLineOption view{"view", "The view to show: functions, images, memory, stream, events or bo.", "VIEW",
                           "functions"};
   QCommandLineOption demo{
       "demo",
@@ -26,7 +26,7 @@ struct GuiOptions {
       "Memory view: run a sweep of the ticked models. "
       "Stream view: stream a million samples of the hidden function into the model. "
       "Events view: reveal 40 events of the hidden Hawkes process, with THP compared beside the "
-      "model."};
+      "model. BO view: eight EI steps of the CMANP surrogate on a GP sample."};
   QCommandLineOption model{
       "model",
       "The model of the view shown (Functions or Images), as its picker names it (\"cmanp.pt\", "

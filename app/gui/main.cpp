@@ -108,11 +108,12 @@ int main(int argc, char** argv) {
                                                   {"images", MainWindow::View::Images},
                                                   {"memory", MainWindow::View::Memory},
                                                   {"stream", MainWindow::View::Stream},
-                                                  {"events", MainWindow::View::Events}};
+                                                  {"events", MainWindow::View::Events},
+                                                  {"bo", MainWindow::View::Bo}};
   const auto view = views.find(parser.value(options.view));
   if (view == views.end()) {
     std::fprintf(stderr,
-                 "error: --view %s: not a view (functions, images, memory, stream, events)\n",
+                 "error: --view %s: not a view (functions, images, memory, stream, events, bo)\n",
                  qPrintable(parser.value(options.view)));
     return 2;
   }

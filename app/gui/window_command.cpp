@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "bo_view.h"
 #include "events_view.h"
 #include "functions_view.h"
 #include "images_view.h"
@@ -61,6 +62,22 @@ void start_demo(ui::EventsView& view) {
   }
 }
 
+// A GP sample whose maximum the starting points miss, so that the steps have somewhere to go.
+constexpr std::uint64_t kDemoBoSeed = 3;
+constexpr int kDemoBoSteps = 8;
+
+/// Eight EI steps on a sample of the RBF prior, driven by the shipped CMANP when there is one
+/// (else the oracle GP), unless --model chose a surrogate.
+void start_demo(ui::BoView& view, bool model_chosen) {
+  if (!model_chosen) {
+    for (int i = 0; i < view.surrogates().size(); ++i) {
+      if (view.surrogates()[i].label == QStringLiteral("cmanp.pt")) view.select_surrogate(i);
+    }
+  }
+  view.set_seed(kDemoBoSeed);
+  view.run_to(kDemoBoSteps);
+}
+
 /// The picker's index of `wanted`: its label ("cmanp.pt", "untrained: tnpd") or a registry
 /// name, which means the untrained model. -1 when not offered.
 int find_model(const QList<ui::ModelChoice>& models, const QString& wanted) {
@@ -85,6 +102,7 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
   const auto& models = settings.view == View::Images   ? window.images_view()->models()
                        : settings.view == View::Stream ? window.stream_view()->models()
                        : settings.view == View::Events ? window.events_view()->models()
+                       : settings.view == View::Bo     ? window.bo_view()->surrogates()
                                                        : window.functions_view()->models();
   if (settings.model) {
     const int found = find_model(models, *settings.model);
@@ -97,6 +115,8 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
       window.images_view()->select_model(found);
     } else if (settings.view == View::Events) {
       window.events_view()->select_model(found);
+    } else if (settings.view == View::Bo) {
+      window.bo_view()->select_surrogate(found);
     } else if (settings.view == View::Stream) {
       window.stream_view()->select_model(found);
     } else {
@@ -127,7 +147,7 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
   return true;
 }
 
-void start_demo(ui::MainWindow& window, ui::MainWindow::View view) {
+void start_demo(ui::MainWindow& window, ui::MainWindow::View view, bool model_chosen) {
   using View = ui::MainWindow::View;
   if (view == View::Memory) {
     window.memory_view()->start();
@@ -138,6 +158,8 @@ void start_demo(ui::MainWindow& window, ui::MainWindow::View view) {
     start_demo(*window.images_view());
   } else if (view == View::Events) {
     start_demo(*window.events_view());
+  } else if (view == View::Bo) {
+    start_demo(*window.bo_view(), model_chosen);
   } else {
     start_demo(*window.functions_view());
   }
@@ -181,7 +203,7 @@ int run_window(const WindowSettings& settings) {
       if (settings.screenshot) return 2;
     }
   } else if (settings.demo) {
-    start_demo(window, settings.view);
+    start_demo(window, settings.view, settings.model.has_value());
   }
   window.show();
   if (settings.latency) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nplab/facade/bo_explorer.h"
+#include "nplab/facade/session.h"
 #include "test_support.h"
 
 namespace nplab {
@@ -92,6 +93,39 @@ TEST(BoExplorer, AShippedCmanpDrivesTheSearch) {
   ASSERT_TRUE(ran.ok()) << ran.error();
   EXPECT_EQ(ran.value().query_x.size(), 13u);
   EXPECT_LE(ran.value().simple_regret.back(), ran.value().simple_regret.front());
+}
+
+TEST(BoSession, KeepsTheSettingsAndQueriesAndOlderFilesStillLoad) {
+  facade::Session session;
+  session.view = "bo";
+  facade::BoSession bo;
+  bo.settings.function = "forrester";
+  bo.settings.surrogate = "/models/cmanp.pt";
+  bo.settings.acquisition = "ucb";
+  bo.settings.seed = 12;
+  bo.queries = {{0.25, false}, {-1.5, true}, {1.0 / 3.0, false}};
+  bo.show_truth = false;
+  session.bo = bo;
+  const auto read = facade::session_from_json(facade::session_to_json(session));
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_EQ(read.value(), session);
+
+  const auto older = facade::session_from_json(
+      R"({"format": "nplab-session", "version": 1, "view": "events",
+          "model": {"source": "registry", "name": "cmanp"}, "points": []})");
+  ASSERT_TRUE(older.ok()) << older.error();
+  EXPECT_FALSE(older.value().bo.has_value());
+
+  auto text = facade::session_to_json(session);
+  text.replace(text.find("-1.5"), 4, "-2.5");
+  const auto outside = facade::session_from_json(text);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_NE(outside.error().find("bo.queries[1]"), std::string::npos) << outside.error();
+  text = facade::session_to_json(session);
+  text.replace(text.find("forrester"), 9, "nowhere-fn");
+  const auto unknown = facade::session_from_json(text);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().find("bo.function"), std::string::npos) << unknown.error();
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <optional>
 
 #include "guarded.h"
+#include "nplab/bo/acquisition.h"
 #include "nplab/bo/loop.h"
+#include "nplab/bo/objective.h"
 #include "nplab/train/checkpoint.h"
 #include "nplab/util/checks.h"
 
@@ -21,6 +23,14 @@ std::vector<double> to_vector(const at::Tensor& values) {
 }
 
 }  // namespace
+
+std::vector<std::string> bo_objective_names() {
+  return bo::objective_names();
+}
+
+std::vector<std::string> bo_acquisition_names() {
+  return bo::acquisition_names();
+}
 
 struct BoExplorer::Impl {
   BoSettings settings;

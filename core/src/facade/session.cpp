@@ -346,6 +346,64 @@ EventsSession events_from_json(const Reader& reader, const json& value) {
   return events;
 }
 
+json bo_to_json(const BoSession& bo) {
+  json queries = json::array();
+  for (const auto& query : bo.queries) {
+    queries.push_back(json::array({query.x, query.by_hand ? "hand" : "step"}));
+  }
+  return {{"function", bo.settings.function},       {"surrogate", bo.settings.surrogate},
+          {"acquisition", bo.settings.acquisition}, {"seed", bo.settings.seed},
+          {"queries", std::move(queries)},          {"show_truth", bo.show_truth}};
+}
+
+/// `value` as one of `names`, or a failure listing them.
+std::string named(const Reader& reader, const json& value, const std::string& where,
+                  const std::vector<std::string>& names) {
+  auto name = reader.string(value, where);
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    std::string known;
+    for (const auto& each : names) known += (known.empty() ? "" : ", ") + each;
+    reader.fail(where, "\"" + name + "\" (expected one of " + known + ")");
+  }
+  return name;
+}
+
+BoSession bo_from_json(const Reader& reader, const json& value) {
+  reader.object(value, "bo");
+  BoSession bo;
+  auto& settings = bo.settings;
+  if (const auto found = value.find("function"); found != value.end()) {
+    settings.function = named(reader, *found, "bo.function", bo_objective_names());
+  }
+  if (const auto found = value.find("surrogate"); found != value.end()) {
+    settings.surrogate = reader.string(*found, "bo.surrogate");
+    if (settings.surrogate.empty()) reader.fail("bo.surrogate", "empty");
+  }
+  if (const auto found = value.find("acquisition"); found != value.end()) {
+    settings.acquisition = named(reader, *found, "bo.acquisition", bo_acquisition_names());
+  }
+  if (const auto found = value.find("seed"); found != value.end()) {
+    if (!found->is_number_unsigned()) reader.fail("bo.seed", "expected a non-negative integer");
+    settings.seed = found->get<std::uint64_t>();
+  }
+  if (const auto found = value.find("queries"); found != value.end()) {
+    const auto& rows = reader.array(*found, "bo.queries");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string where = "bo.queries[" + std::to_string(i) + "]";
+      const auto& row = reader.array(rows[i], where);
+      if (row.size() != 2) reader.fail(where, "expected [x, \"step\" or \"hand\"]");
+      const double x = reader.number(row[0], where + "[0]");
+      if (x < -2.0 || x > 2.0) reader.fail(where + "[0]", "outside [-2, 2]");
+      const auto by = named(reader, row[1], where + "[1]", {"step", "hand"});
+      bo.queries.push_back({x, by == "hand"});
+    }
+  }
+  if (const auto found = value.find("show_truth"); found != value.end()) {
+    bo.show_truth = reader.boolean(*found, "bo.show_truth");
+  }
+  return bo;
+}
+
 }  // namespace
 
 std::string session_to_json(const Session& session) {
@@ -361,6 +419,7 @@ std::string session_to_json(const Session& session) {
   if (session.compare) document["compare"] = model_to_json(*session.compare);
   if (session.images) document["images"] = images_to_json(*session.images);
   if (session.events) document["events"] = events_to_json(*session.events);
+  if (session.bo) document["bo"] = bo_to_json(*session.bo);
   return document.dump(2) + "\n";
 }
 
@@ -381,12 +440,8 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
                                  std::to_string(kSessionVersion) + ")");
     }
     Session session;
-    session.view = reader.string(reader.member(document, "view", ""), "view");
-    const std::vector<std::string> views{"functions", "images", "memory", "stream", "events"};
-    if (std::find(views.begin(), views.end(), session.view) == views.end()) {
-      reader.fail("view", "\"" + session.view +
-                              "\" (expected functions, images, memory, stream or events)");
-    }
+    session.view = named(reader, reader.member(document, "view", ""), "view",
+                         {"functions", "images", "memory", "stream", "events", "bo"});
     session.model =
         model_from_json(reader, reader.member(document, "model", ""), "model", SessionModel{});
     session.points = points_from_json(reader, reader.member(document, "points", ""), session.model);
@@ -408,6 +463,9 @@ Outcome<Session> session_from_json(const std::string& text, const std::string& s
     }
     if (const auto events = document.find("events"); events != document.end()) {
       session.events = events_from_json(reader, *events);
+    }
+    if (const auto bo = document.find("bo"); bo != document.end()) {
+      session.bo = bo_from_json(reader, *bo);
     }
     return session;
   });

@@ -20,7 +20,13 @@ struct BoSettings {
   int grid_points = 1001;
   int initial_points = 3;
   double ucb_kappa = 2.0;
+  friend bool operator==(const BoSettings&, const BoSettings&) = default;
 };
+
+/// The objectives BoSettings::function may name (gp-rbf, gp-matern, ..., forrester, ...).
+std::vector<std::string> bo_objective_names();
+/// The acquisitions BoSettings::acquisition may name (ei, ucb, thompson).
+std::vector<std::string> bo_acquisition_names();
 
 /// Everything a view draws, on the grid of [-2, 2].
 struct BoFrame {

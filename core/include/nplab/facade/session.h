@@ -22,11 +22,15 @@
 //    "events": {"model": {...as above...}, "compare": {...}   (optional),
 //               "events": [[time, mark], ...]                 times increasing, > 0
 //               "process": {"kind": "hawkes", "seed": 1, "marks": 3},
-//               "show_truth": true}}
+//               "show_truth": true},
+//    "bo": {"function": "gp-rbf", "surrogate": "oracle",   "oracle", "random" or a checkpoint
+//           "acquisition": "ei", "seed": 0,                 path
+//           "queries": [[x, "step"], [x, "hand"], ...],     after the starting points, in order
+//           "show_truth": true}}
 // "model" and "points" are the Functions view's; "images" is the Images view's state, "events"
-// the Events view's. Unknown keys are ignored (a later version 1 writer may add some); a missing
-// "truth", "settings", "images" or "events" takes the defaults below (files written before the
-// Events view existed load unchanged). Anything else wrong makes the whole file
+// the Events view's, "bo" the BO view's. Unknown keys are ignored (a later version 1 writer may
+// add some); a missing "truth", "settings", "images", "events" or "bo" takes the defaults below
+// (files written before the Events or BO views existed load unchanged). Anything else wrong makes the whole file
 // unreadable.
 
 #include <cstdint>
@@ -36,6 +40,7 @@
 #include <variant>
 #include <vector>
 
+#include "nplab/facade/bo_explorer.h"
 #include "nplab/facade/event_explorer.h"
 #include "nplab/facade/explorer.h"
 #include "nplab/facade/explorer_images.h"
@@ -86,8 +91,25 @@ struct EventsSession {
   friend bool operator==(const EventsSession&, const EventsSession&) = default;
 };
 
+/// One query of the BO view after the starting points: where, and whether the surrogate's
+/// acquisition proposed it (a step) or a person placed it.
+struct BoQuery {
+  double x = 0.0;  ///< in [-2, 2]
+  bool by_hand = false;
+  friend bool operator==(const BoQuery&, const BoQuery&) = default;
+};
+
+/// The BO view: its objective, surrogate, acquisition and seed, the queries and the overlay.
+struct BoSession {
+  BoSettings settings;  ///< surrogate: "oracle", "random" or a checkpoint's absolute path
+  std::vector<BoQuery> queries;
+  bool show_truth = true;  ///< the hidden function drawn (dimmed)
+  friend bool operator==(const BoSession&, const BoSession&) = default;
+};
+
 struct Session {
-  std::string view = "functions";  ///< "functions", "images", "memory", "stream" or "events"
+  /// "functions", "images", "memory", "stream", "events" or "bo"
+  std::string view = "functions";
   SessionModel model;
   std::vector<ContextPoint> points;
   std::optional<SessionModel> compare;  ///< the Functions view's second model, if any
@@ -95,6 +117,7 @@ struct Session {
   SessionSettings settings;
   std::optional<ImagesSession> images;  ///< absent: the Images view keeps its own state
   std::optional<EventsSession> events;  ///< absent: the Events view keeps its own state
+  std::optional<BoSession> bo;          ///< absent: the BO view keeps its own state
   friend bool operator==(const Session&, const Session&) = default;
 };
 
