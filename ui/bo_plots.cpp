@@ -93,9 +93,11 @@ BoSearchPlot::BoSearchPlot(QWidget* parent) : QCustomPlot(parent) {
   acquisition_ = addGraph(below_x, below_y);
   acquisition_->setPen(QPen(kAcquisition, 2.0));
   acquisition_->setBrush(QColor(kAcquisition.red(), kAcquisition.green(), kAcquisition.blue(), 40));
+  acquisition_->removeFromLegend();
   maximiser_ = addGraph(below_x, below_y);
   maximiser_->setLineStyle(QCPGraph::lsNone);
   maximiser_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, kNext, kNext, 11));
+  maximiser_->removeFromLegend();
   no_acquisition_ = new QCPItemText(this);
   no_acquisition_->setClipToAxisRect(false);
   no_acquisition_->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -106,6 +108,8 @@ BoSearchPlot::BoSearchPlot(QWidget* parent) : QCustomPlot(parent) {
 
   legend->setVisible(true);
   legend->setFont(QFont(font().family(), 8));
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setWrap(4);
   search_rect_->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   style_plot(*this);
 }
@@ -232,7 +236,7 @@ BoRegretPlot::BoRegretPlot(QWidget* parent) : QCustomPlot(parent) {
   setObjectName("boRegretPlot");
   setMinimumSize(300, 220);
   xAxis->setLabel(tr("step"));
-  yAxis->setLabel(tr("simple regret f* − best f"));
+  yAxis->setLabel(tr("simple regret f* − best f (0 drawn at 10⁻⁵)"));
   yAxis->setScaleType(QCPAxis::stLogarithmic);
   yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
   yAxis->setNumberFormat("eb");
