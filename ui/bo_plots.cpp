@@ -53,9 +53,11 @@ BoSearchPlot::BoSearchPlot(QWidget* parent) : QCustomPlot(parent) {
   auto* margins = new QCPMarginGroup(this);
   search_rect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
   acquisition_rect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-  for (auto* rect : {search_rect_, acquisition_rect_}) rect->axis(QCPAxis::atBottom)->setRange(kLow, kHigh);
+  for (auto* rect : {search_rect_, acquisition_rect_})
+    rect->axis(QCPAxis::atBottom)->setRange(kLow, kHigh);
   connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
-          acquisition_rect_->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
+          acquisition_rect_->axis(QCPAxis::atBottom),
+          qOverload<const QCPRange&>(&QCPAxis::setRange));
   yAxis->setLabel(tr("f(x)"));
   acquisition_rect_->axis(QCPAxis::atBottom)->setLabel(tr("x"));
 
@@ -73,18 +75,19 @@ BoSearchPlot::BoSearchPlot(QWidget* parent) : QCustomPlot(parent) {
   mean_ = addGraph();
   mean_->setName(tr("surrogate mean"));
   mean_->setPen(QPen(kMean, 2.0));
-  starts_ = points_graph(*this, tr("starting points"),
-                         QCPScatterStyle(QCPScatterStyle::ssSquare, QColor(90, 90, 90),
-                                         QColor(160, 160, 160), 8));
-  steps_ = points_graph(*this, tr("steps"),
-                        QCPScatterStyle(QCPScatterStyle::ssDisc, kStep, 8));
+  starts_ = points_graph(
+      *this, tr("starting points"),
+      QCPScatterStyle(QCPScatterStyle::ssSquare, QColor(90, 90, 90), QColor(160, 160, 160), 8));
+  steps_ = points_graph(*this, tr("steps"), QCPScatterStyle(QCPScatterStyle::ssDisc, kStep, 8));
   hand_ = points_graph(*this, tr("by hand"),
                        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(kHand, 2), kHand, 9));
-  latest_ = points_graph(*this, tr("latest"),
-                         QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kNext, 2), Qt::NoBrush, 14));
+  latest_ =
+      points_graph(*this, tr("latest"),
+                   QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kNext, 2), Qt::NoBrush, 14));
   latest_->removeFromLegend();
-  optimum_ = points_graph(*this, tr("optimum f*"),
-                          QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(200, 160, 0), 2.5), Qt::NoBrush, 16));
+  optimum_ = points_graph(
+      *this, tr("optimum f*"),
+      QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(200, 160, 0), 2.5), Qt::NoBrush, 16));
   next_line_ = vertical_line(*this, search_rect_);
   next_line_below_ = vertical_line(*this, acquisition_rect_);
 
@@ -96,7 +99,8 @@ BoSearchPlot::BoSearchPlot(QWidget* parent) : QCustomPlot(parent) {
   acquisition_->removeFromLegend();
   maximiser_ = addGraph(below_x, below_y);
   maximiser_->setLineStyle(QCPGraph::lsNone);
-  maximiser_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, kNext, kNext, 11));
+  maximiser_->setScatterStyle(
+      QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, kNext, kNext, 11));
   maximiser_->removeFromLegend();
   no_acquisition_ = new QCPItemText(this);
   no_acquisition_->setClipToAxisRect(false);
@@ -108,8 +112,9 @@ BoSearchPlot::BoSearchPlot(QWidget* parent) : QCustomPlot(parent) {
 
   legend->setVisible(true);
   legend->setFont(QFont(font().family(), 8));
+  // setFillOrder rearranges the items already added; the wrap must be set first.
+  legend->setWrap(3);
   legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-  legend->setWrap(4);
   search_rect_->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   style_plot(*this);
 }
@@ -161,7 +166,7 @@ void BoSearchPlot::set_frame(const facade::BoFrame& frame, const std::vector<boo
   for (auto* graph : {starts_, steps_, hand_, latest_, optimum_}) graph->data()->clear();
   for (std::size_t i = 0; i < frame.query_x.size(); ++i) {
     const auto step = static_cast<std::ptrdiff_t>(i) - frame.starting_points;
-    auto* graph = step < 0 ? starts_
+    auto* graph = step < 0                                                              ? starts_
                   : step < static_cast<std::ptrdiff_t>(by_hand.size()) && by_hand[step] ? hand_
                                                                                         : steps_;
     graph->addData(frame.query_x[i], frame.query_y[i]);
@@ -266,8 +271,8 @@ void BoRegretPlot::set_regrets(const QString& surrogate_label, const std::vector
   surrogate_->setName(surrogate_label);
   double top = 1e-3;
   int steps = 1;
-  for (const auto& [graph, values] : {std::pair{surrogate_, &surrogate}, std::pair{oracle_, &oracle},
-                                      std::pair{random_, &random}}) {
+  for (const auto& [graph, values] : {std::pair{surrogate_, &surrogate},
+                                      std::pair{oracle_, &oracle}, std::pair{random_, &random}}) {
     QVector<double> x, y;
     for (std::size_t i = 0; i < values->size(); ++i) {
       x.append(static_cast<double>(i));

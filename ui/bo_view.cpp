@@ -109,7 +109,8 @@ void BoView::build_controls() {
   seed_ = new QSpinBox(this);
   seed_->setObjectName("boSeed");
   seed_->setRange(0, std::numeric_limits<int>::max());
-  seed_->setToolTip(tr("Fixes the starting points and, for the GP objectives, the hidden function"));
+  seed_->setToolTip(
+      tr("Fixes the starting points and, for the GP objectives, the hidden function"));
   connect(seed_, &QSpinBox::valueChanged, this,
           [this](int seed) { set_seed(static_cast<std::uint64_t>(seed)); });
   controls->addWidget(seed_);
@@ -143,8 +144,8 @@ void BoView::build_controls() {
   connect(run, &QPushButton::clicked, this, [this] { run_to(run_to_->value()); });
   controls->addWidget(run);
   controls->addWidget(run_to_);
-  auto* reset_button = button(tr("Reset"), "boResetButton",
-                              tr("Back to the starting points (undoable)"), this);
+  auto* reset_button =
+      button(tr("Reset"), "boResetButton", tr("Back to the starting points (undoable)"), this);
   connect(reset_button, &QPushButton::clicked, this, &BoView::reset);
   controls->addWidget(reset_button);
   controls->addStretch(1);
@@ -288,8 +289,9 @@ facade::BoSession BoView::session() const {
   session.settings = state_.settings;
   if (current_surrogate() >= 0 &&
       surrogates_[current_surrogate()].source.kind == ModelSource::Kind::Checkpoint) {
-    session.settings.surrogate =
-        QFileInfo(QString::fromStdString(state_.settings.surrogate)).absoluteFilePath().toStdString();
+    session.settings.surrogate = QFileInfo(QString::fromStdString(state_.settings.surrogate))
+                                     .absoluteFilePath()
+                                     .toStdString();
   }
   session.show_truth = truth_shown();
   // Where an unpinned step went is known from the latest answer, as far as it asked the same.
@@ -411,13 +413,14 @@ void BoView::update_readout() {
   const auto& frame = shown_->frame;
   const auto best = std::max_element(frame.query_y.begin(), frame.query_y.end());
   const int done = static_cast<int>(frame.query_x.size()) - frame.starting_points;
-  text += tr("<b>step %1</b> · best f = <b>%2</b>")
-              .arg(done)
-              .arg(best == frame.query_y.end() ? QStringLiteral("–")
-                                               : locale.toString(*best, 'f', 3));
+  text +=
+      tr("<b>step %1</b> · best f = <b>%2</b>")
+          .arg(done)
+          .arg(best == frame.query_y.end() ? QStringLiteral("–") : locale.toString(*best, 'f', 3));
   if (truth_shown()) text += tr(" (f* = %1)").arg(locale.toString(frame.optimum, 'f', 3));
   if (!frame.simple_regret.empty()) {
-    text += tr(" · simple regret <b>%1</b>").arg(locale.toString(frame.simple_regret.back(), 'g', 3));
+    text +=
+        tr(" · simple regret <b>%1</b>").arg(locale.toString(frame.simple_regret.back(), 'g', 3));
   }
   if (!frame.step_ms.empty()) {
     double total = 0;

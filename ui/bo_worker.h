@@ -78,8 +78,8 @@ class BoWorker : public QObject {
   static std::string open(Search& search, const facade::BoSettings& settings);
   /// Brings `search` to `ops`; the last frame, or nullopt when stopped (or the error).
   static std::optional<facade::Outcome<facade::BoFrame>> bring_to(Search& search,
-                                                                   const std::vector<BoOp>& ops,
-                                                                   std::stop_token stop);
+                                                                  const std::vector<BoOp>& ops,
+                                                                  std::stop_token stop);
   static BoBaseline baseline(Search& search, facade::BoSettings settings, std::size_t steps);
 
   JobThread& jobs_;

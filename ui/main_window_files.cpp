@@ -2,8 +2,6 @@
 // before anything changes) and saved, points and events CSV imported and exported, the plot
 // exported; failures are reported, never thrown.
 
-#include "main_window.h"
-
 #include <qcustomplot.h>
 
 #include <QFileInfo>
@@ -16,6 +14,7 @@
 #include "events_view.h"
 #include "functions_view.h"
 #include "images_view.h"
+#include "main_window.h"
 #include "memory_view.h"
 #include "nplab/facade/session.h"
 #include "plot_export.h"

@@ -1,8 +1,6 @@
 // The main window's menus: File (sessions, examples, plot export, points and events CSV), Edit
 // (on the view on screen), View and Help, and the file dialogs they open.
 
-#include "main_window.h"
-
 #include <QAction>
 #include <QApplication>
 #include <QFileDialog>
@@ -13,10 +11,11 @@
 #include <QRegularExpression>
 #include <QTabWidget>
 
-#include "example_sessions.h"
 #include "bo_view.h"
+#include "example_sessions.h"
 #include "first_run_hint.h"
 #include "functions_view.h"
+#include "main_window.h"
 #include "nplab/build_info.h"
 #include "plot_export.h"
 #include "session_bridge.h"
@@ -48,12 +47,10 @@ void MainWindow::build_menus() {
   build_edit_menu();
 
   auto* view = menuBar()->addMenu(tr("&View"));
-  const QList<QPair<QString, View>> views{{tr("&Functions"), View::Functions},
-                                          {tr("&Images"), View::Images},
-                                          {tr("&Memory"), View::Memory},
-                                          {tr("&Stream"), View::Stream},
-                                          {tr("&Events"), View::Events},
-                                          {tr("&BO"), View::Bo}};
+  const QList<QPair<QString, View>> views{
+      {tr("&Functions"), View::Functions}, {tr("&Images"), View::Images},
+      {tr("&Memory"), View::Memory},       {tr("&Stream"), View::Stream},
+      {tr("&Events"), View::Events},       {tr("&BO"), View::Bo}};
   int index = 1;
   for (const auto& [label, which] : views) {
     auto* action = view->addAction(label, this, [this, which = which] { show_view(which); });

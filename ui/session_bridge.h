@@ -17,8 +17,8 @@ class FunctionsView;
 class EventsView;
 class ImagesView;
 
-/// "functions", "images", "memory", "stream", "events", "bo": the session's names of the views (in tab
-/// order).
+/// "functions", "images", "memory", "stream", "events", "bo": the session's names of the views (in
+/// tab order).
 QString session_view_name(int view_index);
 /// The tab index of a session view name, or -1.
 int session_view_index(const QString& name);

@@ -17,8 +17,9 @@ struct GuiOptions {
   QCommandLineOption screenshot{
       "screenshot", "Render the window to FILE (PNG) once the view has settled, then exit.",
       "FILE"};
-  QCommandLineOption view{"view", "The view to show: functions, images, memory, stream, events or bo.", "VIEW",
-                          "functions"};
+  QCommandLineOption view{"view",
+                          "The view to show: functions, images, memory, stream, events or bo.",
+                          "VIEW", "functions"};
   QCommandLineOption demo{
       "demo",
       "Functions view: reveal points of the hidden function, show the truth and the oracle. "

@@ -104,12 +104,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const std::map<QString, MainWindow::View> views{{"functions", MainWindow::View::Functions},
-                                                  {"images", MainWindow::View::Images},
-                                                  {"memory", MainWindow::View::Memory},
-                                                  {"stream", MainWindow::View::Stream},
-                                                  {"events", MainWindow::View::Events},
-                                                  {"bo", MainWindow::View::Bo}};
+  const std::map<QString, MainWindow::View> views{
+      {"functions", MainWindow::View::Functions}, {"images", MainWindow::View::Images},
+      {"memory", MainWindow::View::Memory},       {"stream", MainWindow::View::Stream},
+      {"events", MainWindow::View::Events},       {"bo", MainWindow::View::Bo}};
   const auto view = views.find(parser.value(options.view));
   if (view == views.end()) {
     std::fprintf(stderr,

@@ -29,6 +29,7 @@
 #include <QToolButton>
 #include <QtTest>
 
+#include "bo_view.h"
 #include "events_view.h"
 #include "first_run_hint.h"
 #include "function_plot.h"
@@ -70,7 +71,7 @@ class MainWindowTest : public QObject {
     for (int row = 0; row < tables.back()->rowCount(); ++row) {
       mouse_rows << tables.back()->item(row, 1)->text();
     }
-    for (const auto* view : {"Functions:", "Images:", "Events:"}) {
+    for (const auto* view : {"Functions:", "Images:", "Events:", "BO:"}) {
       QVERIFY2(!mouse_rows.filter(QString::fromLatin1(view)).isEmpty(), view);
     }
     for (auto* combo : {window.images_view()->findChild<QComboBox*>("imageModelPicker"),
@@ -274,13 +275,16 @@ class MainWindowTest : public QObject {
     QVERIFY(colours.size() > 10);
   }
 
-  void has_five_views_and_switches_between_them() {
+  void has_six_views_and_switches_between_them() {
     MainWindow window;
     auto* views = window.findChild<QTabWidget*>("views");
     QVERIFY(views != nullptr);
-    QCOMPARE(views->count(), 5);
+    QCOMPARE(views->count(), 6);
     window.show_view(MainWindow::View::Events);
     QVERIFY(window.events_view()->isVisibleTo(&window));
+    window.show_view(MainWindow::View::Bo);
+    QVERIFY(window.bo_view()->isVisibleTo(&window));
+    QVERIFY(!window.events_view()->isVisibleTo(&window));
     window.show_view(MainWindow::View::Memory);
     QCOMPARE(views->currentIndex(), 2);
     QVERIFY(window.current_view() == MainWindow::View::Memory);

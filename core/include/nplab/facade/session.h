@@ -30,8 +30,8 @@
 // "model" and "points" are the Functions view's; "images" is the Images view's state, "events"
 // the Events view's, "bo" the BO view's. Unknown keys are ignored (a later version 1 writer may
 // add some); a missing "truth", "settings", "images", "events" or "bo" takes the defaults below
-// (files written before the Events or BO views existed load unchanged). Anything else wrong makes the whole file
-// unreadable.
+// (files written before the Events or BO views existed load unchanged). Anything else wrong makes
+// the whole file unreadable.
 
 #include <cstdint>
 #include <filesystem>
