@@ -151,6 +151,25 @@ TEST_F(CheckpointErrors, ADamagedTorchScriptRecordIsOneLineNamingTheFile) {
   EXPECT_FALSE(tpp::is_point_process_checkpoint(path_));  // asks, does not throw
 }
 
+TEST_F(CheckpointErrors, AStringLengthPastItsRecordIsRefusedBeforeLibTorchAllocatesIt) {
+  // The format marker is a pickled string in data.pkl: 'X', a 4-byte length, the text. A length
+  // of 4,000,000,000 would make LibTorch's unpickler reserve that much before finding the end.
+  std::string bytes;
+  {
+    std::ifstream in(path_, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string marker = "nplab-checkpoint";
+  const std::string length{static_cast<char>(marker.size()), 0, 0, 0};
+  const auto at = bytes.find("X" + length + marker);
+  ASSERT_NE(at, std::string::npos) << "the format marker is not a pickled string here";
+  const std::uint32_t huge = 4'000'000'000u;
+  for (int i = 0; i < 4; ++i) bytes[at + 1 + i] = static_cast<char>((huge >> (8 * i)) & 0xFF);
+  std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
+  expect_checkpoint_error([&] { train::load_checkpoint(path_); },
+                          {path_, "data.pkl is damaged", "a 4000000000-byte value"});
+}
+
 TEST_F(CheckpointErrors, TruncatedFileIsReported) {
   const auto size = fs::file_size(path_);
   fs::resize_file(path_, size / 2);

@@ -12,8 +12,10 @@
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "nplab/models/registry.h"
 #include "nplab/util/atomic_file.h"
@@ -171,6 +173,54 @@ void check_weights_fit(torch::serialize::InputArchive& archive, const torch::nn:
   }
 }
 
+/// The first length-prefixed argument in `pickle` that runs past its end, if any: LibTorch's
+/// unpickler reserves a string of the declared length before reading it, so one damaged length
+/// field (up to 4 GiB, or 2^64 for the 8-byte forms) would allocate that much. Walks the opcodes
+/// of pickle protocols 0-5; at an opcode it does not know it stops and leaves the rest to LibTorch,
+/// so a valid pickle is never refused.
+std::optional<std::string> pickle_overrun(std::string_view pickle) {
+  const auto little_endian = [&](size_t at, int bytes) {
+    uint64_t value = 0;
+    for (int i = bytes - 1; i >= 0; --i) value = value << 8 | uint8_t(pickle[at + i]);
+    return value;
+  };
+  // Bytes of fixed-size arguments, and of the length before a length-prefixed one.
+  static const std::map<char, int> fixed{
+      {'J', 4}, {'K', 1},    {'M', 2},    {'G', 8},    {'q', 1},    {'r', 4},   {'h', 1},
+      {'j', 4}, {'\x80', 1}, {'\x82', 1}, {'\x83', 2}, {'\x84', 4}, {'\x95', 8}};
+  static const std::map<char, int> prefixed{{'U', 1},    {'T', 4},    {'X', 4},   {'\x8c', 1},
+                                            {'\x8d', 8}, {'B', 4},    {'C', 1},   {'\x8e', 8},
+                                            {'\x96', 8}, {'\x8a', 1}, {'\x8b', 4}};
+  static const std::string_view no_argument =
+      "(.012NRabd}el]ostu)Q\x81\x85\x86\x87\x88\x89"
+      "\x8f\x90\x91\x92\x93\x94\x97\x98";
+  static const std::string_view line_argument = "ILFSVPgp";
+  for (size_t at = 0; at < pickle.size();) {
+    const char opcode = pickle[at++];
+    if (opcode == '.') return std::nullopt;  // STOP
+    if (no_argument.find(opcode) != std::string_view::npos) continue;
+    if (const auto found = fixed.find(opcode); found != fixed.end()) {
+      at += found->second;
+    } else if (const auto length = prefixed.find(opcode); length != prefixed.end()) {
+      if (at + length->second > pickle.size()) return "a length field cut short";
+      const uint64_t declared = little_endian(at, length->second);
+      at += length->second;
+      if (declared > pickle.size() - at) {
+        return "a " + std::to_string(declared) + "-byte value in " + std::to_string(pickle.size()) +
+               " bytes";
+      }
+      at += declared;
+    } else if (opcode == 'c' || line_argument.find(opcode) != std::string_view::npos) {
+      for (int lines = opcode == 'c' ? 2 : 1; lines > 0 && at < pickle.size(); ++at) {
+        if (pickle[at] == '\n') --lines;
+      }
+    } else {
+      return std::nullopt;  // not an opcode this walk knows: LibTorch's reader decides
+    }
+  }
+  return std::nullopt;
+}
+
 /// Refuses a zip whose entries declare far more data than the file holds (a decompression bomb)
 /// before LibTorch inflates anything: NPLab stores tensors uncompressed, so a real checkpoint
 /// declares about its own size. Reads only the central directory; a file that is not a zip is
@@ -215,6 +265,28 @@ void check_declared_sizes(const std::string& path) {
       }
     }
     declared += uncompressed;
+    const std::string name = directory.substr(at + 46, name_length);
+    const bool stored = u16(directory, at + 10) == 0;  // NPLab's records are never deflated
+    const uint64_t stored_size = u32(directory, at + 20), local_header = u32(directory, at + 42);
+    if (stored && name.size() > 4 && name.compare(name.size() - 4, 4, ".pkl") == 0 &&
+        stored_size <= (uint64_t{64} << 20) && local_header + 30 <= file_size) {
+      std::string header(30, '\0');
+      in.seekg(static_cast<std::streamoff>(local_header));
+      in.read(header.data(), 30);
+      const uint64_t data_at = local_header + 30 + u16(header, 26) + u16(header, 28);
+      if (in && data_at + stored_size <= file_size) {
+        std::string pickle(stored_size, '\0');
+        in.seekg(static_cast<std::streamoff>(data_at));
+        in.read(pickle.data(), static_cast<std::streamsize>(stored_size));
+        if (in) {
+          if (const auto overrun = pickle_overrun(pickle)) {
+            fail(path, "not a readable checkpoint archive (its record " + name +
+                           " is damaged: " + *overrun + "); nothing was allocated for it");
+          }
+        }
+      }
+      in.clear();
+    }
     at += 46 + name_length + extra_length + comment_length;
   }
   if (declared > 2 * file_size + (uint64_t{64} << 20)) {
