@@ -15,6 +15,8 @@ std::string_view lane_of(Channel channel) {
       return "functions-compare";
     case Channel::Images:
       return "images";
+    case Channel::ImagesCompare:
+      return "images-compare";
   }
   return "unknown";
 }

@@ -34,9 +34,10 @@ struct ModelSource {
   friend bool operator==(const ModelSource&, const ModelSource&) = default;
 };
 
-/// Which view (or pane) a request comes from; results carry it back. The Functions view's
-/// second model, when it compares two, has its own channel and so its own Explorer.
-enum class Channel { Functions, FunctionsCompare, Images };
+/// Which view (or pane) a request comes from; results carry it back. The Functions and Images
+/// views' second models, when they compare two, have their own channels and so their own
+/// Explorers.
+enum class Channel { Functions, FunctionsCompare, Images, ImagesCompare };
 
 struct PredictionRequest {
   Channel channel = Channel::Functions;

@@ -11,12 +11,30 @@ namespace {
 constexpr int kFrameMs = 16;
 constexpr int kPadding = 6;
 constexpr int kColumnSpacing = 12;
+constexpr int kRowSpacing = 10;
 constexpr int kScaleWidth = 64;  // the colour bar and its tick labels
 const QColor kEmptyColor(0xe9, 0xeb, 0xee);
 const QColor kFrameColor(0x9a, 0xa0, 0xa6);
 
-const char* const kDefaultTitles[ImagePanels::kPanelCount] = {"Observed", "Predictive mean",
-                                                              "Predictive std", "Ground truth"};
+const char* const kDefaultTitles[ImagePanels::kPanelCount] = {
+    "Observed", "Predictive mean", "Predictive std", "Ground truth", "Compared: mean",
+    "Compared: std"};
+
+bool is_compare_panel(int panel) {
+  return panel >= static_cast<int>(ImagePanels::Panel::CompareMean);
+}
+
+QCPColorScale* make_scale(QCustomPlot& plot) {
+  auto* scale = new QCPColorScale(&plot);
+  scale->setType(QCPAxis::atRight);
+  scale->setBarWidth(10);
+  scale->setAutoMargins(QCP::msLeft | QCP::msRight);
+  scale->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);
+  scale->setMinimumSize(kScaleWidth, 0);
+  scale->setMaximumSize(kScaleWidth, QWIDGETSIZE_MAX);
+  scale->setVisible(false);  // until there is a prediction
+  return scale;
+}
 
 }  // namespace
 
@@ -27,6 +45,7 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
   plotLayout()->clear();  // drops the default axis rect: the panels are laid out below
   plotLayout()->setAutoMargins(QCP::msNone);
   plotLayout()->setColumnSpacing(kColumnSpacing);
+  plotLayout()->setRowSpacing(kRowSpacing);
   QFont title_font = font();
   title_font.setBold(true);
 
@@ -46,14 +65,11 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
     rect->axis(QCPAxis::atRight)->setRangeReversed(true);
     rect->setBackground(panel == static_cast<int>(Panel::Observed) ? QBrush(kHiddenColor)
                                                                    : QBrush(kEmptyColor));
-    // The stddev panel's colour scale gets its own column, right of it.
-    const int column = panel <= static_cast<int>(Panel::Stddev) ? panel : panel + 1;
-    plotLayout()->addElement(0, column, rect);
-
     auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     map->setInterpolate(false);  // pixels are pixels
     map->setTightBoundary(false);
-    const bool stddev = panel == static_cast<int>(Panel::Stddev);
+    const bool stddev = panel == static_cast<int>(Panel::Stddev) ||
+                        panel == static_cast<int>(Panel::CompareStddev);
     map->setGradient(
         QCPColorGradient(stddev ? QCPColorGradient::gpThermal : QCPColorGradient::gpGrayscale));
     map->setDataRange(QCPRange(0.0, 1.0));
@@ -73,18 +89,14 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
     titles_.push_back(title);
   }
 
-  stddev_scale_ = new QCPColorScale(this);
-  stddev_scale_->setType(QCPAxis::atRight);
-  stddev_scale_->setBarWidth(10);
-  stddev_scale_->setAutoMargins(QCP::msLeft | QCP::msRight);
-  stddev_scale_->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);
-  stddev_scale_->setMinimumSize(kScaleWidth, 0);
-  stddev_scale_->setMaximumSize(kScaleWidth, QWIDGETSIZE_MAX);
-  plotLayout()->addElement(0, static_cast<int>(Panel::Stddev) + 1, stddev_scale_);
+  stddev_scale_ = make_scale(*this);
   map(Panel::Stddev)->setColorScale(stddev_scale_);
-  stddev_scale_->setVisible(false);  // until there is a prediction
+  compare_scale_ = make_scale(*this);
+  map(Panel::CompareStddev)->setColorScale(compare_scale_);
+  arrange();
 
   clear_prediction();
+  clear_compare_prediction();
   set_truth({});
   set_observed({}, {});
 
@@ -104,12 +116,14 @@ void ImagePanels::restyle() {
   const auto colours = plot_colours();
   setBackground(colours.background);
   for (auto* title : titles_) title->setColor(colours.foreground);
-  auto* axis = stddev_scale_->axis();
-  axis->setTickLabelColor(colours.foreground);
-  axis->setLabelColor(colours.foreground);
-  axis->setBasePen(QPen(colours.foreground));
-  axis->setTickPen(QPen(colours.foreground));
-  axis->setSubTickPen(QPen(colours.foreground));
+  for (auto* scale : {stddev_scale_, compare_scale_}) {
+    auto* axis = scale->axis();
+    axis->setTickLabelColor(colours.foreground);
+    axis->setLabelColor(colours.foreground);
+    axis->setBasePen(QPen(colours.foreground));
+    axis->setTickPen(QPen(colours.foreground));
+    axis->setSubTickPen(QPen(colours.foreground));
+  }
   schedule_replot();
 }
 
@@ -145,23 +159,86 @@ void ImagePanels::set_truth(const std::vector<double>& intensities) {
   schedule_replot();
 }
 
-void ImagePanels::set_prediction(int grid_side, const std::vector<double>& mean,
-                                 const std::vector<double>& stddev) {
-  fill(*map(Panel::Mean), grid_side, mean);
-  fill(*map(Panel::Stddev), grid_side, stddev);
+void ImagePanels::fill_prediction(Panel mean_panel, Panel stddev_panel, QCPColorScale& scale,
+                                  int grid_side, const std::vector<double>& mean,
+                                  const std::vector<double>& stddev) {
+  fill(*map(mean_panel), grid_side, mean);
+  fill(*map(stddev_panel), grid_side, stddev);
   if (!stddev.empty()) {
     const auto [low, high] = std::minmax_element(stddev.begin(), stddev.end());
     // A (nearly) flat std still needs a range whose ticks say something.
     const double margin =
         std::max(0.0, std::max(0.01 * std::abs(*high), 1e-6) - 0.5 * (*high - *low));
-    map(Panel::Stddev)->setDataRange(QCPRange(*low - margin, *high + margin));
+    map(stddev_panel)->setDataRange(QCPRange(*low - margin, *high + margin));
   }
-  stddev_scale_->setVisible(!stddev.empty());
+  scale.setVisible(!stddev.empty() && shows(stddev_panel));
   schedule_replot();
+}
+
+void ImagePanels::set_prediction(int grid_side, const std::vector<double>& mean,
+                                 const std::vector<double>& stddev) {
+  fill_prediction(Panel::Mean, Panel::Stddev, *stddev_scale_, grid_side, mean, stddev);
 }
 
 void ImagePanels::clear_prediction() {
   set_prediction(side_, {}, {});
+}
+
+void ImagePanels::set_compare_prediction(int grid_side, const std::vector<double>& mean,
+                                         const std::vector<double>& stddev) {
+  fill_prediction(Panel::CompareMean, Panel::CompareStddev, *compare_scale_, grid_side, mean,
+                  stddev);
+}
+
+void ImagePanels::clear_compare_prediction() {
+  set_compare_prediction(side_, {}, {});
+}
+
+bool ImagePanels::shows(Panel panel) const {
+  return comparing_ || !is_compare_panel(static_cast<int>(panel));
+}
+
+void ImagePanels::set_comparing(bool comparing) {
+  if (comparing_ == comparing) return;
+  comparing_ = comparing;
+  clear_compare_prediction();
+  arrange();
+  keep_square(size());
+  schedule_replot();
+}
+
+void ImagePanels::arrange() {
+  auto* grid = plotLayout();
+  for (auto* rect : rects_) grid->take(rect);
+  grid->take(stddev_scale_);
+  grid->take(compare_scale_);
+  grid->simplify();  // no cells left
+  const auto put = [&](QCPLayoutElement* element, int row, int column) {
+    grid->addElement(row, column, element);
+  };
+  const auto rect = [this](Panel panel) { return rects_[static_cast<int>(panel)]; };
+  // Each std's colour scale gets its own column, right of it.
+  put(rect(Panel::Observed), 0, 0);
+  put(rect(Panel::Mean), 0, 1);
+  put(rect(Panel::Stddev), 0, 2);
+  put(stddev_scale_, 0, 3);
+  if (comparing_) {
+    put(rect(Panel::Truth), 1, 0);
+    put(rect(Panel::CompareMean), 1, 1);
+    put(rect(Panel::CompareStddev), 1, 2);
+    put(compare_scale_, 1, 3);
+  } else {
+    put(rect(Panel::Truth), 0, 4);
+  }
+  // Out of the layout, the compare panels are hidden (their axes and maps with them).
+  for (int panel = 0; panel < kPanelCount; ++panel) {
+    const bool shown = shows(static_cast<Panel>(panel));
+    rects_[panel]->setVisible(shown);
+    for (auto* axis : rects_[panel]->axes()) axis->setVisible(shown);
+    maps_[panel]->setVisible(shown);
+    titles_[panel]->setVisible(shown);
+  }
+  if (!comparing_) compare_scale_->setVisible(false);
 }
 
 QString ImagePanels::title(Panel panel) const {
@@ -176,6 +253,7 @@ void ImagePanels::set_title(Panel panel, const QString& title) {
 std::optional<ImagePanels::Hit> ImagePanels::hit(const QPointF& position) const {
   for (int panel = 0; panel < kPanelCount; ++panel) {
     const auto* rect = rects_[panel];
+    if (!shows(static_cast<Panel>(panel))) continue;
     if (!rect->rect().contains(position.toPoint())) continue;
     const int column =
         static_cast<int>(std::lround(rect->axis(QCPAxis::atBottom)->pixelToCoord(position.x())));
@@ -210,13 +288,17 @@ void ImagePanels::resizeEvent(QResizeEvent* event) {
 
 void ImagePanels::keep_square(const QSize& size) {
   const int title_height = QFontMetrics(titles_.front()->font()).height() + 8;
-  const int spacings = kPanelCount * kColumnSpacing;  // between the five columns
-  const int side =
-      std::max(8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / kPanelCount,
-                           size.height() - 2 * kPadding - title_height));
+  // One row: four panels and a colour scale; two rows: three panels and a scale each.
+  const int columns = comparing_ ? 3 : 4;
+  const int rows = comparing_ ? 2 : 1;
+  const int spacings = columns * kColumnSpacing;  // between the columns and the scale
+  const int row_spacings = (rows - 1) * kRowSpacing;
+  const int side = std::max(
+      8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / columns,
+                  (size.height() - 2 * kPadding - row_spacings) / rows - title_height));
   // The panels keep together in the middle; what is left over goes around them.
-  const int content_width = kPanelCount * side + kScaleWidth + spacings;
-  const int content_height = side + title_height;
+  const int content_width = columns * side + kScaleWidth + spacings;
+  const int content_height = rows * (side + title_height) + row_spacings;
   const int left = std::max(0, (size.width() - content_width) / 2);
   const int top = std::max(0, (size.height() - content_height) / 2);
   plotLayout()->setMargins(QMargins(left, top, std::max(0, size.width() - content_width - left),
@@ -227,6 +309,7 @@ void ImagePanels::keep_square(const QSize& size) {
     rect->setMaximumSize(side, side + title_height);
   }
   stddev_scale_->setMargins(QMargins(0, title_height, 0, 0));
+  compare_scale_->setMargins(QMargins(0, title_height, 0, 0));
 }
 
 }  // namespace nplab::ui

@@ -106,7 +106,12 @@ const QList<ModelChoice>& ImagesView::models() const {
 
 bool ImagesView::is_settled() const {
   if (!image_ || current_model() < 0) return true;  // nothing to wait for
-  return !request_scheduled_ && shown_ && shown_->generation == generation_;
+  return !request_scheduled_ && answers_latest(shown_) &&
+         (!comparing() || answers_latest(compare_shown_));
+}
+
+bool ImagesView::answers_latest(const std::optional<PredictionResult>& shown) const {
+  return shown && shown->generation == generation_;
 }
 
 bool ImagesView::shows_busy() const {
@@ -318,8 +323,9 @@ void ImagesView::show_image(ImageSource source, facade::PixelImage image) {
 }
 
 void ImagesView::restore(const ImageSource& source, facade::PixelImage image, int model_index,
-                         std::vector<int> revealed, int resolution) {
+                         std::vector<int> revealed, int resolution, int compare_index) {
   model_picker_->select_quietly(model_index);  // one request below, not one per change
+  set_compare_pane(compare_index);
   if (query_grids_.contains(resolution)) {
     const QSignalBlocker quiet(resolution_picker_);
     resolution_ = resolution;
@@ -365,8 +371,9 @@ int ImagesView::add_model_choice(const ModelChoice& choice) {
 
 void ImagesView::paint_at(const QPointF& position, bool reveal) {
   const auto hit = panels_->hit(position);
-  if (!hit ||
-      (hit->panel != ImagePanels::Panel::Observed && hit->panel != ImagePanels::Panel::Mean)) {
+  using Panel = ImagePanels::Panel;
+  if (!hit || (hit->panel != Panel::Observed && hit->panel != Panel::Mean &&
+               hit->panel != Panel::CompareMean)) {
     return;
   }
   const auto pixels = brush(hit->pixel, brush_radius_);
@@ -414,19 +421,38 @@ void ImagesView::post_request() {
   request.model = models()[model].source;
   request.points = points();
   request.targets = query_grids_.at(resolution_);
+  if (comparing()) {
+    // The same revealed pixels and targets, on the second model's own channel.
+    compare_coverage_.reset();
+    PredictionRequest second = request;
+    second.channel = Channel::ImagesCompare;
+    second.model = models()[compare_model()].source;
+    worker_.post(std::move(second));
+  }
   worker_.post(std::move(request));
   busy_->start();
 }
 
+std::optional<facade::BandCoverage> ImagesView::coverage_of(const PredictionResult& result) const {
+  // Only a prediction for the pixels revealed now, on the pixel grid, is scored.
+  if (!result.ok() || !image_ || result.generation != generation_) return std::nullopt;
+  auto coverage =
+      facade::hidden_pixel_coverage(*image_, mask_of(revealed_, kPixels), result.prediction);
+  if (!coverage.ok()) return std::nullopt;
+  return coverage.value();
+}
+
 void ImagesView::show_result(const PredictionResult& result) {
+  if (result.channel == Channel::ImagesCompare) {
+    show_compare_result(result);
+    return;
+  }
   if (result.channel != Channel::Images) return;
   if (shown_ && result.generation < shown_->generation) return;  // never step back in time
   shown_ = result;
   if (!result.ok()) {
-    error_ = QString::fromStdString(result.error);
     panels_->clear_prediction();
   } else {
-    error_.clear();
     const auto& prediction = result.prediction;
     std::vector<double> mean(prediction.mean.size());
     std::transform(prediction.mean.begin(), prediction.mean.end(), mean.begin(),
@@ -435,16 +461,10 @@ void ImagesView::show_result(const PredictionResult& result) {
     const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(mean.size()))));
     panels_->set_prediction(side, mean, prediction.stddev);
   }
-  coverage_.reset();
-  if (result.ok() && image_ && result.generation == generation_) {
-    // Only a prediction for the pixels revealed now, on the pixel grid, is scored.
-    auto coverage =
-        facade::hidden_pixel_coverage(*image_, mask_of(revealed_, kPixels), result.prediction);
-    if (coverage.ok()) coverage_ = coverage.value();
-  }
+  coverage_ = coverage_of(result);
   if (result.generation == generation_) {
     panels_->replot_now();  // the final picture: draw it now rather than a frame later
-    if (!request_scheduled_) busy_->finish();
+    if (!request_scheduled_ && (!comparing() || answers_latest(compare_shown_))) busy_->finish();
   }
   update_readout();
   if (is_settled()) emit settled();

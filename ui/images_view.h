@@ -10,6 +10,11 @@
 // once. The slider walks one fixed random order of the pixels, so moving it back and forth is
 // stable. Every edit is undoable (the window's Edit menu); a new image starts a new history.
 // Predictions come from the worker thread on the Images channel, latest request wins.
+//
+// "Compare with" adds a second model: it predicts from the same revealed pixels on its own
+// channel (ImagesCompare, its own Explorer), and its mean and std are drawn below the first
+// model's, each readout line naming its model. Comparing is not an edit: it is saved in
+// sessions but not undone.
 
 #include <QStringList>
 #include <QWidget>
@@ -87,6 +92,20 @@ class ImagesView : public QWidget, public EditableView {
   /// Whether the view says it is computing (a request unanswered for BusyIndicator::kDelayMs).
   bool shows_busy() const;
   ImagePanels* panels() const { return panels_; }
+  /// The shown prediction's band coverage of the hidden pixels (1x grid, revealed pixels now).
+  const std::optional<facade::BandCoverage>& coverage() const { return coverage_; }
+
+  // Comparing with a second model.
+  /// Predicts with models()[index] too, beside the current model; -1 stops comparing.
+  void set_compare_model(int index);
+  /// The compared model's index into models(), -1 when not comparing.
+  int compare_model() const;
+  bool comparing() const { return compare_model() >= 0; }
+  /// The last prediction of the compared model drawn, if any, and its band coverage.
+  const std::optional<PredictionResult>& compare_shown() const { return compare_shown_; }
+  const std::optional<facade::BandCoverage>& compare_coverage() const {
+    return compare_coverage_;
+  }
 
   // Context edits, each undoable.
   /// Reveals those of `pixels` not revealed yet (out-of-range ones are ignored).
@@ -128,8 +147,9 @@ class ImagesView : public QWidget, public EditableView {
 
   /// Replaces everything a session holds at once, without undo history. `image` must be what
   /// `source` names (see load()); revealed pixels must be distinct and in range.
+  /// `compare_index` -1 compares nothing.
   void restore(const ImageSource& source, facade::PixelImage image, int model_index,
-               std::vector<int> revealed, int resolution);
+               std::vector<int> revealed, int resolution, int compare_index = -1);
 
  signals:
   void settled();
@@ -161,6 +181,16 @@ class ImagesView : public QWidget, public EditableView {
   void request_prediction();
   void post_request();
   void show_result(const PredictionResult& result);
+  void show_compare_result(const PredictionResult& result);
+  /// The compare picker and panels for `index` (-1: none), without a request.
+  void set_compare_pane(int index);
+  /// Whether `shown` answers the latest request.
+  bool answers_latest(const std::optional<PredictionResult>& shown) const;
+  /// The hidden pixels' band coverage of `result`, when it answers the latest request.
+  std::optional<facade::BandCoverage> coverage_of(const PredictionResult& result) const;
+  /// One model's part of the readout; `named` starts it with the model's label.
+  QString readout_line(int model, const std::optional<PredictionResult>& shown,
+                       const std::optional<facade::BandCoverage>& coverage, bool named) const;
   void draw_observed();
   void update_titles();
   void update_readout();
@@ -189,7 +219,9 @@ class ImagesView : public QWidget, public EditableView {
   std::optional<PredictionResult> shown_;
   // The shown prediction's band coverage of the hidden pixels (1x grid, current pixels only).
   std::optional<facade::BandCoverage> coverage_;
-  QString error_;
+  std::optional<PredictionResult> compare_shown_;
+  std::optional<facade::BandCoverage> compare_coverage_;
+  std::uint64_t compare_since_ = 0;  // the generation when the compared model last changed
   std::mt19937_64 random_{std::random_device{}()};
 
   ImagePanels* panels_ = nullptr;
@@ -203,6 +235,7 @@ class ImagesView : public QWidget, public EditableView {
   QSlider* fraction_slider_ = nullptr;
   QLabel* fraction_label_ = nullptr;
   QLabel* readout_ = nullptr;
+  QComboBox* compare_picker_ = nullptr;  // "none", then models() in order
 };
 
 }  // namespace nplab::ui
