@@ -16,9 +16,9 @@ constexpr int kScaleWidth = 64;  // the colour bar and its tick labels
 const QColor kEmptyColor(0xe9, 0xeb, 0xee);
 const QColor kFrameColor(0x9a, 0xa0, 0xa6);
 
-const char* const kDefaultTitles[ImagePanels::kPanelCount] = {
-    "Observed", "Predictive mean", "Predictive std", "Ground truth", "Compared: mean",
-    "Compared: std"};
+const char* const kDefaultTitles[ImagePanels::kPanelCount] = {"Observed",       "Predictive mean",
+                                                              "Predictive std", "Ground truth",
+                                                              "Compared: mean", "Compared: std"};
 
 bool is_compare_panel(int panel) {
   return panel >= static_cast<int>(ImagePanels::Panel::CompareMean);
@@ -68,8 +68,8 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
     auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     map->setInterpolate(false);  // pixels are pixels
     map->setTightBoundary(false);
-    const bool stddev = panel == static_cast<int>(Panel::Stddev) ||
-                        panel == static_cast<int>(Panel::CompareStddev);
+    const bool stddev =
+        panel == static_cast<int>(Panel::Stddev) || panel == static_cast<int>(Panel::CompareStddev);
     map->setGradient(
         QCPColorGradient(stddev ? QCPColorGradient::gpThermal : QCPColorGradient::gpGrayscale));
     map->setDataRange(QCPRange(0.0, 1.0));
@@ -209,9 +209,12 @@ void ImagePanels::set_comparing(bool comparing) {
 
 void ImagePanels::arrange() {
   auto* grid = plotLayout();
-  for (auto* rect : rects_) grid->take(rect);
-  grid->take(stddev_scale_);
-  grid->take(compare_scale_);
+  const auto take = [grid](QCPLayoutElement* element) {
+    if (element->layout() == grid) grid->take(element);  // not yet placed on the first call
+  };
+  for (auto* rect : rects_) take(rect);
+  take(stddev_scale_);
+  take(compare_scale_);
   grid->simplify();  // no cells left
   const auto put = [&](QCPLayoutElement* element, int row, int column) {
     grid->addElement(row, column, element);
@@ -293,9 +296,9 @@ void ImagePanels::keep_square(const QSize& size) {
   const int rows = comparing_ ? 2 : 1;
   const int spacings = columns * kColumnSpacing;  // between the columns and the scale
   const int row_spacings = (rows - 1) * kRowSpacing;
-  const int side = std::max(
-      8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / columns,
-                  (size.height() - 2 * kPadding - row_spacings) / rows - title_height));
+  const int side =
+      std::max(8, std::min((size.width() - 2 * kPadding - kScaleWidth - spacings) / columns,
+                           (size.height() - 2 * kPadding - row_spacings) / rows - title_height));
   // The panels keep together in the middle; what is left over goes around them.
   const int content_width = columns * side + kScaleWidth + spacings;
   const int content_height = rows * (side + title_height) + row_spacings;

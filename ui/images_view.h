@@ -92,6 +92,8 @@ class ImagesView : public QWidget, public EditableView {
   /// Whether the view says it is computing (a request unanswered for BusyIndicator::kDelayMs).
   bool shows_busy() const;
   ImagePanels* panels() const { return panels_; }
+  /// The readout under the picture (rich text).
+  QString readout_text() const;
   /// The shown prediction's band coverage of the hidden pixels (1x grid, revealed pixels now).
   const std::optional<facade::BandCoverage>& coverage() const { return coverage_; }
 
@@ -103,9 +105,7 @@ class ImagesView : public QWidget, public EditableView {
   bool comparing() const { return compare_model() >= 0; }
   /// The last prediction of the compared model drawn, if any, and its band coverage.
   const std::optional<PredictionResult>& compare_shown() const { return compare_shown_; }
-  const std::optional<facade::BandCoverage>& compare_coverage() const {
-    return compare_coverage_;
-  }
+  const std::optional<facade::BandCoverage>& compare_coverage() const { return compare_coverage_; }
 
   // Context edits, each undoable.
   /// Reveals those of `pixels` not revealed yet (out-of-range ones are ignored).

@@ -24,7 +24,8 @@ void ImagesView::update_titles() {
     const auto name = [this](int model) {
       return model >= 0 && model < models().size() ? models()[model].label : QString();
     };
-    panels_->set_title(ImagePanels::Panel::Mean, tr("%1: mean (%2)").arg(name(current_model()), grid));
+    panels_->set_title(ImagePanels::Panel::Mean,
+                       tr("%1: mean (%2)").arg(name(current_model()), grid));
     panels_->set_title(ImagePanels::Panel::Stddev, tr("%1: std").arg(name(current_model())));
     panels_->set_title(ImagePanels::Panel::CompareMean,
                        tr("%1: mean (%2)").arg(name(compare_model()), grid));
@@ -86,6 +87,10 @@ QString ImagesView::readout_line(int model, const std::optional<PredictionResult
     text += QStringLiteral(" <i>(%1)</i>").arg(QString::fromStdString(update.note).toHtmlEscaped());
   }
   return text;
+}
+
+QString ImagesView::readout_text() const {
+  return readout_->text();
 }
 
 void ImagesView::update_readout() {

@@ -129,8 +129,15 @@ bool MainWindow::open_session(const QString& path) {
   if (images) {
     const int images_model = images->model.index ? *images->model.index
                                                  : images_->add_model_choice(images->model.choice);
+    int images_compare = -1;
+    if (images->compare) {
+      images_compare = images->compare->index ? *images->compare->index
+                       : images->compare->choice.source == images->model.choice.source
+                           ? images_model
+                           : images_->add_model_choice(images->compare->choice);
+    }
     images_->restore(images->source, images->image, images_model, session.images->revealed,
-                     session.images->resolution);
+                     session.images->resolution, images_compare);
   }
   if (events) {
     const int events_model =

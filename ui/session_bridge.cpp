@@ -83,6 +83,9 @@ facade::ImagesSession capture_images(const ImagesView& view) {
   if (index >= 0) images.model = session_model_of(view.models()[index].source);
   images.revealed = view.revealed();
   images.resolution = view.resolution();
+  if (view.comparing()) {
+    images.compare = session_model_of(view.models()[view.compare_model()].source);
+  }
   return images;
 }
 
@@ -108,9 +111,15 @@ facade::Outcome<ImagesRestore> resolve_images_session(const facade::ImagesSessio
   } else {
     source.index = images.index;
   }
+  std::optional<ResolvedModel> compare;
+  if (images.compare) {
+    const auto second = resolve_session_model(*images.compare, view.models(), session_file);
+    if (!second.ok()) return Result::failure("images.compare: " + second.error());
+    compare = second.value();
+  }
   auto image = view.load(source);
   if (!image.ok()) return Result::failure("images: " + image.error());
-  return Result::success({model.value(), source, image.value()});
+  return Result::success({model.value(), source, image.value(), compare});
 }
 
 facade::Outcome<ResolvedModel> resolve_session_model(const facade::SessionModel& model,

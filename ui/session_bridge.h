@@ -54,6 +54,7 @@ struct ImagesRestore {
   ResolvedModel model;
   ImageSource source;
   facade::PixelImage image;
+  std::optional<ResolvedModel> compare;  ///< the second model, if the session compares two
 };
 
 /// Resolves the model (as resolve_session_model) and reads the image (a Fashion-MNIST index or a

@@ -124,7 +124,8 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
     }
   }
   if (settings.compare) {
-    const bool own = settings.view == View::Stream || settings.view == View::Events;
+    const bool own = settings.view == View::Stream || settings.view == View::Events ||
+                     settings.view == View::Images;
     const auto& offered = own ? models : window.functions_view()->models();
     const int found = find_model(offered, *settings.compare);
     if (found < 0) {
@@ -132,6 +133,7 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
                    qPrintable(*settings.compare),
                    settings.view == View::Stream   ? "Stream"
                    : settings.view == View::Events ? "Events"
+                   : settings.view == View::Images ? "Images"
                                                    : "Functions",
                    qPrintable(labels_of(offered)));
       return false;
@@ -140,6 +142,8 @@ bool choose_models(ui::MainWindow& window, const WindowSettings& settings) {
       window.stream_view()->set_compare_model(found);
     } else if (settings.view == View::Events) {
       window.events_view()->set_compare_model(found);
+    } else if (settings.view == View::Images) {
+      window.images_view()->set_compare_model(found);
     } else {
       window.functions_view()->set_compare_model(found);
     }

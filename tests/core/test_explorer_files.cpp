@@ -177,6 +177,33 @@ TEST(Session, MalformedSessionsAreErrorsSayingWhere) {
   }
 }
 
+TEST(Session, ImagesComparedModelRoundTripsAndMustPredictGreyPixels) {
+  auto session = example_session();
+  session.view = "images";
+  facade::ImagesSession images;
+  images.index = 7;
+  images.revealed = {0, 5, 783};
+  images.compare =
+      facade::SessionModel{facade::SessionModel::Source::Checkpoint, "", "/m/fmnist-tnpd.pt", 2, 1};
+  session.images = images;
+  const auto loaded = facade::session_from_json(facade::session_to_json(session), "s.json");
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_TRUE(loaded.value().images.has_value());
+  EXPECT_EQ(loaded.value().images->compare, images.compare);
+  EXPECT_EQ(loaded.value(), session);
+
+  // Without "compare" it compares nothing; a 1-D model cannot be compared on an image.
+  session.images->compare.reset();
+  const auto plain = facade::session_from_json(facade::session_to_json(session), "s.json");
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_FALSE(plain.value().images->compare.has_value());
+  session.images->compare =
+      facade::SessionModel{facade::SessionModel::Source::Registry, "cnp", "", 1, 1};
+  const auto refused = facade::session_from_json(facade::session_to_json(session), "s.json");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error(), HasSubstr("images.compare"));
+}
+
 TEST(Session, FailedSaveOverAnExistingFileLeavesItAsItWasAndNoTemporary) {
   const testing::TempDir dir;
   const auto path = dir.write("kept.json", "old");

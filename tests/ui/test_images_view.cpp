@@ -301,6 +301,58 @@ class ImagesViewTest : public QObject {
     }
   }
 
+  void compare_with_draws_a_second_models_prediction_below_and_none_takes_it_away() {
+    Fixture f;
+    const auto& models = f.view->models();
+    int tnpd = -1;
+    for (int i = 0; i < models.size(); ++i) {
+      if (models[i].source.name_or_path == "tnpd") tnpd = i;
+    }
+    QVERIFY(tnpd >= 0);
+    QVERIFY(!f.view->panels()->shows(ImagePanels::Panel::CompareMean));
+    f.view->set_compare_model(tnpd);
+    f.view->reveal_pixels({0, 100, 200, 300, 783});
+    QVERIFY(f.settle());
+    QVERIFY(f.view->comparing());
+    QVERIFY(f.view->panels()->shows(ImagePanels::Panel::CompareMean));
+    QVERIFY(f.view->compare_shown() && f.view->compare_shown()->ok());
+    // The second model's mean is its own prediction from the same revealed pixels.
+    nplab::facade::Explorer explorer;
+    QVERIFY(explorer.load_registry_model("tnpd", {.dim_x = 2, .dim_y = 1}).ok());
+    QVERIFY(explorer.set_points(f.view->points()).ok());
+    const auto expected =
+        explorer.predict(nplab::facade::image_query_grid(kSide, kSide, 1).value());
+    QVERIFY(expected.ok());
+    auto* mean = f.view->panels()->map(ImagePanels::Panel::CompareMean)->data();
+    auto* first = f.view->panels()->map(ImagePanels::Panel::Mean)->data();
+    bool differs = false;
+    for (const int pixel : {0, 57, 400, 783}) {
+      const double drawn = mean->cell(pixel % kSide, pixel / kSide);
+      QVERIFY2(
+          std::abs(drawn - nplab::facade::output_to_intensity(expected.value().mean[pixel])) < 1e-5,
+          qPrintable(QString::number(pixel)));
+      differs |= std::abs(drawn - first->cell(pixel % kSide, pixel / kSide)) > 1e-6;
+    }
+    QVERIFY(differs);  // two models, two pictures
+    // One readout line per model, each naming it; the titles name them too.
+    const QStringList lines = f.view->readout_text().split("<br>");
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[0].contains(models[f.view->current_model()].label.toHtmlEscaped()));
+    QVERIFY(lines[1].contains(models[tnpd].label.toHtmlEscaped()));
+    QVERIFY(f.view->panels()->title(ImagePanels::Panel::CompareMean).contains(models[tnpd].label));
+    // A click on the second model's mean reveals like one on the first's.
+    f.click(ImagePanels::Panel::CompareMean, 420);
+    QVERIFY(f.settle());
+    QVERIFY(std::find(f.view->revealed().begin(), f.view->revealed().end(), 420) !=
+            f.view->revealed().end());
+    QVERIFY(f.view->compare_shown()->generation == f.view->shown()->generation);
+
+    f.view->set_compare_model(-1);
+    QVERIFY(f.settle());
+    QVERIFY(!f.view->comparing());
+    QVERIFY(!f.view->panels()->shows(ImagePanels::Panel::CompareMean));
+  }
+
   void many_quick_edits_post_one_request_and_the_latest_wins() {
     Fixture f;
     QVERIFY(f.settle());
@@ -427,7 +479,8 @@ class ImagesViewTest : public QObject {
     const auto where = [&] {
       QList<QRect> rects;
       for (int i = 0; i < ImagePanels::kPanelCount; ++i) {
-        rects << panels.axisRect(i)->outerRect();
+        const auto panel = static_cast<ImagePanels::Panel>(i);
+        if (panels.shows(panel)) rects << panels.map(panel)->keyAxis()->axisRect()->outerRect();
       }
       return rects;
     };

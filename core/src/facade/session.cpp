@@ -222,10 +222,12 @@ json images_to_json(const ImagesSession& images) {
   } else {
     image = {{"source", "fashion-mnist"}, {"index", images.index}};
   }
-  return {{"image", std::move(image)},
-          {"model", model_to_json(images.model)},
-          {"revealed", images.revealed},
-          {"resolution", images.resolution}};
+  json out{{"image", std::move(image)},
+           {"model", model_to_json(images.model)},
+           {"revealed", images.revealed},
+           {"resolution", images.resolution}};
+  if (images.compare) out["compare"] = model_to_json(*images.compare);
+  return out;
 }
 
 ImagesSession images_from_json(const Reader& reader, const json& value) {
@@ -274,6 +276,14 @@ ImagesSession images_from_json(const Reader& reader, const json& value) {
     images.resolution = static_cast<int>(reader.integer(*found, "images.resolution"));
     if (images.resolution != 1 && images.resolution != 2 && images.resolution != 4) {
       reader.fail("images.resolution", std::to_string(images.resolution) + " (expected 1, 2 or 4)");
+    }
+  }
+  if (const auto compare = value.find("compare"); compare != value.end()) {
+    images.compare = model_from_json(reader, *compare, "images.compare", images.model);
+    if (images.compare->dim_x != 2 || images.compare->dim_y != 1) {
+      reader.fail("images.compare", "expected dim_x 2 and dim_y 1 (grey pixels), got " +
+                                        std::to_string(images.compare->dim_x) + " and " +
+                                        std::to_string(images.compare->dim_y));
     }
   }
   return images;

@@ -16,6 +16,7 @@
 //    "images": {"image": {"source": "fashion-mnist", "index": 17}
 //                        (or {"source": "file", "path": "/abs/shoe.png"}),
 //               "model": {...as above, dim_x 2...},
+//               "compare": {...as "model"...}  (optional), the second model
 //               "revealed": [pixel, ...],   distinct row-major pixel indices in
 //                                           [0, kImageSide²), in the order revealed
 //               "resolution": 1},           1, 2 or 4
@@ -78,6 +79,7 @@ struct ImagesSession {
   SessionModel model{SessionModel::Source::Registry, "cmanp", "", 2, 1};
   std::vector<int> revealed;  ///< distinct row-major pixel indices, in the order revealed
   int resolution = 1;         ///< query grid upsampling: 1, 2 or 4
+  std::optional<SessionModel> compare;  ///< the second model, if the view compares two
   friend bool operator==(const ImagesSession&, const ImagesSession&) = default;
 };
 
