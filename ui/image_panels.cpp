@@ -65,6 +65,8 @@ ImagePanels::ImagePanels(int side, QWidget* parent) : QCustomPlot(parent), side_
     rect->axis(QCPAxis::atRight)->setRangeReversed(true);
     rect->setBackground(panel == static_cast<int>(Panel::Observed) ? QBrush(kHiddenColor)
                                                                    : QBrush(kEmptyColor));
+    // In a cell for now (an item made below asks the plot for an axis rect); arrange() places it.
+    plotLayout()->addElement(0, panel, rect);
     auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     map->setInterpolate(false);  // pixels are pixels
     map->setTightBoundary(false);
@@ -210,7 +212,7 @@ void ImagePanels::set_comparing(bool comparing) {
 void ImagePanels::arrange() {
   auto* grid = plotLayout();
   const auto take = [grid](QCPLayoutElement* element) {
-    if (element->layout() == grid) grid->take(element);  // not yet placed on the first call
+    if (element->layout() == grid) grid->take(element);  // the scales are not placed at first
   };
   for (auto* rect : rects_) take(rect);
   take(stddev_scale_);
