@@ -268,7 +268,8 @@ void check_declared_sizes(const std::string& path) {
     const std::string name = directory.substr(at + 46, name_length);
     const bool stored = u16(directory, at + 10) == 0;  // NPLab's records are never deflated
     const uint64_t stored_size = u32(directory, at + 20), local_header = u32(directory, at + 42);
-    if (stored && name.size() > 4 && name.compare(name.size() - 4, 4, ".pkl") == 0 &&
+    // data.pkl, constants.pkl and the TorchScript code's .debug_pkl records are all pickles.
+    if (stored && name.size() > 3 && name.compare(name.size() - 3, 3, "pkl") == 0 &&
         stored_size <= (uint64_t{64} << 20) && local_header + 30 <= file_size) {
       std::string header(30, '\0');
       in.seekg(static_cast<std::streamoff>(local_header));
