@@ -74,18 +74,11 @@ void EventsView::build_controls(QList<ModelChoice> choices) {
   controls->addWidget(open);
   controls->addSpacing(12);
   controls->addWidget(new QLabel(tr("Compare with:"), this));
-  compare_picker_ = new QComboBox(this);
-  compare_picker_->setObjectName("eventsComparePicker");
-  compare_picker_->setMinimumContentsLength(12);
-  compare_picker_->setToolTip(
+  compare_picker_ = make_compare_picker(
+      *model_picker_, "eventsComparePicker", 12,
       tr("Show a second model's next-event density and mark probabilities beside the first's, on "
-         "the same events (THP beside CMHP: recompute beside constant-time)"));
-  compare_picker_->addItem(tr("none"));
-  for (const auto& choice : model_picker_->choices()) compare_picker_->addItem(choice.label);
-  connect(model_picker_, &ModelPicker::added, this,
-          [this](const ModelChoice& choice) { compare_picker_->addItem(choice.label); });
-  connect(compare_picker_, &QComboBox::currentIndexChanged, this,
-          [this](int item) { set_compare_model(item - 1); });
+         "the same events (THP beside CMHP: recompute beside constant-time)"),
+      [this](int index) { set_compare_model(index); }, this);
   controls->addWidget(compare_picker_);
   controls->addSpacing(12);
   controls->addWidget(new QLabel(tr("Mark:"), this));

@@ -76,17 +76,10 @@ void FunctionsView::build_controls(QList<ModelChoice> choices) {
   controls->addWidget(model_picker_);
   controls->addSpacing(12);
   controls->addWidget(new QLabel(tr("Compare with:"), this));
-  compare_picker_ = new QComboBox(this);
-  compare_picker_->setObjectName("compareModelPicker");
-  compare_picker_->setMinimumContentsLength(14);
-  compare_picker_->setToolTip(
-      tr("Show a second model's prediction beside the first, on the same context points"));
-  compare_picker_->addItem(tr("none"));
-  for (const auto& choice : models()) compare_picker_->addItem(choice.label);
-  connect(model_picker_, &ModelPicker::added, this,
-          [this](const ModelChoice& choice) { compare_picker_->addItem(choice.label); });
-  connect(compare_picker_, &QComboBox::currentIndexChanged, this,
-          [this](int item) { set_compare_model(item - 1); });
+  compare_picker_ = make_compare_picker(
+      *model_picker_, "compareModelPicker", 14,
+      tr("Show a second model's prediction beside the first, on the same context points"),
+      [this](int index) { set_compare_model(index); }, this);
   controls->addWidget(compare_picker_);
   controls->addStretch(1);
 

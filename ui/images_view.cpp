@@ -442,6 +442,16 @@ std::optional<facade::BandCoverage> ImagesView::coverage_of(const PredictionResu
   return coverage.value();
 }
 
+ImagesView::Picture ImagesView::intensity_picture(const facade::GridPrediction& prediction) {
+  Picture picture;
+  picture.mean.resize(prediction.mean.size());
+  std::transform(prediction.mean.begin(), prediction.mean.end(), picture.mean.begin(),
+                 facade::output_to_intensity);
+  // The grid the result was asked on (a newer resolution may be on its way).
+  picture.side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(picture.mean.size()))));
+  return picture;
+}
+
 void ImagesView::show_result(const PredictionResult& result) {
   if (result.channel == Channel::ImagesCompare) {
     show_compare_result(result);
@@ -453,13 +463,8 @@ void ImagesView::show_result(const PredictionResult& result) {
   if (!result.ok()) {
     panels_->clear_prediction();
   } else {
-    const auto& prediction = result.prediction;
-    std::vector<double> mean(prediction.mean.size());
-    std::transform(prediction.mean.begin(), prediction.mean.end(), mean.begin(),
-                   facade::output_to_intensity);
-    // The grid the result was asked on (a newer resolution may be on its way).
-    const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(mean.size()))));
-    panels_->set_prediction(side, mean, prediction.stddev);
+    const auto [side, mean] = intensity_picture(result.prediction);
+    panels_->set_prediction(side, mean, result.prediction.stddev);
   }
   coverage_ = coverage_of(result);
   if (result.generation == generation_) {

@@ -182,6 +182,12 @@ class ImagesView : public QWidget, public EditableView {
   void post_request();
   void show_result(const PredictionResult& result);
   void show_compare_result(const PredictionResult& result);
+  /// A prediction's mean as pixel intensities, on the square grid it was asked on.
+  struct Picture {
+    int side = 0;
+    std::vector<double> mean;
+  };
+  static Picture intensity_picture(const facade::GridPrediction& prediction);
   /// The compare picker and panels for `index` (-1: none), without a request.
   void set_compare_pane(int index);
   /// Whether `shown` answers the latest request.

@@ -4,8 +4,6 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QSignalBlocker>
-#include <algorithm>
-#include <cmath>
 
 #include "busy_indicator.h"
 #include "image_panels.h"
@@ -45,10 +43,7 @@ void ImagesView::show_compare_result(const PredictionResult& result) {
   if (compare_shown_ && result.generation < compare_shown_->generation) return;
   compare_shown_ = result;
   if (result.ok()) {
-    std::vector<double> mean(result.prediction.mean.size());
-    std::transform(result.prediction.mean.begin(), result.prediction.mean.end(), mean.begin(),
-                   facade::output_to_intensity);
-    const int side = static_cast<int>(std::lround(std::sqrt(static_cast<double>(mean.size()))));
+    const auto [side, mean] = intensity_picture(result.prediction);
     panels_->set_compare_prediction(side, mean, result.prediction.stddev);
   } else {
     panels_->clear_compare_prediction();

@@ -69,18 +69,11 @@ void ImagesView::build_controls(QList<ModelChoice> choices) {
   image_row->addWidget(model_picker_);
   image_row->addSpacing(8);
   image_row->addWidget(new QLabel(tr("Compare with:"), this));
-  compare_picker_ = new QComboBox(this);
-  compare_picker_->setObjectName("imageComparePicker");
-  compare_picker_->setMinimumContentsLength(12);
-  compare_picker_->setToolTip(
+  compare_picker_ = make_compare_picker(
+      *model_picker_, "imageComparePicker", 12,
       tr("A second model predicting from the same revealed pixels, its mean and std drawn below "
-         "the first's"));
-  compare_picker_->addItem(tr("none"));
-  for (const auto& choice : model_picker_->choices()) compare_picker_->addItem(choice.label);
-  connect(model_picker_, &ModelPicker::added, this,
-          [this](const ModelChoice& choice) { compare_picker_->addItem(choice.label); });
-  connect(compare_picker_, &QComboBox::currentIndexChanged, this,
-          [this](int item) { set_compare_model(item - 1); });
+         "the first's"),
+      [this](int index) { set_compare_model(index); }, this);
   image_row->addWidget(compare_picker_);
   image_row->addStretch(1);
   edit_buttons_row = image_row;

@@ -193,4 +193,20 @@ void EditButtons::refresh() {
   clear_->setEnabled(view_.can_clear());
 }
 
+QComboBox* make_compare_picker(const ModelPicker& models, const QString& object_name,
+                               int min_characters, const QString& tooltip,
+                               std::function<void(int)> chosen, QWidget* parent) {
+  auto* picker = new QComboBox(parent);
+  picker->setObjectName(object_name);
+  picker->setMinimumContentsLength(min_characters);
+  picker->setToolTip(tooltip);
+  picker->addItem(QObject::tr("none"));
+  for (const auto& choice : models.choices()) picker->addItem(choice.label);
+  QObject::connect(&models, &ModelPicker::added, picker,
+                   [picker](const ModelChoice& choice) { picker->addItem(choice.label); });
+  QObject::connect(picker, &QComboBox::currentIndexChanged, parent,
+                   [chosen = std::move(chosen)](int item) { chosen(item - 1); });
+  return picker;
+}
+
 }  // namespace nplab::ui

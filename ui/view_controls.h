@@ -2,10 +2,12 @@
 // Controls the Functions and Images views share: the model picker with its "untrained" warning,
 // and the New / Clear / Undo / Redo buttons of an editable view.
 
+#include <QComboBox>
 #include <QList>
 #include <QString>
 #include <QWidget>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "model_catalog.h"
@@ -60,6 +62,12 @@ class ModelPicker : public QWidget {
   QComboBox* combo_ = nullptr;
   QLabel* warning_ = nullptr;
 };
+
+/// The "Compare with" combo box of a view: "none", then every choice of `models` (growing with
+/// it); `chosen` gets an index into models.choices(), -1 for none.
+QComboBox* make_compare_picker(const ModelPicker& models, const QString& object_name,
+                               int min_characters, const QString& tooltip,
+                               std::function<void(int)> chosen, QWidget* parent);
 
 /// The New, Clear, Undo and Redo tool buttons of `view`, in a row. Their actions (object names
 /// newAction, clearAction, undoAction, redoAction) are also added to `owner`, the view's widget;
