@@ -1,5 +1,6 @@
 #include "nplab/train/checkpoint.h"
 
+#include <caffe2/serialize/inline_container.h>
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 #include <torch/version.h>
@@ -221,6 +222,28 @@ std::optional<std::string> pickle_overrun(std::string_view pickle) {
   return std::nullopt;
 }
 
+/// Refuses a checkpoint whose pickle records (data.pkl, constants.pkl, the TorchScript code's
+/// .debug_pkl) hold a length past their end (see pickle_overrun). The records are read through
+/// LibTorch's own zip reader, so they are the bytes its loader would unpickle; an archive that
+/// reader cannot open is left to the load, which says why.
+void check_pickle_lengths(const std::string& path) {
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    for (const auto& name : reader.getAllRecords()) {
+      if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0) continue;
+      if (reader.getRecordSize(name) > (size_t{64} << 20)) continue;  // never NPLab's
+      const auto [data, size] = reader.getRecord(name);
+      const auto overrun = pickle_overrun({static_cast<const char*>(data.get()), size});
+      if (overrun) {
+        fail(path, "not a readable checkpoint archive (its record " + name +
+                       " is damaged: " + *overrun + "); nothing was allocated for it");
+      }
+    }
+  } catch (const c10::Error&) {
+    return;  // the load below reports what LibTorch's reader finds
+  }
+}
+
 /// Refuses a zip whose entries declare far more data than the file holds (a decompression bomb)
 /// before LibTorch inflates anything: NPLab stores tensors uncompressed, so a real checkpoint
 /// declares about its own size. Reads only the central directory; a file that is not a zip is
@@ -265,29 +288,6 @@ void check_declared_sizes(const std::string& path) {
       }
     }
     declared += uncompressed;
-    const std::string name = directory.substr(at + 46, name_length);
-    const bool stored = u16(directory, at + 10) == 0;  // NPLab's records are never deflated
-    const uint64_t stored_size = u32(directory, at + 20), local_header = u32(directory, at + 42);
-    // data.pkl, constants.pkl and the TorchScript code's .debug_pkl records are all pickles.
-    if (stored && name.size() > 3 && name.compare(name.size() - 3, 3, "pkl") == 0 &&
-        stored_size <= (uint64_t{64} << 20) && local_header + 30 <= file_size) {
-      std::string header(30, '\0');
-      in.seekg(static_cast<std::streamoff>(local_header));
-      in.read(header.data(), 30);
-      const uint64_t data_at = local_header + 30 + u16(header, 26) + u16(header, 28);
-      if (in && data_at + stored_size <= file_size) {
-        std::string pickle(stored_size, '\0');
-        in.seekg(static_cast<std::streamoff>(data_at));
-        in.read(pickle.data(), static_cast<std::streamsize>(stored_size));
-        if (in) {
-          if (const auto overrun = pickle_overrun(pickle)) {
-            fail(path, "not a readable checkpoint archive (its record " + name +
-                           " is damaged: " + *overrun + "); nothing was allocated for it");
-          }
-        }
-      }
-      in.clear();
-    }
     at += 46 + name_length + extra_length + comment_length;
   }
   if (declared > 2 * file_size + (uint64_t{64} << 20)) {
@@ -366,6 +366,7 @@ Checkpoint load_checkpoint(const std::string& path, c10::Device device,
                            const std::optional<std::string>& expected_model) {
   if (const auto why = util::why_not_a_regular_file(path)) fail(path, *why);
   check_declared_sizes(path);
+  check_pickle_lengths(path);
   torch::serialize::InputArchive archive;
   try {
     // Mapped to the CPU: an archive holding CUDA storages (what Module::save writes for a model on
