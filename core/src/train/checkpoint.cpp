@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include "nplab/models/registry.h"
 #include "nplab/util/atomic_file.h"
@@ -227,20 +228,37 @@ std::optional<std::string> pickle_overrun(std::string_view pickle) {
 /// LibTorch's own zip reader, so they are the bytes its loader would unpickle; an archive that
 /// reader cannot open is left to the load, which says why.
 void check_pickle_lengths(const std::string& path) {
+  std::optional<caffe2::serialize::PyTorchStreamReader> reader;
   try {
-    caffe2::serialize::PyTorchStreamReader reader(path);
-    for (const auto& name : reader.getAllRecords()) {
-      if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0) continue;
-      if (reader.getRecordSize(name) > (size_t{64} << 20)) continue;  // never NPLab's
-      const auto [data, size] = reader.getRecord(name);
-      const auto overrun = pickle_overrun({static_cast<const char*>(data.get()), size});
-      if (overrun) {
-        fail(path, "not a readable checkpoint archive (its record " + name +
-                       " is damaged: " + *overrun + "); nothing was allocated for it");
-      }
-    }
+    reader.emplace(path);
   } catch (const c10::Error&) {
     return;  // the load below reports what LibTorch's reader finds
+  }
+  // The two the loader unpickles first; listing the rest fails on a record outside archive/,
+  // which the loader itself never lists.
+  std::vector<std::string> names{"data.pkl", "constants.pkl"};
+  try {
+    for (auto& name : reader->getAllRecords()) {
+      if (name != names[0] && name != names[1]) names.push_back(std::move(name));
+    }
+  } catch (const c10::Error&) {
+  }
+  for (const auto& name : names) {
+    if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0) continue;
+    std::optional<std::string> overrun;
+    try {  // one damaged record must not keep the others from being checked
+      if (!reader->hasRecord(name) || reader->getRecordSize(name) > (size_t{64} << 20)) {
+        continue;  // absent, or larger than any of NPLab's
+      }
+      const auto [data, size] = reader->getRecord(name);
+      overrun = pickle_overrun({static_cast<const char*>(data.get()), size});
+    } catch (const c10::Error&) {
+      continue;
+    }
+    if (overrun) {
+      fail(path, "not a readable checkpoint archive (its record " + name +
+                     " is damaged: " + *overrun + "); nothing was allocated for it");
+    }
   }
 }
 
