@@ -242,6 +242,7 @@ void check_pickle_lengths(const std::string& path) {
       if (name != names[0] && name != names[1]) names.push_back(std::move(name));
     }
   } catch (const c10::Error&) {
+    // the two named above are still checked
   }
   for (const auto& name : names) {
     if (name.size() < 3 || name.compare(name.size() - 3, 3, "pkl") != 0) continue;
